@@ -1,0 +1,45 @@
+//! Terraform plugin protocol 6 for Rust.
+//!
+//! - [`value`], [`types`]: Terraform values and types with their msgpack and
+//!   JSON codecs (unknowns with refinements, arbitrary-precision numbers,
+//!   dynamic values).
+//! - [`schema`], [`modifiers`], [`validators`]: schemas with descriptions,
+//!   defaults, plan modifiers and validators.
+//! - [`framework`]: the provider, resource and data-source traits.
+//! - [`server`]: the go-plugin handshake, AutoMTLS and the gRPC services.
+//! - [`logging`]: hclog JSON logs on stderr, as Terraform expects.
+//!
+//! The generated protocol types live in [`proto`]; providers built on this
+//! crate never need them.
+
+pub mod diag;
+pub mod framework;
+pub mod logging;
+pub mod modifiers;
+pub mod path;
+pub mod plan;
+pub mod schema;
+pub mod schema_json;
+pub mod server;
+pub mod testing;
+pub mod types;
+pub mod validators;
+pub mod value;
+
+/// Generated protocol types (tfplugin6 and go-plugin's side services).
+#[allow(clippy::all, missing_docs, rust_2018_idioms)]
+pub mod proto {
+    pub mod tfplugin6 {
+        tonic::include_proto!("tfplugin6");
+    }
+    pub mod plugin {
+        tonic::include_proto!("plugin");
+    }
+}
+
+pub use diag::{Diagnostic, Diagnostics};
+pub use framework::*;
+pub use path::AttributePath;
+pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+pub use types::Type;
+pub use value::{Number, Value};

@@ -1,0 +1,276 @@
+//! The planning rules, as pure functions over a schema and values: defaults,
+//! write-only attributes, computed values that become unknown, attribute plan
+//! modifiers and validators. The server calls them in that order.
+
+use crate::diag::Diagnostics;
+use crate::modifiers::{AttributePlanRequest, AttributePlanResponse};
+use crate::path::AttributePath;
+use crate::schema::{Attribute, Block, Nesting};
+use crate::value::Value;
+
+static NULL: Value = Value::Null;
+
+/// Calls `f` for each nested object of a nested block or nested attribute,
+/// pairing the planned object with its configuration and prior state.
+fn each_nested(
+    nesting: Nesting,
+    config: &Value,
+    prior: &Value,
+    plan: &mut Value,
+    path: &AttributePath,
+    f: &mut dyn FnMut(&Value, &Value, &mut Value, &AttributePath),
+) {
+    match (nesting, plan) {
+        (Nesting::Single | Nesting::Group, p @ Value::Object(_)) => f(config, prior, p, path),
+        (Nesting::List | Nesting::Set, Value::List(items) | Value::Set(items)) => {
+            let cfg = config.as_elements().unwrap_or(&[]);
+            let pri = prior.as_elements().unwrap_or(&[]);
+            let same_len = cfg.len() == items.len();
+            for (i, item) in items.iter_mut().enumerate() {
+                let c = if same_len { cfg.get(i).unwrap_or(&NULL) } else { &NULL };
+                // Set elements have no stable position: never pair them with prior elements.
+                let p = if nesting == Nesting::List { pri.get(i).unwrap_or(&NULL) } else { &NULL };
+                f(c, p, item, &path.push_index(i));
+            }
+        }
+        (Nesting::Map, Value::Map(entries)) => {
+            for (k, item) in entries.iter_mut() {
+                let c = config.as_entries().and_then(|m| m.get(k)).unwrap_or(&NULL);
+                let p = prior.as_entries().and_then(|m| m.get(k)).unwrap_or(&NULL);
+                f(c, p, item, &path.push_key(k));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn attr_of<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v.get(name).unwrap_or(&NULL)
+}
+
+/// Sets attributes with a default where the configuration leaves them null.
+pub fn apply_defaults(block: &Block, config: &Value, plan: &mut Value) {
+    apply_defaults_attrs(&block.attributes, config, plan);
+    for b in &block.blocks {
+        let cfg = attr_of(config, &b.type_name);
+        if let Some(p) = plan.get_mut(&b.type_name) {
+            each_nested(b.nesting, cfg, &NULL, p, &AttributePath::root(), &mut |c, _, p, _| {
+                apply_defaults(&b.block, c, p);
+            });
+        }
+    }
+}
+
+fn apply_defaults_attrs(attrs: &[Attribute], config: &Value, plan: &mut Value) {
+    for a in attrs {
+        let cfg = attr_of(config, &a.name);
+        let Some(p) = plan.get_mut(&a.name) else { continue };
+        if let (Some(d), true) = (&a.default, cfg.is_null()) {
+            *p = d.clone();
+        } else if let Some((nesting, nested)) = a.nested_attributes() {
+            each_nested(nesting, cfg, &NULL, p, &AttributePath::root(), &mut |c, _, p, _| {
+                apply_defaults_attrs(nested, c, p);
+            });
+        }
+    }
+}
+
+/// Write-only attributes never appear in plans or state.
+pub fn null_write_only(block: &Block, value: &mut Value) {
+    for a in &block.attributes {
+        if a.write_only {
+            if let Some(v) = value.get_mut(&a.name) {
+                *v = Value::Null;
+            }
+        }
+    }
+    for b in &block.blocks {
+        if let Some(v) = value.get_mut(&b.type_name) {
+            each_nested(b.nesting, &NULL, &NULL, v, &AttributePath::root(), &mut |_, _, p, _| {
+                null_write_only(&b.block, p);
+            });
+        }
+    }
+}
+
+/// Computed attributes the configuration leaves null become unknown: the
+/// provider will know them after apply. Attributes with a default keep it.
+pub fn mark_computed_unknown(block: &Block, config: &Value, plan: &mut Value) {
+    mark_attrs(&block.attributes, config, plan);
+    for b in &block.blocks {
+        let cfg = attr_of(config, &b.type_name);
+        if let Some(p) = plan.get_mut(&b.type_name) {
+            each_nested(b.nesting, cfg, &NULL, p, &AttributePath::root(), &mut |c, _, p, _| {
+                mark_computed_unknown(&b.block, c, p);
+            });
+        }
+    }
+}
+
+fn mark_attrs(attrs: &[Attribute], config: &Value, plan: &mut Value) {
+    for a in attrs {
+        let cfg = attr_of(config, &a.name);
+        let Some(p) = plan.get_mut(&a.name) else { continue };
+        if a.computed && a.default.is_none() && cfg.is_null() {
+            *p = Value::unknown();
+        } else if let Some((nesting, nested)) = a.nested_attributes() {
+            if !p.is_unknown() {
+                each_nested(nesting, cfg, &NULL, p, &AttributePath::root(), &mut |c, _, p, _| {
+                    mark_attrs(nested, c, p);
+                });
+            }
+        }
+    }
+}
+
+/// Runs every attribute's plan modifiers; returns the paths that force
+/// replacement.
+pub fn run_modifiers(
+    block: &Block,
+    config: &Value,
+    prior: &Value,
+    plan: &mut Value,
+    creating: bool,
+    diags: &mut Diagnostics,
+) -> Vec<AttributePath> {
+    let mut replace = Vec::new();
+    modify_block(block, config, prior, plan, &AttributePath::root(), creating, &mut replace, diags);
+    replace
+}
+
+#[allow(clippy::too_many_arguments)]
+fn modify_block(
+    block: &Block,
+    config: &Value,
+    prior: &Value,
+    plan: &mut Value,
+    path: &AttributePath,
+    creating: bool,
+    replace: &mut Vec<AttributePath>,
+    diags: &mut Diagnostics,
+) {
+    modify_attrs(&block.attributes, config, prior, plan, path, creating, replace, diags);
+    for b in &block.blocks {
+        let cfg = attr_of(config, &b.type_name);
+        let pri = attr_of(prior, &b.type_name);
+        if let Some(p) = plan.get_mut(&b.type_name) {
+            let bpath = path.push_attr(&b.type_name);
+            each_nested(b.nesting, cfg, pri, p, &bpath, &mut |c, pr, p, np| {
+                modify_block(&b.block, c, pr, p, np, creating, replace, diags);
+            });
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn modify_attrs(
+    attrs: &[Attribute],
+    config: &Value,
+    prior: &Value,
+    plan: &mut Value,
+    path: &AttributePath,
+    creating: bool,
+    replace: &mut Vec<AttributePath>,
+    diags: &mut Diagnostics,
+) {
+    for a in attrs {
+        let cfg = attr_of(config, &a.name);
+        let pri = attr_of(prior, &a.name);
+        let apath = path.push_attr(&a.name);
+        let Some(p) = plan.get_mut(&a.name) else { continue };
+        if let Some((nesting, nested)) = a.nested_attributes() {
+            each_nested(nesting, cfg, pri, p, &apath, &mut |c, pr, p, np| {
+                modify_attrs(nested, c, pr, p, np, creating, replace, diags);
+            });
+        }
+        if a.plan_modifiers.is_empty() {
+            continue;
+        }
+        let req = AttributePlanRequest { path: &apath, config: cfg, state: pri, creating };
+        let mut resp =
+            AttributePlanResponse { plan: p.clone(), requires_replace: false, diagnostics: Diagnostics::new() };
+        for m in &a.plan_modifiers {
+            m.modify(&req, &mut resp);
+        }
+        *p = resp.plan;
+        if resp.requires_replace {
+            replace.push(apath);
+        }
+        diags.extend(resp.diagnostics);
+    }
+}
+
+/// Runs the validators of every attribute on known, non-null values.
+pub fn validate(block: &Block, config: &Value, diags: &mut Diagnostics) {
+    validate_block(block, config, &AttributePath::root(), diags);
+}
+
+fn validate_block(block: &Block, config: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+    validate_attrs(&block.attributes, config, path, diags);
+    for b in &block.blocks {
+        let mut cfg = attr_of(config, &b.type_name).clone();
+        let bpath = path.push_attr(&b.type_name);
+        each_nested(b.nesting, &NULL, &NULL, &mut cfg, &bpath, &mut |_, _, c, np| {
+            validate_block(&b.block, c, np, diags);
+        });
+    }
+}
+
+fn validate_attrs(attrs: &[Attribute], config: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+    for a in attrs {
+        let v = attr_of(config, &a.name);
+        let apath = path.push_attr(&a.name);
+        if v.is_null() || v.is_unknown() {
+            continue;
+        }
+        if a.deprecated {
+            diags.push(
+                crate::diag::Diagnostic::warning(
+                    format!("Argument {} is deprecated", a.name),
+                    a.description.clone(),
+                )
+                .at(apath.clone()),
+            );
+        }
+        for val in &a.validators {
+            val.validate(&apath, v, diags);
+        }
+        if let Some((nesting, nested)) = a.nested_attributes() {
+            let mut c = v.clone();
+            each_nested(nesting, &NULL, &NULL, &mut c, &apath, &mut |_, _, c, np| {
+                validate_attrs(nested, c, np, diags);
+            });
+        }
+    }
+}
+
+/// Replaces any unknown left in a value with null and reports the paths:
+/// a provider must never store unknowns in state.
+pub fn strip_unknowns(value: &mut Value, path: &AttributePath, found: &mut Vec<AttributePath>) {
+    match value {
+        Value::Unknown(_) => {
+            found.push(path.clone());
+            *value = Value::Null;
+        }
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                strip_unknowns(v, &path.push_index(i), found);
+            }
+        }
+        Value::Map(m) => {
+            for (k, v) in m.iter_mut() {
+                strip_unknowns(v, &path.push_key(k), found);
+            }
+        }
+        Value::Object(m) => {
+            for (k, v) in m.iter_mut() {
+                strip_unknowns(v, &path.push_attr(k), found);
+            }
+        }
+        Value::Dynamic(_, v) => strip_unknowns(v, path, found),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

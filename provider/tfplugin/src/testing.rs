@@ -1,0 +1,277 @@
+//! A harness that drives a real `terraform` binary against a provider, in
+//! the spirit of HashiCorp's terraform-plugin-testing: working directories
+//! with a CLI configuration that points Terraform at the provider under
+//! test (`dev_overrides`, or `TF_REATTACH_PROVIDERS`), and helpers for the
+//! plan → apply → empty plan → import → destroy cycle.
+//!
+//! The terraform binary comes from `TF_ACC_TERRAFORM_PATH`, else `PATH`.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value as Json;
+
+/// Set to `1` to skip tests that need terraform on purpose.
+pub const SKIP_ENV: &str = "ACK_SKIP_ACCEPTANCE";
+
+/// True when acceptance tests were switched off with `ACK_SKIP_ACCEPTANCE=1`.
+pub fn skip_requested() -> bool {
+    std::env::var(SKIP_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+}
+
+/// The terraform binary to use. Panics with instructions when there is none:
+/// a missing terraform must fail tests loudly, not pass them silently.
+pub fn terraform_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TF_ACC_TERRAFORM_PATH") {
+        return PathBuf::from(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let candidate = dir.join("terraform");
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!(
+        "terraform was not found on PATH and TF_ACC_TERRAFORM_PATH is not set. \
+         Install Terraform 1.11 (see the README), or set {SKIP_ENV}=1 to skip acceptance tests on purpose."
+    );
+}
+
+/// Finds a binary Cargo built into the target directory next to the running
+/// test (`target/debug/NAME` or `target/debug/examples/NAME`).
+pub fn cargo_artifact(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    // target/debug/deps/test-xxxx → target/debug
+    let profile_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+    for candidate in [profile_dir.join(name), profile_dir.join("examples").join(name)] {
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!(
+        "{name} was not found in {}: build it first (`cargo test` at the workspace root builds every binary and example)",
+        profile_dir.display()
+    );
+}
+
+/// How Terraform finds the provider under test.
+#[derive(Clone, Debug)]
+pub enum ProviderSource {
+    /// `dev_overrides` to a directory holding `terraform-provider-TYPE`:
+    /// Terraform starts the binary itself, with AutoMTLS.
+    DevOverride { address: String, binary: PathBuf },
+    /// An already running provider in debug mode.
+    Reattach { json: String },
+}
+
+/// One terraform working directory.
+#[derive(Debug)]
+pub struct WorkDir {
+    dir: tempfile::TempDir,
+    terraform: PathBuf,
+    env: Vec<(OsString, OsString)>,
+}
+
+/// A finished terraform command.
+#[derive(Debug)]
+pub struct Run {
+    pub args: Vec<String>,
+    pub output: Output,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+    /// Panics with the command's output unless it exited 0.
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert!(
+            self.output.status.success(),
+            "terraform {} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.code(),
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+    /// Panics unless the command failed, and returns its combined output.
+    #[track_caller]
+    pub fn failure(self) -> String {
+        assert!(
+            !self.output.status.success(),
+            "terraform {} was expected to fail but succeeded:\n{}",
+            self.args.join(" "),
+            self.stdout()
+        );
+        format!("{}\n{}", self.stdout(), self.stderr())
+    }
+}
+
+impl WorkDir {
+    /// A fresh working directory wired to `source`.
+    pub fn new(source: &ProviderSource) -> WorkDir {
+        let dir = tempfile::Builder::new().prefix("tfacc-").tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let mut env: Vec<(OsString, OsString)> = vec![
+            ("CHECKPOINT_DISABLE".into(), "1".into()),
+            ("TF_IN_AUTOMATION".into(), "1".into()),
+            ("TF_INPUT".into(), "0".into()),
+        ];
+        let cli_config = dir.path().join(".terraformrc");
+        match source {
+            ProviderSource::DevOverride { address, binary } => {
+                let bin_dir = dir.path().join(".provider-bin");
+                std::fs::create_dir_all(&bin_dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+                let file_name = binary.file_name().map(|n| n.to_owned()).unwrap_or_default();
+                link_or_copy(binary, &bin_dir.join(file_name));
+                let rc = format!(
+                    "provider_installation {{\n  dev_overrides {{\n    \"{address}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                    bin_dir.display()
+                );
+                std::fs::write(&cli_config, rc).unwrap_or_else(|e| panic!("write cli config: {e}"));
+            }
+            ProviderSource::Reattach { json } => {
+                std::fs::write(&cli_config, "").unwrap_or_else(|e| panic!("write cli config: {e}"));
+                env.push(("TF_REATTACH_PROVIDERS".into(), json.into()));
+            }
+        }
+        env.push(("TF_CLI_CONFIG_FILE".into(), cli_config.into()));
+        WorkDir { dir, terraform: terraform_binary(), env }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Adds an environment variable for every terraform command.
+    pub fn set_env(&mut self, key: impl Into<OsString>, value: impl Into<OsString>) {
+        let key = key.into();
+        self.env.retain(|(k, _)| *k != key);
+        self.env.push((key, value.into()));
+    }
+
+    /// Writes `main.tf`.
+    pub fn write_config(&self, hcl: &str) {
+        self.write_file("main.tf", hcl);
+    }
+
+    pub fn write_file(&self, name: &str, content: &str) {
+        std::fs::write(self.dir.path().join(name), content).unwrap_or_else(|e| panic!("write {name}: {e}"));
+    }
+
+    /// Runs terraform with `args` in this directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(&self.terraform);
+        cmd.args(args).current_dir(self.dir.path()).stdin(Stdio::null());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let output = cmd.output().unwrap_or_else(|e| panic!("could not run {}: {e}", self.terraform.display()));
+        Run { args: args.iter().map(|s| (*s).to_owned()).collect(), output }
+    }
+
+    /// `terraform plan -out` then `show -json` of the saved plan.
+    #[track_caller]
+    pub fn plan(&self, extra: &[&str]) -> Json {
+        let mut args = vec!["plan", "-no-color", "-out=tfplan"];
+        args.extend_from_slice(extra);
+        self.run(&args).success();
+        self.show_json(&["tfplan"])
+    }
+
+    /// Applies the plan saved by [`WorkDir::plan`].
+    #[track_caller]
+    pub fn apply_saved(&self) -> Run {
+        self.run(&["apply", "-no-color", "-refresh=false", "tfplan"]).success()
+    }
+
+    /// `terraform apply -auto-approve`.
+    #[track_caller]
+    pub fn apply(&self) -> Run {
+        self.run(&["apply", "-no-color", "-auto-approve"]).success()
+    }
+
+    /// `terraform show -json [ARGS]`.
+    #[track_caller]
+    pub fn show_json(&self, args: &[&str]) -> Json {
+        let mut all = vec!["show", "-json"];
+        all.extend_from_slice(args);
+        let run = self.run(&all).success();
+        serde_json::from_slice(&run.output.stdout).unwrap_or_else(|e| panic!("show -json output: {e}"))
+    }
+
+    /// The state as `terraform show -json` prints it.
+    #[track_caller]
+    pub fn state(&self) -> Json {
+        self.show_json(&[])
+    }
+
+    /// Asserts that a plan (with or without refresh) has no changes.
+    #[track_caller]
+    pub fn assert_empty_plan(&self, refresh: bool) {
+        let refresh_arg = if refresh { "-refresh=true" } else { "-refresh=false" };
+        let run = self.run(&["plan", "-no-color", "-detailed-exitcode", refresh_arg]);
+        assert_eq!(
+            run.code(),
+            0,
+            "expected an empty plan ({refresh_arg}), got exit {}:\n{}\n{}",
+            run.code(),
+            run.stdout(),
+            run.stderr()
+        );
+    }
+}
+
+/// The `resource_changes[].change.actions` of a plan, by address.
+pub fn plan_actions(plan: &Json) -> Vec<(String, Vec<String>)> {
+    plan["resource_changes"]
+        .as_array()
+        .map(|rc| {
+            rc.iter()
+                .map(|c| {
+                    let addr = c["address"].as_str().unwrap_or_default().to_owned();
+                    let actions = c["change"]["actions"]
+                        .as_array()
+                        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                        .unwrap_or_default();
+                    (addr, actions)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The actions planned for one resource address.
+pub fn actions_for(plan: &Json, address: &str) -> Vec<String> {
+    plan_actions(plan).into_iter().find(|(a, _)| a == address).map(|(_, x)| x).unwrap_or_default()
+}
+
+/// A resource's attribute values from `terraform show -json` state output.
+pub fn state_resource<'a>(state: &'a Json, address: &str) -> Option<&'a Json> {
+    fn find<'a>(module: &'a Json, address: &str) -> Option<&'a Json> {
+        if let Some(rs) = module["resources"].as_array() {
+            if let Some(r) = rs.iter().find(|r| r["address"] == address) {
+                return Some(&r["values"]);
+            }
+        }
+        module["child_modules"].as_array()?.iter().find_map(|m| find(m, address))
+    }
+    find(&state["values"]["root_module"], address)
+}
+
+fn link_or_copy(from: &Path, to: &Path) {
+    #[cfg(unix)]
+    if std::os::unix::fs::symlink(from, to).is_ok() {
+        return;
+    }
+    std::fs::copy(from, to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
+}
