@@ -32,7 +32,9 @@ impl Private {
         if bytes.is_empty() {
             return Private::default();
         }
-        serde_json::from_slice(bytes).map(Private).unwrap_or_default()
+        serde_json::from_slice(bytes)
+            .map(Private)
+            .unwrap_or_default()
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -43,7 +45,9 @@ impl Private {
     }
 
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        self.0.get(key).and_then(|v| serde_json::from_value(v.clone()).ok())
+        self.0
+            .get(key)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
     }
 
     pub fn set<T: Serialize>(&mut self, key: &str, value: &T) {
@@ -128,7 +132,11 @@ pub trait Resource: Send + Sync {
     async fn import(&self, req: ImportRequest) -> ImportResponse {
         ImportResponse::error(Diagnostic::error(
             "Import not supported",
-            format!("{} cannot be imported: {:?} was given.", self.type_name(), req.id),
+            format!(
+                "{} cannot be imported: {:?} was given.",
+                self.type_name(),
+                req.id
+            ),
         ))
     }
 
@@ -140,7 +148,10 @@ pub trait Resource: Send + Sync {
             state: Value::Null,
             diagnostics: Diagnostic::error(
                 "Unsupported state version",
-                format!("{} has no upgrade for state of this schema version.", self.type_name()),
+                format!(
+                    "{} has no upgrade for state of this schema version.",
+                    self.type_name()
+                ),
             )
             .into(),
         }
@@ -223,10 +234,18 @@ pub struct ApplyResponse {
 
 impl ApplyResponse {
     pub fn ok(state: Value, private: Private) -> ApplyResponse {
-        ApplyResponse { state, private, diagnostics: Diagnostics::new() }
+        ApplyResponse {
+            state,
+            private,
+            diagnostics: Diagnostics::new(),
+        }
     }
     pub fn error(d: Diagnostic) -> ApplyResponse {
-        ApplyResponse { state: Value::Null, private: Private::default(), diagnostics: d.into() }
+        ApplyResponse {
+            state: Value::Null,
+            private: Private::default(),
+            diagnostics: d.into(),
+        }
     }
 }
 
@@ -260,7 +279,11 @@ pub struct ImportResponse {
 
 impl ImportResponse {
     pub fn error(d: Diagnostic) -> ImportResponse {
-        ImportResponse { state: Value::Null, private: Private::default(), diagnostics: d.into() }
+        ImportResponse {
+            state: Value::Null,
+            private: Private::default(),
+            diagnostics: d.into(),
+        }
     }
 }
 

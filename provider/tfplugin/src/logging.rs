@@ -39,7 +39,9 @@ pub fn parse_level(raw: &str) -> Option<Level> {
 /// environment. Safe to call more than once.
 pub fn init() {
     use tracing_subscriber::prelude::*;
-    let Some(level) = level_from_env() else { return };
+    let Some(level) = level_from_env() else {
+        return;
+    };
     // Our own events at the requested level; the transport crates' chatter
     // (HTTP/2 frames, TLS) only when it is a warning or worse.
     let filter = tracing_subscriber::filter::Targets::new()
@@ -50,7 +52,9 @@ pub fn init() {
         .with_target("tonic", Level::WARN)
         .with_target("tower", Level::WARN)
         .with_target("rustls", Level::WARN);
-    let _ = tracing_subscriber::registry().with(HclogLayer::new("provider").with_filter(filter)).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(HclogLayer::new("provider").with_filter(filter))
+        .try_init();
 }
 
 /// A `tracing` layer writing hclog JSON lines to stderr.
@@ -61,7 +65,9 @@ pub struct HclogLayer {
 
 impl HclogLayer {
     pub fn new(module: impl Into<String>) -> HclogLayer {
-        HclogLayer { module: module.into() }
+        HclogLayer {
+            module: module.into(),
+        }
     }
 }
 
@@ -91,17 +97,21 @@ impl Visit for Fields {
         if field.name() == "message" {
             self.message = value.to_owned();
         } else {
-            self.extra.insert(field.name().to_owned(), Json::from(value));
+            self.extra
+                .insert(field.name().to_owned(), Json::from(value));
         }
     }
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.extra.insert(field.name().to_owned(), Json::from(value));
+        self.extra
+            .insert(field.name().to_owned(), Json::from(value));
     }
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.extra.insert(field.name().to_owned(), Json::from(value));
+        self.extra
+            .insert(field.name().to_owned(), Json::from(value));
     }
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.extra.insert(field.name().to_owned(), Json::from(value));
+        self.extra
+            .insert(field.name().to_owned(), Json::from(value));
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         let mut s = String::new();
@@ -121,7 +131,12 @@ impl<S> Layer<S> for HclogLayer
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
-    fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, id: &tracing::span::Id, ctx: Context<'_, S>) {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: Context<'_, S>,
+    ) {
         let mut f = Fields::default();
         attrs.record(&mut f);
         if let Some(span) = ctx.span(id) {
@@ -133,10 +148,16 @@ where
         let mut f = Fields::default();
         event.record(&mut f);
         let mut line = Map::new();
-        line.insert("@level".into(), Json::from(level_name(event.metadata().level())));
+        line.insert(
+            "@level".into(),
+            Json::from(level_name(event.metadata().level())),
+        );
         line.insert("@message".into(), Json::from(f.message));
         line.insert("@module".into(), Json::from(self.module.as_str()));
-        line.insert("@timestamp".into(), Json::from(timestamp(chrono::Utc::now())));
+        line.insert(
+            "@timestamp".into(),
+            Json::from(timestamp(chrono::Utc::now())),
+        );
         if let Some(scope) = ctx.event_scope(event) {
             for span in scope.from_root() {
                 if let Some(sf) = span.extensions().get::<SpanFields>() {

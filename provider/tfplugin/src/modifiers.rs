@@ -61,7 +61,10 @@ where
 {
     /// `predicate(prior, planned)` returns true when the change replaces.
     pub fn new(description: impl Into<String>, predicate: F) -> Self {
-        RequiresReplaceIf { predicate, description: description.into() }
+        RequiresReplaceIf {
+            predicate,
+            description: description.into(),
+        }
     }
 }
 

@@ -98,7 +98,9 @@ mod tests {
 
     #[test]
     fn displays_like_hcl() {
-        let p = AttributePath::attr("managed").push_index(0).push_attr("max_unavailable");
+        let p = AttributePath::attr("managed")
+            .push_index(0)
+            .push_attr("max_unavailable");
         assert_eq!(p.to_string(), "managed[0].max_unavailable");
         let p = AttributePath::attr("labels").push_key("team");
         assert_eq!(p.to_string(), "labels[\"team\"]");

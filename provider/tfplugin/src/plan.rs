@@ -27,9 +27,17 @@ fn each_nested(
             let pri = prior.as_elements().unwrap_or(&[]);
             let same_len = cfg.len() == items.len();
             for (i, item) in items.iter_mut().enumerate() {
-                let c = if same_len { cfg.get(i).unwrap_or(&NULL) } else { &NULL };
+                let c = if same_len {
+                    cfg.get(i).unwrap_or(&NULL)
+                } else {
+                    &NULL
+                };
                 // Set elements have no stable position: never pair them with prior elements.
-                let p = if nesting == Nesting::List { pri.get(i).unwrap_or(&NULL) } else { &NULL };
+                let p = if nesting == Nesting::List {
+                    pri.get(i).unwrap_or(&NULL)
+                } else {
+                    &NULL
+                };
                 f(c, p, item, &path.push_index(i));
             }
         }
@@ -54,9 +62,16 @@ pub fn apply_defaults(block: &Block, config: &Value, plan: &mut Value) {
     for b in &block.blocks {
         let cfg = attr_of(config, &b.type_name);
         if let Some(p) = plan.get_mut(&b.type_name) {
-            each_nested(b.nesting, cfg, &NULL, p, &AttributePath::root(), &mut |c, _, p, _| {
-                apply_defaults(&b.block, c, p);
-            });
+            each_nested(
+                b.nesting,
+                cfg,
+                &NULL,
+                p,
+                &AttributePath::root(),
+                &mut |c, _, p, _| {
+                    apply_defaults(&b.block, c, p);
+                },
+            );
         }
     }
 }
@@ -64,13 +79,22 @@ pub fn apply_defaults(block: &Block, config: &Value, plan: &mut Value) {
 fn apply_defaults_attrs(attrs: &[Attribute], config: &Value, plan: &mut Value) {
     for a in attrs {
         let cfg = attr_of(config, &a.name);
-        let Some(p) = plan.get_mut(&a.name) else { continue };
+        let Some(p) = plan.get_mut(&a.name) else {
+            continue;
+        };
         if let (Some(d), true) = (&a.default, cfg.is_null()) {
             *p = d.clone();
         } else if let Some((nesting, nested)) = a.nested_attributes() {
-            each_nested(nesting, cfg, &NULL, p, &AttributePath::root(), &mut |c, _, p, _| {
-                apply_defaults_attrs(nested, c, p);
-            });
+            each_nested(
+                nesting,
+                cfg,
+                &NULL,
+                p,
+                &AttributePath::root(),
+                &mut |c, _, p, _| {
+                    apply_defaults_attrs(nested, c, p);
+                },
+            );
         }
     }
 }
@@ -86,9 +110,16 @@ pub fn null_write_only(block: &Block, value: &mut Value) {
     }
     for b in &block.blocks {
         if let Some(v) = value.get_mut(&b.type_name) {
-            each_nested(b.nesting, &NULL, &NULL, v, &AttributePath::root(), &mut |_, _, p, _| {
-                null_write_only(&b.block, p);
-            });
+            each_nested(
+                b.nesting,
+                &NULL,
+                &NULL,
+                v,
+                &AttributePath::root(),
+                &mut |_, _, p, _| {
+                    null_write_only(&b.block, p);
+                },
+            );
         }
     }
 }
@@ -100,9 +131,16 @@ pub fn mark_computed_unknown(block: &Block, config: &Value, plan: &mut Value) {
     for b in &block.blocks {
         let cfg = attr_of(config, &b.type_name);
         if let Some(p) = plan.get_mut(&b.type_name) {
-            each_nested(b.nesting, cfg, &NULL, p, &AttributePath::root(), &mut |c, _, p, _| {
-                mark_computed_unknown(&b.block, c, p);
-            });
+            each_nested(
+                b.nesting,
+                cfg,
+                &NULL,
+                p,
+                &AttributePath::root(),
+                &mut |c, _, p, _| {
+                    mark_computed_unknown(&b.block, c, p);
+                },
+            );
         }
     }
 }
@@ -110,14 +148,23 @@ pub fn mark_computed_unknown(block: &Block, config: &Value, plan: &mut Value) {
 fn mark_attrs(attrs: &[Attribute], config: &Value, plan: &mut Value) {
     for a in attrs {
         let cfg = attr_of(config, &a.name);
-        let Some(p) = plan.get_mut(&a.name) else { continue };
+        let Some(p) = plan.get_mut(&a.name) else {
+            continue;
+        };
         if a.computed && a.default.is_none() && cfg.is_null() {
             *p = Value::unknown();
         } else if let Some((nesting, nested)) = a.nested_attributes() {
             if !p.is_unknown() {
-                each_nested(nesting, cfg, &NULL, p, &AttributePath::root(), &mut |c, _, p, _| {
-                    mark_attrs(nested, c, p);
-                });
+                each_nested(
+                    nesting,
+                    cfg,
+                    &NULL,
+                    p,
+                    &AttributePath::root(),
+                    &mut |c, _, p, _| {
+                        mark_attrs(nested, c, p);
+                    },
+                );
             }
         }
     }
@@ -134,7 +181,16 @@ pub fn run_modifiers(
     diags: &mut Diagnostics,
 ) -> Vec<AttributePath> {
     let mut replace = Vec::new();
-    modify_block(block, config, prior, plan, &AttributePath::root(), creating, &mut replace, diags);
+    modify_block(
+        block,
+        config,
+        prior,
+        plan,
+        &AttributePath::root(),
+        creating,
+        &mut replace,
+        diags,
+    );
     replace
 }
 
@@ -149,7 +205,16 @@ fn modify_block(
     replace: &mut Vec<AttributePath>,
     diags: &mut Diagnostics,
 ) {
-    modify_attrs(&block.attributes, config, prior, plan, path, creating, replace, diags);
+    modify_attrs(
+        &block.attributes,
+        config,
+        prior,
+        plan,
+        path,
+        creating,
+        replace,
+        diags,
+    );
     for b in &block.blocks {
         let cfg = attr_of(config, &b.type_name);
         let pri = attr_of(prior, &b.type_name);
@@ -177,7 +242,9 @@ fn modify_attrs(
         let cfg = attr_of(config, &a.name);
         let pri = attr_of(prior, &a.name);
         let apath = path.push_attr(&a.name);
-        let Some(p) = plan.get_mut(&a.name) else { continue };
+        let Some(p) = plan.get_mut(&a.name) else {
+            continue;
+        };
         if let Some((nesting, nested)) = a.nested_attributes() {
             each_nested(nesting, cfg, pri, p, &apath, &mut |c, pr, p, np| {
                 modify_attrs(nested, c, pr, p, np, creating, replace, diags);
@@ -186,9 +253,17 @@ fn modify_attrs(
         if a.plan_modifiers.is_empty() {
             continue;
         }
-        let req = AttributePlanRequest { path: &apath, config: cfg, state: pri, creating };
-        let mut resp =
-            AttributePlanResponse { plan: p.clone(), requires_replace: false, diagnostics: Diagnostics::new() };
+        let req = AttributePlanRequest {
+            path: &apath,
+            config: cfg,
+            state: pri,
+            creating,
+        };
+        let mut resp = AttributePlanResponse {
+            plan: p.clone(),
+            requires_replace: false,
+            diagnostics: Diagnostics::new(),
+        };
         for m in &a.plan_modifiers {
             m.modify(&req, &mut resp);
         }
@@ -210,13 +285,25 @@ fn validate_block(block: &Block, config: &Value, path: &AttributePath, diags: &m
     for b in &block.blocks {
         let mut cfg = attr_of(config, &b.type_name).clone();
         let bpath = path.push_attr(&b.type_name);
-        each_nested(b.nesting, &NULL, &NULL, &mut cfg, &bpath, &mut |_, _, c, np| {
-            validate_block(&b.block, c, np, diags);
-        });
+        each_nested(
+            b.nesting,
+            &NULL,
+            &NULL,
+            &mut cfg,
+            &bpath,
+            &mut |_, _, c, np| {
+                validate_block(&b.block, c, np, diags);
+            },
+        );
     }
 }
 
-fn validate_attrs(attrs: &[Attribute], config: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+fn validate_attrs(
+    attrs: &[Attribute],
+    config: &Value,
+    path: &AttributePath,
+    diags: &mut Diagnostics,
+) {
     for a in attrs {
         let v = attr_of(config, &a.name);
         let apath = path.push_attr(&a.name);

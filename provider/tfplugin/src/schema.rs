@@ -70,8 +70,11 @@ impl Block {
 
     /// The object type of this block's values.
     pub fn ty(&self) -> Type {
-        let mut attrs: BTreeMap<String, Type> =
-            self.attributes.iter().map(|a| (a.name.clone(), a.ty())).collect();
+        let mut attrs: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.ty()))
+            .collect();
         for b in &self.blocks {
             attrs.insert(b.type_name.clone(), b.ty());
         }
@@ -112,7 +115,13 @@ pub struct NestedBlock {
 
 impl NestedBlock {
     pub fn new(type_name: impl Into<String>, nesting: Nesting, block: Block) -> NestedBlock {
-        NestedBlock { type_name: type_name.into(), nesting, block, min_items: 0, max_items: 0 }
+        NestedBlock {
+            type_name: type_name.into(),
+            nesting,
+            block,
+            min_items: 0,
+            max_items: 0,
+        }
     }
 
     #[must_use]
@@ -140,7 +149,10 @@ fn nest(nesting: Nesting, obj: Type) -> Type {
 #[derive(Clone)]
 pub enum AttributeType {
     Plain(Type),
-    Nested { nesting: Nesting, attributes: Vec<Attribute> },
+    Nested {
+        nesting: Nesting,
+        attributes: Vec<Attribute>,
+    },
 }
 
 /// One attribute with its wire flags and its provider-side behaviour.
@@ -190,9 +202,16 @@ impl Attribute {
     }
 
     /// An attribute holding nested attributes (protocol 6 nested types).
-    pub fn nested(name: impl Into<String>, nesting: Nesting, attributes: Vec<Attribute>) -> Attribute {
+    pub fn nested(
+        name: impl Into<String>,
+        nesting: Nesting,
+        attributes: Vec<Attribute>,
+    ) -> Attribute {
         let mut a = Attribute::new(name, Type::Dynamic);
-        a.kind = AttributeType::Nested { nesting, attributes };
+        a.kind = AttributeType::Nested {
+            nesting,
+            attributes,
+        };
         a
     }
 
@@ -254,8 +273,16 @@ impl Attribute {
     pub fn ty(&self) -> Type {
         match &self.kind {
             AttributeType::Plain(t) => t.clone(),
-            AttributeType::Nested { nesting, attributes } => {
-                let obj = Type::Object(attributes.iter().map(|a| (a.name.clone(), a.ty())).collect());
+            AttributeType::Nested {
+                nesting,
+                attributes,
+            } => {
+                let obj = Type::Object(
+                    attributes
+                        .iter()
+                        .map(|a| (a.name.clone(), a.ty()))
+                        .collect(),
+                );
                 nest(*nesting, obj)
             }
         }
@@ -264,7 +291,10 @@ impl Attribute {
     /// Nested attributes, when this attribute has them.
     pub fn nested_attributes(&self) -> Option<(Nesting, &[Attribute])> {
         match &self.kind {
-            AttributeType::Nested { nesting, attributes } => Some((*nesting, attributes)),
+            AttributeType::Nested {
+                nesting,
+                attributes,
+            } => Some((*nesting, attributes)),
             AttributeType::Plain(_) => None,
         }
     }
@@ -288,14 +318,22 @@ fn check_block(block: &Block, prefix: &str, problems: &mut Vec<String>) {
     for b in &block.blocks {
         let name = format!("{prefix}{}", b.type_name);
         if !valid_name(&b.type_name) {
-            problems.push(format!("{name}: block names use lowercase letters, digits and underscores"));
+            problems.push(format!(
+                "{name}: block names use lowercase letters, digits and underscores"
+            ));
         }
         if !names.insert(b.type_name.clone()) {
             problems.push(format!("{name}: duplicate name"));
         }
         match b.nesting {
-            Nesting::Single if b.min_items > 1 || b.max_items > 1 || b.min_items != b.max_items && b.max_items != 0 => {
-                problems.push(format!("{name}: single blocks have min_items == max_items, each 0 or 1"));
+            Nesting::Single
+                if b.min_items > 1
+                    || b.max_items > 1
+                    || b.min_items != b.max_items && b.max_items != 0 =>
+            {
+                problems.push(format!(
+                    "{name}: single blocks have min_items == max_items, each 0 or 1"
+                ));
             }
             Nesting::Group | Nesting::Map if b.min_items != 0 || b.max_items != 0 => {
                 problems.push(format!("{name}: group and map blocks take no item limits"));
@@ -315,7 +353,9 @@ fn check_block(block: &Block, prefix: &str, problems: &mut Vec<String>) {
 fn check_attribute(a: &Attribute, prefix: &str, problems: &mut Vec<String>) {
     let name = format!("{prefix}{}", a.name);
     if !valid_name(&a.name) {
-        problems.push(format!("{name}: attribute names use lowercase letters, digits and underscores"));
+        problems.push(format!(
+            "{name}: attribute names use lowercase letters, digits and underscores"
+        ));
     }
     if !a.required && !a.optional && !a.computed {
         problems.push(format!("{name}: must be required, optional or computed"));
@@ -340,5 +380,7 @@ fn check_attribute(a: &Attribute, prefix: &str, problems: &mut Vec<String>) {
 }
 
 fn valid_name(n: &str) -> bool {
-    !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    !n.is_empty()
+        && n.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }

@@ -35,7 +35,11 @@ pub fn schema(s: &Schema) -> Json {
 fn block(b: &Block) -> Json {
     let mut out = Map::new();
     if !b.attributes.is_empty() {
-        let attrs: Map<String, Json> = b.attributes.iter().map(|a| (a.name.clone(), attribute(a))).collect();
+        let attrs: Map<String, Json> = b
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), attribute(a)))
+            .collect();
         out.insert("attributes".into(), Json::Object(attrs));
     }
     if !b.blocks.is_empty() {
@@ -80,8 +84,14 @@ fn attribute(a: &Attribute) -> Json {
         AttributeType::Plain(t) => {
             o.insert("type".into(), t.to_json_value());
         }
-        AttributeType::Nested { nesting, attributes } => {
-            let attrs: Map<String, Json> = attributes.iter().map(|n| (n.name.clone(), attribute(n))).collect();
+        AttributeType::Nested {
+            nesting,
+            attributes,
+        } => {
+            let attrs: Map<String, Json> = attributes
+                .iter()
+                .map(|n| (n.name.clone(), attribute(n)))
+                .collect();
             o.insert(
                 "nested_type".into(),
                 json!({ "attributes": attrs, "nesting_mode": nesting_name(*nesting) }),

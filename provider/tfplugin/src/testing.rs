@@ -44,8 +44,15 @@ pub fn terraform_binary() -> PathBuf {
 pub fn cargo_artifact(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
     // target/debug/deps/test-xxxx → target/debug
-    let profile_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
-    for candidate in [profile_dir.join(name), profile_dir.join("examples").join(name)] {
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    for candidate in [
+        profile_dir.join(name),
+        profile_dir.join("examples").join(name),
+    ] {
         if candidate.is_file() {
             return candidate;
         }
@@ -120,7 +127,10 @@ impl Run {
 impl WorkDir {
     /// A fresh working directory wired to `source`.
     pub fn new(source: &ProviderSource) -> WorkDir {
-        let dir = tempfile::Builder::new().prefix("tfacc-").tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let dir = tempfile::Builder::new()
+            .prefix("tfacc-")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("tempdir: {e}"));
         let mut env: Vec<(OsString, OsString)> = vec![
             ("CHECKPOINT_DISABLE".into(), "1".into()),
             ("TF_IN_AUTOMATION".into(), "1".into()),
@@ -145,7 +155,11 @@ impl WorkDir {
             }
         }
         env.push(("TF_CLI_CONFIG_FILE".into(), cli_config.into()));
-        WorkDir { dir, terraform: terraform_binary(), env }
+        WorkDir {
+            dir,
+            terraform: terraform_binary(),
+            env,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -165,18 +179,26 @@ impl WorkDir {
     }
 
     pub fn write_file(&self, name: &str, content: &str) {
-        std::fs::write(self.dir.path().join(name), content).unwrap_or_else(|e| panic!("write {name}: {e}"));
+        std::fs::write(self.dir.path().join(name), content)
+            .unwrap_or_else(|e| panic!("write {name}: {e}"));
     }
 
     /// Runs terraform with `args` in this directory.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(&self.terraform);
-        cmd.args(args).current_dir(self.dir.path()).stdin(Stdio::null());
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let output = cmd.output().unwrap_or_else(|e| panic!("could not run {}: {e}", self.terraform.display()));
-        Run { args: args.iter().map(|s| (*s).to_owned()).collect(), output }
+        let output = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("could not run {}: {e}", self.terraform.display()));
+        Run {
+            args: args.iter().map(|s| (*s).to_owned()).collect(),
+            output,
+        }
     }
 
     /// `terraform plan -out` then `show -json` of the saved plan.
@@ -191,7 +213,8 @@ impl WorkDir {
     /// Applies the plan saved by [`WorkDir::plan`].
     #[track_caller]
     pub fn apply_saved(&self) -> Run {
-        self.run(&["apply", "-no-color", "-refresh=false", "tfplan"]).success()
+        self.run(&["apply", "-no-color", "-refresh=false", "tfplan"])
+            .success()
     }
 
     /// `terraform apply -auto-approve`.
@@ -206,7 +229,8 @@ impl WorkDir {
         let mut all = vec!["show", "-json"];
         all.extend_from_slice(args);
         let run = self.run(&all).success();
-        serde_json::from_slice(&run.output.stdout).unwrap_or_else(|e| panic!("show -json output: {e}"))
+        serde_json::from_slice(&run.output.stdout)
+            .unwrap_or_else(|e| panic!("show -json output: {e}"))
     }
 
     /// The state as `terraform show -json` prints it.
@@ -218,7 +242,11 @@ impl WorkDir {
     /// Asserts that a plan (with or without refresh) has no changes.
     #[track_caller]
     pub fn assert_empty_plan(&self, refresh: bool) {
-        let refresh_arg = if refresh { "-refresh=true" } else { "-refresh=false" };
+        let refresh_arg = if refresh {
+            "-refresh=true"
+        } else {
+            "-refresh=false"
+        };
         let run = self.run(&["plan", "-no-color", "-detailed-exitcode", refresh_arg]);
         assert_eq!(
             run.code(),
@@ -241,7 +269,11 @@ pub fn plan_actions(plan: &Json) -> Vec<(String, Vec<String>)> {
                     let addr = c["address"].as_str().unwrap_or_default().to_owned();
                     let actions = c["change"]["actions"]
                         .as_array()
-                        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_owned))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     (addr, actions)
                 })
@@ -252,7 +284,11 @@ pub fn plan_actions(plan: &Json) -> Vec<(String, Vec<String>)> {
 
 /// The actions planned for one resource address.
 pub fn actions_for(plan: &Json, address: &str) -> Vec<String> {
-    plan_actions(plan).into_iter().find(|(a, _)| a == address).map(|(_, x)| x).unwrap_or_default()
+    plan_actions(plan)
+        .into_iter()
+        .find(|(a, _)| a == address)
+        .map(|(_, x)| x)
+        .unwrap_or_default()
 }
 
 /// A resource's attribute values from `terraform show -json` state output.
@@ -263,7 +299,10 @@ pub fn state_resource<'a>(state: &'a Json, address: &str) -> Option<&'a Json> {
                 return Some(&r["values"]);
             }
         }
-        module["child_modules"].as_array()?.iter().find_map(|m| find(m, address))
+        module["child_modules"]
+            .as_array()?
+            .iter()
+            .find_map(|m| find(m, address))
     }
     find(&state["values"]["root_module"], address)
 }

@@ -117,9 +117,9 @@ impl Type {
                     "set" => Ok(Type::set(Type::from_json_value(&parts[1])?)),
                     "map" => Ok(Type::map(Type::from_json_value(&parts[1])?)),
                     "object" => {
-                        let attrs = parts[1]
-                            .as_object()
-                            .ok_or_else(|| TypeError("object attributes must be a JSON object".into()))?;
+                        let attrs = parts[1].as_object().ok_or_else(|| {
+                            TypeError("object attributes must be a JSON object".into())
+                        })?;
                         let mut out = BTreeMap::new();
                         for (k, t) in attrs {
                             out.insert(k.clone(), Type::from_json_value(t)?);
@@ -129,11 +129,14 @@ impl Type {
                         Ok(Type::Object(out))
                     }
                     "tuple" => {
-                        let elems = parts[1]
-                            .as_array()
-                            .ok_or_else(|| TypeError("tuple elements must be a JSON array".into()))?;
+                        let elems = parts[1].as_array().ok_or_else(|| {
+                            TypeError("tuple elements must be a JSON array".into())
+                        })?;
                         Ok(Type::Tuple(
-                            elems.iter().map(Type::from_json_value).collect::<Result<_, _>>()?,
+                            elems
+                                .iter()
+                                .map(Type::from_json_value)
+                                .collect::<Result<_, _>>()?,
                         ))
                     }
                     other => Err(TypeError(format!("unknown type kind {other:?}"))),

@@ -33,7 +33,10 @@ impl Validator for OneOf {
             if !self.0.iter().any(|v| v == s) {
                 diags.push(
                     Diagnostic::error(
-                        format!("Invalid value for {}", path.last_attribute().unwrap_or("attribute")),
+                        format!(
+                            "Invalid value for {}",
+                            path.last_attribute().unwrap_or("attribute")
+                        ),
                         format!("{s:?} is not allowed. {}", self.description()),
                     )
                     .at(path.clone()),
@@ -54,10 +57,15 @@ impl Validator for IntBetween {
     fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
         let ok = value.as_i64().is_some_and(|n| n >= self.0 && n <= self.1);
         if !ok {
-            let shown = value.as_number().map_or_else(|| "value".to_owned(), ToString::to_string);
+            let shown = value
+                .as_number()
+                .map_or_else(|| "value".to_owned(), ToString::to_string);
             diags.push(
                 Diagnostic::error(
-                    format!("Invalid value for {}", path.last_attribute().unwrap_or("attribute")),
+                    format!(
+                        "Invalid value for {}",
+                        path.last_attribute().unwrap_or("attribute")
+                    ),
                     format!("{shown} is out of range. {}", self.description()),
                 )
                 .at(path.clone()),
@@ -80,7 +88,10 @@ impl Validator for LengthBetween {
             if n < self.0 || n > self.1 {
                 diags.push(
                     Diagnostic::error(
-                        format!("Invalid length for {}", path.last_attribute().unwrap_or("attribute")),
+                        format!(
+                            "Invalid length for {}",
+                            path.last_attribute().unwrap_or("attribute")
+                        ),
                         format!("The value is {n} characters long. {}", self.description()),
                     )
                     .at(path.clone()),
@@ -101,7 +112,10 @@ where
     F: Fn(&Value) -> Result<(), String> + Send + Sync,
 {
     pub fn new(description: impl Into<String>, check: F) -> Self {
-        Check { description: description.into(), check }
+        Check {
+            description: description.into(),
+            check,
+        }
     }
 }
 
@@ -116,7 +130,10 @@ where
         if let Err(msg) = (self.check)(value) {
             diags.push(
                 Diagnostic::error(
-                    format!("Invalid value for {}", path.last_attribute().unwrap_or("attribute")),
+                    format!(
+                        "Invalid value for {}",
+                        path.last_attribute().unwrap_or("attribute")
+                    ),
                     msg,
                 )
                 .at(path.clone()),

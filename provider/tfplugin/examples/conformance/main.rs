@@ -28,15 +28,23 @@ impl Provider for Conformance {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(Block::new().attribute(
-            Attribute::string("store_dir").required().description("Directory holding the provider's objects."),
-        ))
+        Schema::new(
+            Block::new().attribute(
+                Attribute::string("store_dir")
+                    .required()
+                    .description("Directory holding the provider's objects."),
+            ),
+        )
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
-            Arc::new(thing::Thing { store: self.store.clone() }),
-            Arc::new(thing::Legacy { store: self.store.clone() }),
+            Arc::new(thing::Thing {
+                store: self.store.clone(),
+            }),
+            Arc::new(thing::Legacy {
+                store: self.store.clone(),
+            }),
         ]
     }
 
@@ -46,7 +54,11 @@ impl Provider for Conformance {
 
     async fn configure(&self, req: ConfigureRequest) -> Diagnostics {
         let Some(dir) = req.config.get("store_dir").and_then(Value::as_str) else {
-            return Diagnostic::error("store_dir must be known", "Set store_dir to a directory path.").into();
+            return Diagnostic::error(
+                "store_dir must be known",
+                "Set store_dir to a directory path.",
+            )
+            .into();
         };
         let _ = self.store.set(store::Store::new(dir.into()));
         Diagnostics::new()
@@ -65,10 +77,26 @@ impl DataSource for Echo {
     fn schema(&self) -> Schema {
         Schema::new(
             Block::new()
-                .attribute(Attribute::new("input", Type::Dynamic).optional().description("Any value."))
-                .attribute(Attribute::new("output", Type::Dynamic).computed().description("The input, echoed."))
-                .attribute(Attribute::number("n").optional().description("A number of any size."))
-                .attribute(Attribute::number("n_plus_one").computed().description("n + 1, exactly.")),
+                .attribute(
+                    Attribute::new("input", Type::Dynamic)
+                        .optional()
+                        .description("Any value."),
+                )
+                .attribute(
+                    Attribute::new("output", Type::Dynamic)
+                        .computed()
+                        .description("The input, echoed."),
+                )
+                .attribute(
+                    Attribute::number("n")
+                        .optional()
+                        .description("A number of any size."),
+                )
+                .attribute(
+                    Attribute::number("n_plus_one")
+                        .computed()
+                        .description("n + 1, exactly."),
+                ),
         )
     }
 
@@ -85,7 +113,10 @@ impl DataSource for Echo {
         if let Some(o) = state.get_mut("n_plus_one") {
             *o = plus;
         }
-        ReadDataResponse { state, diagnostics: Diagnostics::new() }
+        ReadDataResponse {
+            state,
+            diagnostics: Diagnostics::new(),
+        }
     }
 }
 
@@ -93,8 +124,13 @@ impl DataSource for Echo {
 async fn main() -> std::process::ExitCode {
     tfplugin::logging::init();
     let debug = std::env::args().any(|a| a == "--debug");
-    let provider = Arc::new(Conformance { store: Arc::new(OnceLock::new()) });
-    let opts = tfplugin::server::ServeOptions { provider_address: ADDRESS.into(), debug };
+    let provider = Arc::new(Conformance {
+        store: Arc::new(OnceLock::new()),
+    });
+    let opts = tfplugin::server::ServeOptions {
+        provider_address: ADDRESS.into(),
+        debug,
+    };
     match tfplugin::server::serve(provider, opts).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -4,11 +4,30 @@ use crate::schema::{Attribute, Block, NestedBlock, Nesting};
 
 fn block() -> Block {
     Block::new()
-        .attribute(Attribute::string("id").computed().description("id").plan_modifier(UseStateForUnknown))
+        .attribute(
+            Attribute::string("id")
+                .computed()
+                .description("id")
+                .plan_modifier(UseStateForUnknown),
+        )
         .attribute(Attribute::string("name").required().description("n"))
-        .attribute(Attribute::string("zone").required().description("z").plan_modifier(RequiresReplace))
-        .attribute(Attribute::string("edition").default_value("standard").description("e"))
-        .attribute(Attribute::string("secret").optional().write_only().description("s"))
+        .attribute(
+            Attribute::string("zone")
+                .required()
+                .description("z")
+                .plan_modifier(RequiresReplace),
+        )
+        .attribute(
+            Attribute::string("edition")
+                .default_value("standard")
+                .description("e"),
+        )
+        .attribute(
+            Attribute::string("secret")
+                .optional()
+                .write_only()
+                .description("s"),
+        )
         .block(NestedBlock::new(
             "opts",
             Nesting::List,
@@ -27,7 +46,13 @@ fn create_plan_fills_defaults_and_unknowns() {
         ("zone", "z1".into()),
         ("edition", Value::Null),
         ("secret", "hush".into()),
-        ("opts", Value::List(vec![Value::object([("size", Value::from(3)), ("state", Value::Null)])])),
+        (
+            "opts",
+            Value::List(vec![Value::object([
+                ("size", Value::from(3)),
+                ("state", Value::Null),
+            ])]),
+        ),
     ]);
     let mut plan = config.clone();
     apply_defaults(&b, &config, &mut plan);
@@ -80,11 +105,19 @@ fn validators_see_nested_values_with_paths() {
     let b = Block::new().block(NestedBlock::new(
         "pool",
         Nesting::List,
-        Block::new().attribute(Attribute::number("size").optional().description("s").validator(IntBetween(1, 10))),
+        Block::new().attribute(
+            Attribute::number("size")
+                .optional()
+                .description("s")
+                .validator(IntBetween(1, 10)),
+        ),
     ));
     let config = Value::object([(
         "pool",
-        Value::List(vec![Value::object([("size", Value::from(5))]), Value::object([("size", Value::from(50))])]),
+        Value::List(vec![
+            Value::object([("size", Value::from(5))]),
+            Value::object([("size", Value::from(50))]),
+        ]),
     )]);
     let mut d = Diagnostics::new();
     validate(&b, &config, &mut d);
@@ -95,7 +128,10 @@ fn validators_see_nested_values_with_paths() {
 
 #[test]
 fn unknowns_are_stripped_with_paths() {
-    let mut v = Value::object([("a", Value::unknown()), ("b", Value::List(vec![Value::unknown()]))]);
+    let mut v = Value::object([
+        ("a", Value::unknown()),
+        ("b", Value::List(vec![Value::unknown()])),
+    ]);
     let mut found = Vec::new();
     strip_unknowns(&mut v, &AttributePath::root(), &mut found);
     assert_eq!(found.len(), 2);

@@ -8,7 +8,10 @@ use crate::types::Type;
 use crate::value::{json, msgpack, Value};
 
 pub fn schema(s: &Schema) -> pb::Schema {
-    pb::Schema { version: s.version, block: Some(block(&s.block)) }
+    pb::Schema {
+        version: s.version,
+        block: Some(block(&s.block)),
+    }
 }
 
 fn block(b: &Block) -> pb::schema::Block {
@@ -57,7 +60,10 @@ fn attribute(a: &Attribute) -> pb::schema::Attribute {
     // Exactly one of `type` and `nested_type` is set.
     let (ty, nested_type) = match &a.kind {
         AttributeType::Plain(t) => (t.to_json_bytes(), None),
-        AttributeType::Nested { nesting, attributes } => {
+        AttributeType::Nested {
+            nesting,
+            attributes,
+        } => {
             #[allow(deprecated)]
             let obj = pb::schema::Object {
                 attributes: attributes.iter().map(attribute).collect(),

@@ -15,6 +15,7 @@ use base64::Engine as _;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_stream::wrappers::TcpListenerStream;
+use tokio_stream::StreamExt as _;
 use tonic::transport::Server;
 
 pub use provider::ProviderService;
@@ -25,7 +26,8 @@ use crate::proto::tfplugin6 as pb;
 
 /// The cookie Terraform sets to show the process was started as a plugin.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 /// Largest message accepted or sent, as Terraform's own providers allow.
 pub const MAX_MESSAGE_SIZE: usize = 256 << 20;
@@ -81,51 +83,110 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     if !opts.debug {
         check_environment()?;
     }
-    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(ServeError::Listen)?;
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(ServeError::Listen)?;
     let addr = listener.local_addr().map_err(ServeError::Listen)?;
 
     // AutoMTLS: Terraform hands us its certificate; we answer with our own,
     // generated now. Reattached (debug) providers are dialled in plaintext.
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT").unwrap_or_default();
-    let tls = if opts.debug || client_cert.trim().is_empty() { None } else { Some(tls::generate()?) };
-
-    let (shutdown_tx, mut shutdown_rx) = watch::channel(false);
-    let service = ProviderService::new(provider);
-    let router = build_router(service, shutdown_tx, tls.as_ref().map(|t| t.config.clone()))?;
+    let tls = if opts.debug || client_cert.trim().is_empty() {
+        None
+    } else {
+        Some(tls::generate()?)
+    };
 
     let line = match &tls {
         Some(t) => handshake_line(addr, &t.cert_der),
         None => handshake_line(addr, &[]),
     };
+    let (shutdown_tx, mut shutdown_rx) = watch::channel(false);
+    let debug = opts.debug;
+    let server = run(
+        provider,
+        listener,
+        tls.map(|t| t.config),
+        shutdown_tx,
+        async move {
+            if debug_stop_on_interrupt(debug).await {
+                return;
+            }
+            std::future::pending::<()>().await;
+        },
+    );
     if opts.debug {
         print_reattach(&opts.provider_address, addr);
     } else {
         let mut out = std::io::stdout().lock();
-        out.write_all(line.as_bytes()).map_err(ServeError::Handshake)?;
+        out.write_all(line.as_bytes())
+            .map_err(ServeError::Handshake)?;
         out.flush().map_err(ServeError::Handshake)?;
         ignore_interrupts();
     }
-    tracing::debug!(address = %addr, tls = tls.is_some(), "Provider serving tfplugin6");
+    tracing::debug!(address = %addr, tls = !client_cert.trim().is_empty() && !opts.debug, "Provider serving tfplugin6");
+    // Terraform closes its connection right after Shutdown; should anything
+    // linger, the process still exits promptly.
+    let linger = async move {
+        while !*shutdown_rx.borrow() {
+            if shutdown_rx.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    tokio::select! {
+        r = server => r,
+        () = linger => Ok(()),
+    }
+}
 
-    let debug = opts.debug;
-    let shutdown = async move {
-        if debug {
-            let _ = tokio::signal::ctrl_c().await;
-        } else {
-            while !*shutdown_rx.borrow() {
-                if shutdown_rx.changed().await.is_err() {
-                    break;
+/// In debug mode, resolves when the user presses Ctrl-C; otherwise returns
+/// false at once.
+async fn debug_stop_on_interrupt(debug: bool) -> bool {
+    if debug {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    debug
+}
+
+/// Serves `provider` on `listener` until `stop` resolves or a client calls
+/// `GRPCController.Shutdown` (which also sets `shutdown` to true). No
+/// handshake is printed: this is the building block for [`serve`] and for
+/// in-process tests.
+pub async fn run(
+    provider: Arc<dyn Provider>,
+    listener: TcpListener,
+    tls: Option<tonic::transport::ServerTlsConfig>,
+    shutdown: watch::Sender<bool>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let mut requested = shutdown.subscribe();
+    let service = ProviderService::new(provider);
+    let router = build_router(service, shutdown, tls)?;
+    let signal = async move {
+        let controller = async {
+            while !*requested.borrow() {
+                if requested.changed().await.is_err() {
+                    return std::future::pending().await;
                 }
             }
-            // Terraform closes its connection right after Shutdown; if some
-            // stream lingers, do not let it hold the process.
-            tokio::spawn(async {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                std::process::exit(0);
-            });
+        };
+        tokio::select! {
+            () = stop => {},
+            () = controller => {},
         }
     };
-    router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown).await?;
+    // Small gRPC messages must not wait for delayed ACKs (Nagle's
+    // algorithm); Go's client disables it too.
+    let incoming = TcpListenerStream::new(listener).map(|conn| {
+        conn.inspect(|s| {
+            let _ = s.set_nodelay(true);
+        })
+    });
+    router
+        .serve_with_incoming_shutdown(incoming, signal)
+        .await?;
     Ok(())
 }
 
@@ -136,7 +197,9 @@ fn build_router(
 ) -> Result<tonic::transport::server::Router, ServeError> {
     let mut builder = Server::builder();
     if let Some(cfg) = tls {
-        builder = builder.tls_config(cfg).map_err(|e| ServeError::Tls(e.to_string()))?;
+        builder = builder
+            .tls_config(cfg)
+            .map_err(|e| ServeError::Tls(e.to_string()))?;
     }
     let (health_reporter, health) = tonic_health::server::health_reporter();
     // go-plugin's health check asks about the service named "plugin".
@@ -151,11 +214,17 @@ fn build_router(
                 .max_decoding_message_size(MAX_MESSAGE_SIZE)
                 .max_encoding_message_size(MAX_MESSAGE_SIZE),
         )
-        .add_service(plugin_pb::grpc_controller_server::GrpcControllerServer::new(plugin::Controller {
-            shutdown,
-        }))
-        .add_service(plugin_pb::grpc_stdio_server::GrpcStdioServer::new(plugin::Stdio))
-        .add_service(plugin_pb::grpc_broker_server::GrpcBrokerServer::new(plugin::Broker))
+        .add_service(
+            plugin_pb::grpc_controller_server::GrpcControllerServer::new(plugin::Controller {
+                shutdown,
+            }),
+        )
+        .add_service(plugin_pb::grpc_stdio_server::GrpcStdioServer::new(
+            plugin::Stdio,
+        ))
+        .add_service(plugin_pb::grpc_broker_server::GrpcBrokerServer::new(
+            plugin::Broker,
+        ))
         .add_service(health))
 }
 

@@ -32,7 +32,10 @@ pub struct Stdio;
 
 #[tonic::async_trait]
 impl pb::grpc_stdio_server::GrpcStdio for Stdio {
-    async fn stream_stdio(&self, _request: Request<()>) -> Result<Response<BoxStream<pb::StdioData>>, Status> {
+    async fn stream_stdio(
+        &self,
+        _request: Request<()>,
+    ) -> Result<Response<BoxStream<pb::StdioData>>, Status> {
         Ok(Response::new(Box::pin(futures::stream::empty())))
     }
 }

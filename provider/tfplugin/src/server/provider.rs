@@ -12,9 +12,9 @@ use tracing::Instrument;
 use super::convert;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::framework::{
-    Ctx, DataSource, DeleteRequest, ImportRequest, ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest,
-    Private, Provider, ReadDataRequest, ReadRequest, Resource, UpdateRequest, UpgradeStateRequest,
-    ValidateRequest, ConfigureRequest, CreateRequest,
+    ConfigureRequest, CreateRequest, Ctx, DataSource, DeleteRequest, ImportRequest,
+    ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, Private, Provider, ReadDataRequest,
+    ReadRequest, Resource, UpdateRequest, UpgradeStateRequest, ValidateRequest,
 };
 use crate::path::AttributePath;
 use crate::plan;
@@ -71,7 +71,14 @@ impl ProviderService {
             .map(|r| {
                 let schema = r.schema();
                 let ty = schema.ty();
-                (r.type_name(), ResourceEntry { resource: r, schema, ty })
+                (
+                    r.type_name(),
+                    ResourceEntry {
+                        resource: r,
+                        schema,
+                        ty,
+                    },
+                )
             })
             .collect();
         let data_sources: HashMap<String, DataSourceEntry> = provider
@@ -80,12 +87,22 @@ impl ProviderService {
             .map(|d| {
                 let schema = d.schema();
                 let ty = schema.ty();
-                (d.type_name(), DataSourceEntry { data_source: d, schema, ty })
+                (
+                    d.type_name(),
+                    DataSourceEntry {
+                        data_source: d,
+                        schema,
+                        ty,
+                    },
+                )
             })
             .collect();
         let schema_response = pb::get_provider_schema::Response {
             provider: Some(convert::schema(&provider_schema)),
-            resource_schemas: resources.iter().map(|(k, e)| (k.clone(), convert::schema(&e.schema))).collect(),
+            resource_schemas: resources
+                .iter()
+                .map(|(k, e)| (k.clone(), convert::schema(&e.schema)))
+                .collect(),
             data_source_schemas: data_sources
                 .iter()
                 .map(|(k, e)| (k.clone(), convert::schema(&e.schema)))
@@ -120,15 +137,23 @@ impl ProviderService {
     }
 
     fn ctx(&self) -> Ctx {
-        Ctx { cancel: self.inner.stop.child_token() }
+        Ctx {
+            cancel: self.inner.stop.child_token(),
+        }
     }
 
     fn resource(&self, name: &str) -> Result<&ResourceEntry, Diagnostic> {
-        self.inner.resources.get(name).ok_or_else(|| unknown_type("resource", name))
+        self.inner
+            .resources
+            .get(name)
+            .ok_or_else(|| unknown_type("resource", name))
     }
 
     fn data_source(&self, name: &str) -> Result<&DataSourceEntry, Diagnostic> {
-        self.inner.data_sources.get(name).ok_or_else(|| unknown_type("data source", name))
+        self.inner
+            .data_sources
+            .get(name)
+            .ok_or_else(|| unknown_type("data source", name))
     }
 
     /// Runs `fut` unless Terraform asks us to stop first.
@@ -191,12 +216,16 @@ impl pb::provider_server::Provider for ProviderService {
             data_sources: inner
                 .data_sources
                 .keys()
-                .map(|k| pb::get_metadata::DataSourceMetadata { type_name: k.clone() })
+                .map(|k| pb::get_metadata::DataSourceMetadata {
+                    type_name: k.clone(),
+                })
                 .collect(),
             resources: inner
                 .resources
                 .keys()
-                .map(|k| pb::get_metadata::ResourceMetadata { type_name: k.clone() })
+                .map(|k| pb::get_metadata::ResourceMetadata {
+                    type_name: k.clone(),
+                })
                 .collect(),
             functions: Vec::new(),
             ephemeral_resources: Vec::new(),
@@ -218,14 +247,20 @@ impl pb::provider_server::Provider for ProviderService {
         let req = request.into_inner();
         let inner = &self.inner;
         let mut d = Diagnostics::new();
-        match convert::decode(req.config.as_ref(), &inner.provider_ty, "provider configuration") {
+        match convert::decode(
+            req.config.as_ref(),
+            &inner.provider_ty,
+            "provider configuration",
+        ) {
             Ok(config) => {
                 plan::validate(&inner.provider_schema.block, &config, &mut d);
                 d.extend(inner.provider.validate_config(&config).await);
             }
             Err(e) => d.push(e),
         }
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics: diags(d) }))
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diags(d),
+        }))
     }
 
     async fn validate_resource_config(
@@ -250,7 +285,9 @@ impl pb::provider_server::Provider for ProviderService {
         }
         .instrument(span)
         .await;
-        Ok(Response::new(pb::validate_resource_config::Response { diagnostics: diags(d) }))
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diags(d),
+        }))
     }
 
     async fn validate_data_resource_config(
@@ -274,7 +311,9 @@ impl pb::provider_server::Provider for ProviderService {
         }
         .instrument(rpc_span("ValidateDataResourceConfig", &req.type_name))
         .await;
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diags(d) }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diags(d),
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -342,16 +381,25 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let req = request.into_inner();
         let inner = &self.inner;
-        let d = match convert::decode(req.config.as_ref(), &inner.provider_ty, "provider configuration") {
+        let d = match convert::decode(
+            req.config.as_ref(),
+            &inner.provider_ty,
+            "provider configuration",
+        ) {
             Ok(config) => {
                 inner
                     .provider
-                    .configure(ConfigureRequest { terraform_version: req.terraform_version, config })
+                    .configure(ConfigureRequest {
+                        terraform_version: req.terraform_version,
+                        config,
+                    })
                     .await
             }
             Err(e) => e.into(),
         };
-        Ok(Response::new(pb::configure_provider::Response { diagnostics: diags(d) }))
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diags(d),
+        }))
     }
 
     async fn read_resource(
@@ -362,7 +410,12 @@ impl pb::provider_server::Provider for ProviderService {
         let span = rpc_span("ReadResource", &req.type_name);
         let resp = async {
             let fail = |d: Diagnostic, state: Option<pb::DynamicValue>, private: Vec<u8>| {
-                pb::read_resource::Response { new_state: state, diagnostics: diags(d), private, deferred: None }
+                pb::read_resource::Response {
+                    new_state: state,
+                    diagnostics: diags(d),
+                    private,
+                    deferred: None,
+                }
             };
             let e = match self.resource(&req.type_name) {
                 Ok(e) => e,
@@ -373,7 +426,11 @@ impl pb::provider_server::Provider for ProviderService {
                 Err(err) => return fail(err, req.current_state, req.private),
             };
             let private = Private::from_bytes(&req.private);
-            let call = e.resource.read(ReadRequest { ctx: self.ctx(), state, private });
+            let call = e.resource.read(ReadRequest {
+                ctx: self.ctx(),
+                state,
+                private,
+            });
             let r = match self.until_stopped(call).await {
                 Ok(r) => r,
                 Err(err) => return fail(err, req.current_state, req.private),
@@ -381,7 +438,11 @@ impl pb::provider_server::Provider for ProviderService {
             let mut d = r.diagnostics;
             let mut new_state = r.state;
             finish_state(&e.schema, &mut new_state, &mut d, "reading");
-            let private = if r.private.is_empty() { req.private.clone() } else { r.private.to_bytes() };
+            let private = if r.private.is_empty() {
+                req.private.clone()
+            } else {
+                r.private.to_bytes()
+            };
             match convert::encode(&new_state, &e.ty, "state") {
                 Ok(v) => pb::read_resource::Response {
                     new_state: Some(v),
@@ -440,7 +501,8 @@ impl pb::provider_server::Provider for ProviderService {
                 if creating || plan != prior {
                     plan::mark_computed_unknown(block, &config, &mut plan);
                 }
-                let replace = plan::run_modifiers(block, &config, &prior, &mut plan, creating, &mut d);
+                let replace =
+                    plan::run_modifiers(block, &config, &prior, &mut plan, creating, &mut d);
                 (plan, replace)
             };
             let mreq = ModifyPlanRequest {
@@ -449,17 +511,27 @@ impl pb::provider_server::Provider for ProviderService {
                 prior_state: prior,
                 prior_private: prior_private.clone(),
             };
-            let mut mresp =
-                ModifyPlanResponse { plan, requires_replace: replace, private: prior_private, diagnostics: d };
-            if let Err(err) = self.until_stopped(e.resource.modify_plan(&mreq, &mut mresp)).await {
+            let mut mresp = ModifyPlanResponse {
+                plan,
+                requires_replace: replace,
+                private: prior_private,
+                diagnostics: d,
+            };
+            if let Err(err) = self
+                .until_stopped(e.resource.modify_plan(&mreq, &mut mresp))
+                .await
+            {
                 return fail(err.into());
             }
             let planned = match convert::encode(&mresp.plan, &e.ty, "plan") {
                 Ok(v) => v,
                 Err(err) => return fail(err.into()),
             };
-            let requires_replace =
-                if creating { Vec::new() } else { mresp.requires_replace.iter().map(convert::path).collect() };
+            let requires_replace = if creating {
+                Vec::new()
+            } else {
+                mresp.requires_replace.iter().map(convert::path).collect()
+            };
             pb::plan_resource_change::Response {
                 planned_state: Some(planned),
                 requires_replace,
@@ -481,11 +553,13 @@ impl pb::provider_server::Provider for ProviderService {
         let req = request.into_inner();
         let span = rpc_span("ApplyResourceChange", &req.type_name);
         let resp = async {
-            let fail = |d: Diagnostic, state: Option<pb::DynamicValue>| pb::apply_resource_change::Response {
-                new_state: state,
-                private: req.planned_private.clone(),
-                diagnostics: diags(d),
-                legacy_type_system: false,
+            let fail = |d: Diagnostic, state: Option<pb::DynamicValue>| {
+                pb::apply_resource_change::Response {
+                    new_state: state,
+                    private: req.planned_private.clone(),
+                    diagnostics: diags(d),
+                    legacy_type_system: false,
+                }
             };
             let e = match self.resource(&req.type_name) {
                 Ok(e) => e,
@@ -507,20 +581,56 @@ impl pb::provider_server::Provider for ProviderService {
             let (mut state, new_private, mut d, what) = if planned.is_null() {
                 let d = e
                     .resource
-                    .delete(DeleteRequest { ctx, state: prior.clone(), private: private.clone() })
+                    .delete(DeleteRequest {
+                        ctx,
+                        state: prior.clone(),
+                        private: private.clone(),
+                    })
                     .await;
                 // A failed delete keeps the object in state.
                 let state = if d.has_errors() { prior } else { Value::Null };
                 (state, private, d, "deleting")
             } else if prior.is_null() {
-                let r = e.resource.create(CreateRequest { ctx, config, plan: planned, private: private.clone() }).await;
-                (r.state, if r.private.is_empty() { private } else { r.private }, r.diagnostics, "creating")
+                let r = e
+                    .resource
+                    .create(CreateRequest {
+                        ctx,
+                        config,
+                        plan: planned,
+                        private: private.clone(),
+                    })
+                    .await;
+                (
+                    r.state,
+                    if r.private.is_empty() {
+                        private
+                    } else {
+                        r.private
+                    },
+                    r.diagnostics,
+                    "creating",
+                )
             } else {
                 let r = e
                     .resource
-                    .update(UpdateRequest { ctx, config, plan: planned, prior_state: prior, private: private.clone() })
+                    .update(UpdateRequest {
+                        ctx,
+                        config,
+                        plan: planned,
+                        prior_state: prior,
+                        private: private.clone(),
+                    })
                     .await;
-                (r.state, if r.private.is_empty() { private } else { r.private }, r.diagnostics, "updating")
+                (
+                    r.state,
+                    if r.private.is_empty() {
+                        private
+                    } else {
+                        r.private
+                    },
+                    r.diagnostics,
+                    "updating",
+                )
             };
             finish_state(&e.schema, &mut state, &mut d, what);
             match convert::encode(&state, &e.ty, "new state") {
@@ -554,7 +664,10 @@ impl pb::provider_server::Provider for ProviderService {
                 Ok(e) => e,
                 Err(err) => return fail(err.into()),
             };
-            let call = e.resource.import(ImportRequest { ctx: self.ctx(), id: req.id.clone() });
+            let call = e.resource.import(ImportRequest {
+                ctx: self.ctx(),
+                id: req.id.clone(),
+            });
             let r = match self.until_stopped(call).await {
                 Ok(r) => r,
                 Err(err) => return fail(err.into()),
@@ -659,7 +772,10 @@ impl pb::provider_server::Provider for ProviderService {
                 Ok(c) => c,
                 Err(err) => return fail(err.into()),
             };
-            let call = e.data_source.read(ReadDataRequest { ctx: self.ctx(), config });
+            let call = e.data_source.read(ReadDataRequest {
+                ctx: self.ctx(),
+                config,
+            });
             let r = match self.until_stopped(call).await {
                 Ok(r) => r,
                 Err(err) => return fail(err.into()),
@@ -670,12 +786,19 @@ impl pb::provider_server::Provider for ProviderService {
             }
             let mut state = r.state;
             if state.is_null() {
-                d.error("Data source returned nothing", "This is a bug in the provider; please report it.");
+                d.error(
+                    "Data source returned nothing",
+                    "This is a bug in the provider; please report it.",
+                );
                 return fail(d);
             }
             finish_state(&e.schema, &mut state, &mut d, "reading");
             match convert::encode(&state, &e.ty, "data source state") {
-                Ok(v) => pb::read_data_source::Response { state: Some(v), diagnostics: diags(d), deferred: None },
+                Ok(v) => pb::read_data_source::Response {
+                    state: Some(v),
+                    diagnostics: diags(d),
+                    deferred: None,
+                },
                 Err(err) => fail(err.into()),
             }
         }
@@ -689,9 +812,11 @@ impl pb::provider_server::Provider for ProviderService {
         request: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
         let name = request.into_inner().type_name;
-        Ok(Response::new(pb::validate_ephemeral_resource_config::Response {
-            diagnostics: diags(unknown_type("ephemeral resource", &name)),
-        }))
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: diags(unknown_type("ephemeral resource", &name)),
+            },
+        ))
     }
 
     async fn open_ephemeral_resource(
@@ -730,7 +855,10 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _request: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
-        Ok(Response::new(pb::get_functions::Response { functions: HashMap::new(), diagnostics: Vec::new() }))
+        Ok(Response::new(pb::get_functions::Response {
+            functions: HashMap::new(),
+            diagnostics: Vec::new(),
+        }))
     }
 
     async fn call_function(
@@ -751,8 +879,13 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _request: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
-        tracing::info!(tf_rpc = "StopProvider", "Terraform asked the provider to stop; cancelling in-flight work");
+        tracing::info!(
+            tf_rpc = "StopProvider",
+            "Terraform asked the provider to stop; cancelling in-flight work"
+        );
         self.inner.stop.cancel();
-        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }

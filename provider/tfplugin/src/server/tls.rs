@@ -10,8 +10,8 @@
 //! the same trade-off other Rust plugin servers make.
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    KeyUsagePurpose, SanType, PKCS_ECDSA_P256_SHA256,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose, SanType, PKCS_ECDSA_P256_SHA256,
 };
 use tonic::transport::{Identity, ServerTlsConfig};
 
@@ -39,11 +39,17 @@ pub fn generate() -> Result<Tls, ServeError> {
         KeyUsagePurpose::KeyAgreement,
         KeyUsagePurpose::KeyCertSign,
     ];
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth, ExtendedKeyUsagePurpose::ServerAuth];
+    params.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ClientAuth,
+        ExtendedKeyUsagePurpose::ServerAuth,
+    ];
     let now = std::time::SystemTime::now();
     params.not_before = (now - std::time::Duration::from_secs(30)).into();
     params.not_after = (now + std::time::Duration::from_secs(262_980 * 3600)).into();
     let cert = params.self_signed(&key).map_err(err)?;
     let identity = Identity::from_pem(cert.pem(), key.serialize_pem());
-    Ok(Tls { config: ServerTlsConfig::new().identity(identity), cert_der: cert.der().to_vec() })
+    Ok(Tls {
+        config: ServerTlsConfig::new().identity(identity),
+        cert_der: cert.der().to_vec(),
+    })
 }

@@ -27,11 +27,14 @@ pub fn from_json(j: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Val
     }
     match ty {
         Type::Dynamic => {
-            let obj = j
-                .as_object()
-                .ok_or_else(|| ValueError::new(path, "dynamic value must be {\"value\", \"type\"}"))?;
-            let tj = obj.get("type").ok_or_else(|| ValueError::new(path, "dynamic value has no type"))?;
-            let concrete = Type::from_json_value(tj).map_err(|e| ValueError::new(path, e.to_string()))?;
+            let obj = j.as_object().ok_or_else(|| {
+                ValueError::new(path, "dynamic value must be {\"value\", \"type\"}")
+            })?;
+            let tj = obj
+                .get("type")
+                .ok_or_else(|| ValueError::new(path, "dynamic value has no type"))?;
+            let concrete =
+                Type::from_json_value(tj).map_err(|e| ValueError::new(path, e.to_string()))?;
             let inner = from_json(obj.get("value").unwrap_or(&Json::Null), &concrete, path)?;
             Ok(Value::Dynamic(Box::new(concrete), Box::new(inner)))
         }
@@ -58,18 +61,29 @@ pub fn from_json(j: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Val
                 .map_err(|e| ValueError::new(path, e.to_string()))
         }
         Type::List(et) | Type::Set(et) => {
-            let arr = j.as_array().ok_or_else(|| ValueError::new(path, format!("a {ty} is required")))?;
+            let arr = j
+                .as_array()
+                .ok_or_else(|| ValueError::new(path, format!("a {ty} is required")))?;
             let items = arr
                 .iter()
                 .enumerate()
                 .map(|(i, e)| from_json(e, et, &path.push_index(i)))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(if matches!(ty, Type::Set(_)) { Value::Set(items) } else { Value::List(items) })
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(items)
+            } else {
+                Value::List(items)
+            })
         }
         Type::Tuple(types) => {
-            let arr = j.as_array().ok_or_else(|| ValueError::new(path, "a tuple is required"))?;
+            let arr = j
+                .as_array()
+                .ok_or_else(|| ValueError::new(path, "a tuple is required"))?;
             if arr.len() != types.len() {
-                return Err(ValueError::new(path, format!("tuple needs {} elements", types.len())));
+                return Err(ValueError::new(
+                    path,
+                    format!("tuple needs {} elements", types.len()),
+                ));
             }
             let items = arr
                 .iter()
@@ -80,7 +94,9 @@ pub fn from_json(j: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Val
             Ok(Value::Tuple(items))
         }
         Type::Map(et) => {
-            let obj = j.as_object().ok_or_else(|| ValueError::new(path, "a map is required"))?;
+            let obj = j
+                .as_object()
+                .ok_or_else(|| ValueError::new(path, "a map is required"))?;
             let mut m = BTreeMap::new();
             for (k, v) in obj {
                 m.insert(k.clone(), from_json(v, et, &path.push_key(k))?);
@@ -88,9 +104,14 @@ pub fn from_json(j: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Val
             Ok(Value::Map(m))
         }
         Type::Object(attrs) => {
-            let obj = j.as_object().ok_or_else(|| ValueError::new(path, "an object is required"))?;
+            let obj = j
+                .as_object()
+                .ok_or_else(|| ValueError::new(path, "an object is required"))?;
             if let Some(extra) = obj.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(ValueError::new(path, format!("unsupported attribute {extra:?}")));
+                return Err(ValueError::new(
+                    path,
+                    format!("unsupported attribute {extra:?}"),
+                ));
             }
             let mut m = BTreeMap::new();
             for (name, aty) in attrs {
@@ -114,7 +135,10 @@ pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, ValueError> {
 /// Converts `value` of type `ty` into a JSON value.
 pub fn to_json(value: &Value, ty: &Type, path: &AttributePath) -> Result<Json, ValueError> {
     if let Value::Unknown(_) = value {
-        return Err(ValueError::new(path, "value is not known; JSON cannot represent unknown values"));
+        return Err(ValueError::new(
+            path,
+            "value is not known; JSON cannot represent unknown values",
+        ));
     }
     if *ty == Type::Dynamic {
         if value.is_null() && !matches!(value, Value::Dynamic(..)) {
@@ -139,13 +163,15 @@ pub fn to_json(value: &Value, ty: &Type, path: &AttributePath) -> Result<Json, V
                 .map_err(|e| ValueError::new(path, e.to_string())),
             _ => Err(ValueError::new(path, "infinity cannot be written as JSON")),
         },
-        (Type::List(et), Value::List(items)) | (Type::Set(et), Value::Set(items)) => Ok(Json::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| to_json(v, et, &path.push_index(i)))
-                .collect::<Result<_, _>>()?,
-        )),
+        (Type::List(et), Value::List(items)) | (Type::Set(et), Value::Set(items)) => {
+            Ok(Json::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| to_json(v, et, &path.push_index(i)))
+                    .collect::<Result<_, _>>()?,
+            ))
+        }
         (Type::Tuple(types), Value::Tuple(items)) if types.len() == items.len() => Ok(Json::Array(
             items
                 .iter()
@@ -163,7 +189,10 @@ pub fn to_json(value: &Value, ty: &Type, path: &AttributePath) -> Result<Json, V
         }
         (Type::Object(attrs), Value::Object(m)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(ValueError::new(path, format!("unsupported attribute {extra:?}")));
+                return Err(ValueError::new(
+                    path,
+                    format!("unsupported attribute {extra:?}"),
+                ));
             }
             let mut obj = serde_json::Map::new();
             for (name, aty) in attrs {
@@ -175,7 +204,10 @@ pub fn to_json(value: &Value, ty: &Type, path: &AttributePath) -> Result<Json, V
             }
             Ok(Json::Object(obj))
         }
-        (ty, _) => Err(ValueError::new(path, format!("value does not fit type {ty}"))),
+        (ty, _) => Err(ValueError::new(
+            path,
+            format!("value does not fit type {ty}"),
+        )),
     }
 }
 
@@ -201,8 +233,18 @@ mod tests {
 
     #[test]
     fn dynamic_is_value_and_type() {
-        let v = decode(br#"{"value":["a"],"type":["list","string"]}"#, &Type::Dynamic).unwrap();
-        assert_eq!(v, Value::Dynamic(Box::new(Type::list(Type::String)), Box::new(Value::List(vec!["a".into()]))));
+        let v = decode(
+            br#"{"value":["a"],"type":["list","string"]}"#,
+            &Type::Dynamic,
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            Value::Dynamic(
+                Box::new(Type::list(Type::String)),
+                Box::new(Value::List(vec!["a".into()]))
+            )
+        );
         let back = encode(&v, &Type::Dynamic).unwrap();
         assert_eq!(decode(&back, &Type::Dynamic).unwrap(), v);
     }

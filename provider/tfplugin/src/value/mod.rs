@@ -1,9 +1,9 @@
 //! Terraform values: null, unknown (with refinements), primitives,
 //! collections and structural values, plus their wire codecs.
 
-mod number;
 pub mod json;
 pub mod msgpack;
+mod number;
 pub mod serde;
 
 use std::collections::BTreeMap;
@@ -84,7 +84,9 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match self {
             Value::Unknown(_) => false,
-            Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+                v.iter().all(Value::is_wholly_known)
+            }
             Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Dynamic(_, v) => v.is_wholly_known(),
             _ => true,
@@ -240,6 +242,9 @@ pub struct ValueError {
 
 impl ValueError {
     pub fn new(path: &AttributePath, message: impl Into<String>) -> ValueError {
-        ValueError { path: path.clone(), message: message.into() }
+        ValueError {
+            path: path.clone(),
+            message: message.into(),
+        }
     }
 }

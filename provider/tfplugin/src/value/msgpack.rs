@@ -26,7 +26,12 @@ pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, ValueError> {
     Ok(out)
 }
 
-fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type, path: &AttributePath) -> Result<(), ValueError> {
+fn encode_into(
+    out: &mut Vec<u8>,
+    value: &Value,
+    ty: &Type,
+    path: &AttributePath,
+) -> Result<(), ValueError> {
     match value {
         Value::Null => {
             out.push(0xc0);
@@ -69,7 +74,11 @@ fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type, path: &AttributePath
             if types.len() != items.len() {
                 return Err(ValueError::new(
                     path,
-                    format!("tuple needs {} elements, value has {}", types.len(), items.len()),
+                    format!(
+                        "tuple needs {} elements, value has {}",
+                        types.len(),
+                        items.len()
+                    ),
                 ));
             }
             write_array_len(out, items.len());
@@ -88,7 +97,10 @@ fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type, path: &AttributePath
         }
         (Type::Object(attrs), Value::Object(entries)) => {
             if let Some(extra) = entries.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(ValueError::new(path, format!("unsupported attribute {extra:?}")));
+                return Err(ValueError::new(
+                    path,
+                    format!("unsupported attribute {extra:?}"),
+                ));
             }
             write_map_len(out, attrs.len());
             for (name, aty) in attrs {
@@ -100,7 +112,10 @@ fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type, path: &AttributePath
             }
             Ok(())
         }
-        (ty, v) => Err(ValueError::new(path, format!("a {ty} is required, got {}", kind_name(v)))),
+        (ty, v) => Err(ValueError::new(
+            path,
+            format!("a {ty} is required, got {}", kind_name(v)),
+        )),
     }
 }
 
@@ -147,7 +162,10 @@ fn write_unknown(out: &mut Vec<u8>, r: &Refinements) -> Result<(), ValueError> {
 fn write_number(out: &mut Vec<u8>, n: &Number) {
     if let Some(i) = n.to_i64() {
         write_sint(out, i);
-    } else if let Some(f) = n.to_f64_exact().filter(|f| f.fract() != 0.0 || f.is_infinite()) {
+    } else if let Some(f) = n
+        .to_f64_exact()
+        .filter(|f| f.fract() != 0.0 || f.is_infinite())
+    {
         out.push(0xcb);
         out.extend_from_slice(&f.to_be_bytes());
     } else {
@@ -285,7 +303,9 @@ pub fn infer_type(v: &Value) -> Type {
         Value::List(items) => Type::list(items.first().map_or(Type::Dynamic, infer_type)),
         Value::Set(items) => Type::set(items.first().map_or(Type::Dynamic, infer_type)),
         Value::Map(m) => Type::map(m.values().next().map_or(Type::Dynamic, infer_type)),
-        Value::Object(m) => Type::Object(m.iter().map(|(k, v)| (k.clone(), infer_type(v))).collect()),
+        Value::Object(m) => {
+            Type::Object(m.iter().map(|(k, v)| (k.clone(), infer_type(v))).collect())
+        }
         Value::Tuple(items) => Type::Tuple(items.iter().map(infer_type).collect()),
         Value::Dynamic(t, _) => (**t).clone(),
     }
@@ -314,7 +334,10 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
     let mut r = Reader { buf: bytes, pos: 0 };
     let v = r.value(ty, &AttributePath::root(), 0)?;
     if r.pos != bytes.len() {
-        return Err(ValueError::new(&AttributePath::root(), "trailing bytes after value"));
+        return Err(ValueError::new(
+            &AttributePath::root(),
+            "trailing bytes after value",
+        ));
     }
     Ok(v)
 }
@@ -424,7 +447,8 @@ impl<'a> Reader<'a> {
 
     fn string(&mut self, n: usize, path: &AttributePath) -> Result<String, ValueError> {
         let b = self.take(n, path)?;
-        String::from_utf8(b.to_vec()).map_err(|_| ValueError::new(path, "string is not valid UTF-8"))
+        String::from_utf8(b.to_vec())
+            .map_err(|_| ValueError::new(path, "string is not valid UTF-8"))
     }
 
     fn skip(&mut self, path: &AttributePath, depth: usize) -> Result<(), ValueError> {
@@ -450,7 +474,12 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn value(&mut self, ty: &Type, path: &AttributePath, depth: usize) -> Result<Value, ValueError> {
+    fn value(
+        &mut self,
+        ty: &Type,
+        path: &AttributePath,
+        depth: usize,
+    ) -> Result<Value, ValueError> {
         if depth > MAX_DEPTH {
             return Err(ValueError::new(path, "value nested too deeply"));
         }
@@ -466,14 +495,17 @@ impl<'a> Reader<'a> {
         match ty {
             Type::Dynamic => {
                 let Head::Array(2) = head else {
-                    return Err(ValueError::new(path, "dynamic value must be a [type, value] pair"));
+                    return Err(ValueError::new(
+                        path,
+                        "dynamic value must be a [type, value] pair",
+                    ));
                 };
                 let type_json = match self.head(path)? {
                     Head::Bin(n) | Head::Str(n) => self.take(n, path)?,
                     _ => return Err(ValueError::new(path, "dynamic type must be JSON bytes")),
                 };
-                let concrete =
-                    Type::from_json_bytes(type_json).map_err(|e| ValueError::new(path, e.to_string()))?;
+                let concrete = Type::from_json_bytes(type_json)
+                    .map_err(|e| ValueError::new(path, e.to_string()))?;
                 let inner = self.value(&concrete, path, depth + 1)?;
                 Ok(Value::Dynamic(Box::new(concrete), Box::new(inner)))
             }
@@ -507,7 +539,11 @@ impl<'a> Reader<'a> {
                 for i in 0..n {
                     items.push(self.value(et, &path.push_index(i), depth + 1)?);
                 }
-                Ok(if matches!(ty, Type::Set(_)) { Value::Set(items) } else { Value::List(items) })
+                Ok(if matches!(ty, Type::Set(_)) {
+                    Value::Set(items)
+                } else {
+                    Value::List(items)
+                })
             }
             Type::Tuple(types) => {
                 let Head::Array(n) = head else {
@@ -544,9 +580,9 @@ impl<'a> Reader<'a> {
                 let mut m = BTreeMap::new();
                 for _ in 0..n {
                     let k = self.key(path)?;
-                    let aty = attrs
-                        .get(&k)
-                        .ok_or_else(|| ValueError::new(path, format!("unsupported attribute {k:?}")))?;
+                    let aty = attrs.get(&k).ok_or_else(|| {
+                        ValueError::new(path, format!("unsupported attribute {k:?}"))
+                    })?;
                     let v = self.value(aty, &path.push_attr(&k), depth + 1)?;
                     m.insert(k, v);
                 }
@@ -573,7 +609,10 @@ fn decode_refinements(code: i8, payload: &[u8], path: &AttributePath) -> Refinem
     if code != EXT_REFINED || payload.is_empty() {
         return out;
     }
-    let mut r = Reader { buf: payload, pos: 0 };
+    let mut r = Reader {
+        buf: payload,
+        pos: 0,
+    };
     let Ok(Head::Map(n)) = r.head(path) else {
         return out;
     };
@@ -592,7 +631,10 @@ fn decode_refinements(code: i8, payload: &[u8], path: &AttributePath) -> Refinem
                 _ => false,
             },
             2 => match r.head(path) {
-                Ok(Head::Str(len)) => r.string(len, path).map(|s| out.string_prefix = Some(s)).is_ok(),
+                Ok(Head::Str(len)) => r
+                    .string(len, path)
+                    .map(|s| out.string_prefix = Some(s))
+                    .is_ok(),
                 _ => false,
             },
             3 | 4 => match r.bound(path) {

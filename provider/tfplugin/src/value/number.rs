@@ -30,7 +30,9 @@ impl Number {
         } else {
             // The shortest text that reads back as the same float is the
             // value the user meant (0.1, not 0.1000000000000000055…).
-            BigDecimal::from_str(&format!("{f:?}")).ok().map(Number::Finite)
+            BigDecimal::from_str(&format!("{f:?}"))
+                .ok()
+                .map(Number::Finite)
         }
     }
 

@@ -22,7 +22,8 @@ pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, ValueError> {
 /// Writes a typed model as a value of type `ty` (sets, maps and numbers are
 /// shaped by the type; attributes the model lacks are null).
 pub fn to_value<T: Serialize>(model: &T, ty: &Type) -> Result<Value, ValueError> {
-    let j = serde_json::to_value(model).map_err(|e| ValueError::new(&AttributePath::root(), e.to_string()))?;
+    let j = serde_json::to_value(model)
+        .map_err(|e| ValueError::new(&AttributePath::root(), e.to_string()))?;
     from_json(&j, ty, &AttributePath::root())
 }
 
@@ -31,14 +32,18 @@ fn to_loose_json(v: &Value) -> Json {
         Value::Null | Value::Unknown(_) => Json::Null,
         Value::String(s) => Json::String(s.clone()),
         Value::Bool(b) => Json::Bool(*b),
-        Value::Number(n @ Number::Finite(_)) => serde_json::from_str(&n.to_string()).unwrap_or(Json::Null),
+        Value::Number(n @ Number::Finite(_)) => {
+            serde_json::from_str(&n.to_string()).unwrap_or(Json::Null)
+        }
         Value::Number(n) => Json::from(n.to_f64()),
         Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
             Json::Array(items.iter().map(to_loose_json).collect())
         }
-        Value::Map(m) | Value::Object(m) => {
-            Json::Object(m.iter().map(|(k, v)| (k.clone(), to_loose_json(v))).collect())
-        }
+        Value::Map(m) | Value::Object(m) => Json::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), to_loose_json(v)))
+                .collect(),
+        ),
         Value::Dynamic(_, inner) => to_loose_json(inner),
     }
 }
@@ -66,7 +71,12 @@ mod tests {
             ("zones", Type::set(Type::String)),
             ("extra", Type::Bool),
         ]);
-        let m = Model { name: "a".into(), size: Some(3), labels: None, zones: vec!["z1".into()] };
+        let m = Model {
+            name: "a".into(),
+            size: Some(3),
+            labels: None,
+            zones: vec!["z1".into()],
+        };
         let v = to_value(&m, &ty).unwrap();
         assert_eq!(v.get("zones"), Some(&Value::Set(vec!["z1".into()])));
         assert_eq!(v.get("extra"), Some(&Value::Null));

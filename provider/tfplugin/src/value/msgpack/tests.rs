@@ -1,18 +1,33 @@
 use super::*;
 
 fn obj_type() -> Type {
-    Type::object([("id", Type::String), ("n", Type::Number), ("tags", Type::map(Type::String))])
+    Type::object([
+        ("id", Type::String),
+        ("n", Type::Number),
+        ("tags", Type::map(Type::String)),
+    ])
 }
 
 #[test]
 fn unknown_is_fixext_zero() {
-    assert_eq!(encode(&Value::unknown(), &Type::String).unwrap(), vec![0xd4, 0, 0]);
+    assert_eq!(
+        encode(&Value::unknown(), &Type::String).unwrap(),
+        vec![0xd4, 0, 0]
+    );
 }
 
 #[test]
 fn any_extension_is_unknown() {
-    for bytes in [&[0xd4, 0, 0][..], &[0xc7, 0, 0], &[0xd4, 5, 1], &[0xd5, 3, 1, 2]] {
-        assert!(decode(bytes, &Type::String).unwrap().is_unknown(), "{bytes:?}");
+    for bytes in [
+        &[0xd4, 0, 0][..],
+        &[0xc7, 0, 0],
+        &[0xd4, 5, 1],
+        &[0xd5, 3, 1, 2],
+    ] {
+        assert!(
+            decode(bytes, &Type::String).unwrap().is_unknown(),
+            "{bytes:?}"
+        );
     }
 }
 
@@ -34,10 +49,14 @@ fn refined_unknowns_round_trip() {
 #[test]
 fn refinements_with_unknown_keys_are_kept_partially() {
     // map{1: false, 9: "future", 2: "ab"}
-    let payload = [0x83, 0x01, 0xc2, 0x09, 0xa6, b'f', b'u', b't', b'u', b'r', b'e', 0x02, 0xa2, b'a', b'b'];
+    let payload = [
+        0x83, 0x01, 0xc2, 0x09, 0xa6, b'f', b'u', b't', b'u', b'r', b'e', 0x02, 0xa2, b'a', b'b',
+    ];
     let mut bytes = vec![0xc7, payload.len() as u8, 12];
     bytes.extend_from_slice(&payload);
-    let Value::Unknown(r) = decode(&bytes, &Type::String).unwrap() else { panic!() };
+    let Value::Unknown(r) = decode(&bytes, &Type::String).unwrap() else {
+        panic!()
+    };
     assert_eq!(r.nullable, Some(false));
     assert_eq!(r.string_prefix.as_deref(), Some("ab"));
 }
@@ -51,15 +70,29 @@ fn numbers_in_all_forms() {
     assert_eq!(decode(&bytes, &Type::Number).unwrap(), Value::Number(n));
     assert_eq!(encode(&Value::from(5), &Type::Number).unwrap(), vec![5]);
     assert_eq!(encode(&Value::from(-1), &Type::Number).unwrap(), vec![0xff]);
-    let half = encode(&Value::Number(Number::from_f64(0.5).unwrap()), &Type::Number).unwrap();
+    let half = encode(
+        &Value::Number(Number::from_f64(0.5).unwrap()),
+        &Type::Number,
+    )
+    .unwrap();
     assert_eq!(half[0], 0xcb);
     // uint64 max, float32, int8
     assert_eq!(
-        decode(&[0xcf, 255, 255, 255, 255, 255, 255, 255, 255], &Type::Number).unwrap(),
+        decode(
+            &[0xcf, 255, 255, 255, 255, 255, 255, 255, 255],
+            &Type::Number
+        )
+        .unwrap(),
         Value::Number(Number::from(u64::MAX))
     );
-    assert_eq!(decode(&[0xca, 0x3f, 0x00, 0, 0], &Type::Number).unwrap(), Value::Number(Number::from_f64(0.5).unwrap()));
-    assert_eq!(decode(&[0xd0, 0x80], &Type::Number).unwrap(), Value::from(-128));
+    assert_eq!(
+        decode(&[0xca, 0x3f, 0x00, 0, 0], &Type::Number).unwrap(),
+        Value::Number(Number::from_f64(0.5).unwrap())
+    );
+    assert_eq!(
+        decode(&[0xd0, 0x80], &Type::Number).unwrap(),
+        Value::from(-128)
+    );
 }
 
 #[test]
@@ -75,14 +108,19 @@ fn objects_carry_exactly_their_attributes() {
 
 #[test]
 fn dynamic_wrapper() {
-    let v = Value::Dynamic(Box::new(Type::list(Type::String)), Box::new(Value::List(vec!["x".into()])));
+    let v = Value::Dynamic(
+        Box::new(Type::list(Type::String)),
+        Box::new(Value::List(vec!["x".into()])),
+    );
     let bytes = encode(&v, &Type::Dynamic).unwrap();
     assert_eq!(bytes[0], 0x92);
     assert_eq!(bytes[1], 0xc4, "type JSON travels as bin");
     assert_eq!(decode(&bytes, &Type::Dynamic).unwrap(), v);
     assert_eq!(encode(&Value::Null, &Type::Dynamic).unwrap(), vec![0xc0]);
     // A str-encoded type is accepted too.
-    let s = [0x92, 0xa8, b'"', b's', b't', b'r', b'i', b'n', b'g', b'"', 0xa1, b'x'];
+    let s = [
+        0x92, 0xa8, b'"', b's', b't', b'r', b'i', b'n', b'g', b'"', 0xa1, b'x',
+    ];
     assert_eq!(
         decode(&s, &Type::Dynamic).unwrap(),
         Value::Dynamic(Box::new(Type::String), Box::new("x".into()))

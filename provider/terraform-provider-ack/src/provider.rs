@@ -1,0 +1,119 @@
+//! The `ack` provider: its configuration block and the resources and data
+//! sources it serves.
+
+use std::sync::{Arc, OnceLock};
+
+use async_trait::async_trait;
+use tfplugin::framework::{ConfigureRequest, DataSource, Provider, Resource};
+use tfplugin::validators::Check;
+use tfplugin::{Attribute, Block, Diagnostics, Schema, Value};
+
+use crate::config::{self, ProcessEnv, ProviderConfig};
+
+/// The provider's source address.
+pub const ADDRESS: &str = "registry.terraform.io/acklabs/ack";
+
+/// State shared by the provider and its resources.
+#[derive(Debug, Default)]
+pub struct Shared {
+    /// Set by ConfigureProvider; unset while the block holds unknown values.
+    pub config: OnceLock<ProviderConfig>,
+}
+
+#[derive(Debug, Default)]
+pub struct AckProvider {
+    pub shared: Arc<Shared>,
+}
+
+impl AckProvider {
+    pub fn new() -> AckProvider {
+        AckProvider::default()
+    }
+}
+
+#[async_trait]
+impl Provider for AckProvider {
+    fn type_name(&self) -> &str {
+        "ack"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new()
+                .description(
+                    "Manages professional (ACK Pro) and standard (ACK Standard) managed Kubernetes clusters through \
+                     the ACK API, or through the local `ack-emulator`. Configuring the provider makes no network call.",
+                )
+                .attribute(
+                    Attribute::string("endpoint")
+                        .optional()
+                        .description(format!(
+                            "Base URL of the ACK API, e.g. `http://127.0.0.1:8787` for the local emulator. \
+                             Default: the `{}` environment variable, else `https://cs.{{region}}.aliyuncs.com`.",
+                            config::ENV_ENDPOINT
+                        ))
+                        .validator(Check::new("An http:// or https:// URL.", |v: &Value| {
+                            let s = v.as_str().unwrap_or_default();
+                            if config::valid_endpoint(s) {
+                                Ok(())
+                            } else {
+                                Err(format!("{s:?} is not an http:// or https:// URL, e.g. \"http://127.0.0.1:8787\"."))
+                            }
+                        })),
+                )
+                .attribute(
+                    Attribute::string("region")
+                        .optional()
+                        .description(format!(
+                            "Region ID, e.g. `cn-hangzhou`. Default: the `{}` environment variable. Required from one of the two.",
+                            config::ENV_REGION
+                        ))
+                        .validator(Check::new("A region ID such as `cn-hangzhou`.", |v: &Value| {
+                            let s = v.as_str().unwrap_or_default();
+                            if config::valid_region(s) {
+                                Ok(())
+                            } else {
+                                Err(format!("{s:?} is not a region ID; expected something like \"cn-hangzhou\"."))
+                            }
+                        })),
+                )
+                .attribute(Attribute::string("access_key").optional().sensitive().description(format!(
+                    "AccessKey ID used to sign requests. Default: the `{}` environment variable.",
+                    config::ENV_ACCESS_KEY
+                )))
+                .attribute(Attribute::string("secret_key").optional().sensitive().description(format!(
+                    "AccessKey secret used to sign requests; never logged or stored in state. Default: the `{}` environment variable.",
+                    config::ENV_SECRET_KEY
+                )))
+                .attribute(Attribute::string("security_token").optional().sensitive().description(format!(
+                    "STS security token, when the AccessKey is temporary. Default: the `{}` environment variable.",
+                    config::ENV_SECURITY_TOKEN
+                ))),
+        )
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        Vec::new()
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+
+    async fn configure(&self, req: ConfigureRequest) -> Diagnostics {
+        // During plan the block may hold values that are not known yet (from
+        // another resource). Resources then skip API-backed checks.
+        if !req.config.is_wholly_known() {
+            tracing::debug!("Provider configuration not fully known yet; deferring");
+            return Diagnostics::new();
+        }
+        match ProviderConfig::resolve(&req.config, &ProcessEnv) {
+            Ok(c) => {
+                tracing::debug!(endpoint = %c.endpoint, region = %c.region, "Provider configured");
+                let _ = self.shared.config.set(c);
+                Diagnostics::new()
+            }
+            Err(e) => e.to_diagnostic().into(),
+        }
+    }
+}

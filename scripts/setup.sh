@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Checks (and where possible installs) what building and testing need:
+# a Rust toolchain and terraform >= 1.0 (the tests are run with 1.11.4).
+set -euo pipefail
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "error: cargo not found. Install Rust (https://rustup.rs) and re-run." >&2
+  exit 1
+fi
+
+tf="${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}"
+if [ -z "$tf" ]; then
+  echo "error: terraform not found on PATH." >&2
+  echo "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) or point" >&2
+  echo "TF_ACC_TERRAFORM_PATH at a terraform binary. To run only the non-terraform tests," >&2
+  echo "set ACK_SKIP_ACCEPTANCE=1." >&2
+  exit 1
+fi
+"$tf" version 2>/dev/null | sed -n 1p
