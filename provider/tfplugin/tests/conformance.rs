@@ -457,3 +457,76 @@ fn run_by_hand_it_explains_itself() {
         "nothing on stdout: it is reserved for the handshake"
     );
 }
+
+#[test]
+fn plaintext_when_terraform_disables_plugin_tls() {
+    let Some(mut dir) = workdir() else { return };
+    dir.set_env("TF_DISABLE_PLUGIN_TLS", "1");
+    configure(
+        &dir,
+        "resource \"conformance_thing\" \"p\" {\n  name = \"plain\"\n}\n",
+    );
+    dir.apply();
+    dir.run(&["destroy", "-auto-approve", "-no-color"])
+        .success();
+}
+
+#[test]
+fn handshake_and_interrupts_as_terraform_expects() {
+    // Started as Terraform starts it, with a client certificate.
+    let mut child = Command::new(binary())
+        .env(
+            "TF_PLUGIN_MAGIC_COOKIE",
+            tfplugin::server::MAGIC_COOKIE_VALUE,
+        )
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+        .env(
+            "PLUGIN_CLIENT_CERT",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let guard = Debugged(child);
+    let parts: Vec<&str> = line.trim_end().split('|').collect();
+    assert_eq!(&parts[..3], ["1", "6", "tcp"], "{line}");
+    assert!(parts[3].starts_with("127.0.0.1:"));
+    assert_eq!(parts[4], "grpc");
+    assert!(
+        parts[5].len() > 50 && !parts[5].contains('='),
+        "certificate in unpadded base64: {line}"
+    );
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(parts[5])
+        .unwrap();
+
+    // Ctrl-C reaches the whole process group; the plugin must survive it.
+    let pid = guard.0.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut guard = guard;
+    assert!(guard.0.try_wait().unwrap().is_none(), "SIGINT is ignored");
+}
+
+#[test]
+fn protocol_version_five_only_is_refused() {
+    let out = Command::new(binary())
+        .env(
+            "TF_PLUGIN_MAGIC_COOKIE",
+            tfplugin::server::MAGIC_COOKIE_VALUE,
+        )
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only version 6"));
+}
