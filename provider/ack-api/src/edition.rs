@@ -1,0 +1,299 @@
+//! The edition catalog: what ACK Standard and ACK Pro offer, as data. The
+//! provider's plan-time checks, the emulator's server-side enforcement and
+//! the `check` command all read this table; nothing else states tier rules.
+
+use std::fmt;
+
+/// A cluster edition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EditionId {
+    Standard,
+    Pro,
+}
+
+/// A capability that not every edition has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Feature {
+    /// etcd cold + hot backups and geo-disaster recovery (`ack_backup_policy`).
+    EtcdBackupPolicy,
+    /// KMS encryption of Kubernetes Secrets (`ack_encryption`).
+    KmsSecretEncryption,
+    GangScheduling,
+    TopologyAwareCpu,
+    TopologyAwareGpu,
+    NpuScheduling,
+    /// Custom kube-scheduler score plugins and weights.
+    MultipleScoringAlgorithms,
+    /// cGPU professional edition (basic cGPU is everywhere).
+    ProfessionalCgpu,
+    ManagedNodePools,
+    MaintenanceWindow,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 10] = [
+        Feature::EtcdBackupPolicy,
+        Feature::KmsSecretEncryption,
+        Feature::GangScheduling,
+        Feature::TopologyAwareCpu,
+        Feature::TopologyAwareGpu,
+        Feature::NpuScheduling,
+        Feature::MultipleScoringAlgorithms,
+        Feature::ProfessionalCgpu,
+        Feature::ManagedNodePools,
+        Feature::MaintenanceWindow,
+    ];
+
+    /// Stable identifier (used in data sources, policies and error codes).
+    pub fn id(self) -> &'static str {
+        match self {
+            Feature::EtcdBackupPolicy => "etcd_backup_policy",
+            Feature::KmsSecretEncryption => "kms_secret_encryption",
+            Feature::GangScheduling => "gang_scheduling",
+            Feature::TopologyAwareCpu => "topology_aware_cpu",
+            Feature::TopologyAwareGpu => "topology_aware_gpu",
+            Feature::NpuScheduling => "npu_scheduling",
+            Feature::MultipleScoringAlgorithms => "multiple_scoring_algorithms",
+            Feature::ProfessionalCgpu => "professional_cgpu",
+            Feature::ManagedNodePools => "managed_node_pools",
+            Feature::MaintenanceWindow => "maintenance_window",
+        }
+    }
+
+    /// What the feature is, for people.
+    pub fn description(self) -> &'static str {
+        match self {
+            Feature::EtcdBackupPolicy => {
+                "etcd backup policy (high-frequency cold and hot backups, geo-disaster recovery)"
+            }
+            Feature::KmsSecretEncryption => "KMS encryption of Kubernetes Secrets",
+            Feature::GangScheduling => "gang scheduling",
+            Feature::TopologyAwareCpu => "topology-aware CPU scheduling",
+            Feature::TopologyAwareGpu => "topology-aware GPU scheduling",
+            Feature::NpuScheduling => "NPU scheduling",
+            Feature::MultipleScoringAlgorithms => "multiple scheduler scoring algorithms",
+            Feature::ProfessionalCgpu => "professional cGPU",
+            Feature::ManagedNodePools => "managed node pools",
+            Feature::MaintenanceWindow => "maintenance window",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Feature> {
+        Feature::ALL.into_iter().find(|f| f.id() == id)
+    }
+}
+
+/// One edition's row of the catalog.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Edition {
+    pub id: EditionId,
+    /// Name in configurations: `standard` or `pro`.
+    pub name: &'static str,
+    pub display_name: &'static str,
+    /// `cluster_spec` in the API.
+    pub cluster_spec: &'static str,
+    /// Node limit for clusters created now.
+    pub max_nodes: u32,
+    /// Node limit of clusters created before the current limit applied.
+    pub legacy_max_nodes: u32,
+    /// API server uptime commitment.
+    pub sla: &'static str,
+    pub sla_compensation: bool,
+    pub api_server_autoscaling: bool,
+    pub api_server_availability_monitoring: bool,
+    pub etcd_disk_encryption: bool,
+    /// `basic` or `professional`.
+    pub security_management: &'static str,
+    /// cGPU editions available.
+    pub cgpu_editions: &'static [&'static str],
+    /// Capabilities beyond the common base.
+    pub features: &'static [Feature],
+    /// Edition this one can be upgraded to in place.
+    pub upgrade_to: Option<EditionId>,
+}
+
+static STANDARD: Edition = Edition {
+    id: EditionId::Standard,
+    name: "standard",
+    display_name: "ACK Standard",
+    cluster_spec: "ack.standard",
+    max_nodes: 100,
+    legacy_max_nodes: 5000,
+    sla: "99.90%",
+    sla_compensation: false,
+    api_server_autoscaling: false,
+    api_server_availability_monitoring: false,
+    etcd_disk_encryption: false,
+    security_management: "basic",
+    cgpu_editions: &["none", "basic"],
+    features: &[],
+    upgrade_to: Some(EditionId::Pro),
+};
+
+static PRO: Edition = Edition {
+    id: EditionId::Pro,
+    name: "pro",
+    display_name: "ACK Pro",
+    cluster_spec: "ack.pro.small",
+    max_nodes: 5000,
+    legacy_max_nodes: 5000,
+    sla: "99.95%",
+    sla_compensation: true,
+    api_server_autoscaling: true,
+    api_server_availability_monitoring: true,
+    etcd_disk_encryption: true,
+    security_management: "professional",
+    cgpu_editions: &["none", "basic", "professional"],
+    features: &Feature::ALL,
+    upgrade_to: None,
+};
+
+/// Every edition, cheapest first.
+pub fn all() -> [&'static Edition; 2] {
+    [&STANDARD, &PRO]
+}
+
+pub fn get(id: EditionId) -> &'static Edition {
+    match id {
+        EditionId::Standard => &STANDARD,
+        EditionId::Pro => &PRO,
+    }
+}
+
+/// By configuration name (`standard`, `pro`).
+pub fn by_name(name: &str) -> Option<&'static Edition> {
+    all().into_iter().find(|e| e.name == name)
+}
+
+/// By API `cluster_spec`. An empty spec is standard (some standard clusters
+/// report none); every `ack.pro.*` tier is pro.
+pub fn by_cluster_spec(spec: &str) -> Option<&'static Edition> {
+    match spec {
+        "" | "ack.standard" => Some(&STANDARD),
+        s if s.starts_with("ack.pro.") => Some(&PRO),
+        _ => None,
+    }
+}
+
+/// Names accepted in configurations.
+pub fn names() -> Vec<&'static str> {
+    all().iter().map(|e| e.name).collect()
+}
+
+/// A feature the edition does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} needs ACK Pro; this cluster is {}. Upgrade the cluster to `edition = \"pro\"` (in place, same apply) or remove it.", .feature.description(), .edition.display_name)]
+pub struct TierViolation {
+    pub feature: Feature,
+    pub edition: &'static Edition,
+}
+
+/// More nodes than the edition allows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{requested} nodes exceed the {max}-node limit of {}. Use fewer nodes or upgrade the cluster to `edition = \"pro\"` (up to {pro_max} nodes).", .edition.display_name, pro_max = PRO.max_nodes)]
+pub struct NodeLimitExceeded {
+    pub requested: u64,
+    pub max: u32,
+    pub edition: &'static Edition,
+}
+
+/// An edition change the API cannot make.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditionChangeError {
+    #[error("{} cannot be changed back to {}: upgrading is irreversible. Keep `edition = \"{}\"`, or create a new {} cluster and move workloads.", .from.display_name, .to.display_name, .from.name, .to.display_name)]
+    Downgrade {
+        from: &'static Edition,
+        to: &'static Edition,
+    },
+}
+
+impl Edition {
+    pub fn has(&self, f: Feature) -> bool {
+        self.features.contains(&f)
+    }
+
+    /// `Ok` when the edition offers `f`.
+    pub fn require(&'static self, f: Feature) -> Result<(), TierViolation> {
+        if self.has(f) {
+            Ok(())
+        } else {
+            Err(TierViolation {
+                feature: f,
+                edition: self,
+            })
+        }
+    }
+
+    /// `Ok` when `nodes` fit this edition's limit for new clusters.
+    pub fn check_nodes(&'static self, nodes: u64) -> Result<(), NodeLimitExceeded> {
+        if nodes <= u64::from(self.max_nodes) {
+            Ok(())
+        } else {
+            Err(NodeLimitExceeded {
+                requested: nodes,
+                max: self.max_nodes,
+                edition: self,
+            })
+        }
+    }
+
+    pub fn allows_cgpu(&self, cgpu: &str) -> bool {
+        self.cgpu_editions.contains(&cgpu)
+    }
+}
+
+/// Whether an existing cluster can move from `from` to `to` in place.
+pub fn check_change(
+    from: &'static Edition,
+    to: &'static Edition,
+) -> Result<(), EditionChangeError> {
+    if from.id == to.id || from.upgrade_to == Some(to.id) {
+        Ok(())
+    } else {
+        Err(EditionChangeError::Downgrade { from, to })
+    }
+}
+
+impl fmt::Display for Edition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_lacks_every_pro_feature() {
+        let std = get(EditionId::Standard);
+        for f in Feature::ALL {
+            let err = std.require(f).unwrap_err();
+            assert!(err.to_string().contains("needs ACK Pro"));
+            get(EditionId::Pro).require(f).unwrap();
+        }
+    }
+
+    #[test]
+    fn node_limits_and_changes() {
+        assert!(get(EditionId::Standard).check_nodes(100).is_ok());
+        let e = get(EditionId::Standard).check_nodes(150).unwrap_err();
+        assert!(e
+            .to_string()
+            .contains("150 nodes exceed the 100-node limit of ACK Standard"));
+        assert!(check_change(get(EditionId::Standard), get(EditionId::Pro)).is_ok());
+        assert!(check_change(get(EditionId::Pro), get(EditionId::Standard)).is_err());
+    }
+
+    #[test]
+    fn specs_map_to_editions() {
+        assert_eq!(by_cluster_spec("").map(|e| e.id), Some(EditionId::Standard));
+        assert_eq!(
+            by_cluster_spec("ack.pro.xlarge").map(|e| e.id),
+            Some(EditionId::Pro)
+        );
+        assert_eq!(by_cluster_spec("nope"), None);
+        assert!(get(EditionId::Standard).allows_cgpu("basic"));
+        assert!(!get(EditionId::Standard).allows_cgpu("professional"));
+    }
+}

@@ -1,0 +1,12 @@
+//! The ACK API contract shared by the provider, the emulator and the `check`
+//! command: serde types for the CS 2015-12-15 operations we use, the edition
+//! catalog (the one table of tier rules), Kubernetes version rules and
+//! ACS3-HMAC-SHA256 request signing. No I/O happens here.
+
+pub mod edition;
+pub mod model;
+pub mod sign;
+pub mod versions;
+
+/// API version sent in `x-acs-version`.
+pub const API_VERSION: &str = "2015-12-15";

@@ -1,0 +1,362 @@
+//! ACS3-HMAC-SHA256 request signing (Alibaba Cloud signature V3), used by the
+//! client to sign and by the emulator to verify. Pure functions over request
+//! parts; no I/O.
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+/// The algorithm name in `Authorization`.
+pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
+
+/// SHA-256 of an empty body.
+pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// Lowercase hex SHA-256 of `bytes` (the `x-acs-content-sha256` value).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// RFC 3986 percent-encoding: keeps `A-Za-z0-9-_.~`, encodes everything else.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Percent-decodes `s` (`+` is kept as is); invalid escapes are kept literally.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The names of the headers that are signed: `host`, `content-type` and every
+/// `x-acs-*` header, lowercased, sorted, without repeats.
+pub fn signed_header_names(headers: &[(String, String)]) -> Vec<String> {
+    let mut names: Vec<String> = headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .filter(|n| n == "host" || n == "content-type" || n.starts_with("x-acs-"))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The parts of a request that are signed.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts<'a> {
+    pub method: &'a str,
+    /// The path as sent, already percent-encoded; empty means `/`.
+    pub path: &'a str,
+    /// Decoded query parameters.
+    pub query: &'a [(String, String)],
+    /// All request headers (any case); only `signed` ones are used.
+    pub headers: &'a [(String, String)],
+    /// Lowercase names of the signed headers, sorted.
+    pub signed: &'a [String],
+    /// Lowercase hex SHA-256 of the body.
+    pub payload_hash: &'a str,
+}
+
+/// The canonical request of step 7 of the algorithm.
+pub fn canonical_request(p: &Parts<'_>) -> String {
+    let path = if p.path.is_empty() { "/" } else { p.path };
+    let mut query: Vec<(String, String)> = p
+        .query
+        .iter()
+        .map(|(k, v)| (percent_encode(k), percent_encode(v)))
+        .collect();
+    query.sort();
+    let query: Vec<String> = query.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut headers = String::new();
+    for name in p.signed {
+        let mut values: Vec<&str> = p
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .collect();
+        values.sort_unstable();
+        headers.push_str(name);
+        headers.push(':');
+        headers.push_str(&values.join(","));
+        headers.push('\n');
+    }
+    format!(
+        "{}\n{path}\n{}\n{headers}\n{}\n{}",
+        p.method,
+        query.join("&"),
+        p.signed.join(";"),
+        p.payload_hash
+    )
+}
+
+/// `ACS3-HMAC-SHA256\n` + hex SHA-256 of the canonical request.
+pub fn string_to_sign(canonical: &str) -> String {
+    format!("{ALGORITHM}\n{}", sha256_hex(canonical.as_bytes()))
+}
+
+/// Lowercase hex HMAC-SHA256 of the string to sign, keyed by the secret.
+pub fn signature(secret: &str, canonical: &str) -> String {
+    // HMAC accepts keys of any length; this cannot fail.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+        return String::new();
+    };
+    mac.update(string_to_sign(canonical).as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The `Authorization` header value.
+pub fn authorization(access_key_id: &str, signed: &[String], signature: &str) -> String {
+    format!(
+        "{ALGORITHM} Credential={access_key_id},SignedHeaders={},Signature={signature}",
+        signed.join(";")
+    )
+}
+
+/// A parsed `Authorization` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorization {
+    pub access_key_id: String,
+    pub signed_headers: Vec<String>,
+    pub signature: String,
+}
+
+/// Why a signature was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignError {
+    #[error("the Authorization header is missing")]
+    Missing,
+    #[error("the Authorization header is malformed: {0}")]
+    Malformed(&'static str),
+    #[error("unsupported signature algorithm {0:?}")]
+    Algorithm(String),
+}
+
+/// Parses `ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`.
+pub fn parse_authorization(value: &str) -> Result<Authorization, SignError> {
+    let (alg, rest) = value
+        .trim()
+        .split_once(' ')
+        .ok_or(SignError::Malformed("no algorithm"))?;
+    if alg != ALGORITHM {
+        return Err(SignError::Algorithm(alg.to_owned()));
+    }
+    let (mut cred, mut signed, mut sig) = (None, None, None);
+    for part in rest.split(',') {
+        let (k, v) = part
+            .trim()
+            .split_once('=')
+            .ok_or(SignError::Malformed("expected key=value"))?;
+        match k {
+            "Credential" => cred = Some(v.to_owned()),
+            "SignedHeaders" => signed = Some(v.split(';').map(str::to_owned).collect::<Vec<_>>()),
+            "Signature" => sig = Some(v.to_owned()),
+            _ => return Err(SignError::Malformed("unknown field")),
+        }
+    }
+    Ok(Authorization {
+        access_key_id: cred.ok_or(SignError::Malformed("no Credential"))?,
+        signed_headers: signed.ok_or(SignError::Malformed("no SignedHeaders"))?,
+        signature: sig.ok_or(SignError::Malformed("no Signature"))?,
+    })
+}
+
+/// Constant-time comparison of two signatures.
+pub fn signatures_match(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    /// The fixed-parameter vector of the V3 signature documentation.
+    #[test]
+    fn published_vector_one() {
+        let headers = h(&[
+            ("host", "ecs.cn-shanghai.aliyuncs.com"),
+            ("x-acs-action", "RunInstances"),
+            ("x-acs-version", "2014-05-26"),
+            ("x-acs-date", "2023-10-26T10:22:32Z"),
+            ("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"),
+            ("x-acs-content-sha256", EMPTY_SHA256),
+        ]);
+        let query = h(&[
+            (
+                "ImageId",
+                "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd",
+            ),
+            ("RegionId", "cn-shanghai"),
+        ]);
+        let signed = signed_header_names(&headers);
+        let parts = Parts {
+            method: "POST",
+            path: "/",
+            query: &query,
+            headers: &headers,
+            signed: &signed,
+            payload_hash: EMPTY_SHA256,
+        };
+        let canonical = canonical_request(&parts);
+        assert_eq!(
+            sha256_hex(canonical.as_bytes()),
+            "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259"
+        );
+        let sig = signature("YourAccessKeySecret", &canonical);
+        assert_eq!(
+            sig,
+            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
+        );
+        assert_eq!(
+            authorization("YourAccessKeyId", &signed, &sig),
+            "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
+        );
+    }
+
+    /// The SDK's unit-test vector: repeated header names, empty query values, empty method.
+    #[test]
+    fn published_vector_two() {
+        let headers = h(&[("x-acs-test", "http"), ("x-acs-TEST", "https")]);
+        let query = h(&[("test", "ok"), ("empty", "")]);
+        let signed = signed_header_names(&headers);
+        assert_eq!(signed, ["x-acs-test"]);
+        let parts = Parts {
+            method: "",
+            path: "",
+            query: &query,
+            headers: &headers,
+            signed: &signed,
+            payload_hash: "55e12e91650d2fec56ec74e1d3e4ddbfce2ef3a65890c2a19ecf88a307e76a23",
+        };
+        let canonical = canonical_request(&parts);
+        assert!(canonical.contains("\nempty=&test=ok\n"));
+        assert!(canonical.contains("x-acs-test:http,https\n"));
+        assert_eq!(
+            authorization("acesskey", &signed, &signature("secret", &canonical)),
+            "ACS3-HMAC-SHA256 Credential=acesskey,SignedHeaders=x-acs-test,Signature=4ab59fffe3c5738ff8a2729f90cc04fe18b02a4b15b2102cbaf92f9ff3df2ea3"
+        );
+    }
+
+    /// Computed (not published) CS-shaped vectors from the reference.
+    #[test]
+    fn computed_cs_vectors() {
+        let base = [
+            ("host", "cs.cn-hangzhou.aliyuncs.com"),
+            ("x-acs-date", "2024-01-01T00:00:00Z"),
+            ("x-acs-signature-nonce", "0123456789abcdef0123456789abcdef"),
+            ("x-acs-version", "2015-12-15"),
+        ];
+        let mut headers = h(&base);
+        headers.push(("x-acs-action".into(), "DescribeClusterDetail".into()));
+        headers.push(("x-acs-content-sha256".into(), EMPTY_SHA256.into()));
+        let signed = signed_header_names(&headers);
+        let canonical = canonical_request(&Parts {
+            method: "GET",
+            path: "/clusters/c0123456789abcdef",
+            query: &[],
+            headers: &headers,
+            signed: &signed,
+            payload_hash: EMPTY_SHA256,
+        });
+        assert_eq!(
+            sha256_hex(canonical.as_bytes()),
+            "1cd34521a2fd7bf787b9ec03ca14411f87a16c39ea4357145bacaa2bc4bcf02d"
+        );
+        assert_eq!(
+            signature("testsecret", &canonical),
+            "47c82d1521800b90e32cdc72749a49f77d838b3c26f62793304fb9d45b4e8714"
+        );
+
+        let body = br#"{"type":"ManagedKubernetes","spec":"ack.pro.small"}"#;
+        let hash = sha256_hex(body);
+        assert_eq!(
+            hash,
+            "10095f13eceefcfd76942118a78313423771cc7d5d3814f570962c9b6c4f1422"
+        );
+        let mut headers = h(&base);
+        headers.push(("x-acs-action".into(), "MigrateCluster".into()));
+        headers.push(("x-acs-content-sha256".into(), hash.clone()));
+        headers.push((
+            "content-type".into(),
+            "application/json; charset=utf-8".into(),
+        ));
+        let signed = signed_header_names(&headers);
+        let canonical = canonical_request(&Parts {
+            method: "POST",
+            path: "/clusters/c0123456789abcdef/migrate",
+            query: &[],
+            headers: &headers,
+            signed: &signed,
+            payload_hash: &hash,
+        });
+        assert_eq!(
+            signature("testsecret", &canonical),
+            "b6941b745fa039ab27ef946fb2286c0f2f88bbb27946b0966907d3d383bb3d2d"
+        );
+
+        let mut headers = h(&base);
+        headers.push(("x-acs-action".into(), "DeleteClusterNodepool".into()));
+        headers.push(("x-acs-content-sha256".into(), EMPTY_SHA256.into()));
+        let signed = signed_header_names(&headers);
+        let query = h(&[("force", "true")]);
+        let canonical = canonical_request(&Parts {
+            method: "DELETE",
+            path: "/clusters/c0123456789abcdef/nodepools/np0123",
+            query: &query,
+            headers: &headers,
+            signed: &signed,
+            payload_hash: EMPTY_SHA256,
+        });
+        assert_eq!(
+            signature("testsecret", &canonical),
+            "15163daeaca66109e64a67c03f79869484a4086289561d9c8de1570f10fb5755"
+        );
+    }
+
+    #[test]
+    fn authorization_parses_back() {
+        let a = parse_authorization(
+            "ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host;x-acs-date,Signature=abc",
+        )
+        .unwrap();
+        assert_eq!(a.access_key_id, "id");
+        assert_eq!(a.signed_headers, ["host", "x-acs-date"]);
+        assert!(parse_authorization("acs id:sig").is_err());
+        assert!(parse_authorization("ACS3-HMAC-SHA256 Credential=id").is_err());
+        assert!(signatures_match("abc", "abc") && !signatures_match("abc", "abd"));
+        assert_eq!(percent_encode("a b*~"), "a%20b%2A~");
+        assert_eq!(percent_decode("a%20b%2A~"), "a b*~");
+    }
+}

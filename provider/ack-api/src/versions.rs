@@ -1,0 +1,163 @@
+//! Kubernetes versions the service offers, and the upgrade rule: in place,
+//! one minor version at a time, never down.
+
+use std::cmp::Ordering;
+
+/// Versions offered, oldest first (ACK's `-aliyun.N` suffix included).
+pub const SUPPORTED: [&str; 4] = [
+    "1.28.15-aliyun.1",
+    "1.30.7-aliyun.1",
+    "1.31.1-aliyun.1",
+    "1.32.1-aliyun.1",
+];
+
+/// The version new clusters get when none is given.
+pub const DEFAULT: &str = "1.31.1-aliyun.1";
+
+/// A parsed `MAJOR.MINOR.PATCH[-suffix]` version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    pub major: u32,
+    pub minor: u32,
+    pub patch: u32,
+    pub suffix: String,
+}
+
+impl Version {
+    pub fn parse(s: &str) -> Option<Version> {
+        let (core, suffix) = s.split_once('-').unwrap_or((s, ""));
+        let mut it = core.split('.');
+        let v = Version {
+            major: it.next()?.parse().ok()?,
+            minor: it.next()?.parse().ok()?,
+            patch: it.next()?.parse().ok()?,
+            suffix: suffix.to_owned(),
+        };
+        it.next().is_none().then_some(v)
+    }
+
+    pub fn minor_key(&self) -> (u32, u32) {
+        (self.major, self.minor)
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.major, self.minor, self.patch, &self.suffix).cmp(&(
+            other.major,
+            other.minor,
+            other.patch,
+            &other.suffix,
+        ))
+    }
+}
+
+pub fn is_supported(v: &str) -> bool {
+    SUPPORTED.contains(&v)
+}
+
+/// Why a version change is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UpgradeError {
+    #[error("{0:?} is not a Kubernetes version this service offers; offered: {list}", list = SUPPORTED.join(", "))]
+    Unsupported(String),
+    #[error(
+        "Kubernetes cannot be downgraded from {from} to {to}: keep {from}, or create a new cluster"
+    )]
+    Downgrade { from: String, to: String },
+    #[error("Kubernetes upgrades go one minor version at a time: from {from}, upgrade to {next} first, then to {to}")]
+    SkipsMinor {
+        from: String,
+        to: String,
+        next: String,
+    },
+}
+
+/// The offered versions an upgrade from `from` may go to next (same or next minor, newer).
+pub fn next_versions(from: &str) -> Vec<&'static str> {
+    let Some(f) = Version::parse(from) else {
+        return Vec::new();
+    };
+    // The next offered minor, whatever its number (offered minors may have gaps).
+    let next_minor = SUPPORTED
+        .iter()
+        .filter_map(|s| Version::parse(s))
+        .map(|v| v.minor_key())
+        .filter(|k| *k > f.minor_key())
+        .min();
+    SUPPORTED
+        .iter()
+        .copied()
+        .filter(|s| {
+            Version::parse(s).is_some_and(|v| {
+                v > f && (v.minor_key() == f.minor_key() || Some(v.minor_key()) == next_minor)
+            })
+        })
+        .collect()
+}
+
+/// Checks an in-place change from `from` to `to`.
+pub fn check_upgrade(from: &str, to: &str) -> Result<(), UpgradeError> {
+    if from == to {
+        return Ok(());
+    }
+    if !is_supported(to) {
+        return Err(UpgradeError::Unsupported(to.to_owned()));
+    }
+    let (Some(f), Some(t)) = (Version::parse(from), Version::parse(to)) else {
+        return Err(UpgradeError::Unsupported(to.to_owned()));
+    };
+    if t < f {
+        return Err(UpgradeError::Downgrade {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        });
+    }
+    let next = next_versions(from);
+    if next.contains(&to) {
+        Ok(())
+    } else {
+        let step = next
+            .iter()
+            .rev()
+            .find(|v| Version::parse(v).is_some_and(|v| v.minor_key() != f.minor_key()))
+            .or(next.last());
+        Err(UpgradeError::SkipsMinor {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            next: step.map_or_else(|| "an intermediate version".to_owned(), |s| (*s).to_owned()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_minor_at_a_time() {
+        assert!(check_upgrade("1.30.7-aliyun.1", "1.31.1-aliyun.1").is_ok());
+        // 1.28 → 1.30 is the next offered minor (1.29 is not offered).
+        assert!(check_upgrade("1.28.15-aliyun.1", "1.30.7-aliyun.1").is_ok());
+        let e = check_upgrade("1.28.15-aliyun.1", "1.31.1-aliyun.1").unwrap_err();
+        assert!(
+            matches!(e, UpgradeError::SkipsMinor { ref next, .. } if next == "1.30.7-aliyun.1"),
+            "{e}"
+        );
+        assert!(matches!(
+            check_upgrade("1.31.1-aliyun.1", "1.30.7-aliyun.1"),
+            Err(UpgradeError::Downgrade { .. })
+        ));
+        assert!(matches!(
+            check_upgrade("1.31.1-aliyun.1", "9.9.9"),
+            Err(UpgradeError::Unsupported(_))
+        ));
+        assert!(check_upgrade("1.31.1-aliyun.1", "1.31.1-aliyun.1").is_ok());
+    }
+}
