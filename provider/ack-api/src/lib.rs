@@ -5,6 +5,7 @@
 
 pub mod edition;
 pub mod model;
+pub mod request;
 pub mod sign;
 pub mod versions;
 

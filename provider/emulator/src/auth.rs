@@ -1,0 +1,139 @@
+//! ACS3-HMAC-SHA256 verification of incoming requests, with the real error
+//! codes for unsigned, badly signed, stale and replayed requests.
+
+use ack_api::sign;
+use axum::http::{HeaderMap, StatusCode};
+
+use crate::error::{ApiError, ApiResult};
+use crate::{now_ms, State};
+
+/// How far `x-acs-date` may be from now.
+pub const MAX_SKEW_MS: i64 = 15 * 60 * 1000;
+
+/// Headers a signature must cover.
+const REQUIRED_SIGNED: [&str; 6] = [
+    "host",
+    "x-acs-action",
+    "x-acs-content-sha256",
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "x-acs-version",
+];
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Splits and decodes a raw query string.
+pub fn parse_query(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (sign::percent_decode(k), sign::percent_decode(v))
+        })
+        .collect()
+}
+
+/// Checks the request's signature; returns the access key ID on success.
+pub fn verify(
+    state: &State,
+    method: &str,
+    path: &str,
+    raw_query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiResult<()> {
+    let incomplete = |m: &str| ApiError::bad_request("IncompleteSignature", m.to_owned());
+    let auth_value = header(headers, "authorization").ok_or_else(|| {
+        incomplete("the request is not signed: the Authorization header is missing")
+    })?;
+    let auth = sign::parse_authorization(auth_value).map_err(|e| incomplete(&e.to_string()))?;
+    if auth.access_key_id != state.config.access_key_id {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found.",
+        ));
+    }
+    for required in REQUIRED_SIGNED {
+        if !auth.signed_headers.iter().any(|h| h == required) {
+            return Err(incomplete(&format!(
+                "the signature must cover the {required} header"
+            )));
+        }
+    }
+    if header(headers, "x-acs-version") != Some(ack_api::API_VERSION) {
+        return Err(ApiError::bad_request(
+            "InvalidVersion",
+            format!(
+                "Specified parameter Version is not valid; this service speaks {}.",
+                ack_api::API_VERSION
+            ),
+        ));
+    }
+    let date = header(headers, "x-acs-date").unwrap_or_default();
+    let when = chrono::NaiveDateTime::parse_from_str(date, "%Y-%m-%dT%H:%M:%SZ")
+        .map_err(|_| {
+            ApiError::bad_request(
+                "InvalidTimeStamp.Format",
+                "x-acs-date must look like 2024-01-01T00:00:00Z",
+            )
+        })?
+        .and_utc()
+        .timestamp_millis();
+    let now = now_ms();
+    if (now - when).abs() > MAX_SKEW_MS {
+        return Err(ApiError::bad_request(
+            "InvalidTimeStamp.Expired",
+            "Specified time stamp or date value is expired: x-acs-date must be within 15 minutes of the server's time.",
+        ));
+    }
+    let hash = sign::sha256_hex(body);
+    if header(headers, "x-acs-content-sha256") != Some(hash.as_str()) {
+        return Err(ApiError::bad_request(
+            "SignatureDoesNotMatch",
+            "x-acs-content-sha256 does not match the SHA-256 of the request body.",
+        ));
+    }
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(n, v)| {
+            v.to_str()
+                .ok()
+                .map(|v| (n.as_str().to_owned(), v.to_owned()))
+        })
+        .collect();
+    let mut signed = auth.signed_headers.clone();
+    signed.sort();
+    let query = parse_query(raw_query);
+    let canonical = sign::canonical_request(&sign::Parts {
+        method,
+        path,
+        query: &query,
+        headers: &pairs,
+        signed: &signed,
+        payload_hash: &hash,
+    });
+    let expected = sign::signature(&state.config.access_key_secret, &canonical);
+    if !sign::signatures_match(&expected, &auth.signature) {
+        return Err(ApiError::bad_request(
+            "SignatureDoesNotMatch",
+            "Specified signature is not matched with our calculation.",
+        ));
+    }
+    // The nonce is checked last, so a bad request does not burn it.
+    let nonce = header(headers, "x-acs-signature-nonce").unwrap_or_default();
+    if nonce.is_empty() {
+        return Err(incomplete("x-acs-signature-nonce is empty"));
+    }
+    let fresh = crate::db::remember_nonce(&state.db(), nonce, now, MAX_SKEW_MS)?;
+    if !fresh {
+        return Err(ApiError::bad_request(
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already: every request needs a new x-acs-signature-nonce.",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! `/_emulator/*`: statistics and fault injection. Not part of ACK; served
+//! only to loopback clients unless the emulator runs with `--admin`.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::error::{parse_body, ApiError, ApiResult};
+use crate::faults::FaultSettings;
+use crate::{store, SharedState};
+
+pub async fn guard(State(state): State<SharedState>, req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>();
+    if !state.config.admin && !super::is_loopback(peer) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden.Admin",
+            "emulator admin routes are served to loopback clients only; start the emulator with --admin to allow others",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// `GET /_emulator/stats`: live objects and requests served per action.
+pub async fn stats(State(state): State<SharedState>) -> ApiResult<Json<Value>> {
+    let (clusters, pools) =
+        state.tx(|c| Ok((store::count(c, "clusters")?, store::count(c, "node_pools")?)))?;
+    Ok(Json(
+        json!({ "clusters": clusters, "node_pools": pools, "requests": state.request_counts() }),
+    ))
+}
+
+/// `POST /_emulator/faults`: changes fault injection; answers the settings now in force.
+pub async fn set_faults(
+    State(state): State<SharedState>,
+    body: Bytes,
+) -> ApiResult<Json<FaultSettings>> {
+    let s: FaultSettings = parse_body(&body)?;
+    let mut f = state
+        .faults
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    f.apply(&s);
+    Ok(Json(f.settings()))
+}
+
+pub async fn get_faults(State(state): State<SharedState>) -> Json<FaultSettings> {
+    Json(
+        state
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .settings(),
+    )
+}

@@ -1,0 +1,184 @@
+//! Pro features on existing clusters: UpdateKMSEncryption and the
+//! kube-scheduler addon configuration (ModifyClusterAddon,
+//! GetClusterAddonInstance).
+
+use ack_api::edition::Feature;
+use ack_api::model::{AddonConfigRequest, AddonInstance, KmsEncryptionRequest, SchedulerConfig};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::json;
+
+use super::clusters::{check_cluster_id, edition_of, meta_data, require, running};
+use crate::error::{parse_body, ApiError, ApiResult};
+use crate::tasks::{self, durations, kinds};
+use crate::{now_ms, store, SharedState};
+
+/// The scheduler addon we model.
+pub const SCHEDULER: &str = "kube-scheduler";
+const SCHEDULER_VERSION: &str = "v1.31.0-aliyun-6.8.5";
+
+/// `PUT /clusters/{cluster_id}/kms`: sets, rotates or disables the key.
+pub async fn kms(
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let req: KmsEncryptionRequest = parse_body(&body)?;
+    let key = req.kms_key_id.clone().filter(|k| !k.is_empty());
+    if !req.disable_encryption && key.is_none() {
+        return Err(ApiError::bad_request(
+            "MissingParameter.KmsKeyId",
+            "kms_key_id is required unless disable_encryption is true",
+        ));
+    }
+    if let Some(k) = &key {
+        if !(k.starts_with("key-")
+            && k.len() >= 8
+            && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        {
+            return Err(ApiError::bad_request(
+                "InvalidParameter.KmsKeyId",
+                format!("{k:?} is not a KMS key ID (key-…)"),
+            ));
+        }
+    }
+    let cooldown = state.scaled_ms(durations::KMS_COOLDOWN);
+    state.tx(|conn| {
+        let mut row = running(conn, &id)?;
+        if !req.disable_encryption {
+            require(&row.doc, Feature::KmsSecretEncryption)?;
+        }
+        let now = now_ms();
+        if let Some(last) = row.kms_changed_ms {
+            if now - last < cooldown {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "Conflict.KMSEncryption",
+                    format!(
+                        "the encryption key was changed {} s ago; a new change is allowed {} s after the last one",
+                        (now - last) / 1000,
+                        cooldown / 1000
+                    ),
+                ));
+            }
+        }
+        row.doc.meta_data = meta_data(if req.disable_encryption { None } else { key.as_deref() });
+        row.kms_changed_ms = Some(now);
+        row.doc.state = "updating".into();
+        store::save_cluster(conn, &row)?;
+        tasks::start(&state, conn, &id, None, kinds::CLUSTER_UPDATE, durations::KMS, json!({}))
+    })?;
+    Ok(StatusCode::OK)
+}
+
+fn check_scheduler(ed: &'static ack_api::edition::Edition, cfg: &SchedulerConfig) -> ApiResult<()> {
+    let wants = [
+        (cfg.gang_scheduling, Feature::GangScheduling),
+        (cfg.topology_aware_cpu, Feature::TopologyAwareCpu),
+        (cfg.topology_aware_gpu, Feature::TopologyAwareGpu),
+        (cfg.npu_scheduling, Feature::NpuScheduling),
+        (
+            !cfg.score_plugin_weights.is_empty(),
+            Feature::MultipleScoringAlgorithms,
+        ),
+        (
+            cfg.cgpu_edition == "professional",
+            Feature::ProfessionalCgpu,
+        ),
+    ];
+    for (on, f) in wants {
+        if on {
+            ed.require(f)
+                .map_err(|e| ApiError::edition(e.to_string()))?;
+        }
+    }
+    if !matches!(cfg.cgpu_edition.as_str(), "none" | "basic" | "professional") {
+        return Err(ApiError::invalid(format!(
+            "cgpuEdition {:?} must be none, basic or professional",
+            cfg.cgpu_edition
+        )));
+    }
+    for p in &cfg.score_plugin_weights {
+        if p.plugin.is_empty() || !(1..=100_000).contains(&p.weight) {
+            return Err(ApiError::invalid(
+                "scorePluginWeights: each plugin needs a name and a weight from 1 to 100000",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `POST /clusters/{cluster_id}/components/{component}/config`.
+pub async fn addon_config(
+    State(state): State<SharedState>,
+    Path((id, component)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    if component != SCHEDULER {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "AddonNotFound",
+            format!("addon {component} is not installed"),
+        ));
+    }
+    let req: AddonConfigRequest = parse_body(&body)?;
+    let cfg: SchedulerConfig = parse_body(req.config.as_bytes())?;
+    state.tx(|conn| {
+        let mut row = running(conn, &id)?;
+        check_scheduler(edition_of(&row.doc), &cfg)?;
+        if row
+            .scheduler_state
+            .as_deref()
+            .is_some_and(|s| s != "active")
+        {
+            return Err(ApiError::bad_request(
+                "ErrorAddonState",
+                "the addon is being updated; retry when it is active",
+            ));
+        }
+        row.scheduler = Some(serde_json::to_string(&cfg)?);
+        row.scheduler_state = Some("updating".into());
+        store::save_cluster(conn, &row)?;
+        tasks::start(
+            &state,
+            conn,
+            &id,
+            None,
+            kinds::ADDON_CONFIG,
+            durations::ADDON_CONFIG,
+            json!({}),
+        )
+    })?;
+    Ok(StatusCode::OK)
+}
+
+/// `GET /clusters/{cluster_id}/addon_instances/{component}`.
+pub async fn addon_instance(
+    State(state): State<SharedState>,
+    Path((id, component)): Path<(String, String)>,
+) -> ApiResult<Json<AddonInstance>> {
+    check_cluster_id(&id)?;
+    if component != SCHEDULER {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "AddonNotFound",
+            format!("addon {component} is not installed"),
+        ));
+    }
+    let row = state.tx(|c| store::get_cluster(c, &id))?;
+    let config = match row.scheduler {
+        Some(c) => c,
+        None => serde_json::to_string(&SchedulerConfig {
+            cgpu_edition: "none".into(),
+            ..Default::default()
+        })?,
+    };
+    Ok(Json(AddonInstance {
+        name: SCHEDULER.into(),
+        version: SCHEDULER_VERSION.into(),
+        state: row.scheduler_state.unwrap_or_else(|| "active".into()),
+        config,
+    }))
+}

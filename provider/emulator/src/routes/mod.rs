@@ -1,0 +1,179 @@
+//! The route table and the request pipeline: request ID, per-action counts,
+//! injected faults, signature verification, then the handler.
+
+mod admin;
+mod clusters;
+mod extension;
+mod features;
+mod meta;
+mod nodepools;
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::error::{self, ApiError};
+use crate::faults::Before;
+use crate::{auth, SharedState};
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 1 << 20;
+
+pub fn router(state: SharedState) -> Router {
+    let api = Router::new()
+        .route("/clusters", post(clusters::create))
+        .route(
+            "/clusters/{cluster_id}",
+            get(clusters::describe).delete(clusters::delete),
+        )
+        .route("/api/v1/clusters", get(clusters::list))
+        .route(
+            "/api/v2/clusters/{cluster_id}",
+            axum::routing::put(clusters::modify),
+        )
+        .route("/clusters/{cluster_id}/migrate", post(clusters::migrate))
+        .route(
+            "/api/v2/clusters/{cluster_id}/upgrade",
+            post(clusters::upgrade),
+        )
+        .route("/clusters/{cluster_id}/tags", post(clusters::tags))
+        .route("/tasks/{task_id}", get(meta::task))
+        .route("/api/v1/metadata/versions", get(meta::versions))
+        .route(
+            "/clusters/{cluster_id}/nodepools",
+            post(nodepools::create).get(nodepools::list),
+        )
+        .route(
+            "/clusters/{cluster_id}/nodepools/{nodepool_id}",
+            get(nodepools::describe)
+                .put(nodepools::modify)
+                .delete(nodepools::delete),
+        )
+        .route(
+            "/clusters/{cluster_id}/kms",
+            axum::routing::put(features::kms),
+        )
+        .route(
+            "/clusters/{cluster_id}/components/{component}/config",
+            post(features::addon_config),
+        )
+        .route(
+            "/clusters/{cluster_id}/addon_instances/{component}",
+            get(features::addon_instance),
+        )
+        .route(
+            "/x-ack-emulator/clusters/{cluster_id}/etcd-backup-policy",
+            get(extension::get_policy)
+                .put(extension::put_policy)
+                .delete(extension::delete_policy),
+        )
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), pipeline));
+    let admin = Router::new()
+        .route("/_emulator/stats", get(admin::stats))
+        .route(
+            "/_emulator/faults",
+            post(admin::set_faults).get(admin::get_faults),
+        )
+        .layer(middleware::from_fn_with_state(state.clone(), admin::guard));
+    admin.merge(api).with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "InvalidAction.NotFound",
+        "Specified api is not found, please check your url and method.",
+    )
+}
+
+/// The request pipeline for API routes.
+async fn pipeline(State(state): State<SharedState>, req: Request, next: Next) -> Response {
+    let id = error::new_request_id();
+    error::REQUEST_ID
+        .scope(id.clone(), async move {
+            let mut resp = serve(state, req, next).await;
+            if let Ok(v) = HeaderValue::from_str(&id) {
+                resp.headers_mut().insert("x-acs-request-id", v);
+            }
+            resp
+        })
+        .await
+}
+
+async fn serve(state: SharedState, req: Request, next: Next) -> Response {
+    let action = req
+        .headers()
+        .get("x-acs-action")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("Unknown")
+        .to_owned();
+    state.count_request(&action);
+    let (latency, before) = {
+        let mut f = state
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (f.latency_ms, f.before(&action))
+    };
+    if latency > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
+    }
+    match before {
+        Before::Throttle => return ApiError::throttled(1000).into_response(),
+        Before::ServerError => return ApiError::unavailable().into_response(),
+        Before::None => {}
+    }
+    let (parts, body) = req.into_parts();
+    let bytes: Bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestEntityTooLarge",
+                format!("the request body exceeds {MAX_BODY} bytes"),
+            )
+            .into_response()
+        }
+    };
+    if let Err(e) = auth::verify(
+        &state,
+        parts.method.as_str(),
+        parts.uri.path(),
+        parts.uri.query(),
+        &parts.headers,
+        &bytes,
+    ) {
+        return e.into_response();
+    }
+    let mutating = parts.method != Method::GET;
+    let resp = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    if mutating && resp.status().is_success() {
+        let drop = state
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .drop_after_commit(&action);
+        if drop {
+            tracing::info!(
+                action,
+                "fault injection: change committed, response dropped"
+            );
+            return ApiError::unavailable().into_response();
+        }
+    }
+    resp
+}
+
+/// Whether the peer is on this machine. In-process calls (no socket) are.
+fn is_loopback(peer: Option<&ConnectInfo<SocketAddr>>) -> bool {
+    peer.is_none_or(|ConnectInfo(addr)| addr.ip().is_loopback())
+}

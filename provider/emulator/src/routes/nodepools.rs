@@ -1,0 +1,281 @@
+//! Node pool operations: CreateClusterNodePool, DescribeClusterNodePools,
+//! DescribeClusterNodePoolDetail, ModifyClusterNodePool, DeleteClusterNodepool.
+
+use ack_api::edition::Feature;
+use ack_api::model::{NodePoolDetail, NodePoolList, NodePoolRequest, NodePoolStatus, TaskResponse};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::Json;
+use rusqlite::Connection;
+use serde_json::json;
+
+use super::clusters::{check_cluster_id, check_name, edition_of, require, running};
+use crate::error::{parse_body, request_id, ApiError, ApiResult};
+use crate::store;
+use crate::tasks::{self, durations, kinds};
+use crate::SharedState;
+
+/// Nodes a pool may run: its maximum when autoscaling, else its desired size.
+fn planned_nodes(p: &NodePoolRequest) -> u64 {
+    match &p.auto_scaling {
+        Some(a) if a.enable => a.max_instances,
+        _ => p.scaling_group.desired_size.unwrap_or(0),
+    }
+}
+
+fn detail_nodes(p: &NodePoolDetail) -> u64 {
+    if p.auto_scaling.enable {
+        p.auto_scaling.max_instances
+    } else {
+        p.scaling_group.desired_size.unwrap_or(0)
+    }
+}
+
+/// Nodes the pool should run once settled.
+fn target_nodes(p: &NodePoolRequest) -> u64 {
+    match &p.auto_scaling {
+        Some(a) if a.enable => a.min_instances,
+        _ => p.scaling_group.desired_size.unwrap_or(0),
+    }
+}
+
+fn validate(req: &NodePoolRequest) -> ApiResult<()> {
+    check_name(&req.nodepool_info.name, "node pool")?;
+    if req.scaling_group.instance_types.is_empty() || req.scaling_group.instance_types.len() > 10 {
+        return Err(ApiError::bad_request(
+            "InvalidParameter.InstanceTypes",
+            "scaling_group.instance_types needs 1-10 instance types, e.g. ecs.g7.xlarge",
+        ));
+    }
+    if req
+        .scaling_group
+        .instance_types
+        .iter()
+        .any(|t| !t.starts_with("ecs."))
+    {
+        return Err(ApiError::bad_request(
+            "InvalidParameter.InstanceTypes",
+            "instance types look like ecs.g7.xlarge",
+        ));
+    }
+    if let Some(a) = req.auto_scaling.as_ref().filter(|a| a.enable) {
+        if a.min_instances > a.max_instances || a.max_instances > 2000 {
+            return Err(ApiError::invalid(format!(
+                "auto_scaling: min_instances ({}) must not exceed max_instances ({}), at most 2000",
+                a.min_instances, a.max_instances
+            )));
+        }
+    } else if req.scaling_group.desired_size.is_some_and(|d| d > 1000) {
+        return Err(ApiError::invalid(
+            "scaling_group.desired_size is at most 1000",
+        ));
+    }
+    for t in &req.kubernetes_config.taints {
+        if !matches!(
+            t.effect.as_str(),
+            "NoSchedule" | "NoExecute" | "PreferNoSchedule"
+        ) {
+            return Err(ApiError::invalid(format!(
+                "taint effect {:?} must be NoSchedule, NoExecute or PreferNoSchedule",
+                t.effect
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a pool (new or changed) against the cluster's edition and limits.
+fn check_limits(
+    conn: &Connection,
+    cluster_id: &str,
+    pool_id: &str,
+    req: &NodePoolRequest,
+) -> ApiResult<()> {
+    let row = store::get_cluster(conn, cluster_id)?;
+    if req.management.as_ref().is_some_and(|m| m.enable) {
+        require(&row.doc, Feature::ManagedNodePools)?;
+    }
+    let pools = store::list_pools(conn, cluster_id)?;
+    if pools.iter().any(|p| {
+        p.nodepool_info.name == req.nodepool_info.name && p.nodepool_info.nodepool_id != pool_id
+    }) {
+        return Err(ApiError::bad_request(
+            "InvalidParameter.Name",
+            format!("nodepool name {} is already exist", req.nodepool_info.name),
+        ));
+    }
+    let others: u64 = pools
+        .iter()
+        .filter(|p| p.nodepool_info.nodepool_id != pool_id)
+        .map(detail_nodes)
+        .sum();
+    edition_of(&row.doc)
+        .check_nodes(others + planned_nodes(req))
+        .map_err(|e| ApiError::bad_request("QuotaExceeded.Node", e.to_string()))
+}
+
+fn pool_response(cluster_id: &str, pool_id: &str, task_id: String) -> Json<TaskResponse> {
+    Json(TaskResponse {
+        cluster_id: Some(cluster_id.to_owned()),
+        nodepool_id: Some(pool_id.to_owned()),
+        request_id: request_id(),
+        task_id,
+    })
+}
+
+fn detail_from(req: &NodePoolRequest, id: &str, state: &str, nodes: u64) -> NodePoolDetail {
+    let mut info = req.nodepool_info.clone();
+    info.nodepool_id = id.to_owned();
+    if info.pool_type.is_empty() {
+        info.pool_type = "ess".into();
+    }
+    NodePoolDetail {
+        nodepool_info: info,
+        scaling_group: req.scaling_group.clone(),
+        kubernetes_config: req.kubernetes_config.clone(),
+        auto_scaling: req.auto_scaling.clone().unwrap_or_default(),
+        management: req.management.clone().unwrap_or_default(),
+        status: NodePoolStatus {
+            state: state.into(),
+            total_nodes: nodes,
+            healthy_nodes: nodes,
+            ..Default::default()
+        },
+    }
+}
+
+/// `POST /clusters/{cluster_id}/nodepools`.
+pub async fn create(
+    State(state): State<SharedState>,
+    Path(cluster_id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<TaskResponse>> {
+    let req: NodePoolRequest = parse_body(&body)?;
+    validate(&req)?;
+    let id = format!("np{}", uuid::Uuid::new_v4().simple());
+    let task_id = state.tx(|conn| {
+        running(conn, &cluster_id)?;
+        if store::list_pools(conn, &cluster_id)?.len() >= state.config.nodepool_quota {
+            return Err(ApiError::bad_request(
+                "QuotaExceeded.NodePool",
+                format!(
+                    "a cluster has at most {} node pools",
+                    state.config.nodepool_quota
+                ),
+            ));
+        }
+        check_limits(conn, &cluster_id, &id, &req)?;
+        let mut detail = detail_from(&req, &id, "scaling", 0);
+        detail.status.initial_nodes = target_nodes(&req);
+        store::save_pool(conn, &cluster_id, &detail)?;
+        tasks::start(
+            &state,
+            conn,
+            &cluster_id,
+            Some(&id),
+            kinds::NODEPOOL_CREATE,
+            durations::CREATE_NODEPOOL,
+            json!({ "nodes": target_nodes(&req) }),
+        )
+    })?;
+    Ok(pool_response(&cluster_id, &id, task_id))
+}
+
+/// `GET /clusters/{cluster_id}/nodepools`.
+pub async fn list(
+    State(state): State<SharedState>,
+    Path(cluster_id): Path<String>,
+) -> ApiResult<Json<NodePoolList>> {
+    check_cluster_id(&cluster_id)?;
+    let pools = state.tx(|conn| {
+        store::get_cluster(conn, &cluster_id)?;
+        store::list_pools(conn, &cluster_id)
+    })?;
+    Ok(Json(NodePoolList { nodepools: pools }))
+}
+
+/// `GET /clusters/{cluster_id}/nodepools/{nodepool_id}`.
+pub async fn describe(
+    State(state): State<SharedState>,
+    Path((cluster_id, pool_id)): Path<(String, String)>,
+) -> ApiResult<Json<NodePoolDetail>> {
+    check_cluster_id(&cluster_id)?;
+    let pool = state.tx(|conn| {
+        store::get_cluster(conn, &cluster_id)?;
+        store::get_pool(conn, &cluster_id, &pool_id)
+    })?;
+    Ok(Json(pool))
+}
+
+/// `PUT /clusters/{cluster_id}/nodepools/{nodepool_id}`: the body is the pool's new settings.
+pub async fn modify(
+    State(state): State<SharedState>,
+    Path((cluster_id, pool_id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<TaskResponse>> {
+    let req: NodePoolRequest = parse_body(&body)?;
+    validate(&req)?;
+    let task_id = state.tx(|conn| {
+        running(conn, &cluster_id)?;
+        let old = store::get_pool(conn, &cluster_id, &pool_id)?;
+        if old.status.state != "active" {
+            return Err(ApiError::bad_request(
+                "ErrorNodePoolState",
+                format!(
+                    "the node pool is {}; wait for the current operation to finish",
+                    old.status.state
+                ),
+            ));
+        }
+        check_limits(conn, &cluster_id, &pool_id, &req)?;
+        let target = target_nodes(&req);
+        let (pool_state, secs) = if target == old.status.total_nodes {
+            ("updating", durations::UPDATE_NODEPOOL)
+        } else if target > old.status.total_nodes {
+            ("scaling", durations::SCALE_NODEPOOL)
+        } else {
+            ("removing", durations::SCALE_NODEPOOL)
+        };
+        let detail = detail_from(&req, &pool_id, pool_state, old.status.total_nodes);
+        store::save_pool(conn, &cluster_id, &detail)?;
+        tasks::start(
+            &state,
+            conn,
+            &cluster_id,
+            Some(&pool_id),
+            kinds::NODEPOOL_UPDATE,
+            secs,
+            json!({ "nodes": target }),
+        )
+    })?;
+    Ok(pool_response(&cluster_id, &pool_id, task_id))
+}
+
+/// `DELETE /clusters/{cluster_id}/nodepools/{nodepool_id}`.
+pub async fn delete(
+    State(state): State<SharedState>,
+    Path((cluster_id, pool_id)): Path<(String, String)>,
+) -> ApiResult<Json<TaskResponse>> {
+    let task_id = state.tx(|conn| {
+        running(conn, &cluster_id)?;
+        let mut pool = store::get_pool(conn, &cluster_id, &pool_id)?;
+        if pool.status.state == "deleting" {
+            return Err(ApiError::bad_request(
+                "ErrorNodePoolState",
+                "the node pool is already being deleted",
+            ));
+        }
+        pool.status.state = "deleting".into();
+        store::save_pool(conn, &cluster_id, &pool)?;
+        tasks::start(
+            &state,
+            conn,
+            &cluster_id,
+            Some(&pool_id),
+            kinds::NODEPOOL_DELETE,
+            durations::DELETE_NODEPOOL,
+            json!({}),
+        )
+    })?;
+    Ok(pool_response(&cluster_id, &pool_id, task_id))
+}

@@ -1,0 +1,167 @@
+//! Asynchronous operations. A mutation moves its object to a transitional
+//! state and records a task with a due time (the real service's duration
+//! divided by `--speed`); the runner completes due tasks in transactions.
+//! Tasks live in SQLite, so after a restart they simply become due again.
+
+use std::time::Duration;
+
+use ack_api::model::TaskInfo;
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+use crate::error::ApiResult;
+use crate::store::{self, TaskRow};
+use crate::{now_ms, now_rfc3339, SharedState, State};
+
+/// Durations of the real service, in seconds.
+pub mod durations {
+    pub const CREATE_CLUSTER: f64 = 600.0;
+    pub const DELETE_CLUSTER: f64 = 300.0;
+    pub const MODIFY_CLUSTER: f64 = 30.0;
+    pub const MIGRATE_CLUSTER: f64 = 300.0;
+    pub const UPGRADE_CLUSTER: f64 = 600.0;
+    pub const TAGS: f64 = 10.0;
+    pub const KMS: f64 = 60.0;
+    /// UpdateKMSEncryption refuses a second change within this window.
+    pub const KMS_COOLDOWN: f64 = 300.0;
+    pub const CREATE_NODEPOOL: f64 = 180.0;
+    pub const SCALE_NODEPOOL: f64 = 120.0;
+    pub const UPDATE_NODEPOOL: f64 = 60.0;
+    pub const DELETE_NODEPOOL: f64 = 120.0;
+    pub const ADDON_CONFIG: f64 = 30.0;
+}
+
+/// Task types (what completing them does).
+pub mod kinds {
+    pub const CLUSTER_CREATE: &str = "cluster_create";
+    pub const CLUSTER_UPDATE: &str = "cluster_update";
+    pub const CLUSTER_MIGRATE: &str = "cluster_migrate";
+    pub const CLUSTER_UPGRADE: &str = "cluster_upgrade";
+    pub const CLUSTER_DELETE: &str = "cluster_delete";
+    pub const NODEPOOL_CREATE: &str = "nodepool_create";
+    pub const NODEPOOL_UPDATE: &str = "nodepool_update";
+    pub const NODEPOOL_DELETE: &str = "nodepool_delete";
+    pub const ADDON_CONFIG: &str = "addon_config";
+}
+
+/// Records a new running task, due `secs` (real-service seconds) from now.
+pub fn start(
+    state: &State,
+    conn: &Connection,
+    cluster_id: &str,
+    nodepool_id: Option<&str>,
+    kind: &str,
+    secs: f64,
+    payload: Value,
+) -> ApiResult<String> {
+    let id = format!("T-{}", &uuid::Uuid::new_v4().simple().to_string()[..24]);
+    let now = now_rfc3339();
+    store::insert_task(
+        conn,
+        &TaskRow {
+            info: TaskInfo {
+                task_id: id.clone(),
+                cluster_id: cluster_id.to_owned(),
+                task_type: kind.to_owned(),
+                state: "running".into(),
+                error: None,
+                created: now.clone(),
+                updated: now,
+            },
+            nodepool_id: nodepool_id.map(str::to_owned),
+            due_ms: now_ms() + state.scaled_ms(secs),
+            payload,
+        },
+    )?;
+    state.task_wakeup.notify_one();
+    Ok(id)
+}
+
+/// Completes one due task.
+fn complete(conn: &Connection, t: &TaskRow) -> ApiResult<()> {
+    let cid = &t.info.cluster_id;
+    let now = now_rfc3339();
+    match t.info.task_type.as_str() {
+        kinds::CLUSTER_DELETE => store::delete_cluster(conn, cid)?,
+        kinds::NODEPOOL_DELETE => {
+            if let Some(np) = &t.nodepool_id {
+                store::delete_pool(conn, np)?;
+            }
+        }
+        kinds::NODEPOOL_CREATE | kinds::NODEPOOL_UPDATE => {
+            if let Some(np) = &t.nodepool_id {
+                if let Ok(mut pool) = store::get_pool(conn, cid, np) {
+                    let nodes = t
+                        .payload
+                        .get("nodes")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(pool.status.total_nodes);
+                    pool.status.state = "active".into();
+                    pool.status.total_nodes = nodes;
+                    pool.status.healthy_nodes = nodes;
+                    pool.status.initial_nodes = 0;
+                    pool.status.removing_nodes = 0;
+                    store::save_pool(conn, cid, &pool)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(mut row) = store::find_cluster(conn, cid)? {
+        match t.info.task_type.as_str() {
+            kinds::CLUSTER_CREATE | kinds::CLUSTER_UPDATE => row.doc.state = "running".into(),
+            kinds::CLUSTER_MIGRATE => {
+                row.doc.state = "running".into();
+                if let Some(spec) = t.payload.get("spec").and_then(Value::as_str) {
+                    row.doc.cluster_spec = spec.to_owned();
+                }
+            }
+            kinds::CLUSTER_UPGRADE => {
+                row.doc.state = "running".into();
+                if let Some(v) = t.payload.get("next_version").and_then(Value::as_str) {
+                    row.doc.current_version = v.to_owned();
+                }
+                row.doc.next_version.clear();
+            }
+            kinds::ADDON_CONFIG => row.scheduler_state = Some("active".into()),
+            _ => {}
+        }
+        row.doc.size = store::list_pools(conn, cid)?
+            .iter()
+            .map(|p| p.status.total_nodes)
+            .sum();
+        row.doc.updated.clone_from(&now);
+        store::save_cluster(conn, &row)?;
+    }
+    store::finish_task(conn, &t.info.task_id, "success", &now, &json!({}))
+}
+
+/// Completes every due task; returns how many.
+pub fn tick(state: &State) -> ApiResult<usize> {
+    state.tx(|conn| {
+        let due = store::due_tasks(conn, now_ms())?;
+        for t in &due {
+            complete(conn, t)?;
+        }
+        Ok(due.len())
+    })
+}
+
+/// Runs forever: completes tasks as they fall due.
+pub async fn runner(state: SharedState) {
+    loop {
+        if let Err(e) = tick(&state) {
+            tracing::error!(error = %e, "task runner");
+        }
+        let wait = match state.tx(store::next_due) {
+            Ok(Some(due)) => {
+                Duration::from_millis(u64::try_from((due - now_ms()).max(1)).unwrap_or(1))
+            }
+            _ => Duration::from_secs(1),
+        };
+        tokio::select! {
+            () = tokio::time::sleep(wait.min(Duration::from_secs(1))) => {},
+            () = state.task_wakeup.notified() => {},
+        }
+    }
+}

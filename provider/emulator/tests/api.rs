@@ -1,0 +1,783 @@
+//! In-process tests (no socket) of every operation, state machine, rule and fault.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use ack_api::model::*;
+use ack_api::request::ApiRequest;
+use serde_json::json;
+use support::{pool, Emu};
+
+#[tokio::test]
+async fn cluster_lifecycle_through_real_states() {
+    let emu = Emu::new();
+    let req = CreateClusterRequest {
+        name: "demo".into(),
+        region_id: "cn-hangzhou".into(),
+        cluster_type: "ManagedKubernetes".into(),
+        cluster_spec: Some("ack.standard".into()),
+        kubernetes_version: Some("1.30.7-aliyun.1".into()),
+        vswitch_ids: vec!["vsw-abc123".into()],
+        tags: vec![Tag {
+            key: "env".into(),
+            value: "dev".into(),
+        }],
+        ..Default::default()
+    };
+    let created = emu.call(&ApiRequest::create_cluster(&req)).await.ok();
+    let id = created["cluster_id"].as_str().unwrap().to_owned();
+    let task = created["task_id"].as_str().unwrap().to_owned();
+    let d = emu.call(&ApiRequest::describe_cluster(&id)).await.ok();
+    assert_eq!(d["state"], "initial");
+    let t = emu.call(&ApiRequest::describe_task(&task)).await.ok();
+    assert_eq!(t["state"], "running");
+    // A change while the cluster is busy gets the real error.
+    emu.call(&ApiRequest::modify_cluster(
+        &id,
+        &ModifyClusterRequest {
+            deletion_protection: Some(true),
+            ..Default::default()
+        },
+    ))
+    .await
+    .err(400, "ErrorClusterState");
+    emu.tick();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_task(&task)).await.ok()["state"],
+        "success"
+    );
+    let d = emu.call(&ApiRequest::describe_cluster(&id)).await.ok();
+    assert_eq!(d["state"], "running");
+    assert_eq!(d["cluster_spec"], "ack.standard");
+    let master: serde_json::Value =
+        serde_json::from_str(d["master_url"].as_str().unwrap()).unwrap();
+    assert!(master["api_server_endpoint"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    let meta: serde_json::Value = serde_json::from_str(d["meta_data"].as_str().unwrap()).unwrap();
+    assert_eq!(meta["Capabilities"]["DisableEncryption"], true);
+
+    // Rename, tags.
+    let m = ModifyClusterRequest {
+        cluster_name: Some("demo2".into()),
+        ..Default::default()
+    };
+    emu.call(&ApiRequest::modify_cluster(&id, &m)).await.ok();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["state"],
+        "updating"
+    );
+    emu.tick();
+    emu.call(&ApiRequest::modify_tags(
+        &id,
+        &vec![Tag {
+            key: "env".into(),
+            value: "prod".into(),
+        }],
+    ))
+    .await
+    .ok();
+    emu.tick();
+    let d = emu.call(&ApiRequest::describe_cluster(&id)).await.ok();
+    assert_eq!(d["name"], "demo2");
+    assert_eq!(d["tags"], json!([{"key": "env", "value": "prod"}]));
+
+    // Listing by name.
+    let l = emu
+        .call(&ApiRequest::list_clusters().with_query("name", "demo2"))
+        .await
+        .ok();
+    assert_eq!(l["page_info"]["total_count"], 1);
+    let l = emu
+        .call(&ApiRequest::list_clusters().with_query("name", "nope"))
+        .await
+        .ok();
+    assert_eq!(l["clusters"], json!([]));
+
+    // Upgrades: one minor at a time, never down.
+    let up = |v: &str| {
+        ApiRequest::upgrade_cluster(
+            &id,
+            &UpgradeClusterRequest {
+                next_version: v.into(),
+                master_only: false,
+            },
+        )
+    };
+    emu.call(&up("1.32.1-aliyun.1"))
+        .await
+        .err(400, "InvalidParameter.KubernetesVersion");
+    emu.call(&up("1.28.15-aliyun.1"))
+        .await
+        .err(400, "InvalidParameter.KubernetesVersion");
+    emu.call(&up("1.31.1-aliyun.1")).await.ok();
+    let d = emu.call(&ApiRequest::describe_cluster(&id)).await.ok();
+    assert_eq!(
+        (d["state"].as_str(), d["next_version"].as_str()),
+        (Some("upgrading"), Some("1.31.1-aliyun.1"))
+    );
+    emu.tick();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["current_version"],
+        "1.31.1-aliyun.1"
+    );
+
+    // Standard → pro in place; never back.
+    emu.call(&ApiRequest::migrate_cluster(
+        &id,
+        &MigrateClusterRequest::default(),
+    ))
+    .await
+    .ok();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["state"],
+        "migrating"
+    );
+    emu.tick();
+    let d = emu.call(&ApiRequest::describe_cluster(&id)).await.ok();
+    assert_eq!(
+        (d["cluster_spec"].as_str(), d["state"].as_str()),
+        (Some("ack.pro.small"), Some("running"))
+    );
+    let back = MigrateClusterRequest {
+        cluster_type: None,
+        spec: Some("ack.standard".into()),
+    };
+    emu.call(&ApiRequest::migrate_cluster(&id, &back))
+        .await
+        .err(400, "ErrorClusterSpecNotSupported");
+
+    // Deletion protection, then delete.
+    let protect = ModifyClusterRequest {
+        deletion_protection: Some(true),
+        ..Default::default()
+    };
+    emu.call(&ApiRequest::modify_cluster(&id, &protect))
+        .await
+        .ok();
+    emu.tick();
+    emu.call(&ApiRequest::delete_cluster(&id))
+        .await
+        .err(400, "ErrorDeletionProtection");
+    let unprotect = ModifyClusterRequest {
+        deletion_protection: Some(false),
+        ..Default::default()
+    };
+    emu.call(&ApiRequest::modify_cluster(&id, &unprotect))
+        .await
+        .ok();
+    emu.tick();
+    emu.call(&ApiRequest::delete_cluster(&id)).await.ok();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["state"],
+        "deleting"
+    );
+    emu.tick();
+    emu.call(&ApiRequest::describe_cluster(&id))
+        .await
+        .err(404, "ErrorClusterNotFound");
+    assert_eq!(emu.stats().await["clusters"], 0);
+}
+
+#[tokio::test]
+async fn names_are_unique_per_region_and_quota_holds() {
+    let emu = Emu::with(
+        ack_emulator::Config {
+            speed: 1e9,
+            cluster_quota: 2,
+            ..Default::default()
+        },
+        ":memory:",
+    );
+    emu.cluster("a", "ack.standard").await;
+    let dup = CreateClusterRequest {
+        name: "a".into(),
+        region_id: "cn-hangzhou".into(),
+        ..Default::default()
+    };
+    emu.call(&ApiRequest::create_cluster(&dup))
+        .await
+        .err(400, "ErrorClusterNameAlreadyExist");
+    let other_region = CreateClusterRequest {
+        name: "a".into(),
+        region_id: "cn-beijing".into(),
+        ..Default::default()
+    };
+    emu.call(&ApiRequest::create_cluster(&other_region))
+        .await
+        .ok();
+    emu.cluster("b", "ack.standard").await;
+    let c = CreateClusterRequest {
+        name: "c".into(),
+        region_id: "cn-hangzhou".into(),
+        ..Default::default()
+    };
+    emu.call(&ApiRequest::create_cluster(&c))
+        .await
+        .err(400, "QuotaExceeded.Cluster");
+}
+
+#[tokio::test]
+async fn tier_rules_hold_server_side() {
+    let emu = Emu::new();
+    let std_id = emu.cluster("std", "ack.standard").await;
+    let pro_id = emu.cluster("pro", "ack.pro.small").await;
+
+    // KMS and maintenance window at create.
+    let kms = CreateClusterRequest {
+        name: "k".into(),
+        region_id: "cn-hangzhou".into(),
+        encryption_provider_key: Some("key-abc12345".into()),
+        ..Default::default()
+    };
+    let r = emu
+        .call(&ApiRequest::create_cluster(&kms))
+        .await
+        .err(400, "ErrorClusterSpecNotSupported");
+    assert!(r.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("KMS encryption of Kubernetes Secrets needs ACK Pro"));
+
+    // KMS on an existing cluster.
+    let key = KmsEncryptionRequest {
+        kms_key_id: Some("key-abc12345".into()),
+        disable_encryption: false,
+    };
+    emu.call(&ApiRequest::update_kms(&std_id, &key))
+        .await
+        .err(400, "ErrorClusterSpecNotSupported");
+    emu.call(&ApiRequest::update_kms(&pro_id, &key)).await.ok();
+    emu.tick();
+    let d = emu.call(&ApiRequest::describe_cluster(&pro_id)).await.ok();
+    assert!(d["meta_data"].as_str().unwrap().contains("key-abc12345"));
+
+    // Managed node pools.
+    let mut managed = pool("m", 2);
+    managed.management = Some(Management {
+        enable: true,
+        auto_repair: true,
+        ..Default::default()
+    });
+    emu.call(&ApiRequest::create_node_pool(&std_id, &managed))
+        .await
+        .err(400, "ErrorClusterSpecNotSupported");
+    emu.call(&ApiRequest::create_node_pool(&pro_id, &managed))
+        .await
+        .ok();
+
+    // Node limits: pools of a standard cluster sum to at most 100.
+    emu.call(&ApiRequest::create_node_pool(&std_id, &pool("a", 60)))
+        .await
+        .ok();
+    emu.tick();
+    let r = emu
+        .call(&ApiRequest::create_node_pool(&std_id, &pool("b", 50)))
+        .await
+        .err(400, "QuotaExceeded.Node");
+    assert!(r.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("110 nodes exceed the 100-node limit"));
+    emu.call(&ApiRequest::create_node_pool(&pro_id, &pool("big", 150)))
+        .await
+        .ok();
+
+    // Scheduler features.
+    let cfg = |c: serde_json::Value| AddonConfigRequest {
+        config: c.to_string(),
+    };
+    emu.call(&ApiRequest::modify_addon(
+        &std_id,
+        "kube-scheduler",
+        &cfg(json!({"gangScheduling": true})),
+    ))
+    .await
+    .err(400, "ErrorClusterSpecNotSupported");
+    emu.call(&ApiRequest::modify_addon(
+        &std_id,
+        "kube-scheduler",
+        &cfg(json!({"cgpuEdition": "professional"})),
+    ))
+    .await
+    .err(400, "ErrorClusterSpecNotSupported");
+    emu.call(&ApiRequest::modify_addon(
+        &std_id,
+        "kube-scheduler",
+        &cfg(json!({"cgpuEdition": "basic"})),
+    ))
+    .await
+    .ok();
+    emu.call(&ApiRequest::modify_addon(&pro_id, "kube-scheduler", &cfg(json!({"gangScheduling": true, "scorePluginWeights": [{"plugin": "NodeAffinity", "weight": 5}]}))))
+        .await
+        .ok();
+    let inst = emu
+        .call(&ApiRequest::addon_instance(&pro_id, "kube-scheduler"))
+        .await
+        .ok();
+    assert_eq!(inst["state"], "updating");
+    emu.tick();
+    let inst = emu
+        .call(&ApiRequest::addon_instance(&pro_id, "kube-scheduler"))
+        .await
+        .ok();
+    assert_eq!(inst["state"], "active");
+    assert!(inst["config"]
+        .as_str()
+        .unwrap()
+        .contains("\"gangScheduling\":true"));
+    emu.call(&ApiRequest::modify_addon(&pro_id, "nope", &cfg(json!({}))))
+        .await
+        .err(404, "AddonNotFound");
+
+    // Backup policy extension.
+    let policy = BackupPolicy {
+        cold_backup: Some(ColdBackup {
+            interval_hours: 6,
+            retention_days: 7,
+        }),
+        hot_backup: Some(HotBackup {
+            interval_minutes: 15,
+            retention_hours: 24,
+        }),
+        geo_replication: Some(GeoReplication {
+            region: "cn-shanghai".into(),
+        }),
+    };
+    emu.call(&ApiRequest::put_backup_policy(&std_id, &policy))
+        .await
+        .err(400, "ErrorClusterSpecNotSupported");
+    emu.call(&ApiRequest::put_backup_policy(&pro_id, &policy))
+        .await
+        .ok();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_backup_policy(&pro_id))
+            .await
+            .ok()["cold_backup"]["interval_hours"],
+        6
+    );
+    let same_region = BackupPolicy {
+        geo_replication: Some(GeoReplication {
+            region: "cn-hangzhou".into(),
+        }),
+        ..policy.clone()
+    };
+    emu.call(&ApiRequest::put_backup_policy(&pro_id, &same_region))
+        .await
+        .err(400, "InvalidParameter");
+    emu.call(&ApiRequest::delete_backup_policy(&pro_id))
+        .await
+        .ok();
+    emu.call(&ApiRequest::describe_backup_policy(&pro_id))
+        .await
+        .err(404, "ErrorBackupPolicyNotFound");
+}
+
+#[tokio::test]
+async fn kms_key_changes_are_rate_limited() {
+    // At speed 1000 the five-minute window lasts 300 ms.
+    let emu = Emu::with(
+        ack_emulator::Config {
+            speed: 1000.0,
+            ..Default::default()
+        },
+        ":memory:",
+    );
+    let req = CreateClusterRequest {
+        name: "p".into(),
+        region_id: "cn-hangzhou".into(),
+        cluster_spec: Some("ack.pro.small".into()),
+        ..Default::default()
+    };
+    let id = emu.call(&ApiRequest::create_cluster(&req)).await.ok()["cluster_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    emu.tick();
+    let key = |k: &str| KmsEncryptionRequest {
+        kms_key_id: Some(k.into()),
+        disable_encryption: false,
+    };
+    emu.call(&ApiRequest::update_kms(&id, &key("key-first001")))
+        .await
+        .ok();
+    tokio::time::sleep(std::time::Duration::from_millis(80)).await;
+    emu.tick();
+    emu.call(&ApiRequest::update_kms(&id, &key("key-second01")))
+        .await
+        .err(409, "Conflict.KMSEncryption");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    emu.call(&ApiRequest::update_kms(&id, &key("key-second01")))
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn node_pool_lifecycle() {
+    let emu = Emu::new();
+    let id = emu.cluster("np", "ack.standard").await;
+    let mut p = pool("workers", 3);
+    p.kubernetes_config.labels = vec![Tag {
+        key: "team".into(),
+        value: "a".into(),
+    }];
+    p.kubernetes_config.taints = vec![Taint {
+        key: "gpu".into(),
+        value: "yes".into(),
+        effect: "NoSchedule".into(),
+    }];
+    let created = emu.call(&ApiRequest::create_node_pool(&id, &p)).await.ok();
+    let np = created["nodepool_id"].as_str().unwrap().to_owned();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(d["status"]["state"], "scaling");
+    emu.tick();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(
+        (
+            d["status"]["state"].as_str(),
+            d["status"]["total_nodes"].as_u64()
+        ),
+        (Some("active"), Some(3))
+    );
+    assert_eq!(
+        emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["size"],
+        3
+    );
+    emu.call(&ApiRequest::create_node_pool(&id, &pool("workers", 1)))
+        .await
+        .err(400, "InvalidParameter.Name");
+
+    // Scale to 5, then autoscaling 2..6.
+    emu.call(&ApiRequest::modify_node_pool(&id, &np, &pool("workers", 5)))
+        .await
+        .ok();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(d["status"]["state"], "scaling");
+    emu.call(&ApiRequest::modify_node_pool(&id, &np, &pool("workers", 6)))
+        .await
+        .err(400, "ErrorNodePoolState");
+    emu.tick();
+    let mut auto = pool("workers", 0);
+    auto.scaling_group.desired_size = None;
+    auto.auto_scaling = Some(AutoScaling {
+        enable: true,
+        min_instances: 2,
+        max_instances: 6,
+        scaling_type: "cpu".into(),
+    });
+    emu.call(&ApiRequest::modify_node_pool(&id, &np, &auto))
+        .await
+        .ok();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_node_pool(&id, &np))
+            .await
+            .ok()["status"]["state"],
+        "removing"
+    );
+    emu.tick();
+    let l = emu.call(&ApiRequest::list_node_pools(&id)).await.ok();
+    assert_eq!(l["nodepools"][0]["status"]["total_nodes"], 2);
+    assert_eq!(l["nodepools"][0]["auto_scaling"]["max_instances"], 6);
+
+    emu.call(&ApiRequest::delete_node_pool(&id, &np)).await.ok();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_node_pool(&id, &np))
+            .await
+            .ok()["status"]["state"],
+        "deleting"
+    );
+    emu.tick();
+    emu.call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .err(404, "ErrorNodePoolNotFound");
+    assert_eq!(emu.stats().await["node_pools"], 0);
+}
+
+#[tokio::test]
+async fn bad_input_gets_real_errors_and_writes_nothing() {
+    let emu = Emu::new();
+    let send = |body: &'static [u8]| {
+        let mut r = ApiRequest::create_cluster(&CreateClusterRequest::default());
+        r.body = Some(body.to_vec());
+        r
+    };
+    emu.call(&send(b"{not json"))
+        .await
+        .err(400, "InvalidParameter");
+    emu.call(&send(br#"{"name": 5, "region_id": "cn-hangzhou"}"#))
+        .await
+        .err(400, "InvalidParameter");
+    emu.call(&send(
+        br#"{"name": "x", "region_id": "cn-hangzhou", "bogus": 1}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter");
+    emu.call(&send(
+        br#"{"name": "bad name!", "region_id": "cn-hangzhou"}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter.Name");
+    emu.call(&send(
+        br#"{"name": "x", "region_id": "cn-hangzhou", "cluster_spec": "ack.gold"}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter");
+    emu.call(&send(
+        br#"{"name": "x", "region_id": "cn-hangzhou", "service_cidr": "10.0.0.0/99"}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter");
+    let mut huge = ApiRequest::create_cluster(&CreateClusterRequest::default());
+    huge.body = Some(vec![b' '; 2 << 20]);
+    emu.call(&huge).await.err(413, "RequestEntityTooLarge");
+    emu.call(&ApiRequest::describe_cluster("../../etc"))
+        .await
+        .err(404, "ErrorClusterNotFound");
+    emu.call(&ApiRequest::describe_cluster(
+        "c0000000000000000000000000000000f",
+    ))
+    .await
+    .err(404, "ErrorClusterNotFound");
+    emu.call(&ApiRequest::describe_task("T-nope"))
+        .await
+        .err(404, "ErrorTaskNotFound");
+    let mut unknown = ApiRequest::describe_cluster("x");
+    unknown.path = "/no/such/api".into();
+    emu.call(&unknown).await.err(404, "InvalidAction.NotFound");
+    assert_eq!(emu.stats().await["clusters"], 0, "no partial write");
+}
+
+#[tokio::test]
+async fn signatures_are_verified() {
+    let emu = Emu::new();
+    let req = ApiRequest::list_clusters();
+    let good = req.signed_headers(
+        support::HOST,
+        &emu.creds(),
+        &support::now_date(),
+        &support::nonce(),
+    );
+    emu.raw("GET", &req.path_and_query(), &[], vec![])
+        .await
+        .err(400, "IncompleteSignature");
+    // Tampered signature.
+    let mut bad = good.clone();
+    for h in &mut bad {
+        if h.0 == "authorization" {
+            h.1 = h.1.replace("Signature=", "Signature=0");
+        }
+    }
+    emu.raw("GET", &req.path_and_query(), &bad, vec![])
+        .await
+        .err(400, "SignatureDoesNotMatch");
+    // Wrong secret.
+    let wrong = ack_api::request::Credentials {
+        access_key_id: "emulator",
+        access_key_secret: "nope",
+        security_token: None,
+    };
+    let h = req.signed_headers(
+        support::HOST,
+        &wrong,
+        &support::now_date(),
+        &support::nonce(),
+    );
+    emu.raw("GET", &req.path_and_query(), &h, vec![])
+        .await
+        .err(400, "SignatureDoesNotMatch");
+    // Unknown key.
+    let other = ack_api::request::Credentials {
+        access_key_id: "someone",
+        access_key_secret: "x",
+        security_token: None,
+    };
+    let h = req.signed_headers(
+        support::HOST,
+        &other,
+        &support::now_date(),
+        &support::nonce(),
+    );
+    emu.raw("GET", &req.path_and_query(), &h, vec![])
+        .await
+        .err(404, "InvalidAccessKeyId.NotFound");
+    // Stale date.
+    let h = req.signed_headers(
+        support::HOST,
+        &emu.creds(),
+        "2020-01-01T00:00:00Z",
+        &support::nonce(),
+    );
+    emu.raw("GET", &req.path_and_query(), &h, vec![])
+        .await
+        .err(400, "InvalidTimeStamp.Expired");
+    // Good once, then replayed.
+    emu.raw("GET", &req.path_and_query(), &good, vec![])
+        .await
+        .ok();
+    emu.raw("GET", &req.path_and_query(), &good, vec![])
+        .await
+        .err(400, "SignatureNonceUsed");
+    // Body swapped after signing.
+    let create = ApiRequest::create_cluster(&CreateClusterRequest {
+        name: "a".into(),
+        region_id: "cn-hangzhou".into(),
+        ..Default::default()
+    });
+    let h = create.signed_headers(
+        support::HOST,
+        &emu.creds(),
+        &support::now_date(),
+        &support::nonce(),
+    );
+    emu.raw(
+        "POST",
+        "/clusters",
+        &h,
+        br#"{"name":"b","region_id":"cn-hangzhou"}"#.to_vec(),
+    )
+    .await
+    .err(400, "SignatureDoesNotMatch");
+    assert_eq!(emu.stats().await["clusters"], 0);
+}
+
+#[tokio::test]
+async fn faults_look_like_the_real_service() {
+    let emu = Emu::new();
+    emu.raw(
+        "POST",
+        "/_emulator/faults",
+        &[],
+        json!({"throttle": 1}).to_string().into_bytes(),
+    )
+    .await
+    .ok();
+    let r = emu
+        .call(&ApiRequest::list_clusters())
+        .await
+        .err(400, "Throttling.User");
+    let hint = r
+        .headers
+        .get("x-ratelimit-user-api")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        hint.starts_with("Limit:") && hint.contains("TimeLeft:"),
+        "{hint}"
+    );
+    emu.raw(
+        "POST",
+        "/_emulator/faults",
+        &[],
+        json!({"server_error": 1}).to_string().into_bytes(),
+    )
+    .await
+    .ok();
+    emu.call(&ApiRequest::list_clusters())
+        .await
+        .err(503, "ServiceUnavailable");
+    emu.call(&ApiRequest::list_clusters()).await.ok();
+
+    // Commit, then lose the response: the cluster exists although the caller saw a 503.
+    emu.raw(
+        "POST",
+        "/_emulator/faults",
+        &[],
+        json!({"drop_response": 1, "actions": ["CreateCluster"]})
+            .to_string()
+            .into_bytes(),
+    )
+    .await
+    .ok();
+    let req = CreateClusterRequest {
+        name: "lost".into(),
+        region_id: "cn-hangzhou".into(),
+        ..Default::default()
+    };
+    emu.call(&ApiRequest::create_cluster(&req))
+        .await
+        .err(503, "ServiceUnavailable");
+    let l = emu
+        .call(&ApiRequest::list_clusters().with_query("name", "lost"))
+        .await
+        .ok();
+    assert_eq!(l["page_info"]["total_count"], 1);
+
+    // Bad fault settings are refused.
+    emu.raw(
+        "POST",
+        "/_emulator/faults",
+        &[],
+        br#"{"throttel": 1}"#.to_vec(),
+    )
+    .await
+    .err(400, "InvalidParameter");
+
+    let stats = emu.stats().await;
+    assert_eq!(stats["clusters"], 1);
+    assert_eq!(stats["node_pools"], 0);
+    assert!(stats["requests"]["DescribeClustersV1"].as_u64().unwrap() >= 3);
+    assert_eq!(stats["requests"]["CreateCluster"], 1);
+}
+
+#[tokio::test]
+async fn versions_metadata() {
+    let emu = Emu::new();
+    let v = emu.call(&ApiRequest::versions()).await.ok();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), ack_api::versions::SUPPORTED.len());
+    let v130 = list
+        .iter()
+        .find(|x| x["version"] == "1.30.7-aliyun.1")
+        .unwrap();
+    assert_eq!(v130["upgradable_versions"], json!(["1.31.1-aliyun.1"]));
+}
+
+#[tokio::test]
+async fn restart_on_the_same_file_resumes_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("emu.db");
+    let db = db.to_str().unwrap();
+    let slow = ack_emulator::Config {
+        speed: 600.0,
+        ..Default::default()
+    };
+    let id = {
+        let emu = Emu::with(slow.clone(), db);
+        let req = CreateClusterRequest {
+            name: "durable".into(),
+            region_id: "cn-hangzhou".into(),
+            ..Default::default()
+        };
+        emu.call(&ApiRequest::create_cluster(&req)).await.ok()["cluster_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+        // Dropped here without finishing: the create task (1 s at this speed) is still running.
+    };
+    let emu = Emu::with(slow, db);
+    let d = emu.call(&ApiRequest::describe_cluster(&id)).await.ok();
+    assert_eq!(d["state"], "initial");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    emu.tick();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["state"],
+        "running"
+    );
+    assert_eq!(
+        ack_emulator::db::schema_version(&emu.state.db()).unwrap(),
+        1
+    );
+}
