@@ -2,7 +2,7 @@
 //! before the response is sent, so a `kill -9` loses nothing; running tasks
 //! are rows with a due time, so they resume after a restart.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use crate::error::ApiResult;
 
@@ -43,6 +43,8 @@ const MIGRATIONS: &[&str] = &[
         nonce TEXT PRIMARY KEY,
         seen_ms INTEGER NOT NULL
     );",
+    // 2: expiring old nonces must not scan the whole table.
+    "CREATE INDEX nonces_seen ON nonces(seen_ms);",
 ];
 
 /// Opens (creating if needed) the database at `path` (`:memory:` allowed)
@@ -71,6 +73,11 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The schema version this build migrates to.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
 /// The schema version after migrations.
 pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |r| r.get(0))
@@ -78,23 +85,10 @@ pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Records a signature nonce; false when it was seen before (a replay).
 pub fn remember_nonce(conn: &Connection, nonce: &str, now_ms: i64, ttl_ms: i64) -> ApiResult<bool> {
-    conn.execute(
-        "DELETE FROM nonces WHERE seen_ms < ?1",
-        params![now_ms - ttl_ms],
-    )?;
-    let seen: Option<i64> = conn
-        .query_row(
-            "SELECT seen_ms FROM nonces WHERE nonce = ?1",
-            params![nonce],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if seen.is_some() {
-        return Ok(false);
-    }
-    conn.execute(
-        "INSERT INTO nonces (nonce, seen_ms) VALUES (?1, ?2)",
-        params![nonce, now_ms],
-    )?;
-    Ok(true)
+    conn.prepare_cached("DELETE FROM nonces WHERE seen_ms < ?1")?
+        .execute(params![now_ms - ttl_ms])?;
+    let inserted = conn
+        .prepare_cached("INSERT OR IGNORE INTO nonces (nonce, seen_ms) VALUES (?1, ?2)")?
+        .execute(params![nonce, now_ms])?;
+    Ok(inserted == 1)
 }
