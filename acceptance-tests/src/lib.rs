@@ -1,6 +1,12 @@
-//! Shared helpers for the acceptance tests: a terraform working directory
-//! wired to the freshly built `terraform-provider-ack`.
+//! Shared helpers for the acceptance tests: a fresh `ack-emulator` per test
+//! and terraform working directories wired to the freshly built
+//! `terraform-provider-ack` (through `dev_overrides`) and to that emulator.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value as Json;
 use tfplugin::testing::{cargo_artifact, skip_requested, ProviderSource, WorkDir};
 
 /// The provider's source address in configurations.
@@ -22,4 +28,214 @@ pub fn workdir() -> Option<WorkDir> {
         address: SOURCE.into(),
         binary,
     }))
+}
+
+/// A running emulator, killed on drop.
+pub struct Emulator {
+    child: Child,
+    pub addr: String,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Emulator {
+    /// Starts a fresh in-memory emulator on a free port. At speed 3000 a
+    /// cluster is created in 0.2 s.
+    pub fn start() -> Emulator {
+        Emulator::start_with(&[])
+    }
+
+    pub fn start_with(extra: &[&str]) -> Emulator {
+        let mut child = Command::new(cargo_artifact("ack-emulator"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--db",
+                ":memory:",
+                "--speed",
+                "3000",
+            ])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start ack-emulator: {e}"));
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = BufReader::new(out).read_line(&mut line);
+        }
+        let addr = line
+            .trim()
+            .strip_prefix("ack-emulator listening on http://")
+            .map(str::to_owned);
+        let addr = addr.unwrap_or_else(|| panic!("unexpected emulator readiness line {line:?}"));
+        Emulator { child, addr }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn admin(&self, method: &str, path: &str, body: &str) -> Json {
+        let mut s = TcpStream::connect(&self.addr).unwrap_or_else(|e| panic!("emulator: {e}"));
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        let _ = s.write_all(req.as_bytes());
+        let mut resp = String::new();
+        let _ = s.read_to_string(&mut resp);
+        let body = resp.split("\r\n\r\n").nth(1).unwrap_or_default();
+        serde_json::from_str(body).unwrap_or(Json::Null)
+    }
+
+    /// `GET /_emulator/stats`.
+    pub fn stats(&self) -> Json {
+        self.admin("GET", "/_emulator/stats", "")
+    }
+
+    /// Requests served for `action`.
+    pub fn requests(&self, action: &str) -> u64 {
+        self.stats()["requests"][action].as_u64().unwrap_or(0)
+    }
+
+    /// Mutating requests served so far (anything but Describe*/Get*/List*).
+    pub fn mutations(&self) -> u64 {
+        self.stats()["requests"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter(|(k, _)| {
+                        !(k.starts_with("Describe")
+                            || k.starts_with("Get")
+                            || k.starts_with("XEmulatorDescribe"))
+                    })
+                    .filter_map(|(_, v)| v.as_u64())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    /// `POST /_emulator/faults`.
+    pub fn faults(&self, settings: &Json) -> Json {
+        self.admin("POST", "/_emulator/faults", &settings.to_string())
+    }
+
+    /// A client for changes made "outside Terraform".
+    pub fn client(&self) -> ack_api::client::Client {
+        let cfg = ack_api::client::ClientConfig::new(
+            &self.endpoint(),
+            "cn-hangzhou",
+            "emulator",
+            "emulator-secret",
+        );
+        ack_api::client::Client::new(cfg).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Runs `f` with a client on a fresh runtime.
+    pub fn outside<T>(
+        &self,
+        f: impl AsyncFnOnce(ack_api::client::Client, tokio_util::sync::CancellationToken) -> T,
+    ) -> T {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        rt.block_on(f(self.client(), tokio_util::sync::CancellationToken::new()))
+    }
+}
+
+/// A working directory wired to `emu` through the provider's environment
+/// fallbacks, with an empty `provider "ack" {}` block in every config.
+pub struct Case {
+    pub dir: WorkDir,
+}
+
+impl Case {
+    pub fn new(emu: &Emulator) -> Option<Case> {
+        let mut dir = workdir()?;
+        dir.set_env("ACK_ENDPOINT", emu.endpoint());
+        dir.set_env("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou");
+        dir.set_env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator");
+        dir.set_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret");
+        Some(Case { dir })
+    }
+
+    /// Writes `main.tf` = required providers + provider block + `body`.
+    pub fn config(&self, body: &str) {
+        self.dir.write_config(&format!(
+            "{REQUIRED_PROVIDERS}provider \"ack\" {{}}\n{body}"
+        ));
+    }
+
+    /// The terraform-plugin-testing step: plan → apply the saved plan →
+    /// empty plan without refresh → empty plan with refresh. Returns the plan JSON.
+    #[track_caller]
+    pub fn step(&self, body: &str) -> Json {
+        self.config(body);
+        let plan = self.dir.plan(&[]);
+        self.dir.apply_saved();
+        self.dir.assert_empty_plan(false);
+        self.dir.assert_empty_plan(true);
+        plan
+    }
+
+    /// Imports `address` with `id` into a fresh directory using the same
+    /// config, and checks the imported values equal the applied ones
+    /// (ignoring `timeouts`, like ImportStateVerify).
+    #[track_caller]
+    pub fn import_verify(&self, emu: &Emulator, body: &str, address: &str, id: &str) {
+        let Some(other) = Case::new(emu) else { return };
+        other.config(body);
+        other
+            .dir
+            .run(&["import", "-no-color", address, id])
+            .success();
+        let want = tfplugin::testing::state_resource(&self.dir.state(), address)
+            .cloned()
+            .unwrap_or_default();
+        let got = tfplugin::testing::state_resource(&other.dir.state(), address)
+            .cloned()
+            .unwrap_or_default();
+        let strip = |mut v: Json| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("timeouts");
+            }
+            v
+        };
+        assert_eq!(
+            strip(got),
+            strip(want),
+            "imported state differs from applied state"
+        );
+    }
+
+    /// `terraform destroy`.
+    #[track_caller]
+    pub fn destroy(&self) {
+        self.dir
+            .run(&["destroy", "-auto-approve", "-no-color"])
+            .success();
+    }
+}
+
+/// Attribute values of `address` in the state.
+pub fn values(dir: &WorkDir, address: &str) -> Json {
+    tfplugin::testing::state_resource(&dir.state(), address)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The `change` object of `address` in a plan.
+pub fn change<'a>(plan: &'a Json, address: &str) -> &'a Json {
+    plan["resource_changes"]
+        .as_array()
+        .and_then(|rc| rc.iter().find(|c| c["address"] == address))
+        .map_or(&Json::Null, |c| &c["change"])
 }

@@ -35,4 +35,5 @@ fn terraform_sees_the_provider_schema() {
 
 // Terraform configures a provider only when a resource or data source uses
 // it; the configuration tests (environment fallbacks, errors on the argument,
-// secrets kept out of TRACE logs) live with the data sources in data_sources.rs.
+// secrets kept out of logs and state) live with the data sources in
+// data_sources.rs.

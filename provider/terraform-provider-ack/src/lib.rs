@@ -1,5 +1,9 @@
 //! The ACK provider: configuration, resources, data sources and the
 //! command-line subcommands of `terraform-provider-ack`.
 
+pub mod common;
 pub mod config;
+pub mod data_sources;
 pub mod provider;
+pub mod registry;
+pub mod resources;

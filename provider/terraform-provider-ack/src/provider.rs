@@ -9,6 +9,8 @@ use tfplugin::validators::Check;
 use tfplugin::{Attribute, Block, Diagnostics, Schema, Value};
 
 use crate::config::{self, ProcessEnv, ProviderConfig};
+use crate::registry::Registry;
+use crate::{data_sources, resources};
 
 /// The provider's source address.
 pub const ADDRESS: &str = "registry.terraform.io/acklabs/ack";
@@ -18,6 +20,10 @@ pub const ADDRESS: &str = "registry.terraform.io/acklabs/ack";
 pub struct Shared {
     /// Set by ConfigureProvider; unset while the block holds unknown values.
     pub config: OnceLock<ProviderConfig>,
+    /// The API client, built (without any network call) by ConfigureProvider.
+    pub client: OnceLock<ack_api::client::Client>,
+    /// Planned editions and node pool sizes of this process's plan.
+    pub registry: Registry,
 }
 
 #[derive(Debug, Default)]
@@ -93,11 +99,26 @@ impl Provider for AckProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        Vec::new()
+        vec![
+            Arc::new(resources::cluster::ClusterResource {
+                shared: self.shared.clone(),
+            }),
+            Arc::new(resources::node_pool::NodePoolResource {
+                shared: self.shared.clone(),
+            }),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        vec![
+            Arc::new(data_sources::editions::EditionsDataSource),
+            Arc::new(data_sources::versions::VersionsDataSource {
+                shared: self.shared.clone(),
+            }),
+            Arc::new(data_sources::cluster::ClusterDataSource {
+                shared: self.shared.clone(),
+            }),
+        ]
     }
 
     async fn configure(&self, req: ConfigureRequest) -> Diagnostics {
@@ -110,6 +131,23 @@ impl Provider for AckProvider {
         match ProviderConfig::resolve(&req.config, &ProcessEnv) {
             Ok(c) => {
                 tracing::debug!(endpoint = %c.endpoint, region = %c.region, "Provider configured");
+                let mut cc = ack_api::client::ClientConfig::new(
+                    &c.endpoint,
+                    &c.region,
+                    &c.credentials.access_key_id,
+                    c.credentials.access_key_secret.expose(),
+                );
+                cc.security_token = c
+                    .credentials
+                    .security_token
+                    .as_ref()
+                    .map(|t| t.expose().to_owned());
+                match ack_api::client::Client::new(cc) {
+                    Ok(client) => {
+                        let _ = self.shared.client.set(client);
+                    }
+                    Err(e) => return crate::common::api_diag("set up the API client", &e).into(),
+                }
                 let _ = self.shared.config.set(c);
                 Diagnostics::new()
             }

@@ -111,7 +111,9 @@ impl Run {
         );
         self
     }
-    /// Panics unless the command failed, and returns its combined output.
+    /// Panics unless the command failed, and returns its combined output
+    /// with runs of white space folded to one space (terraform wraps
+    /// diagnostics at its own width).
     #[track_caller]
     pub fn failure(self) -> String {
         assert!(
@@ -120,7 +122,8 @@ impl Run {
             self.args.join(" "),
             self.stdout()
         );
-        format!("{}\n{}", self.stdout(), self.stderr())
+        let text = format!("{}\n{}", self.stdout(), self.stderr());
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 

@@ -1,0 +1,193 @@
+//! Helpers shared by resources: timeouts, tags, value access, the API client
+//! and turning client errors into diagnostics.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use ack_api::client::{Client, Error as ApiError, CREATE_TOKEN_TAG};
+use ack_api::model::Tag;
+use tfplugin::validators::Check;
+use tfplugin::{Attribute, AttributePath, Block, Diagnostic, NestedBlock, Nesting, Type, Value};
+
+use crate::provider::Shared;
+
+/// The API client, or a diagnostic saying why there is none.
+pub fn client(shared: &Shared) -> Result<&Client, Diagnostic> {
+    shared.client.get().ok_or_else(|| {
+        Diagnostic::error(
+            "Provider not configured",
+            "The provider block was not fully known when this resource needed the ACK API. Make sure endpoint, \
+             region and credentials do not depend on resources created in the same apply.",
+        )
+    })
+}
+
+/// Parses `30s`, `20m`, `1h30m`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let mut total = 0u64;
+    let mut num = String::new();
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+        } else {
+            let n: u64 = num.parse().ok()?;
+            num.clear();
+            total += n * match c {
+                's' => 1,
+                'm' => 60,
+                'h' => 3600,
+                _ => return None,
+            };
+        }
+    }
+    (num.is_empty() && total > 0).then(|| Duration::from_secs(total))
+}
+
+/// The `timeouts { create update delete }` block.
+pub fn timeouts_block(create: &str, update: &str, delete: &str) -> NestedBlock {
+    let attr = |name: &str, default: &str| {
+        Attribute::string(name)
+            .optional()
+            .description(format!(
+                "How long to wait for {name} to finish, e.g. `30m` or `1h30m`. Default `{default}`."
+            ))
+            .validator(Check::new("A duration such as `30m`.", |v: &Value| match v
+                .as_str()
+                .and_then(parse_duration)
+            {
+                Some(_) => Ok(()),
+                None => Err(format!(
+                    "{:?} is not a duration; use forms like \"45s\", \"30m\" or \"1h30m\".",
+                    v.as_str().unwrap_or_default()
+                )),
+            }))
+    };
+    NestedBlock::new(
+        "timeouts",
+        Nesting::Single,
+        Block::new()
+            .description("Operation timeouts.")
+            .attribute(attr("create", create))
+            .attribute(attr("update", update))
+            .attribute(attr("delete", delete)),
+    )
+}
+
+/// The timeout for `op` from a state or plan value, else `default`.
+pub fn timeout(v: &Value, op: &str, default: Duration) -> Duration {
+    v.get("timeouts")
+        .and_then(|t| t.get(op))
+        .and_then(Value::as_str)
+        .and_then(parse_duration)
+        .unwrap_or(default)
+}
+
+pub fn str_attr<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
+    v.get(name).and_then(Value::as_str)
+}
+
+pub fn set(v: &mut Value, name: &str, x: impl Into<Value>) {
+    if let Some(slot) = v.get_mut(name) {
+        *slot = x.into();
+    }
+}
+
+pub fn string_list(v: &Value) -> Option<Vec<String>> {
+    v.as_elements().map(|e| {
+        e.iter()
+            .filter_map(|x| x.as_str().map(str::to_owned))
+            .collect()
+    })
+}
+
+pub fn list_value(items: &[String]) -> Value {
+    Value::List(items.iter().map(|s| Value::from(s.as_str())).collect())
+}
+
+pub fn string_map(v: &Value) -> BTreeMap<String, String> {
+    v.as_entries()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Tags as the API wants them (sorted), from a `map(string)` value.
+pub fn tags_to_api(v: &Value) -> Vec<Tag> {
+    string_map(v)
+        .into_iter()
+        .map(|(key, value)| Tag { key, value })
+        .collect()
+}
+
+/// Tags as a `map(string)` value, without our bookkeeping tags; `null`
+/// stays null when there are none, so an unset argument never shows a diff.
+pub fn tags_from_api(tags: &[Tag], prior: &Value) -> Value {
+    let m: BTreeMap<String, Value> = tags
+        .iter()
+        .filter(|t| t.key != CREATE_TOKEN_TAG)
+        .map(|t| (t.key.clone(), Value::from(t.value.as_str())))
+        .collect();
+    if m.is_empty() && prior.is_null() {
+        Value::Null
+    } else {
+        Value::Map(m)
+    }
+}
+
+pub fn map_type() -> Type {
+    Type::map(Type::String)
+}
+
+/// A client error as a diagnostic for the person running Terraform.
+pub fn api_diag(what: &str, e: &ApiError) -> Diagnostic {
+    let detail = match e {
+        ApiError::Cancelled => {
+            "Terraform asked the provider to stop. Run the command again to finish.".to_owned()
+        }
+        ApiError::Timeout(..) => format!(
+            "{e}. Raise the value in the resource's `timeouts` block, or check the service."
+        ),
+        _ => format!("{e}"),
+    };
+    Diagnostic::error(format!("Could not {what}"), detail)
+}
+
+pub fn at(d: Diagnostic, attr: &str) -> Diagnostic {
+    d.at(AttributePath::attr(attr))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30m"), Some(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("45s"), Some(Duration::from_secs(45)));
+        assert_eq!(parse_duration("10"), None);
+        assert_eq!(parse_duration("1d"), None);
+    }
+
+    #[test]
+    fn bookkeeping_tags_are_hidden() {
+        let tags = vec![Tag {
+            key: CREATE_TOKEN_TAG.into(),
+            value: "x".into(),
+        }];
+        assert_eq!(tags_from_api(&tags, &Value::Null), Value::Null);
+        let tags = vec![Tag {
+            key: "env".into(),
+            value: "dev".into(),
+        }];
+        assert_eq!(
+            tags_from_api(&tags, &Value::Null)
+                .as_entries()
+                .map(|m| m.len()),
+            Some(1)
+        );
+    }
+}
