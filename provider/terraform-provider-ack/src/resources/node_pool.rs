@@ -265,10 +265,10 @@ impl Resource for NodePoolResource {
         };
         let (plan, cancel) = (&req.plan, &req.ctx.cancel);
         let cluster_name = str_attr(plan, "cluster_name").unwrap_or_default();
-        let cluster =
-            match client.find_cluster(cluster_name, cancel).await {
-                Ok(Some(c)) => c,
-                Ok(None) => return ApplyResponse::error(at(
+        let cluster = match client.find_cluster(cluster_name, cancel).await {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                return ApplyResponse::error(at(
                     Diagnostic::error(
                         "Cluster not found",
                         format!(
@@ -276,9 +276,10 @@ impl Resource for NodePoolResource {
                         ),
                     ),
                     "cluster_name",
-                )),
-                Err(e) => return ApplyResponse::error(api_diag("look up the cluster", &e)),
-            };
+                ))
+            }
+            Err(e) => return ApplyResponse::error(api_diag("look up the cluster", &e)),
+        };
         let token = uuid::Uuid::new_v4().to_string();
         let (np, _) = match client
             .create_node_pool(&cluster.cluster_id, &request(plan), &token, cancel)
