@@ -106,6 +106,15 @@ impl Provider for AckProvider {
             Arc::new(resources::node_pool::NodePoolResource {
                 shared: self.shared.clone(),
             }),
+            Arc::new(resources::encryption::EncryptionResource {
+                shared: self.shared.clone(),
+            }),
+            Arc::new(resources::backup_policy::BackupPolicyResource {
+                shared: self.shared.clone(),
+            }),
+            Arc::new(resources::scheduler_profile::SchedulerProfileResource {
+                shared: self.shared.clone(),
+            }),
         ]
     }
 

@@ -13,7 +13,9 @@ use ack_api::edition::Edition;
 /// What a cluster's plan says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlannedCluster {
-    pub edition: &'static Edition,
+    /// `None` while the edition is not known at plan time: checks that need
+    /// it are skipped (the API still enforces them at apply).
+    pub edition: Option<&'static Edition>,
 }
 
 #[derive(Debug, Default)]
@@ -36,7 +38,7 @@ impl Registry {
     }
 
     /// Records (or replaces) a cluster's planned edition.
-    pub fn plan_cluster(&self, name: &str, edition: &'static Edition) {
+    pub fn plan_cluster(&self, name: &str, edition: Option<&'static Edition>) {
         self.lock()
             .clusters
             .insert(name.to_owned(), PlannedCluster { edition });
@@ -103,9 +105,18 @@ mod tests {
     fn clusters_by_name() {
         let r = Registry::default();
         assert!(r.cluster("x").is_none());
-        r.plan_cluster("x", get(EditionId::Standard));
-        r.plan_cluster("x", get(EditionId::Pro));
-        assert_eq!(r.cluster("x").map(|c| c.edition.id), Some(EditionId::Pro));
+        r.plan_cluster("x", Some(get(EditionId::Standard)));
+        r.plan_cluster("x", Some(get(EditionId::Pro)));
+        assert_eq!(
+            r.cluster("x").and_then(|c| c.edition).map(|e| e.id),
+            Some(EditionId::Pro)
+        );
+        r.plan_cluster("x", None);
+        assert_eq!(
+            r.cluster("x").map(|c| c.edition),
+            Some(None),
+            "known to be planned, edition unknown"
+        );
         r.forget_cluster("x");
         assert!(r.cluster("x").is_none());
     }

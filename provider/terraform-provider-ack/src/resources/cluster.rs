@@ -249,9 +249,9 @@ impl Resource for ClusterResource {
                     ));
                 }
             }
-            if let Some(name) = str_attr(plan, "name") {
-                self.shared.registry.plan_cluster(name, ed);
-            }
+        }
+        if let Some(name) = str_attr(plan, "name") {
+            self.shared.registry.plan_cluster(name, planned_edition);
         }
         // Version: known at plan time when derivable; upgrades one minor at a time.
         let configured = req

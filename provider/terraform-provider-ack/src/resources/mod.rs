@@ -1,2 +1,6 @@
+pub mod backup_policy;
 pub mod cluster;
+pub mod dependent;
+pub mod encryption;
 pub mod node_pool;
+pub mod scheduler_profile;

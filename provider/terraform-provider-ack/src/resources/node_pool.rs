@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ack_api::edition::{self, Edition, Feature};
+use ack_api::edition::Feature;
 use ack_api::model::{
     AutoScaling, KubernetesConfig, Management, NodePoolDetail, NodePoolInfo, NodePoolRequest,
     ScalingGroup, Tag, Taint, UpgradeConfig,
@@ -21,6 +21,7 @@ use tfplugin::{
 
 use crate::common::{self, api_diag, at, set, str_attr};
 use crate::provider::Shared;
+use crate::resources::dependent;
 
 pub struct NodePoolResource {
     pub shared: Arc<Shared>,
@@ -159,62 +160,35 @@ impl Resource for NodePoolResource {
                 registry.forget_pool(pc, pn);
             }
         }
-        let (edition, api_cluster) = self.resolve(&cluster_name, &req.ctx).await;
-        // cluster_id: same cluster (maybe renamed) keeps it; another cluster replaces the pool.
-        let prior_cluster_id = str_attr(&req.prior_state, "cluster_id").map(str::to_owned);
-        let new_cluster_id = api_cluster.as_ref().map(|c| c.0.clone());
-        if !req.is_create()
-            && str_attr(&req.prior_state, "cluster_name") != Some(cluster_name.as_str())
-        {
-            if new_cluster_id.is_some() && new_cluster_id == prior_cluster_id {
-                set(plan, "cluster_id", prior_cluster_id.clone());
-            } else {
-                resp.requires_replace
-                    .push(AttributePath::attr("cluster_name"));
-                set(plan, "cluster_id", Value::unknown());
-            }
-        } else if !req.is_create() {
-            set(plan, "cluster_id", prior_cluster_id.clone());
-        } else {
-            set(
-                plan,
-                "cluster_id",
-                new_cluster_id.map_or_else(Value::unknown, Value::from),
+        let cluster = dependent::resolve(&self.shared, &cluster_name, true, &req.ctx.cancel).await;
+        dependent::plan_cluster_id(req, resp, &cluster);
+        let edition = cluster.edition;
+        let managed = resp.plan.get("managed").cloned().unwrap_or_default();
+        if !managed.is_null() && !managed.is_unknown() {
+            dependent::require(
+                resp,
+                &cluster,
+                Feature::ManagedNodePools,
+                AttributePath::attr("managed"),
             );
         }
-
-        // Tier rules against the cluster's planned edition.
-        let managed = plan.get("managed").cloned().unwrap_or_default();
-        if let Some(ed) = edition {
-            if !managed.is_null() && !managed.is_unknown() {
-                if let Err(e) = ed.require(Feature::ManagedNodePools) {
-                    resp.diagnostics.push(at(
-                        Diagnostic::error("Managed node pools need ACK Pro", e.to_string()),
-                        "managed",
-                    ));
-                }
-            }
-        }
+        let plan = &mut resp.plan;
         // Node limit: this pool's planned size plus the cluster's other pools.
         let nodes = planned_nodes(plan);
         let pool_name = str_attr(plan, "name").unwrap_or_default().to_owned();
         let planned_total = registry.plan_pool(&cluster_name, &pool_name, nodes);
         if let (Some(ed), Some(total)) = (edition, planned_total) {
             let in_plan = registry.pool_names(&cluster_name);
-            let outside: u64 = api_cluster
-                .as_ref()
-                .map(|(_, pools)| {
-                    pools
-                        .iter()
-                        .filter(|p| !in_plan.contains(&p.nodepool_info.name))
-                        .filter(|p| {
-                            Some(p.nodepool_info.nodepool_id.as_str())
-                                != str_attr(&req.prior_state, "node_pool_id")
-                        })
-                        .map(detail_nodes)
-                        .sum()
+            let outside: u64 = cluster
+                .pools
+                .iter()
+                .filter(|p| !in_plan.contains(&p.nodepool_info.name))
+                .filter(|p| {
+                    Some(p.nodepool_info.nodepool_id.as_str())
+                        != str_attr(&req.prior_state, "node_pool_id")
                 })
-                .unwrap_or(0);
+                .map(detail_nodes)
+                .sum();
             if let Err(e) = ed.check_nodes(total + outside) {
                 let attr = if plan.get("autoscaling").is_some_and(|a| !a.is_null()) {
                     AttributePath::attr("autoscaling").push_attr("max_size")
@@ -469,36 +443,6 @@ impl Resource for NodePoolResource {
 }
 
 // ------------------------------------------------------------------ helpers
-
-impl NodePoolResource {
-    /// The cluster's planned edition (this plan first, then the API) and,
-    /// when it exists, its ID and pools.
-    async fn resolve(
-        &self,
-        name: &str,
-        ctx: &Ctx,
-    ) -> (
-        Option<&'static Edition>,
-        Option<(String, Vec<NodePoolDetail>)>,
-    ) {
-        let planned = self.shared.registry.cluster(name).map(|c| c.edition);
-        let Ok(client) = common::client(&self.shared) else {
-            return (planned, None);
-        };
-        match client.find_cluster(name, &ctx.cancel).await {
-            Ok(Some(c)) => {
-                let pools = client
-                    .node_pools(&c.cluster_id, &ctx.cancel)
-                    .await
-                    .map(|p| p.to_vec())
-                    .unwrap_or_default();
-                let api_edition = edition::by_cluster_spec(&c.cluster_spec);
-                (planned.or(api_edition), Some((c.cluster_id, pools)))
-            }
-            _ => (planned, None),
-        }
-    }
-}
 
 /// Nodes this pool may run: autoscaling maximum, else desired size; `None` when unknown.
 fn planned_nodes(plan: &Value) -> Option<u64> {

@@ -1,0 +1,160 @@
+//! What every resource that hangs off a cluster shares: resolving its
+//! `cluster_name` to the cluster's planned edition (this plan first, then the
+//! API), planning `cluster_id`, and finding the running cluster at apply.
+
+use std::time::Duration;
+
+use ack_api::client::Client;
+use ack_api::edition::{self, Edition, Feature};
+use ack_api::model::{ClusterDetail, NodePoolDetail};
+use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
+use tfplugin::{AttributePath, Diagnostic, Value};
+
+use crate::common::{self, api_diag, at, set, str_attr};
+use crate::provider::Shared;
+
+/// A dependent's view of its cluster at plan time.
+#[derive(Debug, Default)]
+pub struct ClusterRef {
+    /// The edition the cluster will have after this apply; `None` when unknown.
+    pub edition: Option<&'static Edition>,
+    /// The cluster as it exists now, if it does.
+    pub existing: Option<ClusterDetail>,
+    /// Its node pools (only when asked for).
+    pub pools: Vec<NodePoolDetail>,
+}
+
+/// Resolves `name`: the plan registry wins (a cluster planned in this run,
+/// whose edition may be changing); otherwise the API.
+pub async fn resolve(
+    shared: &Shared,
+    name: &str,
+    with_pools: bool,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> ClusterRef {
+    let planned = shared.registry.cluster(name);
+    let Ok(client) = common::client(shared) else {
+        return ClusterRef {
+            edition: planned.and_then(|p| p.edition),
+            ..Default::default()
+        };
+    };
+    let existing = client.find_cluster(name, cancel).await.ok().flatten();
+    let pools = match (&existing, with_pools) {
+        (Some(c), true) => client
+            .node_pools(&c.cluster_id, cancel)
+            .await
+            .map(|p| p.to_vec())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let edition = match planned {
+        Some(p) => p.edition,
+        None => existing
+            .as_ref()
+            .and_then(|c| edition::by_cluster_spec(&c.cluster_spec)),
+    };
+    ClusterRef {
+        edition,
+        existing,
+        pools,
+    }
+}
+
+/// Plans `cluster_id` and replacement: the same cluster (even renamed) keeps
+/// the resource; another cluster replaces it.
+pub fn plan_cluster_id(
+    req: &ModifyPlanRequest,
+    resp: &mut ModifyPlanResponse,
+    cluster: &ClusterRef,
+) {
+    let plan = &mut resp.plan;
+    let prior_id = req
+        .prior_state
+        .get("cluster_id")
+        .cloned()
+        .unwrap_or_default();
+    let now_id = cluster.existing.as_ref().map(|c| c.cluster_id.clone());
+    if req.is_create() {
+        set(
+            plan,
+            "cluster_id",
+            now_id.map_or_else(Value::unknown, Value::from),
+        );
+        return;
+    }
+    let renamed = str_attr(&req.prior_state, "cluster_name") != str_attr(plan, "cluster_name");
+    if renamed && (now_id.is_none() || prior_id.as_str() != now_id.as_deref()) {
+        resp.requires_replace
+            .push(AttributePath::attr("cluster_name"));
+        set(plan, "cluster_id", Value::unknown());
+    } else {
+        set(plan, "cluster_id", prior_id);
+    }
+}
+
+/// Adds a tier-rule diagnostic at `attr` when the planned edition lacks `feature`.
+pub fn require(
+    resp: &mut ModifyPlanResponse,
+    cluster: &ClusterRef,
+    feature: Feature,
+    attr: AttributePath,
+) {
+    if let Some(ed) = cluster.edition {
+        if let Err(e) = ed.require(feature) {
+            let summary = format!("{} needs ACK Pro", capitalise(feature.description()));
+            resp.diagnostics
+                .push(Diagnostic::error(summary, e.to_string()).at(attr));
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The cluster named `name`, once it is running (after an upgrade in the
+/// same apply, for example).
+pub async fn running_cluster(
+    client: &Client,
+    name: &str,
+    timeout: Duration,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<ClusterDetail, Diagnostic> {
+    let c = client
+        .find_cluster(name, cancel)
+        .await
+        .map_err(|e| api_diag("look up the cluster", &e))?
+        .ok_or_else(|| {
+            at(
+                Diagnostic::error(
+                    "Cluster not found",
+                    format!("No cluster named {name:?} exists in the provider's region."),
+                ),
+                "cluster_name",
+            )
+        })?;
+    if c.state == "running" {
+        return Ok(c);
+    }
+    client
+        .wait_running(&c.cluster_id, timeout, cancel)
+        .await
+        .map_err(|e| api_diag("wait for the cluster", &e))
+}
+
+/// The cluster ID of an import ID (cluster IDs are `c` + 32 hex digits).
+pub fn import_cluster_id(id: &str, resource: &str) -> Result<String, Diagnostic> {
+    let id = id.trim();
+    if id.len() == 33 && id.starts_with('c') && id[1..].bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(id.to_owned())
+    } else {
+        Err(Diagnostic::error(
+            "Invalid import ID",
+            format!("{id:?} is not a cluster ID. Import {resource} with the ID of its cluster, e.g. `terraform import {resource}.main c82e6987e2961451182edacd74faf3d4`."),
+        ))
+    }
+}
