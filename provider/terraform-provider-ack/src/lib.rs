@@ -4,6 +4,7 @@
 pub mod common;
 pub mod config;
 pub mod data_sources;
+pub mod docs;
 pub mod provider;
 pub mod registry;
 pub mod resources;

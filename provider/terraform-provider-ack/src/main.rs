@@ -12,6 +12,9 @@ terraform-provider-ack: Terraform provider for ACK Pro and ACK Standard clusters
 Terraform starts this binary itself. By hand:
   terraform-provider-ack version     print the version
   terraform-provider-ack schema      print the provider schema as JSON (like `terraform providers schema -json`)
+  terraform-provider-ack docs [DIR]  write the registry docs to DIR (default: docs)
+  terraform-provider-ack docs --check [DIR]
+                                     exit 1 when DIR differs from what the generator writes
   terraform-provider-ack --debug     serve in debug mode and print TF_REATTACH_PROVIDERS
 ";
 
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Some("docs") => docs(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -70,6 +74,37 @@ fn serve(debug: bool) -> ExitCode {
         Err(e) => {
             tracing::error!("{e}");
             eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn docs(args: &[String]) -> ExitCode {
+    let check = args.iter().any(|a| a == "--check");
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map_or("docs", String::as_str);
+    let dir = std::path::Path::new(dir);
+    if check {
+        let drift = terraform_provider_ack::docs::drift(dir);
+        if drift.is_empty() {
+            println!("docs are up to date");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!(
+            "these pages differ from the generator's output: {}\nrun `cargo run -p terraform-provider-ack -- docs` and commit the result",
+            drift.join(", ")
+        );
+        return ExitCode::FAILURE;
+    }
+    match terraform_provider_ack::docs::write(dir) {
+        Ok(()) => {
+            println!("wrote {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("could not write {}: {e}", dir.display());
             ExitCode::FAILURE
         }
     }

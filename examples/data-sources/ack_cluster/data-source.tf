@@ -1,0 +1,7 @@
+data "ack_cluster" "existing" {
+  name = "production"
+}
+
+output "sla" {
+  value = data.ack_cluster.existing.sla
+}
