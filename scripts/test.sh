@@ -4,4 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo test --workspace --locked
+# The acceptance and conformance tests run the provider, emulator and
+# conformance-provider binaries: build every binary and example first (cargo
+# test alone builds a package's binaries only for its own integration tests).
+cargo build --workspace --locked --bins --examples
+cargo test --workspace --locked --no-fail-fast

@@ -15,6 +15,9 @@ Terraform starts this binary itself. By hand:
   terraform-provider-ack docs [DIR]  write the registry docs to DIR (default: docs)
   terraform-provider-ack docs --check [DIR]
                                      exit 1 when DIR differs from what the generator writes
+  terraform-provider-ack check PLAN.json [--format text|json|sarif|junit] [--policy FILE] [--fail-on error|warning|note]
+                                     check a saved plan (`terraform show -json tfplan`) against the tier
+                                     rules and policies; exit 0 clean, 1 findings, 2 unusable input
   terraform-provider-ack --debug     serve in debug mode and print TF_REATTACH_PROVIDERS
 ";
 
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("docs") => docs(&args[1..]),
+        Some("check") => check(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -106,6 +110,79 @@ fn docs(args: &[String]) -> ExitCode {
         Err(e) => {
             eprintln!("could not write {}: {e}", dir.display());
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(args: &[String]) -> ExitCode {
+    use terraform_provider_ack::check::{self, policy::Policy, report, Severity};
+    let mut plan_path = None;
+    let mut format = report::Format::Text;
+    let mut policy = Policy::default();
+    let mut fail_on = Severity::Error;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        let r: Result<(), String> = match a.as_str() {
+            "--format" => value("--format").and_then(|v| {
+                report::Format::parse(&v)
+                    .map(|f| format = f)
+                    .ok_or_else(|| format!("unknown format {v:?}: use text, json, sarif or junit"))
+            }),
+            "--policy" => value("--policy").and_then(|v| {
+                Policy::load(&v)
+                    .map(|p| policy = p)
+                    .map_err(|e| e.to_string())
+            }),
+            "--fail-on" => value("--fail-on").and_then(|v| {
+                Severity::parse(&v)
+                    .map(|s| fail_on = s)
+                    .ok_or_else(|| format!("unknown severity {v:?}: use error, warning or note"))
+            }),
+            p if !p.starts_with("--") && plan_path.is_none() => {
+                plan_path = Some(p.to_owned());
+                Ok(())
+            }
+            other => Err(format!("unexpected argument {other:?}")),
+        };
+        if let Err(e) = r {
+            eprintln!("check: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let Some(path) = plan_path else {
+        eprintln!("check: give the plan file: terraform show -json tfplan > plan.json && terraform-provider-ack check plan.json");
+        return ExitCode::from(2);
+    };
+    let text = match std::fs::read(&path) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => {
+            eprintln!(
+                "check: {}",
+                check::CheckError::Read {
+                    path,
+                    message: e.to_string()
+                }
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match check::check(&text, &policy) {
+        Ok(r) => {
+            print!("{}", report::render(&r, format));
+            if r.worst().is_some_and(|w| w >= fail_on) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("check: {e}");
+            ExitCode::from(2)
         }
     }
 }

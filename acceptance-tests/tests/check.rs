@@ -1,0 +1,95 @@
+//! `terraform-provider-ack check` on plans saved by real terraform.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+use acceptance_tests::{Case, Emulator};
+use tfplugin::testing::cargo_artifact;
+
+const CLEAN: &str = r#"
+resource "ack_cluster" "main" {
+  name                = "checked"
+  edition             = "pro"
+  service_cidr        = "172.21.0.0/20"
+  deletion_protection = true
+}
+
+resource "ack_encryption" "secrets" {
+  cluster_name = ack_cluster.main.name
+  kms_key_id   = "key-check0001"
+}
+"#;
+
+fn check(case: &Case, format: &str) -> (i32, String) {
+    let json = case.dir.show_json(&["tfplan"]);
+    let path = case.dir.path().join("plan.json");
+    std::fs::write(&path, json.to_string()).unwrap();
+    let out = Command::new(cargo_artifact("terraform-provider-ack"))
+        .args(["check", path.to_str().unwrap(), "--format", format])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn flags_a_cluster_replacement_and_passes_a_clean_plan() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    case.config(CLEAN);
+    case.dir.plan(&[]);
+    let (code, out) = check(&case, "text");
+    assert_eq!(code, 0, "a clean plan passes:\n{out}");
+    case.dir.apply_saved();
+
+    case.config(&CLEAN.replace("172.21.0.0/20", "172.22.0.0/20"));
+    case.dir.plan(&[]);
+    let (code, sarif) = check(&case, "sarif");
+    assert_eq!(code, 1, "{sarif}");
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "ACK-POL-001"
+        && r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "ack_cluster.main"));
+    let (code, junit) = check(&case, "junit");
+    assert_eq!(code, 1);
+    assert!(
+        junit.contains("<testcase classname=\"ACK-POL-001\" name=\"ack_cluster.main\">"),
+        "{junit}"
+    );
+    let (_, text) = check(&case, "text");
+    assert!(
+        text.contains("+   \"service_cidr\": \"172.22.0.0/20\""),
+        "{text}"
+    );
+
+    case.config(&CLEAN.replace("deletion_protection = true", "deletion_protection = false"));
+    case.dir.apply();
+    case.destroy();
+}
+
+#[test]
+fn unusable_input_exits_2() {
+    let dir = tempfile_dir();
+    let path = dir.join("bad.json");
+    std::fs::write(&path, "{\"format_version\": \"1.2\", \"resource_chan").unwrap();
+    let out = Command::new(cargo_artifact("terraform-provider-ack"))
+        .args(["check", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("terraform show -json"));
+    let out = Command::new(cargo_artifact("terraform-provider-ack"))
+        .args(["check", "/nonexistent/plan.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("ack-check-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}

@@ -1,0 +1,125 @@
+//! `terraform-provider-ack check PLAN.json`: evaluates a saved plan
+//! (`terraform show -json tfplan`) against the tier rules of the edition
+//! catalog and organisation policies, for CI pipelines.
+//!
+//! Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 unusable input.
+
+pub mod plan;
+pub mod policy;
+pub mod report;
+pub mod rules;
+
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "note" | "info" => Some(Severity::Note),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A rule every finding refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub severity: Severity,
+}
+
+/// One violation of one rule by one resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    /// Resource address, e.g. `ack_scheduler_profile.sched`.
+    pub address: String,
+    pub message: String,
+    /// Attribute the finding is about, if any.
+    pub attribute: Option<String>,
+    /// The relevant attributes before and after the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<serde_json::Value>,
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub plan_format_version: String,
+    pub terraform_version: String,
+    pub rules: Vec<Rule>,
+    /// Resource addresses the rules looked at.
+    pub resources: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// Why a plan file cannot be checked.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CheckError {
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
+    #[error("not a Terraform plan in JSON: {0}. Produce one with `terraform show -json tfplan > plan.json`")]
+    NotJson(String),
+    #[error("{0}")]
+    NotAPlan(String),
+    #[error("plan format {0:?} is not supported: this command reads format 1.x (Terraform 1.0 and later)")]
+    Format(String),
+    #[error("policy file {path}: {message}")]
+    Policy { path: String, message: String },
+}
+
+/// Checks plan JSON text with the given policy.
+pub fn check(text: &str, policy: &policy::Policy) -> Result<Report, CheckError> {
+    let plan = plan::Plan::parse(text)?;
+    let mut rules = rules::catalog();
+    policy.adjust_rules(&mut rules);
+    let mut findings = rules::evaluate(&plan);
+    findings.extend(policy.custom_findings(&plan));
+    policy.adjust_findings(&mut findings);
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.address.cmp(&b.address))
+            .then(a.rule_id.cmp(&b.rule_id))
+    });
+    rules.extend(policy.custom_rules());
+    rules.retain(|r| !policy.disabled(&r.id));
+    Ok(Report {
+        plan_format_version: plan.format_version.clone(),
+        terraform_version: plan.terraform_version.clone(),
+        rules,
+        resources: plan.changes.iter().map(|c| c.address.clone()).collect(),
+        findings,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,251 @@
+//! The parts of `terraform show -json` plan output the checks read.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use super::CheckError;
+
+/// One resource change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub address: String,
+    pub resource_type: String,
+    pub actions: Vec<String>,
+    pub before: Json,
+    pub after: Json,
+    pub after_unknown: Json,
+}
+
+impl Change {
+    pub fn deletes(&self) -> bool {
+        self.actions.iter().any(|a| a == "delete")
+    }
+    pub fn creates(&self) -> bool {
+        self.actions.iter().any(|a| a == "create")
+    }
+    /// The value after the change, or before it when the object is going away.
+    pub fn value(&self) -> &Json {
+        if self.after.is_null() {
+            &self.before
+        } else {
+            &self.after
+        }
+    }
+    /// Whether `attr` is known at plan time.
+    pub fn known(&self, attr: &str) -> bool {
+        !matches!(self.after_unknown.get(attr), Some(Json::Bool(true)))
+    }
+}
+
+/// A parsed plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub format_version: String,
+    pub terraform_version: String,
+    pub changes: Vec<Change>,
+    /// Dependent resource address → cluster resource address, from the
+    /// `cluster_name` references in the configuration.
+    pub cluster_refs: BTreeMap<String, String>,
+    /// Node pools in the prior state (address, cluster name, planned nodes).
+    pub prior_pools: Vec<(String, String, u64)>,
+}
+
+fn str_field(v: &Json, k: &str) -> String {
+    v.get(k)
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl Plan {
+    pub fn parse(text: &str) -> Result<Plan, CheckError> {
+        let root: Json =
+            serde_json::from_str(text).map_err(|e| CheckError::NotJson(e.to_string()))?;
+        let obj = root
+            .as_object()
+            .ok_or_else(|| CheckError::NotAPlan("the top level is not a JSON object".into()))?;
+        let format = obj
+            .get("format_version")
+            .and_then(Json::as_str)
+            .ok_or_else(|| {
+                CheckError::NotAPlan(
+                    "no format_version: this is not `terraform show -json` output".into(),
+                )
+            })?;
+        if !format.starts_with("1.") {
+            return Err(CheckError::Format(format.to_owned()));
+        }
+        if !obj.contains_key("resource_changes") && !obj.contains_key("planned_values") {
+            return Err(CheckError::NotAPlan(
+                "no resource_changes: this looks like state output; pass a saved plan (`terraform show -json tfplan`)".into(),
+            ));
+        }
+        let mut changes = Vec::new();
+        if let Some(rc) = obj.get("resource_changes") {
+            let list = rc
+                .as_array()
+                .ok_or_else(|| CheckError::NotAPlan("resource_changes is not a list".into()))?;
+            for c in list {
+                if c.get("mode").and_then(Json::as_str) == Some("data") {
+                    continue;
+                }
+                let change = c.get("change").cloned().unwrap_or_default();
+                changes.push(Change {
+                    address: str_field(c, "address"),
+                    resource_type: str_field(c, "type"),
+                    actions: change
+                        .get("actions")
+                        .and_then(Json::as_array)
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    before: change.get("before").cloned().unwrap_or_default(),
+                    after: change.get("after").cloned().unwrap_or_default(),
+                    after_unknown: change.get("after_unknown").cloned().unwrap_or_default(),
+                });
+            }
+        }
+        let mut cluster_refs = BTreeMap::new();
+        collect_refs(
+            obj.get("configuration").and_then(|c| c.get("root_module")),
+            "",
+            &mut cluster_refs,
+            0,
+        );
+        let mut prior_pools = Vec::new();
+        collect_prior_pools(
+            obj.get("prior_state")
+                .and_then(|s| s.get("values"))
+                .and_then(|v| v.get("root_module")),
+            &mut prior_pools,
+            0,
+        );
+        Ok(Plan {
+            format_version: format.to_owned(),
+            terraform_version: str_field(&root, "terraform_version"),
+            changes,
+            cluster_refs,
+            prior_pools,
+        })
+    }
+
+    pub fn of_type<'a>(&'a self, t: &'a str) -> impl Iterator<Item = &'a Change> + 'a {
+        self.changes.iter().filter(move |c| c.resource_type == t)
+    }
+
+    /// The `ack_cluster` change a dependent belongs to: by configuration
+    /// reference, else by `cluster_name` value.
+    pub fn cluster_of(&self, dependent: &Change) -> Option<&Change> {
+        if let Some(addr) = self.cluster_refs.get(&strip_index(&dependent.address)) {
+            if let Some(c) = self
+                .changes
+                .iter()
+                .find(|c| strip_index(&c.address) == *addr)
+            {
+                return Some(c);
+            }
+        }
+        let name = dependent.value().get("cluster_name")?.as_str()?;
+        self.of_type("ack_cluster")
+            .find(|c| c.value().get("name").and_then(Json::as_str) == Some(name))
+    }
+}
+
+/// `module.a.ack_x.y["k"]` → `module.a.ack_x.y` (references name the resource, not the instance).
+fn strip_index(addr: &str) -> String {
+    match addr.rfind('[') {
+        Some(i) if addr.ends_with(']') => addr[..i].to_owned(),
+        _ => addr.to_owned(),
+    }
+}
+
+fn collect_refs(
+    module: Option<&Json>,
+    prefix: &str,
+    out: &mut BTreeMap<String, String>,
+    depth: usize,
+) {
+    let Some(module) = module else { return };
+    if depth > 32 {
+        return;
+    }
+    for r in module
+        .get("resources")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let addr = format!("{prefix}{}", str_field(r, "address"));
+        let refs = r
+            .get("expressions")
+            .and_then(|e| e.get("cluster_name"))
+            .and_then(|c| c.get("references"))
+            .and_then(Json::as_array);
+        if let Some(target) = refs
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .find(|s| s.starts_with("ack_cluster."))
+        {
+            let mut parts = target.split('.');
+            let base = format!(
+                "{prefix}{}.{}",
+                parts.next().unwrap_or_default(),
+                parts.next().unwrap_or_default()
+            );
+            out.insert(addr, base);
+        }
+    }
+    if let Some(calls) = module.get("module_calls").and_then(Json::as_object) {
+        for (name, call) in calls {
+            collect_refs(
+                call.get("module"),
+                &format!("{prefix}module.{name}."),
+                out,
+                depth + 1,
+            );
+        }
+    }
+}
+
+fn collect_prior_pools(module: Option<&Json>, out: &mut Vec<(String, String, u64)>, depth: usize) {
+    let Some(module) = module else { return };
+    if depth > 32 {
+        return;
+    }
+    for r in module
+        .get("resources")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if r.get("type").and_then(Json::as_str) == Some("ack_node_pool") {
+            let v = r.get("values").cloned().unwrap_or_default();
+            out.push((
+                str_field(r, "address"),
+                str_field(&v, "cluster_name"),
+                pool_nodes(&v).unwrap_or(0),
+            ));
+        }
+    }
+    for child in module
+        .get("child_modules")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        collect_prior_pools(Some(child), out, depth + 1);
+    }
+}
+
+/// Nodes a pool may run: autoscaling maximum, else desired size.
+pub fn pool_nodes(v: &Json) -> Option<u64> {
+    match v.get("autoscaling") {
+        Some(a) if !a.is_null() => a.get("max_size")?.as_u64(),
+        _ => v.get("desired_size")?.as_u64(),
+    }
+}

@@ -1,0 +1,182 @@
+//! Policy files (`--policy FILE`, TOML or YAML): switch rules off, change
+//! severities, add simple attribute rules.
+//!
+//! ```toml
+//! [rules.ACK-POL-003]
+//! enabled = false
+//!
+//! [rules.ACK-POL-004]
+//! severity = "error"
+//!
+//! [[custom]]
+//! id = "ORG-001"
+//! description = "Clusters run a current Kubernetes version"
+//! resource_type = "ack_cluster"
+//! attribute = "kubernetes_version"
+//! must_not_be_one_of = ["1.28.15-aliyun.1"]
+//! severity = "error"
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+use super::plan::Plan;
+use super::{CheckError, Finding, Rule, Severity};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleSetting>,
+    #[serde(default)]
+    pub custom: Vec<CustomRule>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetting {
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+}
+
+/// A requirement on one attribute of one resource type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomRule {
+    pub id: String,
+    pub description: String,
+    pub resource_type: String,
+    pub attribute: String,
+    #[serde(default = "default_severity")]
+    pub severity: Severity,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub must_equal: Option<Json>,
+    #[serde(default)]
+    pub must_not_equal: Option<Json>,
+    #[serde(default)]
+    pub must_be_one_of: Option<Vec<Json>>,
+    #[serde(default)]
+    pub must_not_be_one_of: Option<Vec<Json>>,
+    #[serde(default)]
+    pub must_be_set: Option<bool>,
+}
+
+fn default_severity() -> Severity {
+    Severity::Error
+}
+
+impl Policy {
+    /// Reads a policy file; the format follows the extension (`.toml`, `.yaml`/`.yml`).
+    pub fn load(path: &str) -> Result<Policy, CheckError> {
+        let err = |message: String| CheckError::Policy {
+            path: path.to_owned(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let policy: Policy = if path.ends_with(".yaml") || path.ends_with(".yml") {
+            serde_yaml::from_str(&text).map_err(|e| err(e.to_string()))?
+        } else {
+            toml::from_str(&text).map_err(|e| err(e.to_string()))?
+        };
+        for c in &policy.custom {
+            let conditions = [
+                c.must_equal.is_some(),
+                c.must_not_equal.is_some(),
+                c.must_be_one_of.is_some(),
+                c.must_not_be_one_of.is_some(),
+                c.must_be_set.is_some(),
+            ];
+            if conditions.iter().filter(|x| **x).count() != 1 {
+                return Err(err(format!("custom rule {}: give exactly one of must_equal, must_not_equal, must_be_one_of, must_not_be_one_of, must_be_set", c.id)));
+            }
+        }
+        Ok(policy)
+    }
+
+    pub fn disabled(&self, id: &str) -> bool {
+        self.rules.get(id).and_then(|r| r.enabled) == Some(false)
+    }
+
+    pub fn adjust_rules(&self, rules: &mut [Rule]) {
+        for r in rules {
+            if let Some(s) = self.rules.get(&r.id).and_then(|s| s.severity) {
+                r.severity = s;
+            }
+        }
+    }
+
+    pub fn adjust_findings(&self, findings: &mut Vec<Finding>) {
+        findings.retain(|f| !self.disabled(&f.rule_id));
+        for f in findings {
+            if let Some(s) = self.rules.get(&f.rule_id).and_then(|s| s.severity) {
+                f.severity = s;
+            }
+        }
+    }
+
+    pub fn custom_rules(&self) -> Vec<Rule> {
+        self.custom
+            .iter()
+            .map(|c| Rule {
+                id: c.id.clone(),
+                name: c.id.to_lowercase(),
+                description: c.description.clone(),
+                severity: c.severity,
+            })
+            .collect()
+    }
+
+    /// Findings of the custom rules.
+    pub fn custom_findings(&self, plan: &Plan) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for rule in &self.custom {
+            for c in plan
+                .of_type(&rule.resource_type)
+                .filter(|c| !c.after.is_null())
+            {
+                if !c.known(&rule.attribute) {
+                    continue;
+                }
+                let v = c.after.get(&rule.attribute).cloned().unwrap_or(Json::Null);
+                let ok = if let Some(want) = &rule.must_equal {
+                    v == *want
+                } else if let Some(bad) = &rule.must_not_equal {
+                    v != *bad
+                } else if let Some(list) = &rule.must_be_one_of {
+                    list.contains(&v)
+                } else if let Some(list) = &rule.must_not_be_one_of {
+                    !list.contains(&v)
+                } else {
+                    rule.must_be_set != Some(true) || !v.is_null()
+                };
+                if !ok {
+                    let mut attrs = serde_json::Map::new();
+                    attrs.insert(rule.attribute.clone(), v);
+                    out.push(Finding {
+                        rule_id: rule.id.clone(),
+                        severity: rule.severity,
+                        address: c.address.clone(),
+                        message: rule
+                            .message
+                            .clone()
+                            .unwrap_or_else(|| rule.description.clone()),
+                        attribute: Some(rule.attribute.clone()),
+                        before: c.before.get(&rule.attribute).map(|b| {
+                            Json::Object(
+                                [(rule.attribute.clone(), b.clone())].into_iter().collect(),
+                            )
+                        }),
+                        after: Some(Json::Object(attrs)),
+                    });
+                }
+            }
+        }
+        out
+    }
+}

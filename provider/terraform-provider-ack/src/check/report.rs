@@ -1,0 +1,205 @@
+//! Report formats: text (with before/after diffs), JSON, SARIF 2.1.0, JUnit.
+
+use std::fmt::Write as _;
+
+use serde_json::{json, Value as Json};
+
+use super::{Finding, Report, Severity};
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "text" => Some(Format::Text),
+            "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
+            "junit" => Some(Format::Junit),
+            _ => None,
+        }
+    }
+}
+
+pub fn render(r: &Report, f: Format) -> String {
+    match f {
+        Format::Text => text(r),
+        Format::Json => serde_json::to_string_pretty(r).unwrap_or_default() + "\n",
+        Format::Sarif => serde_json::to_string_pretty(&sarif(r)).unwrap_or_default() + "\n",
+        Format::Junit => junit(r),
+    }
+}
+
+fn pretty(v: &Option<Json>) -> String {
+    v.as_ref()
+        .map(|v| serde_json::to_string_pretty(v).unwrap_or_default() + "\n")
+        .unwrap_or_default()
+}
+
+fn diff(f: &Finding) -> String {
+    let (before, after) = (pretty(&f.before), pretty(&f.after));
+    if before.is_empty() && after.is_empty() {
+        return String::new();
+    }
+    let d = similar::TextDiff::from_lines(&before, &after);
+    let mut out = String::new();
+    for change in d.iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => "-",
+            similar::ChangeTag::Insert => "+",
+            similar::ChangeTag::Equal => " ",
+        };
+        let _ = write!(out, "      {sign} {change}");
+    }
+    out
+}
+
+fn text(r: &Report) -> String {
+    let mut out = String::new();
+    for f in &r.findings {
+        let at = f
+            .attribute
+            .as_deref()
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:<7} {} {}{at}\n    {}",
+            f.severity.as_str().to_uppercase(),
+            f.rule_id,
+            f.address,
+            f.message
+        );
+        out.push_str(&diff(f));
+    }
+    let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count();
+    let _ = writeln!(
+        out,
+        "{} resource(s) checked against {} rule(s): {} error(s), {} warning(s), {} note(s)",
+        r.resources.len(),
+        r.rules.len(),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note)
+    );
+    out
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// SARIF 2.1.0: one run, the rules as driver metadata, each finding with the
+/// resource address as a logical location.
+pub fn sarif(r: &Report) -> Json {
+    let rules: Vec<Json> = r
+        .rules
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id,
+                "name": rule.name,
+                "shortDescription": { "text": rule.description },
+                "fullDescription": { "text": rule.description },
+                "defaultConfiguration": { "level": level(rule.severity) },
+                "helpUri": "https://registry.terraform.io/providers/acklabs/ack/latest/docs/guides/tier-rules",
+            })
+        })
+        .collect();
+    let results: Vec<Json> = r
+        .findings
+        .iter()
+        .map(|f| {
+            let index = r.rules.iter().position(|x| x.id == f.rule_id);
+            let mut loc = json!({
+                "logicalLocations": [{ "fullyQualifiedName": f.address, "kind": "resource" }],
+            });
+            if let Some(a) = &f.attribute {
+                loc["properties"] = json!({ "attribute": a });
+            }
+            let mut res = json!({
+                "ruleId": f.rule_id,
+                "level": level(f.severity),
+                "message": { "text": format!("{}: {}", f.address, f.message) },
+                "locations": [loc],
+            });
+            if let Some(i) = index {
+                res["ruleIndex"] = json!(i);
+            }
+            res
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "terraform-provider-ack check",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://registry.terraform.io/providers/acklabs/ack",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// JUnit XML: one test case per rule × resource; a finding fails its case.
+pub fn junit(r: &Report) -> String {
+    let mut cases = String::new();
+    let mut failures = 0;
+    let mut total = 0;
+    for rule in &r.rules {
+        for addr in &r.resources {
+            total += 1;
+            let found: Vec<&Finding> = r
+                .findings
+                .iter()
+                .filter(|f| f.rule_id == rule.id && &f.address == addr)
+                .collect();
+            let _ = write!(
+                cases,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                xml(&rule.id),
+                xml(addr)
+            );
+            if found.is_empty() {
+                cases.push_str("/>\n");
+            } else {
+                failures += 1;
+                cases.push_str(">\n");
+                for f in found {
+                    let _ = writeln!(
+                        cases,
+                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                        f.severity.as_str(),
+                        xml(&f.message),
+                        xml(&format!("{}{}", f.message, diff(f).replace("      ", "\n")))
+                    );
+                }
+                cases.push_str("    </testcase>\n");
+            }
+        }
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"{total}\" failures=\"{failures}\">\n  <testsuite name=\"terraform-provider-ack check\" tests=\"{total}\" failures=\"{failures}\">\n{cases}  </testsuite>\n</testsuites>\n"
+    )
+}
