@@ -9,3 +9,4 @@ pub mod docs;
 pub mod provider;
 pub mod registry;
 pub mod resources;
+pub mod schemas;

@@ -12,6 +12,9 @@ terraform-provider-ack: Terraform provider for ACK Pro and ACK Standard clusters
 Terraform starts this binary itself. By hand:
   terraform-provider-ack version     print the version
   terraform-provider-ack schema      print the provider schema as JSON (like `terraform providers schema -json`)
+  terraform-provider-ack schema --out DIR | --check DIR
+                                     write (or compare) the provider schema, a JSON Schema per resource
+                                     and data source configuration, and the check report's JSON Schema
   terraform-provider-ack docs [DIR]  write the registry docs to DIR (default: docs)
   terraform-provider-ack docs --check [DIR]
                                      exit 1 when DIR differs from what the generator writes
@@ -28,14 +31,7 @@ fn main() -> ExitCode {
             println!("terraform-provider-ack {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
-        Some("schema") => {
-            let schema = tfplugin::schema_json::providers_schema(&AckProvider::new(), ADDRESS);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
-            ExitCode::SUCCESS
-        }
+        Some("schema") => schema(&args[1..]),
         Some("docs") => docs(&args[1..]),
         Some("check") => check(&args[1..]),
         Some("help" | "--help" | "-h") => {
@@ -182,6 +178,51 @@ fn check(args: &[String]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("check: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn schema(args: &[String]) -> ExitCode {
+    use terraform_provider_ack::schemas;
+    match args.first().map(String::as_str) {
+        None => {
+            let schema = tfplugin::schema_json::providers_schema(&AckProvider::new(), ADDRESS);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Some("--out") => {
+            let dir = std::path::Path::new(args.get(1).map_or("schemas", String::as_str));
+            match schemas::write(dir) {
+                Ok(()) => {
+                    println!("wrote {}", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("could not write {}: {e}", dir.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("--check") => {
+            let dir = std::path::Path::new(args.get(1).map_or("schemas", String::as_str));
+            let drift = schemas::drift(dir);
+            if drift.is_empty() {
+                println!("schemas are up to date");
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "these files differ from the generator's output: {}\nrun `cargo run -p terraform-provider-ack -- schema --out schemas` and commit the result",
+                    drift.join(", ")
+                );
+                ExitCode::FAILURE
+            }
+        }
+        Some(other) => {
+            eprintln!("schema: unexpected argument {other:?}\n\n{USAGE}");
             ExitCode::from(2)
         }
     }

@@ -1,0 +1,239 @@
+//! `terraform-provider-ack schema [--out DIR | --check DIR]`: the provider
+//! schema as `terraform providers schema -json` prints it, a JSON Schema of
+//! each resource's and data source's configuration (for editors and policy
+//! tools), and the JSON Schema of the `check` report.
+
+use std::path::Path;
+
+use serde_json::{json, Map, Value as Json};
+use tfplugin::framework::Provider;
+use tfplugin::schema::{Attribute, AttributeType, Block, Nesting};
+use tfplugin::Type;
+
+use crate::provider::{AckProvider, ADDRESS};
+
+/// Every generated file: (relative path, pretty JSON).
+pub fn files() -> Vec<(String, String)> {
+    let provider = AckProvider::new();
+    let pretty = |v: &Json| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+    let mut out = vec![(
+        "provider.json".to_owned(),
+        pretty(&tfplugin::schema_json::providers_schema(&provider, ADDRESS)),
+    )];
+    for r in provider.resources() {
+        let name = r.type_name();
+        out.push((
+            format!("resources/{name}.schema.json"),
+            pretty(&config_schema(&name, "resource", &r.schema().block)),
+        ));
+    }
+    for d in provider.data_sources() {
+        let name = d.type_name();
+        out.push((
+            format!("data-sources/{name}.schema.json"),
+            pretty(&config_schema(&name, "data source", &d.schema().block)),
+        ));
+    }
+    out.push((
+        "check-report.schema.json".to_owned(),
+        pretty(&report_schema()),
+    ));
+    out
+}
+
+pub fn write(dir: &Path) -> std::io::Result<()> {
+    for (rel, text) in files() {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}
+
+pub fn drift(dir: &Path) -> Vec<String> {
+    files()
+        .into_iter()
+        .filter(|(rel, text)| {
+            std::fs::read_to_string(dir.join(rel)).ok().as_deref() != Some(text.as_str())
+        })
+        .map(|(rel, _)| rel)
+        .collect()
+}
+
+fn type_schema(t: &Type) -> Json {
+    match t {
+        Type::String => json!({"type": "string"}),
+        Type::Number => json!({"type": "number"}),
+        Type::Bool => json!({"type": "boolean"}),
+        Type::Dynamic => json!({}),
+        Type::List(e) => json!({"type": "array", "items": type_schema(e)}),
+        Type::Set(e) => json!({"type": "array", "items": type_schema(e), "uniqueItems": true}),
+        Type::Map(e) => json!({"type": "object", "additionalProperties": type_schema(e)}),
+        Type::Object(attrs) => {
+            let props: Map<String, Json> = attrs
+                .iter()
+                .map(|(k, v)| (k.clone(), type_schema(v)))
+                .collect();
+            json!({"type": "object", "properties": props})
+        }
+        Type::Tuple(items) => {
+            json!({"type": "array", "prefixItems": items.iter().map(type_schema).collect::<Vec<_>>()})
+        }
+    }
+}
+
+fn nest(n: Nesting, obj: Json) -> Json {
+    match n {
+        Nesting::Single | Nesting::Group => obj,
+        Nesting::List => json!({"type": "array", "items": obj}),
+        Nesting::Set => json!({"type": "array", "items": obj, "uniqueItems": true}),
+        Nesting::Map => json!({"type": "object", "additionalProperties": obj}),
+    }
+}
+
+fn attribute_schema(a: &Attribute) -> Json {
+    let mut s = match &a.kind {
+        AttributeType::Plain(t) => type_schema(t),
+        AttributeType::Nested {
+            nesting,
+            attributes,
+        } => nest(*nesting, object_schema(attributes, &[])),
+    };
+    if let Some(o) = s.as_object_mut() {
+        o.insert("description".into(), Json::from(a.description.as_str()));
+        if let Some(d) = &a.default {
+            if let Ok(j) =
+                tfplugin::value::json::to_json(d, &a.ty(), &tfplugin::AttributePath::root())
+            {
+                o.insert("default".into(), j);
+            }
+        }
+        if a.deprecated {
+            o.insert("deprecated".into(), Json::Bool(true));
+        }
+    }
+    s
+}
+
+/// Configurable attributes and blocks of a block (computed-only ones are not
+/// configuration).
+fn object_schema(attrs: &[Attribute], blocks: &[tfplugin::NestedBlock]) -> Json {
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for a in attrs.iter().filter(|a| a.required || a.optional) {
+        props.insert(a.name.clone(), attribute_schema(a));
+        if a.required {
+            required.push(Json::from(a.name.as_str()));
+        }
+    }
+    for b in blocks {
+        let mut s = nest(
+            b.nesting,
+            object_schema(&b.block.attributes, &b.block.blocks),
+        );
+        if let Some(o) = s.as_object_mut() {
+            o.insert(
+                "description".into(),
+                Json::from(b.block.description.as_str()),
+            );
+        }
+        props.insert(b.type_name.clone(), s);
+    }
+    json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
+}
+
+fn config_schema(name: &str, kind: &str, block: &Block) -> Json {
+    let mut s = object_schema(&block.attributes, &block.blocks);
+    if let Some(o) = s.as_object_mut() {
+        o.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
+        o.insert(
+            "$id".into(),
+            json!(format!(
+                "https://registry.terraform.io/providers/acklabs/ack/{kind}/{name}"
+            )),
+        );
+        o.insert(
+            "title".into(),
+            json!(format!("{name} ({kind}) configuration")),
+        );
+        o.insert("description".into(), json!(block.description));
+    }
+    s
+}
+
+/// JSON Schema of `check --format json`.
+pub fn report_schema() -> Json {
+    let severity = json!({"type": "string", "enum": ["note", "warning", "error"]});
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://registry.terraform.io/providers/acklabs/ack/check-report",
+        "title": "terraform-provider-ack check report",
+        "type": "object",
+        "required": ["plan_format_version", "terraform_version", "rules", "resources", "findings"],
+        "additionalProperties": false,
+        "properties": {
+            "plan_format_version": {"type": "string", "description": "format_version of the checked plan."},
+            "terraform_version": {"type": "string"},
+            "rules": {"type": "array", "items": {
+                "type": "object", "required": ["id", "name", "description", "severity"], "additionalProperties": false,
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"}, "severity": severity}
+            }},
+            "resources": {"type": "array", "items": {"type": "string"}, "description": "Addresses of the resources checked."},
+            "findings": {"type": "array", "items": {
+                "type": "object", "required": ["rule_id", "severity", "address", "message", "attribute"], "additionalProperties": false,
+                "properties": {
+                    "rule_id": {"type": "string"},
+                    "severity": severity,
+                    "address": {"type": "string", "description": "Resource address, e.g. ack_cluster.main."},
+                    "message": {"type": "string"},
+                    "attribute": {"type": ["string", "null"]},
+                    "before": {"type": "object", "description": "Relevant attributes before the change."},
+                    "after": {"type": "object", "description": "Relevant attributes after the change."}
+                }
+            }}
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemas_cover_every_type_and_the_report_matches_its_schema() {
+        let f = files();
+        assert!(f
+            .iter()
+            .any(|(p, _)| p == "resources/ack_cluster.schema.json"));
+        let cluster: Json = serde_json::from_str(
+            &f.iter()
+                .find(|(p, _)| p == "resources/ack_cluster.schema.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        assert_eq!(cluster["required"], json!(["name"]));
+        assert_eq!(cluster["properties"]["edition"]["default"], "standard");
+        assert!(
+            cluster["properties"].get("sla").is_none(),
+            "computed-only attributes are not configuration"
+        );
+        let report = crate::check::Report {
+            plan_format_version: "1.2".into(),
+            terraform_version: "1.11.4".into(),
+            rules: crate::check::rules::catalog(),
+            resources: vec![],
+            findings: vec![],
+        };
+        let v = serde_json::to_value(&report).unwrap();
+        let schema = report_schema();
+        for k in schema["required"].as_array().unwrap() {
+            assert!(v.get(k.as_str().unwrap()).is_some(), "{k}");
+        }
+    }
+}
