@@ -75,6 +75,14 @@ impl Error {
     }
 
     /// The service may or may not have acted (5xx, connection lost).
+    /// The object is busy with another operation; nothing was done.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self.code(),
+            Some("ErrorClusterState" | "ErrorNodePoolState" | "ErrorAddonState")
+        )
+    }
+
     pub fn is_ambiguous(&self) -> bool {
         matches!(
             self,
@@ -102,6 +110,10 @@ pub struct ClientConfig {
     pub base_backoff: Duration,
     pub max_backoff: Duration,
     pub request_timeout: Duration,
+    /// How long a call refused because its object is busy (another
+    /// operation running on the cluster, node pool or addon) keeps waiting
+    /// and retrying. The service refuses such calls before doing anything.
+    pub busy_timeout: Duration,
 }
 
 impl std::fmt::Debug for ClientConfig {
@@ -131,6 +143,7 @@ impl ClientConfig {
             base_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
+            busy_timeout: Duration::from_secs(30 * 60),
         }
     }
 }
@@ -266,6 +279,8 @@ impl Client {
     /// Sends `req`, retrying what is safe to retry.
     pub async fn send(&self, req: &ApiRequest, cancel: &CancellationToken) -> Result<Vec<u8>> {
         let mut attempt = 0;
+        let first = Instant::now();
+        let mut busy_waits = 0;
         loop {
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
@@ -286,6 +301,13 @@ impl Client {
                 }
                 Err(e) => e,
             };
+            if err.is_busy() && first.elapsed() < self.cfg.busy_timeout {
+                busy_waits += 1;
+                let wait = self.backoff(busy_waits.min(6));
+                tracing::debug!(action = req.action, error = %err, wait_ms = wait.as_millis() as u64, "object busy; waiting");
+                Self::sleep(cancel, wait).await?;
+                continue;
+            }
             attempt += 1;
             let retry = err.is_throttling() || (!req.is_mutation() && err.is_ambiguous());
             if !retry || attempt >= self.cfg.max_attempts {

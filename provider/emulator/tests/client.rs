@@ -310,3 +310,47 @@ async fn cancellation_stops_waiting() {
         .await;
     assert_eq!(r.unwrap_err(), ack_api::client::Error::Cancelled);
 }
+
+/// Regression: dependents created in parallel (encryption, backup policy,
+/// node pool) made each other fail with ErrorClusterState.
+#[tokio::test]
+async fn calls_on_a_busy_cluster_wait_for_it() {
+    let s = serve(Config {
+        speed: 600.0,
+        ..Config::default()
+    })
+    .await;
+    let cancel = CancellationToken::new();
+    let (id, _) = s
+        .client
+        .create_cluster(&cluster_req("busy"), "tok-busy", &cancel)
+        .await
+        .unwrap();
+    s.client
+        .wait_running(&id, Duration::from_secs(10), &cancel)
+        .await
+        .unwrap();
+    let req = ack_api::model::ModifyClusterRequest {
+        deletion_protection: Some(true),
+        ..Default::default()
+    };
+    s.client.modify_cluster(&id, &req, &cancel).await.unwrap();
+    assert_eq!(
+        s.client
+            .describe_cluster(&id, &cancel)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        "updating"
+    );
+    let (np, _) = s
+        .client
+        .create_node_pool(&id, &pool("while-busy"), "tok-wb", &cancel)
+        .await
+        .unwrap();
+    s.client
+        .wait_node_pool(&id, &np, false, Duration::from_secs(10), &cancel)
+        .await
+        .unwrap();
+}

@@ -1,0 +1,84 @@
+//! Every example in `examples/` is formatted and applies against the emulator.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use acceptance_tests::{Case, Emulator};
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples")
+}
+
+fn read_all(kind: &str, file: &str) -> String {
+    let mut dirs: Vec<_> = std::fs::read_dir(examples().join(kind))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    dirs.iter()
+        .map(|d| std::fs::read_to_string(d.join(file)).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn examples_are_formatted() {
+    let Some(case) = Emulator::start_with(&[]).then_case() else {
+        return;
+    };
+    let path = examples();
+    case.dir
+        .run(&[
+            "fmt",
+            "-check",
+            "-recursive",
+            "-diff",
+            path.to_str().unwrap(),
+        ])
+        .success();
+}
+
+#[test]
+fn every_example_applies_and_destroys() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    let resources = read_all("resources", "resource.tf");
+    case.step(&resources);
+    let with_data = format!(
+        "{resources}\n{}",
+        read_all("data-sources", "data-source.tf")
+    );
+    case.step(&with_data);
+    for id in [
+        "ack_cluster.main",
+        "ack_node_pool.workers",
+        "ack_encryption.secrets",
+        "ack_backup_policy.etcd",
+        "ack_scheduler_profile.scheduler",
+    ] {
+        assert!(
+            tfplugin::testing::state_resource(&case.dir.state(), id).is_some(),
+            "{id} applied"
+        );
+    }
+    // The cluster example turns deletion protection on; turn it off to clean up.
+    case.step(&with_data.replace("deletion_protection = true", "deletion_protection = false"));
+    case.destroy();
+    let s = emu.stats();
+    assert_eq!(
+        (s["clusters"].as_u64(), s["node_pools"].as_u64()),
+        (Some(0), Some(0)),
+        "{s}"
+    );
+}
+
+trait ThenCase {
+    fn then_case(self) -> Option<Case>;
+}
+
+impl ThenCase for Emulator {
+    fn then_case(self) -> Option<Case> {
+        Case::new(&self)
+    }
+}
