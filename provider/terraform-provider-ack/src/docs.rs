@@ -84,13 +84,14 @@ const DATA_SOURCE_EXAMPLES: [Example; 3] = [
 
 const PROVIDER_EXAMPLE: &str = include_str!("../../../examples/provider/provider.tf");
 
-const GUIDES: [(&str, &str); 3] = [
+const GUIDES: [(&str, &str); 4] = [
     ("tier-rules.md", include_str!("../guides/tier-rules.md")),
     (
         "upgrading-to-pro.md",
         include_str!("../guides/upgrading-to-pro.md"),
     ),
     ("emulator.md", include_str!("../guides/emulator.md")),
+    ("pipelines.md", include_str!("../guides/pipelines.md")),
 ];
 
 /// Every page of the documentation.
