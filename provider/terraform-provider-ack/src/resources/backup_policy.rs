@@ -211,16 +211,7 @@ impl Resource for BackupPolicyResource {
     }
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {
-        match dependent::import_cluster_id(&req.id, "ack_backup_policy") {
-            Ok(id) => ImportResponse {
-                state: Value::object([
-                    ("id", Value::from(id.as_str())),
-                    ("cluster_id", Value::from(id)),
-                ]),
-                ..Default::default()
-            },
-            Err(d) => ImportResponse::error(d),
-        }
+        dependent::import_by_cluster_id(&req.id, "ack_backup_policy")
     }
 }
 

@@ -146,6 +146,21 @@ pub async fn running_cluster(
         .map_err(|e| api_diag("wait for the cluster", &e))
 }
 
+/// The import answer of a resource identified by its cluster's ID: a
+/// partial state (`id`, `cluster_id`) that `read` completes.
+pub fn import_by_cluster_id(id: &str, resource: &str) -> tfplugin::framework::ImportResponse {
+    match import_cluster_id(id, resource) {
+        Ok(id) => tfplugin::framework::ImportResponse {
+            state: Value::object([
+                ("id", Value::from(id.as_str())),
+                ("cluster_id", Value::from(id)),
+            ]),
+            ..Default::default()
+        },
+        Err(d) => tfplugin::framework::ImportResponse::error(d),
+    }
+}
+
 /// The cluster ID of an import ID (cluster IDs are `c` + 32 hex digits).
 pub fn import_cluster_id(id: &str, resource: &str) -> Result<String, Diagnostic> {
     let id = id.trim();

@@ -149,16 +149,7 @@ impl Resource for EncryptionResource {
     }
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {
-        match dependent::import_cluster_id(&req.id, "ack_encryption") {
-            Ok(id) => ImportResponse {
-                state: Value::object([
-                    ("id", Value::from(id.as_str())),
-                    ("cluster_id", Value::from(id)),
-                ]),
-                ..Default::default()
-            },
-            Err(d) => ImportResponse::error(d),
-        }
+        dependent::import_by_cluster_id(&req.id, "ack_encryption")
     }
 }
 

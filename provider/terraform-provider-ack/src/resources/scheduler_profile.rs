@@ -223,16 +223,7 @@ impl Resource for SchedulerProfileResource {
     }
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {
-        match dependent::import_cluster_id(&req.id, "ack_scheduler_profile") {
-            Ok(id) => ImportResponse {
-                state: Value::object([
-                    ("id", Value::from(id.as_str())),
-                    ("cluster_id", Value::from(id)),
-                ]),
-                ..Default::default()
-            },
-            Err(d) => ImportResponse::error(d),
-        }
+        dependent::import_by_cluster_id(&req.id, "ack_scheduler_profile")
     }
 }
 
