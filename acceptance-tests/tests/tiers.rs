@@ -265,3 +265,48 @@ fn unknown_values_skip_checks_and_the_api_still_enforces_them() {
     case.destroy();
     assert_eq!(emu.stats()["clusters"], 0);
 }
+
+/// Regression: renaming a cluster in the same apply as its dependents must
+/// not replace them (the registry carries the cluster's ID), and must not
+/// change the encryption key again.
+#[test]
+fn renaming_the_cluster_keeps_its_dependents() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    let pool = "resource \"ack_node_pool\" \"p\" {\n  cluster_name   = ack_cluster.main.name\n  name           = \"p\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 1\n  accelerator    = \"gpu\"\n}\n";
+    let body = format!("{}{ENCRYPTION}{pool}", cluster("pro"));
+    case.step(&body);
+    let pool_id = values(&case.dir, "ack_node_pool.p")["id"].clone();
+    assert_eq!(values(&case.dir, "ack_node_pool.p")["accelerator"], "gpu");
+    let kms_calls = emu.requests("UpdateKMSEncryption");
+    let renamed = body.replace("name    = \"tiers\"", "name    = \"tiers-renamed\"");
+    let plan = case.step(&renamed);
+    for addr in [
+        "ack_cluster.main",
+        "ack_node_pool.p",
+        "ack_encryption.secrets",
+    ] {
+        assert_eq!(
+            actions_for(&plan, addr),
+            ["update"],
+            "{addr} changes in place"
+        );
+    }
+    assert_eq!(values(&case.dir, "ack_node_pool.p")["id"], pool_id);
+    assert_eq!(
+        values(&case.dir, "ack_node_pool.p")["cluster_name"],
+        "tiers-renamed"
+    );
+    assert_eq!(
+        emu.requests("UpdateKMSEncryption"),
+        kms_calls,
+        "no new key change"
+    );
+    // Bad names are refused at plan time, on the attribute.
+    case.config(&renamed.replace("name           = \"p\"", "name           = \"bad name!\""));
+    let out = case.dir.run(&["plan", "-no-color"]).failure();
+    assert!(out.contains("may only hold letters, digits"), "{out}");
+    case.config(&renamed);
+    case.destroy();
+    assert_eq!(emu.stats()["clusters"], 0);
+}

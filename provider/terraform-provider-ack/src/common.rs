@@ -22,6 +22,40 @@ pub fn client(shared: &Shared) -> Result<&Client, Diagnostic> {
     })
 }
 
+/// Names of clusters and node pools: letters, digits, `-` and `_`, starting
+/// with a letter or digit.
+pub fn name_check() -> Check<impl Fn(&Value) -> Result<(), String> + Send + Sync> {
+    Check::new(
+        "Letters, digits, `-` and `_`, starting with a letter or digit.",
+        |v: &Value| {
+            let s = v.as_str().unwrap_or_default();
+            if s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                Ok(())
+            } else {
+                Err(format!("{s:?} may only hold letters, digits, '-' and '_', and must start with a letter or digit."))
+            }
+        },
+    )
+}
+
+/// Tag and label maps: keys 1-128 characters, values up to 128.
+pub fn tags_check() -> Check<impl Fn(&Value) -> Result<(), String> + Send + Sync> {
+    Check::new("Keys 1-128 characters, values up to 128.", |v: &Value| {
+        for (k, val) in string_map(v) {
+            if k.is_empty() || k.chars().count() > 128 {
+                return Err(format!("key {k:?} must be 1-128 characters long."));
+            }
+            if val.chars().count() > 128 {
+                return Err(format!("the value of {k:?} is longer than 128 characters."));
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Parses `30s`, `20m`, `1h30m`.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let mut total = 0u64;

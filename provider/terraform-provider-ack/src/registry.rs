@@ -11,11 +11,14 @@ use std::sync::Mutex;
 use ack_api::edition::Edition;
 
 /// What a cluster's plan says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedCluster {
     /// `None` while the edition is not known at plan time: checks that need
     /// it are skipped (the API still enforces them at apply).
     pub edition: Option<&'static Edition>,
+    /// ID of an existing cluster (an update), so that dependents follow a
+    /// rename planned in the same run; `None` for a new cluster.
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -38,10 +41,10 @@ impl Registry {
     }
 
     /// Records (or replaces) a cluster's planned edition.
-    pub fn plan_cluster(&self, name: &str, edition: Option<&'static Edition>) {
+    pub fn plan_cluster(&self, name: &str, edition: Option<&'static Edition>, id: Option<String>) {
         self.lock()
             .clusters
-            .insert(name.to_owned(), PlannedCluster { edition });
+            .insert(name.to_owned(), PlannedCluster { edition, id });
     }
 
     /// Forgets a cluster planned for destruction.
@@ -50,7 +53,7 @@ impl Registry {
     }
 
     pub fn cluster(&self, name: &str) -> Option<PlannedCluster> {
-        self.lock().clusters.get(name).copied()
+        self.lock().clusters.get(name).cloned()
     }
 
     /// Records (or replaces) a pool's planned size; returns the planned total
@@ -105,13 +108,13 @@ mod tests {
     fn clusters_by_name() {
         let r = Registry::default();
         assert!(r.cluster("x").is_none());
-        r.plan_cluster("x", Some(get(EditionId::Standard)));
-        r.plan_cluster("x", Some(get(EditionId::Pro)));
+        r.plan_cluster("x", Some(get(EditionId::Standard)), None);
+        r.plan_cluster("x", Some(get(EditionId::Pro)), None);
         assert_eq!(
             r.cluster("x").and_then(|c| c.edition).map(|e| e.id),
             Some(EditionId::Pro)
         );
-        r.plan_cluster("x", None);
+        r.plan_cluster("x", None, None);
         assert_eq!(
             r.cluster("x").map(|c| c.edition),
             Some(None),

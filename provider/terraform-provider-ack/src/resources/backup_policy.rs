@@ -87,14 +87,9 @@ impl Resource for BackupPolicyResource {
     }
 
     async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
-        if resp.is_destroy() {
-            return;
-        }
-        let Some(name) = str_attr(&resp.plan, "cluster_name").map(str::to_owned) else {
+        let Some(cluster) = dependent::plan_feature(&self.shared, req, resp).await else {
             return;
         };
-        let cluster = dependent::resolve(&self.shared, &name, false, &req.ctx.cancel).await;
-        dependent::plan_cluster_id(req, resp, &cluster);
         dependent::require(
             resp,
             &cluster,
@@ -123,10 +118,6 @@ impl Resource for BackupPolicyResource {
                     .at(AttributePath::attr("geo_replication").push_attr("region")),
                 );
             }
-        }
-        if resp.plan.get("id").is_some_and(Value::is_unknown) {
-            let id = resp.plan.get("cluster_id").cloned().unwrap_or_default();
-            common::set(&mut resp.plan, "id", id);
         }
     }
 

@@ -79,16 +79,7 @@ impl Resource for ClusterResource {
                         .required()
                         .description("Cluster name, unique in the region: 1-63 letters, digits, `-` or `_`, starting with a letter or digit. Renaming happens in place.")
                         .validator(LengthBetween(1, 63))
-                        .validator(Check::new("Letters, digits, `-` and `_`.", |v: &Value| {
-                            let s = v.as_str().unwrap_or_default();
-                            if s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-                                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                            {
-                                Ok(())
-                            } else {
-                                Err(format!("{s:?} may only hold letters, digits, '-' and '_', and must start with a letter or digit."))
-                            }
-                        })),
+                        .validator(common::name_check()),
                 )
                 .attribute(
                     Attribute::string("edition")
@@ -170,7 +161,12 @@ impl Resource for ClusterResource {
                     .optional()
                     .description("Maintenance window for automatic operations (ACK Pro only; refused at plan time on `standard`). Changes in place."),
                 )
-                .attribute(Attribute::new("tags", common::map_type()).optional().description("Tags of the cluster. Changes in place."))
+                .attribute(
+                    Attribute::new("tags", common::map_type())
+                        .optional()
+                        .description("Tags of the cluster: keys 1-128 characters, values up to 128. Changes in place.")
+                        .validator(common::tags_check()),
+                )
                 .attribute(computed_known("sla", Type::String, "API server availability commitment of the edition, e.g. `99.95%`. Known at plan time."))
                 .attribute(computed_known("sla_compensation", Type::Bool, "Whether the SLA comes with compensation. Known at plan time."))
                 .attribute(computed_known("max_nodes", Type::Number, "Node limit of the edition for this cluster. Known at plan time."))
@@ -251,7 +247,8 @@ impl Resource for ClusterResource {
             }
         }
         if let Some(name) = str_attr(plan, "name") {
-            self.shared.registry.plan_cluster(name, planned_edition);
+            let id = str_attr(&req.prior_state, "id").map(str::to_owned);
+            self.shared.registry.plan_cluster(name, planned_edition, id);
         }
         // Version: known at plan time when derivable; upgrades one minor at a time.
         let configured = req
@@ -279,10 +276,6 @@ impl Resource for ClusterResource {
                     "kubernetes_version",
                 ));
             }
-        }
-        // After an in-place change the cluster is running again.
-        if !req.is_create() && plan.get("state").is_some_and(Value::is_unknown) {
-            set(plan, "state", "running");
         }
     }
 

@@ -18,6 +18,9 @@ use crate::provider::Shared;
 pub struct ClusterRef {
     /// The edition the cluster will have after this apply; `None` when unknown.
     pub edition: Option<&'static Edition>,
+    /// The cluster's ID: of the cluster found by name, or of an existing
+    /// cluster renamed in this plan. `None` for a cluster still to be created.
+    pub id: Option<String>,
     /// The cluster as it exists now, if it does.
     pub existing: Option<ClusterDetail>,
     /// Its node pools (only when asked for).
@@ -25,7 +28,7 @@ pub struct ClusterRef {
 }
 
 /// Resolves `name`: the plan registry wins (a cluster planned in this run,
-/// whose edition may be changing); otherwise the API.
+/// whose edition may be changing, or which is being renamed); otherwise the API.
 pub async fn resolve(
     shared: &Shared,
     name: &str,
@@ -35,7 +38,8 @@ pub async fn resolve(
     let planned = shared.registry.cluster(name);
     let Ok(client) = common::client(shared) else {
         return ClusterRef {
-            edition: planned.and_then(|p| p.edition),
+            edition: planned.as_ref().and_then(|p| p.edition),
+            id: planned.and_then(|p| p.id),
             ..Default::default()
         };
     };
@@ -48,14 +52,19 @@ pub async fn resolve(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    let edition = match planned {
+    let edition = match &planned {
         Some(p) => p.edition,
         None => existing
             .as_ref()
             .and_then(|c| edition::by_cluster_spec(&c.cluster_spec)),
     };
+    let id = existing
+        .as_ref()
+        .map(|c| c.cluster_id.clone())
+        .or_else(|| planned.and_then(|p| p.id));
     ClusterRef {
         edition,
+        id,
         existing,
         pools,
     }
@@ -74,23 +83,43 @@ pub fn plan_cluster_id(
         .get("cluster_id")
         .cloned()
         .unwrap_or_default();
-    let now_id = cluster.existing.as_ref().map(|c| c.cluster_id.clone());
     if req.is_create() {
         set(
             plan,
             "cluster_id",
-            now_id.map_or_else(Value::unknown, Value::from),
+            cluster.id.clone().map_or_else(Value::unknown, Value::from),
         );
         return;
     }
     let renamed = str_attr(&req.prior_state, "cluster_name") != str_attr(plan, "cluster_name");
-    if renamed && (now_id.is_none() || prior_id.as_str() != now_id.as_deref()) {
+    if renamed && (cluster.id.is_none() || prior_id.as_str() != cluster.id.as_deref()) {
         resp.requires_replace
             .push(AttributePath::attr("cluster_name"));
         set(plan, "cluster_id", Value::unknown());
     } else {
         set(plan, "cluster_id", prior_id);
     }
+}
+
+/// The common start of a cluster feature's plan (encryption, backup policy,
+/// scheduler profile): resolve the cluster, plan `cluster_id`, and use it as
+/// the resource's `id`. `None` on destroy or while `cluster_name` is unknown.
+pub async fn plan_feature(
+    shared: &Shared,
+    req: &ModifyPlanRequest,
+    resp: &mut ModifyPlanResponse,
+) -> Option<ClusterRef> {
+    if resp.is_destroy() {
+        return None;
+    }
+    let name = str_attr(&resp.plan, "cluster_name")?.to_owned();
+    let cluster = resolve(shared, &name, false, &req.ctx.cancel).await;
+    plan_cluster_id(req, resp, &cluster);
+    if resp.plan.get("id").is_some_and(Value::is_unknown) {
+        let id = resp.plan.get("cluster_id").cloned().unwrap_or_default();
+        set(&mut resp.plan, "id", id);
+    }
+    Some(cluster)
 }
 
 /// Adds a tier-rule diagnostic at `attr` when the planned edition lacks `feature`.

@@ -60,24 +60,15 @@ impl Resource for EncryptionResource {
     }
 
     async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
-        if resp.is_destroy() {
-            return;
-        }
-        let Some(name) = str_attr(&resp.plan, "cluster_name").map(str::to_owned) else {
+        let Some(cluster) = dependent::plan_feature(&self.shared, req, resp).await else {
             return;
         };
-        let cluster = dependent::resolve(&self.shared, &name, false, &req.ctx.cancel).await;
-        dependent::plan_cluster_id(req, resp, &cluster);
         dependent::require(
             resp,
             &cluster,
             Feature::KmsSecretEncryption,
             AttributePath::attr("kms_key_id"),
         );
-        if resp.plan.get("id").is_some_and(Value::is_unknown) {
-            let id = resp.plan.get("cluster_id").cloned().unwrap_or_default();
-            common::set(&mut resp.plan, "id", id);
-        }
     }
 
     async fn create(&self, req: CreateRequest) -> ApplyResponse {
@@ -126,6 +117,19 @@ impl Resource for EncryptionResource {
     }
 
     async fn update(&self, req: UpdateRequest) -> ApplyResponse {
+        // Only `cluster_name` changed (the cluster was renamed): no key change,
+        // which the service would rate-limit.
+        if req.plan.get("kms_key_id") == req.prior_state.get("kms_key_id") {
+            let mut state = req.prior_state.clone();
+            for attr in ["cluster_name", "timeouts"] {
+                common::set(
+                    &mut state,
+                    attr,
+                    req.plan.get(attr).cloned().unwrap_or_default(),
+                );
+            }
+            return ApplyResponse::ok(state, req.private);
+        }
         self.apply(&req.ctx.cancel, &req.plan, req.private).await
     }
 

@@ -14,7 +14,7 @@ use ack_api::model::{
 use async_trait::async_trait;
 use tfplugin::framework::*;
 use tfplugin::modifiers::UseStateForUnknown;
-use tfplugin::validators::{Check, IntBetween, OneOf};
+use tfplugin::validators::{Check, IntBetween, LengthBetween, OneOf};
 use tfplugin::{
     Attribute, AttributePath, Block, Diagnostic, Diagnostics, Nesting, Schema, Type, Value,
 };
@@ -48,7 +48,7 @@ impl Resource for NodePoolResource {
                 .attribute(Attribute::string("cluster_name").required().description(
                     "Name of the cluster, usually `ack_cluster.<name>.name`. Known at plan time even for a new cluster, so the pool is checked against the cluster's planned edition. Pointing it at another cluster replaces the pool; renaming the same cluster does not.",
                 ))
-                .attribute(Attribute::string("name").required().description("Node pool name, unique in the cluster: 1-63 letters, digits, `-` or `_`. Renaming happens in place."))
+                .attribute(Attribute::string("name").required().description("Node pool name, unique in the cluster: 1-63 letters, digits, `-` or `_`. Renaming happens in place.").validator(LengthBetween(1, 63)).validator(common::name_check()))
                 .attribute(
                     Attribute::new("instance_types", Type::list(Type::String))
                         .required()
@@ -76,7 +76,12 @@ impl Resource for NodePoolResource {
                     .description("Let the cluster autoscaler size the pool. Exactly one of `desired_size` and `autoscaling`. Changes in place."),
                 )
                 .attribute(Attribute::string("accelerator").default_value("none").description("Accelerator of the nodes: `none`, `gpu` or `npu`. Default `none`. Changes in place.").validator(OneOf::new(["none", "gpu", "npu"])))
-                .attribute(Attribute::new("labels", common::map_type()).optional().description("Kubernetes labels of the nodes. Changes in place."))
+                .attribute(
+                    Attribute::new("labels", common::map_type())
+                        .optional()
+                        .description("Kubernetes labels of the nodes: keys 1-128 characters, values up to 128. Changes in place.")
+                        .validator(common::tags_check()),
+                )
                 .attribute(
                     Attribute::nested(
                         "taints",
@@ -226,9 +231,6 @@ impl Resource for NodePoolResource {
                     .cloned()
                     .unwrap_or_default(),
             );
-        }
-        if !req.is_create() && plan.get("state").is_some_and(Value::is_unknown) {
-            set(plan, "state", "active");
         }
     }
 
