@@ -22,6 +22,10 @@ data "ack_cluster" "by_name" {
   name = ack_cluster.main.name
 }
 
+data "ack_cluster" "by_id" {
+  id = ack_cluster.main.id
+}
+
 output "pro_max_nodes" {
   value = [for e in data.ack_editions.all.editions : e.max_nodes if e.name == "pro"][0]
 }
@@ -29,7 +33,7 @@ output "latest" {
   value = data.ack_kubernetes_versions.all.latest
 }
 output "found_id" {
-  value = data.ack_cluster.by_name.id == ack_cluster.main.id
+  value = data.ack_cluster.by_name.id == ack_cluster.main.id && data.ack_cluster.by_id.name == "lookup"
 }
 "#,
     );
@@ -37,6 +41,10 @@ output "found_id" {
     assert_eq!(outputs["pro_max_nodes"]["value"], 5000);
     assert_eq!(outputs["latest"]["value"], "1.32.1-aliyun.1");
     assert_eq!(outputs["found_id"]["value"], true);
+    // Neither or both lookup keys: refused at validation, on the data source.
+    case.config("data \"ack_cluster\" \"x\" {}\n");
+    let out = case.dir.run(&["validate", "-no-color"]).failure();
+    assert!(out.contains("Set exactly one of id and name"), "{out}");
     case.config("");
     case.destroy();
 }
