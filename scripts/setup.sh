@@ -9,6 +9,10 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 tf="${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}"
+if [ -z "$tf" ] && [ "${ACK_SKIP_ACCEPTANCE:-}" = "1" ]; then
+  echo "warning: terraform not found; ACK_SKIP_ACCEPTANCE=1, so the tests that drive terraform are skipped" >&2
+  exit 0
+fi
 if [ -z "$tf" ]; then
   echo "error: terraform not found on PATH." >&2
   echo "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) or point" >&2

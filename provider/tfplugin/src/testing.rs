@@ -12,6 +12,52 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value as Json;
 
+/// Longest a single terraform command may take in a test.
+pub const COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Reads a child's pipe on its own thread, so a full pipe never blocks the
+/// child. The buffer is shared: a plugin orphaned by a crashed terraform can
+/// keep the pipe open forever, so callers take what arrived instead of
+/// waiting for the end of the stream.
+struct Drain {
+    buf: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+fn drain<R: std::io::Read + Send + 'static>(pipe: Option<R>) -> Drain {
+    let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = buf.clone();
+    let thread = std::thread::spawn(move || {
+        let Some(mut p) = pipe else { return };
+        let mut chunk = [0u8; 8192];
+        while let Ok(n) = p.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend_from_slice(&chunk[..n]);
+        }
+    });
+    Drain { buf, thread }
+}
+
+impl Drain {
+    /// What arrived, waiting up to 5 s for the end of the stream.
+    fn take(self) -> Vec<u8> {
+        let start = std::time::Instant::now();
+        while !self.thread.is_finished() && start.elapsed() < std::time::Duration::from_secs(5) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        std::mem::take(
+            &mut *self
+                .buf
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+}
+
 /// Set to `1` to skip tests that need terraform on purpose.
 pub const SKIP_ENV: &str = "ACK_SKIP_ACCEPTANCE";
 
@@ -195,9 +241,33 @@ impl WorkDir {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let output = cmd
-            .output()
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
             .unwrap_or_else(|e| panic!("could not run {}: {e}", self.terraform.display()));
+        let stdout = drain(child.stdout.take());
+        let stderr = drain(child.stderr.take());
+        // A hung terraform (or provider) fails its test instead of blocking the suite.
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                break status;
+            }
+            if started.elapsed() > COMMAND_TIMEOUT {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "terraform {} did not finish within {COMMAND_TIMEOUT:?}",
+                    args.join(" ")
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let output = Output {
+            status,
+            stdout: stdout.take(),
+            stderr: stderr.take(),
+        };
         Run {
             args: args.iter().map(|s| (*s).to_owned()).collect(),
             output,
