@@ -1,33 +1,47 @@
 //! The async API client: signs every request, retries throttling and
 //! server errors with backoff and jitter (honouring the rate-limit hint),
 //! makes creates idempotent, waits on tasks and states, honours
-//! cancellation and coalesces concurrent node pool listings.
+//! cancellation and deadlines, and shares listings between readers under
+//! read-your-writes (see [`reads`]).
 //!
 //! Mutations are retried blindly only after throttling (the service refused
 //! them before doing anything). After an ambiguous failure (5xx, lost
 //! connection) each operation reconciles: it reads the object back and
 //! decides whether its change already happened, so a lost response never
 //! creates a second cluster or node pool.
+//!
+//! Deadlines: [`Client::until`] gives a client whose every call — retries,
+//! busy waits and polls included — ends by the deadline, with an error that
+//! names the limit and the last answer the service gave.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+mod clusters;
+mod features;
+mod pools;
+pub mod reads;
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::future::{BoxFuture, FutureExt, Shared};
 use rand::Rng;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::{
-    AddonConfigRequest, AddonInstance, BackupPolicy, ClusterDetail, ClusterList,
-    CreateClusterRequest, ErrorBody, KmsEncryptionRequest, MigrateClusterRequest,
-    ModifyClusterRequest, NodePoolDetail, NodePoolList, NodePoolRequest, Tag, TaskInfo,
-    TaskResponse, UpgradeClusterRequest, VersionMetadata,
-};
+use crate::model::{ClusterDetail, ErrorBody, NodePoolDetail, TaskResponse};
 use crate::request::{ApiRequest, Credentials};
+use reads::Flights;
+
+pub use pools::Until;
 
 /// Tag key under which creates record their idempotency token.
 pub const CREATE_TOKEN_TAG: &str = "acklabs:create-token";
+
+/// How long a shared listing may be reused by readers that wrote nothing.
+const LISTING_MAX_AGE: Duration = Duration::from_secs(60);
+
+/// How long a create interrupted by cancellation may still spend finding
+/// out whether the object was created, so that its ID is never lost.
+const ORPHAN_LOOKUP: Duration = Duration::from_secs(30);
 
 /// Errors from the API or on the way to it. Messages never contain secrets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,17 +52,39 @@ pub enum Error {
         code: String,
         message: String,
         request_id: String,
+        /// How long the service asked us to wait (throttling).
+        retry_after: Option<Duration>,
     },
     #[error("could not reach the ACK API at {endpoint}: {message}")]
     Transport { endpoint: String, message: String },
     #[error("the ACK API answered something unreadable: {0}")]
     Decode(String),
-    #[error("timed out after {0:?} waiting for {1}")]
+    #[error("timed out after {limit} waiting for {1}", limit = human(*.0))]
     Timeout(Duration, String),
     #[error("cancelled")]
     Cancelled,
     #[error("{0}")]
     Failed(String),
+}
+
+/// `90s` → `1m30s`, the way users write `timeouts`.
+pub fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    let (h, m, sec) = (s / 3600, s % 3600 / 60, s % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out += &format!("{h}h");
+    }
+    if m > 0 {
+        out += &format!("{m}m");
+    }
+    if sec > 0 || out.is_empty() {
+        if s == 0 && d.subsec_millis() > 0 {
+            return format!("{}ms", d.subsec_millis());
+        }
+        out += &format!("{sec}s");
+    }
+    out
 }
 
 impl Error {
@@ -74,7 +110,6 @@ impl Error {
             .is_some_and(|c| c.starts_with("Throttling") || c == "Rejected.Throttling")
     }
 
-    /// The service may or may not have acted (5xx, connection lost).
     /// The object is busy with another operation; nothing was done.
     pub fn is_busy(&self) -> bool {
         matches!(
@@ -83,6 +118,7 @@ impl Error {
         )
     }
 
+    /// The service may or may not have acted (5xx, connection lost).
     pub fn is_ambiguous(&self) -> bool {
         matches!(
             self,
@@ -110,9 +146,11 @@ pub struct ClientConfig {
     pub base_backoff: Duration,
     pub max_backoff: Duration,
     pub request_timeout: Duration,
-    /// How long a call refused because its object is busy (another
+    /// How long one operation refused because its object is busy (another
     /// operation running on the cluster, node pool or addon) keeps waiting
-    /// and retrying. The service refuses such calls before doing anything.
+    /// and retrying, counted from the operation's start. The service refuses
+    /// such calls before doing anything. A deadline ([`Client::until`]) cuts
+    /// it shorter.
     pub busy_timeout: Duration,
 }
 
@@ -148,15 +186,25 @@ impl ClientConfig {
     }
 }
 
-type PoolsFuture = Shared<BoxFuture<'static, Result<Arc<Vec<NodePoolDetail>>>>>;
+/// When the operation a client works for must end.
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    /// The limit the user set (reported in the error).
+    limit: Duration,
+}
 
-/// The ACK API client. Cheap to clone.
+/// The ACK API client. Cheap to clone; clones share their listings.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     cfg: Arc<ClientConfig>,
     host: String,
-    pools_in_flight: Arc<Mutex<HashMap<String, PoolsFuture>>>,
+    /// Node pools by cluster ID.
+    pools: Arc<Flights<Vec<NodePoolDetail>>>,
+    /// The clusters of the region (key `""`).
+    clusters: Arc<Flights<Vec<ClusterDetail>>>,
+    deadline: Option<Deadline>,
 }
 
 impl std::fmt::Debug for Client {
@@ -190,11 +238,14 @@ impl Client {
                 endpoint: cfg.endpoint.clone(),
                 message: e.to_string(),
             })?;
+        let clock = Arc::new(AtomicU64::new(0));
         Ok(Client {
             http,
             cfg: Arc::new(cfg),
             host,
-            pools_in_flight: Arc::default(),
+            pools: Arc::new(Flights::new(clock.clone(), LISTING_MAX_AGE)),
+            clusters: Arc::new(Flights::new(clock, LISTING_MAX_AGE)),
+            deadline: None,
         })
     }
 
@@ -202,15 +253,47 @@ impl Client {
         &self.cfg.region
     }
 
+    /// A client whose calls all end within `limit` from now (or by an
+    /// earlier deadline this client already has): retries, busy waits and
+    /// polls included. Shares listings with `self`.
+    pub fn until(&self, limit: Duration) -> Client {
+        let at = Instant::now() + limit;
+        let deadline = match self.deadline {
+            Some(d) if d.at <= at => d,
+            _ => Deadline { at, limit },
+        };
+        Client {
+            deadline: Some(deadline),
+            ..self.clone()
+        }
+    }
+
+    /// Time left before the deadline; `None` without one.
+    fn remaining(&self) -> Option<Duration> {
+        self.deadline
+            .map(|d| d.at.saturating_duration_since(Instant::now()))
+    }
+
+    /// The error for a deadline reached while waiting for `what`, carrying
+    /// the last answer (the real cause) when there was one.
+    fn deadline_error(&self, what: &str, last: Option<&Error>) -> Error {
+        let limit = self.deadline.map_or(Duration::ZERO, |d| d.limit);
+        let what = match last {
+            Some(e) => format!("{what}; the last answer was: {e}"),
+            None => what.to_owned(),
+        };
+        Error::Timeout(limit, what)
+    }
+
     fn backoff(&self, attempt: u32) -> Duration {
         let exp = self
             .cfg
             .base_backoff
             .saturating_mul(1u32 << attempt.min(10));
-        let capped = exp.min(self.cfg.max_backoff);
-        // Full jitter keeps many clients from retrying in lockstep.
-        let ms =
-            rand::thread_rng().gen_range(capped.as_millis() as u64 / 2..=capped.as_millis() as u64);
+        let capped = exp.min(self.cfg.max_backoff).as_millis() as u64;
+        // Equal jitter: half the step fixed, half random, so retries spread
+        // out without ever retrying at once.
+        let ms = rand::thread_rng().gen_range(capped / 2..=capped);
         Duration::from_millis(ms.max(1))
     }
 
@@ -219,6 +302,21 @@ impl Client {
             () = tokio::time::sleep(d) => Ok(()),
             () = cancel.cancelled() => Err(Error::Cancelled),
         }
+    }
+
+    /// Sleeps `d` unless that passes the deadline: then fails at once with
+    /// the deadline error (there is no point waiting to fail).
+    async fn pause(
+        &self,
+        cancel: &CancellationToken,
+        d: Duration,
+        what: &str,
+        last: Option<&Error>,
+    ) -> Result<()> {
+        if self.remaining().is_some_and(|left| left < d) {
+            return Err(self.deadline_error(what, last));
+        }
+        Self::sleep(cancel, d).await
     }
 
     /// One HTTP exchange, signed afresh.
@@ -242,18 +340,22 @@ impl Client {
         if let Some(body) = &req.body {
             builder = builder.body(body.clone());
         }
+        if let Some(left) = self.remaining() {
+            builder = builder.timeout(left.min(self.cfg.request_timeout));
+        }
         let transport = |e: reqwest::Error| Error::Transport {
             endpoint: self.cfg.endpoint.clone(),
             message: e.to_string(),
         };
         let resp = builder.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
-        let hint = resp
+        let retry_after = resp
             .headers()
             .get("x-ratelimit-user-api")
             .or_else(|| resp.headers().get("x-ratelimit-user"))
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+            .and_then(time_left_ms)
+            .map(Duration::from_millis);
         let bytes = resp.bytes().await.map_err(transport)?.to_vec();
         if (200..300).contains(&status) {
             return Ok(bytes);
@@ -264,31 +366,48 @@ impl Client {
             request_id: String::new(),
             status: Some(status),
         });
-        let mut message = body.message;
-        if let Some(h) = hint {
-            message.push_str(&format!(" [rate limit: {h}]"));
-        }
         Err(Error::Api {
             status,
             code: body.code,
-            message,
+            message: body.message,
             request_id: body.request_id,
+            retry_after,
         })
     }
 
     /// Sends `req`, retrying what is safe to retry.
     pub async fn send(&self, req: &ApiRequest, cancel: &CancellationToken) -> Result<Vec<u8>> {
+        self.send_since(req, cancel, Instant::now(), OnCancel::Abort)
+            .await
+    }
+
+    /// [`Client::send`] for an operation that started at `since`: the busy
+    /// window counts from there, not from this attempt.
+    async fn send_since(
+        &self,
+        req: &ApiRequest,
+        cancel: &CancellationToken,
+        since: Instant,
+        on_cancel: OnCancel,
+    ) -> Result<Vec<u8>> {
         let mut attempt = 0;
-        let first = Instant::now();
         let mut busy_waits = 0;
+        let what = format!("{} to succeed", req.action);
+        let mut last: Option<Error> = None;
         loop {
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
+            if self.remaining() == Some(Duration::ZERO) {
+                return Err(self.deadline_error(&what, last.as_ref()));
+            }
             let started = Instant::now();
-            let result = tokio::select! {
-                r = self.exchange(req) => r,
-                () = cancel.cancelled() => return Err(Error::Cancelled),
+            let result = match on_cancel {
+                OnCancel::Abort => tokio::select! {
+                    r = self.exchange(req) => r,
+                    () = cancel.cancelled() => return Err(Error::Cancelled),
+                },
+                OnCancel::FinishExchange => self.exchange(req).await,
             };
             let err = match result {
                 Ok(b) => {
@@ -301,11 +420,12 @@ impl Client {
                 }
                 Err(e) => e,
             };
-            if err.is_busy() && first.elapsed() < self.cfg.busy_timeout {
+            if err.is_busy() && since.elapsed() < self.cfg.busy_timeout {
                 busy_waits += 1;
                 let wait = self.backoff(busy_waits.min(6));
                 tracing::debug!(action = req.action, error = %err, wait_ms = wait.as_millis() as u64, "object busy; waiting");
-                Self::sleep(cancel, wait).await?;
+                self.pause(cancel, wait, &what, Some(&err)).await?;
+                last = Some(err);
                 continue;
             }
             attempt += 1;
@@ -314,13 +434,16 @@ impl Client {
                 return Err(err);
             }
             let mut wait = self.backoff(attempt);
-            if let Error::Api { message, .. } = &err {
-                if let Some(ms) = message.split("[rate limit: ").nth(1).and_then(time_left_ms) {
-                    wait = wait.max(Duration::from_millis(ms).min(self.cfg.max_backoff));
-                }
+            if let Error::Api {
+                retry_after: Some(hint),
+                ..
+            } = &err
+            {
+                wait = wait.max((*hint).min(self.cfg.max_backoff));
             }
             tracing::debug!(action = req.action, attempt, error = %err, wait_ms = wait.as_millis() as u64, "retrying");
-            Self::sleep(cancel, wait).await?;
+            self.pause(cancel, wait, &what, Some(&err)).await?;
+            last = Some(err);
         }
     }
 
@@ -330,11 +453,12 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<T> {
         let bytes = self.send(req, cancel).await?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::Decode(format!("{}: {e}", req.action)))
+        decode(req, &bytes)
     }
 
     /// Runs a mutation; after an ambiguous failure asks `settled` whether the
-    /// change took effect, and retries only if it did not.
+    /// change took effect, and retries only if it did not. Busy waits count
+    /// from the start of the whole operation.
     async fn mutate<F, Fut>(
         &self,
         req: &ApiRequest,
@@ -345,16 +469,19 @@ impl Client {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<bool>>,
     {
+        let since = Instant::now();
+        let what = format!("{} to succeed", req.action);
         let mut attempt = 0;
         loop {
-            match self.send(req, cancel).await {
+            match self.send_since(req, cancel, since, OnCancel::Abort).await {
                 Ok(bytes) => {
                     let task: TaskResponse = serde_json::from_slice(&bytes).unwrap_or_default();
                     return Ok(Some(task.task_id).filter(|t| !t.is_empty()));
                 }
-                Err(e) if e.is_ambiguous() || e.code() == Some("ErrorClusterState") => {
+                Err(e) if e.is_ambiguous() => {
                     attempt += 1;
-                    Self::sleep(cancel, self.backoff(attempt)).await?;
+                    self.pause(cancel, self.backoff(attempt), &what, Some(&e))
+                        .await?;
                     if settled().await? {
                         tracing::debug!(
                             action = req.action,
@@ -371,496 +498,40 @@ impl Client {
         }
     }
 
-    // ------------------------------------------------------------- clusters
-
-    /// Creates a cluster exactly once, even when responses are lost: the
-    /// request carries `token` as a tag, and before any retry the client
-    /// looks for a cluster with that tag.
-    pub async fn create_cluster(
-        &self,
-        req: &CreateClusterRequest,
-        token: &str,
-        cancel: &CancellationToken,
-    ) -> Result<(String, Option<String>)> {
-        let mut req = req.clone();
-        req.region_id.clone_from(&self.cfg.region);
-        req.tags.retain(|t| t.key != CREATE_TOKEN_TAG);
-        req.tags.push(Tag {
-            key: CREATE_TOKEN_TAG.into(),
-            value: token.into(),
-        });
-        let api = ApiRequest::create_cluster(&req);
-        let mut attempt = 0;
-        loop {
-            match self.send(&api, cancel).await {
-                Ok(bytes) => {
-                    let r: TaskResponse =
-                        serde_json::from_slice(&bytes).map_err(|e| Error::Decode(e.to_string()))?;
-                    let id = r.cluster_id.ok_or_else(|| {
-                        Error::Decode("CreateCluster returned no cluster_id".into())
-                    })?;
-                    return Ok((id, Some(r.task_id)));
-                }
-                Err(e) if e.is_ambiguous() => {
-                    attempt += 1;
-                    Self::sleep(cancel, self.backoff(attempt)).await?;
-                    if let Some(c) = self.find_cluster_by_token(&req.name, token, cancel).await? {
-                        return Ok((c.cluster_id, None));
-                    }
-                    if attempt >= self.cfg.max_attempts {
-                        return Err(e);
-                    }
-                }
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    async fn find_cluster_by_token(
-        &self,
-        name: &str,
-        token: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Option<ClusterDetail>> {
-        let list: ClusterList = self
-            .json(
-                &ApiRequest::list_clusters()
-                    .with_query("name", name)
-                    .with_query("page_size", "100"),
-                cancel,
-            )
-            .await?;
-        Ok(list.clusters.into_iter().find(|c| {
-            c.tags
-                .iter()
-                .any(|t| t.key == CREATE_TOKEN_TAG && t.value == token)
-        }))
-    }
-
-    /// The cluster, or `None` when it does not exist.
-    pub async fn describe_cluster(
-        &self,
-        id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Option<ClusterDetail>> {
-        match self.json(&ApiRequest::describe_cluster(id), cancel).await {
-            Ok(c) => Ok(Some(c)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// The cluster named exactly `name` in this region.
-    pub async fn find_cluster(
-        &self,
-        name: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Option<ClusterDetail>> {
-        let req = ApiRequest::list_clusters()
-            .with_query("name", name)
-            .with_query("region_id", self.cfg.region.clone())
-            .with_query("page_size", "100");
-        let list: ClusterList = self.json(&req, cancel).await?;
-        Ok(list.clusters.into_iter().find(|c| c.name == name))
-    }
-
-    pub async fn modify_cluster(
-        &self,
-        id: &str,
-        req: &ModifyClusterRequest,
-        cancel: &CancellationToken,
-    ) -> Result<Option<String>> {
-        let want = req.clone();
-        self.mutate(&ApiRequest::modify_cluster(id, req), cancel, || async {
-            let c = self.describe_cluster(id, cancel).await?;
-            Ok(c.is_some_and(|c| {
-                want.cluster_name.as_ref().is_none_or(|n| *n == c.name)
-                    && want
-                        .deletion_protection
-                        .is_none_or(|p| p == c.deletion_protection)
-                    && want
-                        .maintenance_window
-                        .as_ref()
-                        .is_none_or(|w| *w == c.maintenance_window)
-            }))
-        })
-        .await
-    }
-
-    pub async fn set_tags(
-        &self,
-        id: &str,
-        tags: &[Tag],
-        cancel: &CancellationToken,
-    ) -> Result<Option<String>> {
-        let want = tags.to_vec();
-        self.mutate(&ApiRequest::modify_tags(id, &want), cancel, || async {
-            Ok(self
-                .describe_cluster(id, cancel)
-                .await?
-                .is_some_and(|c| c.tags == want))
-        })
-        .await
-    }
-
-    pub async fn migrate_to_pro(
-        &self,
-        id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Option<String>> {
-        let req = MigrateClusterRequest {
-            cluster_type: Some("ManagedKubernetes".into()),
-            spec: Some("ack.pro.small".into()),
-        };
-        self.mutate(&ApiRequest::migrate_cluster(id, &req), cancel, || async {
-            Ok(self
-                .describe_cluster(id, cancel)
-                .await?
-                .is_some_and(|c| c.state == "migrating" || c.cluster_spec.starts_with("ack.pro.")))
-        })
-        .await
-    }
-
-    pub async fn upgrade_cluster(
-        &self,
-        id: &str,
-        version: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Option<String>> {
-        let req = UpgradeClusterRequest {
-            next_version: version.into(),
-            master_only: false,
-        };
-        self.mutate(&ApiRequest::upgrade_cluster(id, &req), cancel, || async {
-            Ok(self
-                .describe_cluster(id, cancel)
-                .await?
-                .is_some_and(|c| c.next_version == version || c.current_version == version))
-        })
-        .await
-    }
-
-    pub async fn delete_cluster(
-        &self,
-        id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Option<String>> {
-        let r = self
-            .mutate(&ApiRequest::delete_cluster(id), cancel, || async {
-                Ok(self
-                    .describe_cluster(id, cancel)
-                    .await?
-                    .is_none_or(|c| c.state == "deleting"))
-            })
-            .await;
-        match r {
-            Err(e) if e.is_not_found() => Ok(None),
-            other => other,
-        }
-    }
-
-    pub async fn task(&self, id: &str, cancel: &CancellationToken) -> Result<TaskInfo> {
-        self.json(&ApiRequest::describe_task(id), cancel).await
-    }
-
-    /// Polls until `done(cluster)` holds (`None` = cluster gone), with backoff.
-    pub async fn wait_cluster<F>(
-        &self,
-        id: &str,
-        what: &str,
-        timeout: Duration,
-        cancel: &CancellationToken,
-        done: F,
-    ) -> Result<Option<ClusterDetail>>
-    where
-        F: Fn(Option<&ClusterDetail>) -> Result<bool>,
-    {
-        let start = Instant::now();
-        let mut delay = Duration::from_millis(50);
-        loop {
-            let c = self.describe_cluster(id, cancel).await?;
-            if done(c.as_ref())? {
-                return Ok(c);
-            }
-            if start.elapsed() > timeout {
-                return Err(Error::Timeout(timeout, what.to_owned()));
-            }
-            Self::sleep(cancel, delay).await?;
-            delay = (delay * 2).min(Duration::from_secs(5));
-        }
-    }
-
-    /// Waits until the cluster is `running` again after a change.
-    pub async fn wait_running(
-        &self,
-        id: &str,
-        timeout: Duration,
-        cancel: &CancellationToken,
-    ) -> Result<ClusterDetail> {
-        let c = self
-            .wait_cluster(
-                id,
-                "the cluster to be running",
-                timeout,
-                cancel,
-                |c| match c {
-                    None => Err(Error::Failed(format!("cluster {id} disappeared"))),
-                    Some(c)
-                        if matches!(c.state.as_str(), "failed" | "delete_failed" | "deleted") =>
-                    {
-                        Err(Error::Failed(format!("cluster {id} is {}", c.state)))
-                    }
-                    Some(c) => Ok(c.state == "running"),
-                },
-            )
-            .await?;
-        c.ok_or_else(|| Error::Failed(format!("cluster {id} disappeared")))
-    }
-
-    // ----------------------------------------------------------- node pools
-
-    /// All node pools of a cluster. Concurrent calls for the same cluster
-    /// share one API call (refreshing many pools costs one list).
-    pub async fn node_pools(
-        &self,
-        cluster_id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Arc<Vec<NodePoolDetail>>> {
-        let fut = {
-            let mut map = self
-                .pools_in_flight
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(f) = map.get(cluster_id) {
-                f.clone()
-            } else {
-                let this = self.clone();
-                let id = cluster_id.to_owned();
-                let cancel = cancel.clone();
-                let f = async move {
-                    let r = this
-                        .json::<NodePoolList>(&ApiRequest::list_node_pools(&id), &cancel)
-                        .await;
-                    this.pools_in_flight
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .remove(&id);
-                    r.map(|l| Arc::new(l.nodepools))
-                }
-                .boxed()
-                .shared();
-                map.insert(cluster_id.to_owned(), f.clone());
-                f
-            }
-        };
-        fut.await
-    }
-
-    /// One node pool, or `None` when it (or its cluster) is gone.
-    pub async fn node_pool(
-        &self,
-        cluster_id: &str,
-        pool_id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Option<NodePoolDetail>> {
-        match self.node_pools(cluster_id, cancel).await {
-            Ok(pools) => Ok(pools
-                .iter()
-                .find(|p| p.nodepool_info.nodepool_id == pool_id)
-                .cloned()),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Creates a node pool exactly once (names are unique per cluster, and
-    /// the request carries `token` as a scaling-group tag).
-    pub async fn create_node_pool(
-        &self,
-        cluster_id: &str,
-        req: &NodePoolRequest,
-        token: &str,
-        cancel: &CancellationToken,
-    ) -> Result<(String, Option<String>)> {
-        let mut req = req.clone();
-        req.scaling_group.tags.retain(|t| t.key != CREATE_TOKEN_TAG);
-        req.scaling_group.tags.push(Tag {
-            key: CREATE_TOKEN_TAG.into(),
-            value: token.into(),
-        });
-        let api = ApiRequest::create_node_pool(cluster_id, &req);
-        let mut attempt = 0;
-        loop {
-            let err = match self.send(&api, cancel).await {
-                Ok(bytes) => {
-                    let r: TaskResponse =
-                        serde_json::from_slice(&bytes).map_err(|e| Error::Decode(e.to_string()))?;
-                    let id = r.nodepool_id.ok_or_else(|| {
-                        Error::Decode("CreateClusterNodePool returned no nodepool_id".into())
-                    })?;
-                    return Ok((id, Some(r.task_id)));
-                }
-                Err(e) => e,
-            };
-            let ours = |p: &NodePoolDetail| {
-                p.scaling_group
-                    .tags
-                    .iter()
-                    .any(|t| t.key == CREATE_TOKEN_TAG && t.value == token)
-            };
-            let ambiguous = err.is_ambiguous() || err.code() == Some("InvalidParameter.Name");
-            if !ambiguous {
-                return Err(err);
-            }
-            attempt += 1;
-            Self::sleep(cancel, self.backoff(attempt)).await?;
-            let pools = self.node_pools(cluster_id, cancel).await?;
-            if let Some(p) = pools.iter().find(|p| ours(p)) {
-                return Ok((p.nodepool_info.nodepool_id.clone(), None));
-            }
-            if !err.is_ambiguous() || attempt >= self.cfg.max_attempts {
-                return Err(err);
-            }
-        }
-    }
-
-    pub async fn modify_node_pool(
-        &self,
-        cluster_id: &str,
-        pool_id: &str,
-        req: &NodePoolRequest,
-        cancel: &CancellationToken,
-    ) -> Result<Option<String>> {
-        let want = req.clone();
-        self.mutate(
-            &ApiRequest::modify_node_pool(cluster_id, pool_id, req),
-            cancel,
-            || async {
-                let p = self.node_pool(cluster_id, pool_id, cancel).await?;
-                Ok(p.is_some_and(|p| {
-                    p.status.state != "active"
-                        || (p.nodepool_info.name == want.nodepool_info.name
-                            && p.scaling_group.desired_size == want.scaling_group.desired_size
-                            && p.scaling_group.instance_types == want.scaling_group.instance_types)
-                }))
-            },
-        )
-        .await
-    }
-
-    pub async fn delete_node_pool(
-        &self,
-        cluster_id: &str,
-        pool_id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Option<String>> {
-        let r = self
-            .mutate(
-                &ApiRequest::delete_node_pool(cluster_id, pool_id),
-                cancel,
-                || async {
-                    Ok(self
-                        .node_pool(cluster_id, pool_id, cancel)
-                        .await?
-                        .is_none_or(|p| p.status.state == "deleting"))
-                },
-            )
-            .await;
-        match r {
-            Err(e) if e.is_not_found() => Ok(None),
-            other => other,
-        }
-    }
-
-    /// Waits until the pool is `active` (or gone, when `gone` is set).
-    pub async fn wait_node_pool(
-        &self,
-        cluster_id: &str,
-        pool_id: &str,
-        gone: bool,
-        timeout: Duration,
-        cancel: &CancellationToken,
-    ) -> Result<Option<NodePoolDetail>> {
-        let start = Instant::now();
-        let mut delay = Duration::from_millis(50);
-        loop {
-            let p = self.node_pool(cluster_id, pool_id, cancel).await?;
-            match (&p, gone) {
-                (None, true) => return Ok(None),
-                (None, false) => {
-                    return Err(Error::Failed(format!("node pool {pool_id} disappeared")))
-                }
-                (Some(p), false) if p.status.state == "active" => return Ok(Some(p.clone())),
-                _ => {}
-            }
-            if start.elapsed() > timeout {
-                return Err(Error::Timeout(timeout, format!("node pool {pool_id}")));
-            }
-            Self::sleep(cancel, delay).await?;
-            delay = (delay * 2).min(Duration::from_secs(5));
-        }
-    }
-
-    // ------------------------------------------------------------- features
-
-    pub async fn update_kms(
-        &self,
-        cluster_id: &str,
-        req: &KmsEncryptionRequest,
-        cancel: &CancellationToken,
-    ) -> Result<()> {
-        self.send(&ApiRequest::update_kms(cluster_id, req), cancel)
+    /// Sends a create. A create on the wire is never abandoned: Terraform's
+    /// cancellation is honoured between attempts only, when nothing can have
+    /// been created, so the answer (and the new object's ID) is not lost.
+    async fn send_create(&self, req: &ApiRequest, cancel: &CancellationToken) -> Result<Vec<u8>> {
+        self.send_since(req, cancel, Instant::now(), OnCancel::FinishExchange)
             .await
-            .map(|_| ())
     }
 
-    pub async fn set_scheduler(
-        &self,
-        cluster_id: &str,
-        config_json: &str,
-        cancel: &CancellationToken,
-    ) -> Result<()> {
-        let req = AddonConfigRequest {
-            config: config_json.to_owned(),
+    /// A client for work that must finish even though Terraform cancelled
+    /// or the deadline passed: learning whether a create happened, so its ID
+    /// is never lost. Bounded by [`ORPHAN_LOOKUP`] alone.
+    fn for_cleanup(&self) -> (Client, CancellationToken) {
+        let client = Client {
+            deadline: Some(Deadline {
+                at: Instant::now() + ORPHAN_LOOKUP,
+                limit: ORPHAN_LOOKUP,
+            }),
+            ..self.clone()
         };
-        self.send(
-            &ApiRequest::modify_addon(cluster_id, "kube-scheduler", &req),
-            cancel,
-        )
-        .await
-        .map(|_| ())
+        (client, CancellationToken::new())
     }
+}
 
-    pub async fn scheduler(
-        &self,
-        cluster_id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<AddonInstance> {
-        self.json(
-            &ApiRequest::addon_instance(cluster_id, "kube-scheduler"),
-            cancel,
-        )
-        .await
-    }
+/// What Terraform's cancellation does to a request already sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnCancel {
+    /// Drop the exchange (reads, and mutations that reconcile).
+    Abort,
+    /// Let it finish (creates: their answer carries the new object's ID).
+    FinishExchange,
+}
 
-    pub async fn backup_policy(
-        &self,
-        cluster_id: &str,
-        cancel: &CancellationToken,
-    ) -> Result<Option<BackupPolicy>> {
-        match self
-            .json(&ApiRequest::describe_backup_policy(cluster_id), cancel)
-            .await
-        {
-            Ok(p) => Ok(Some(p)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    pub async fn versions(&self, cancel: &CancellationToken) -> Result<Vec<VersionMetadata>> {
-        self.json(&ApiRequest::versions(), cancel).await
-    }
+fn decode<T: DeserializeOwned>(req: &ApiRequest, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Decode(format!("{}: {e}", req.action)))
 }
 
 #[cfg(test)]
@@ -880,5 +551,42 @@ mod tests {
     fn config_debug_hides_the_secret() {
         let c = ClientConfig::new("http://x", "cn-hangzhou", "id", "super-secret");
         assert!(!format!("{c:?}").contains("super-secret"));
+    }
+
+    #[test]
+    fn durations_read_like_timeouts() {
+        assert_eq!(human(Duration::from_secs(1800)), "30m");
+        assert_eq!(human(Duration::from_secs(5400)), "1h30m");
+        assert_eq!(human(Duration::from_secs(4)), "4s");
+        assert_eq!(human(Duration::from_millis(250)), "250ms");
+    }
+
+    #[tokio::test]
+    async fn a_deadline_ends_the_wait_with_the_last_answer() {
+        let c = Client::new(ClientConfig::new("http://127.0.0.1:9", "r", "a", "s"))
+            .unwrap()
+            .until(Duration::from_millis(10));
+        let busy = Error::Api {
+            status: 400,
+            code: "ErrorClusterState".into(),
+            message: "the cluster is updating".into(),
+            request_id: "R1".into(),
+            retry_after: None,
+        };
+        let e = c
+            .pause(
+                &CancellationToken::new(),
+                Duration::from_secs(5),
+                "X",
+                Some(&busy),
+            )
+            .await
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("timed out after 10ms"), "{text}");
+        assert!(
+            text.contains("ErrorClusterState") && text.contains("R1"),
+            "{text}"
+        );
     }
 }

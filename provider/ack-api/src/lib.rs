@@ -3,6 +3,7 @@
 //! catalog (the one table of tier rules), Kubernetes version rules and
 //! ACS3-HMAC-SHA256 request signing. No I/O happens here.
 
+pub mod capacity;
 pub mod client;
 pub mod edition;
 pub mod model;

@@ -325,6 +325,20 @@ pub struct NodePoolDetail {
     pub status: NodePoolStatus,
 }
 
+impl NodePoolDetail {
+    /// Nodes the pool may run, as node limits count them: an autoscaling
+    /// pool its maximum, a fixed pool its desired size (else what it runs).
+    pub fn max_nodes(&self) -> u64 {
+        if self.auto_scaling.enable {
+            self.auto_scaling.max_instances
+        } else {
+            self.scaling_group
+                .desired_size
+                .unwrap_or(self.status.total_nodes)
+        }
+    }
+}
+
 /// `GET /clusters/{id}/nodepools` (DescribeClusterNodePools).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodePoolList {

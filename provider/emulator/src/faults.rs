@@ -26,6 +26,11 @@ pub struct FaultSettings {
     /// Delay every API response by this many milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<u64>,
+    /// Hold the answer of requests to the `actions` (all when empty) this
+    /// many milliseconds *after* they were carried out: a slow network on
+    /// the way back (a client cancelled meanwhile must not lose the object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_delay_ms: Option<u64>,
     /// Limit the queued faults (`throttle`, `server_error`, `drop_response`)
     /// to these actions; empty means every action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +53,7 @@ pub struct Faults {
     pub server_error: u32,
     pub drop_response: u32,
     pub latency_ms: u64,
+    pub response_delay_ms: u64,
     pub actions: Vec<String>,
 }
 
@@ -60,6 +66,7 @@ impl Faults {
             server_error: 0,
             drop_response: 0,
             latency_ms: 0,
+            response_delay_ms: 0,
             actions: Vec::new(),
         }
     }
@@ -80,6 +87,9 @@ impl Faults {
         if let Some(ms) = s.latency_ms {
             self.latency_ms = ms;
         }
+        if let Some(ms) = s.response_delay_ms {
+            self.response_delay_ms = ms;
+        }
         if let Some(a) = &s.actions {
             self.actions.clone_from(a);
         }
@@ -92,6 +102,7 @@ impl Faults {
             server_error: Some(self.server_error),
             drop_response: Some(self.drop_response),
             latency_ms: Some(self.latency_ms),
+            response_delay_ms: Some(self.response_delay_ms),
             actions: Some(self.actions.clone()),
         }
     }
@@ -120,6 +131,15 @@ impl Faults {
             };
         }
         Before::None
+    }
+
+    /// How long to hold the answer of `action` after carrying it out.
+    pub fn response_delay(&self, action: &str) -> std::time::Duration {
+        if self.targets(action) {
+            std::time::Duration::from_millis(self.response_delay_ms)
+        } else {
+            std::time::Duration::ZERO
+        }
     }
 
     /// Whether to lose the response of a mutating request that just succeeded.

@@ -156,8 +156,19 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let runner = tokio::spawn(tasks::runner(state.clone()));
-    let router = app(state);
+    let router = app(state.clone());
+    run_router(state, router, listener, shutdown).await
+}
+
+/// [`run`] with a router built from [`app`] by the caller (tests wrap it in
+/// layers of their own, e.g. to hold a response at a chosen moment).
+pub async fn run_router(
+    state: SharedState,
+    router: Router,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let runner = tokio::spawn(tasks::runner(state));
     let result = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use ack_api::client::{Client, ClientConfig};
+use ack_api::client::{Client, ClientConfig, Until};
 use ack_api::model::{CreateClusterRequest, NodePoolInfo, NodePoolRequest, ScalingGroup};
 use ack_emulator::{Config, State};
 use tokio_util::sync::CancellationToken;
@@ -150,7 +150,14 @@ async fn lost_create_responses_never_duplicate() {
         .await
         .unwrap();
     s.client
-        .wait_node_pool(&id, &np, false, Duration::from_secs(10), &cancel)
+        .wait_node_pool(
+            &id,
+            &np,
+            Until::Active,
+            None,
+            Duration::from_secs(10),
+            &cancel,
+        )
         .await
         .unwrap();
     let stats = admin(
@@ -199,12 +206,26 @@ async fn converges_under_random_throttling_and_5xx() {
         .await
         .unwrap();
     s.client
-        .wait_node_pool(&id, &np, false, Duration::from_secs(20), &cancel)
+        .wait_node_pool(
+            &id,
+            &np,
+            Until::Active,
+            None,
+            Duration::from_secs(20),
+            &cancel,
+        )
         .await
         .unwrap();
     s.client.delete_node_pool(&id, &np, &cancel).await.unwrap();
     s.client
-        .wait_node_pool(&id, &np, true, Duration::from_secs(20), &cancel)
+        .wait_node_pool(
+            &id,
+            &np,
+            Until::Gone,
+            None,
+            Duration::from_secs(20),
+            &cancel,
+        )
         .await
         .unwrap();
     s.client.delete_cluster(&id, &cancel).await.unwrap();
@@ -350,7 +371,14 @@ async fn calls_on_a_busy_cluster_wait_for_it() {
         .await
         .unwrap();
     s.client
-        .wait_node_pool(&id, &np, false, Duration::from_secs(10), &cancel)
+        .wait_node_pool(
+            &id,
+            &np,
+            Until::Active,
+            None,
+            Duration::from_secs(10),
+            &cancel,
+        )
         .await
         .unwrap();
 }

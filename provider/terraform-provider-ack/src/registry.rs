@@ -1,14 +1,20 @@
 //! The per-process plan registry (DESIGN §6). Terraform plans a resource
 //! after the resources it references, in one provider process: each
 //! `ack_cluster` plan records its name's planned edition, and dependents look
-//! their `cluster_name` up here before asking the API. Node pools record
-//! their planned sizes per cluster, keyed by pool name, so that re-plans
-//! replace rather than add.
+//! their `cluster_name` up here before asking the API.
+//!
+//! Node pools are kept in a [`PoolLedger`] — the same rule `check` uses:
+//! keyed by node pool ID where the pool exists (so a rename or a move in the
+//! same plan is counted once, where it goes), by cluster and name for a new
+//! pool; pools destroyed by the plan are subtracted; a re-plan (Terraform
+//! plans again during apply) replaces, never adds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
+use ack_api::capacity::{PoolLedger, Totals};
 use ack_api::edition::Edition;
+use ack_api::model::{ClusterDetail, NodePoolDetail};
 
 /// What a cluster's plan says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +27,15 @@ pub struct PlannedCluster {
     pub id: Option<String>,
 }
 
+/// How the registry knows a node pool.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PoolKey {
+    /// An existing pool, by node pool ID.
+    Id(String),
+    /// A pool still to be created, by cluster name and pool name.
+    New { cluster: String, name: String },
+}
+
 #[derive(Debug, Default)]
 pub struct Registry {
     inner: Mutex<Inner>,
@@ -29,8 +44,9 @@ pub struct Registry {
 #[derive(Debug, Default)]
 struct Inner {
     clusters: HashMap<String, PlannedCluster>,
-    /// cluster name → pool name → planned nodes (None: not known at plan).
-    pools: HashMap<String, BTreeMap<String, Option<u64>>>,
+    /// IDs of clusters the plan destroys.
+    destroyed_clusters: BTreeSet<String>,
+    pools: PoolLedger<PoolKey>,
 }
 
 impl Registry {
@@ -42,43 +58,74 @@ impl Registry {
 
     /// Records (or replaces) a cluster's planned edition.
     pub fn plan_cluster(&self, name: &str, edition: Option<&'static Edition>, id: Option<String>) {
-        self.lock()
+        let mut inner = self.lock();
+        if let Some(id) = &id {
+            inner.destroyed_clusters.remove(id);
+        }
+        inner
             .clusters
             .insert(name.to_owned(), PlannedCluster { edition, id });
     }
 
-    /// Forgets a cluster planned for destruction.
-    pub fn forget_cluster(&self, name: &str) {
-        self.lock().clusters.remove(name);
+    /// Records a cluster the plan destroys.
+    pub fn destroy_cluster(&self, name: &str, id: Option<&str>) {
+        let mut inner = self.lock();
+        inner.clusters.remove(name);
+        if let Some(id) = id {
+            inner.destroyed_clusters.insert(id.to_owned());
+        }
     }
 
     pub fn cluster(&self, name: &str) -> Option<PlannedCluster> {
         self.lock().clusters.get(name).cloned()
     }
 
-    /// Records (or replaces) a pool's planned size; returns the planned total
-    /// of the cluster's pools, `None` when some size is unknown.
-    pub fn plan_pool(&self, cluster: &str, pool: &str, nodes: Option<u64>) -> Option<u64> {
-        let mut inner = self.lock();
-        let pools = inner.pools.entry(cluster.to_owned()).or_default();
-        pools.insert(pool.to_owned(), nodes);
-        pools.values().try_fold(0u64, |acc, n| n.map(|n| acc + n))
+    /// How many clusters the region will have: those that exist, less the
+    /// destroyed, plus the new ones planned here (a new cluster already in
+    /// the listing was created earlier in this apply and counts once).
+    pub fn cluster_count(&self, existing: &[ClusterDetail]) -> usize {
+        let inner = self.lock();
+        let alive = existing
+            .iter()
+            .filter(|c| !inner.destroyed_clusters.contains(&c.cluster_id))
+            .count();
+        let new = inner
+            .clusters
+            .iter()
+            .filter(|(name, p)| p.id.is_none() && !existing.iter().any(|c| &c.name == *name))
+            .count();
+        alive + new
     }
 
-    /// Pool names planned for a cluster.
-    pub fn pool_names(&self, cluster: &str) -> Vec<String> {
-        self.lock()
-            .pools
-            .get(cluster)
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default()
+    /// Records what exists in the cluster planned as `cluster` (a listing).
+    pub fn pools_exist(&self, cluster: &str, pools: &[NodePoolDetail]) {
+        self.lock().pools.set_existing(
+            cluster,
+            pools.iter().map(|p| {
+                (
+                    PoolKey::Id(p.nodepool_info.nodepool_id.clone()),
+                    p.nodepool_info.name.clone(),
+                    p.max_nodes(),
+                )
+            }),
+        );
     }
 
-    /// Forgets a pool (destroyed, renamed or moved to another cluster).
-    pub fn forget_pool(&self, cluster: &str, pool: &str) {
-        if let Some(p) = self.lock().pools.get_mut(cluster) {
-            p.remove(pool);
-        }
+    /// Records (or replaces) a pool's plan: `nodes` is its planned size,
+    /// `None` when not known at plan time.
+    pub fn plan_pool(&self, key: PoolKey, cluster: &str, name: &str, nodes: Option<u64>) {
+        let existing = matches!(key, PoolKey::Id(_));
+        self.lock().pools.plan(key, cluster, name, nodes, existing);
+    }
+
+    /// Records a pool the plan destroys.
+    pub fn destroy_pool(&self, key: PoolKey) {
+        self.lock().pools.destroy(key);
+    }
+
+    /// The cluster's pools once the plan is applied.
+    pub fn pool_totals(&self, cluster: &str) -> Totals {
+        self.lock().pools.totals(cluster)
     }
 }
 
@@ -86,22 +133,64 @@ impl Registry {
 mod tests {
     use super::*;
     use ack_api::edition::{get, EditionId};
+    use ack_api::model::{NodePoolInfo, ScalingGroup};
+
+    fn existing(id: &str, name: &str, nodes: u64) -> NodePoolDetail {
+        NodePoolDetail {
+            nodepool_info: NodePoolInfo {
+                nodepool_id: id.into(),
+                name: name.into(),
+                ..Default::default()
+            },
+            scaling_group: ScalingGroup {
+                desired_size: Some(nodes),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn new(cluster: &str, name: &str) -> PoolKey {
+        PoolKey::New {
+            cluster: cluster.into(),
+            name: name.into(),
+        }
+    }
 
     #[test]
-    fn replans_replace_and_removals_forget() {
+    fn replans_replace_and_destroys_subtract() {
         let r = Registry::default();
-        assert_eq!(r.plan_pool("c", "a", Some(60)), Some(60));
-        assert_eq!(r.plan_pool("c", "b", Some(30)), Some(90));
+        r.plan_pool(new("c", "a"), "c", "a", Some(60));
+        r.plan_pool(new("c", "b"), "c", "b", Some(30));
+        assert_eq!(r.pool_totals("c").nodes, Some(90));
         // Terraform plans `a` again during apply: replaced, not added.
-        assert_eq!(r.plan_pool("c", "a", Some(50)), Some(80));
-        r.forget_pool("c", "b");
-        assert_eq!(r.plan_pool("c", "a", Some(50)), Some(50));
+        r.plan_pool(new("c", "a"), "c", "a", Some(50));
+        assert_eq!(r.pool_totals("c").nodes, Some(80));
+        r.plan_pool(new("c", "u"), "c", "u", None);
         assert_eq!(
-            r.plan_pool("c", "u", None),
+            r.pool_totals("c").nodes,
             None,
             "an unknown size makes the total unknown"
         );
-        assert_eq!(r.plan_pool("other", "a", Some(1)), Some(1));
+        assert_eq!(r.pool_totals("other").nodes, Some(0));
+    }
+
+    #[test]
+    fn a_sibling_renamed_in_the_same_plan_counts_once() {
+        let r = Registry::default();
+        r.pools_exist(
+            "c",
+            &[existing("np1", "old", 40), existing("np2", "gone", 50)],
+        );
+        r.plan_pool(PoolKey::Id("np1".into()), "c", "new-name", Some(40));
+        r.destroy_pool(PoolKey::Id("np2".into()));
+        assert_eq!(
+            r.pool_totals("c"),
+            Totals {
+                nodes: Some(40),
+                pools: 1
+            }
+        );
     }
 
     #[test]
@@ -120,8 +209,31 @@ mod tests {
             Some(None),
             "known to be planned, edition unknown"
         );
-        r.forget_cluster("x");
+        r.destroy_cluster("x", None);
         assert!(r.cluster("x").is_none());
+    }
+
+    #[test]
+    fn cluster_count_adds_new_and_subtracts_destroyed() {
+        let r = Registry::default();
+        let listing = |names: &[(&str, &str)]| -> Vec<ClusterDetail> {
+            names
+                .iter()
+                .map(|(id, name)| ClusterDetail {
+                    cluster_id: (*id).into(),
+                    name: (*name).into(),
+                    ..Default::default()
+                })
+                .collect()
+        };
+        let now = listing(&[("c1", "one"), ("c2", "two")]);
+        r.plan_cluster("three", None, None);
+        r.plan_cluster("one", None, Some("c1".into()));
+        r.destroy_cluster("two", Some("c2"));
+        assert_eq!(r.cluster_count(&now), 2);
+        // After `three` was created in this apply it is in the listing: once.
+        let later = listing(&[("c1", "one"), ("c2", "two"), ("c3", "three")]);
+        assert_eq!(r.cluster_count(&later), 2);
     }
 
     #[test]
@@ -132,7 +244,7 @@ mod tests {
                 let r = r.clone();
                 std::thread::spawn(move || {
                     for j in 0..100 {
-                        r.plan_pool("c", &format!("p{i}"), Some(j));
+                        r.plan_pool(new("c", &format!("p{i}")), "c", &format!("p{i}"), Some(j));
                     }
                 })
             })
@@ -140,6 +252,6 @@ mod tests {
         for h in handles {
             h.join().unwrap();
         }
-        assert_eq!(r.plan_pool("c", "p0", Some(99)), Some(8 * 99));
+        assert_eq!(r.pool_totals("c").nodes, Some(8 * 99));
     }
 }

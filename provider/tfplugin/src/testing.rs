@@ -232,8 +232,10 @@ impl WorkDir {
             .unwrap_or_else(|e| panic!("write {name}: {e}"));
     }
 
-    /// Runs terraform with `args` in this directory.
-    pub fn run(&self, args: &[&str]) -> Run {
+    /// The terraform command for `args` in this directory, with this
+    /// directory's environment (for tests that drive the process themselves,
+    /// e.g. to interrupt it).
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.terraform);
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -241,6 +243,12 @@ impl WorkDir {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
+        cmd
+    }
+
+    /// Runs terraform with `args` in this directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd
             .spawn()

@@ -156,6 +156,14 @@ async fn serve(state: SharedState, req: Request, next: Next) -> Response {
     let resp = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
+    let hold = state
+        .faults
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .response_delay(&action);
+    if !hold.is_zero() {
+        tokio::time::sleep(hold).await;
+    }
     if mutating && resp.status().is_success() {
         let drop = state
             .faults

@@ -214,7 +214,9 @@ impl Resource for ClusterResource {
                     "deletion_protection",
                 ));
             }
-            self.shared.registry.forget_cluster(name);
+            self.shared
+                .registry
+                .destroy_cluster(name, str_attr(&req.prior_state, "id"));
             return;
         }
         let plan = &mut resp.plan;
@@ -309,6 +311,8 @@ impl Resource for ClusterResource {
         };
         let token = uuid::Uuid::new_v4().to_string();
         let cancel = &req.ctx.cancel;
+        let timeout = common::timeout(plan, "create", CREATE_TIMEOUT);
+        let client = client.until(timeout);
         let id = match client.create_cluster(&body, &token, cancel).await {
             Ok((id, _)) => id,
             Err(e) => return ApplyResponse::error(api_diag("create the cluster", &e)),
@@ -316,15 +320,28 @@ impl Resource for ClusterResource {
         // From here on the cluster exists: always hand its ID back.
         let mut partial = plan.clone();
         set(&mut partial, "id", id.as_str());
-        let timeout = common::timeout(plan, "create", CREATE_TIMEOUT);
         match client.wait_running(&id, timeout, cancel).await {
             Ok(detail) => ApplyResponse::ok(state_from(&detail, plan), req.private),
             Err(e) => {
                 fill_unknowns(&mut partial);
+                // Interrupted: the cluster is recorded as it is, not tainted
+                // (a half-created cluster is finished by the service, and
+                // replacing it would throw that work away).
+                let diagnostic = if e == ack_api::client::Error::Cancelled {
+                    Diagnostic::warning(
+                        "Cluster creation interrupted",
+                        format!(
+                            "Terraform was interrupted while cluster {id} was being created. The cluster exists \
+                             and is recorded in the state; the next plan reads its state from the service."
+                        ),
+                    )
+                } else {
+                    api_diag("wait for the new cluster", &e)
+                };
                 ApplyResponse {
                     state: partial,
                     private: req.private,
-                    diagnostics: api_diag("wait for the new cluster", &e).into(),
+                    diagnostics: diagnostic.into(),
                 }
             }
         }
@@ -369,6 +386,7 @@ impl Resource for ClusterResource {
         let (plan, prior, cancel) = (&req.plan, &req.prior_state, &req.ctx.cancel);
         let id = str_attr(prior, "id").unwrap_or_default().to_owned();
         let timeout = common::timeout(plan, "update", UPDATE_TIMEOUT);
+        let client = client.until(timeout);
         let fail = |what: &str, e: &ack_api::client::Error| ApplyResponse {
             state: prior.clone(),
             private: req.private.clone(),
@@ -443,10 +461,11 @@ impl Resource for ClusterResource {
         };
         let id = str_attr(&req.state, "id").unwrap_or_default().to_owned();
         let cancel = &req.ctx.cancel;
+        let timeout = common::timeout(&req.state, "delete", DELETE_TIMEOUT);
+        let client = client.until(timeout);
         if let Err(e) = client.delete_cluster(&id, cancel).await {
             return api_diag("delete the cluster", &e).into();
         }
-        let timeout = common::timeout(&req.state, "delete", DELETE_TIMEOUT);
         match client
             .wait_cluster(&id, "the cluster to be deleted", timeout, cancel, |c| {
                 Ok(c.is_none())

@@ -2,13 +2,14 @@
 //! `cluster_name` to the cluster's planned edition (this plan first, then the
 //! API), planning `cluster_id`, and finding the running cluster at apply.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ack_api::client::Client;
 use ack_api::edition::{self, Edition, Feature};
 use ack_api::model::{ClusterDetail, NodePoolDetail};
 use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
-use tfplugin::{AttributePath, Diagnostic, Value};
+use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
 
 use crate::common::{self, api_diag, at, set, str_attr};
 use crate::provider::Shared;
@@ -21,53 +22,91 @@ pub struct ClusterRef {
     /// The cluster's ID: of the cluster found by name, or of an existing
     /// cluster renamed in this plan. `None` for a cluster still to be created.
     pub id: Option<String>,
-    /// The cluster as it exists now, if it does.
+    /// The cluster as it exists now, when it was looked up.
     pub existing: Option<ClusterDetail>,
-    /// Its node pools (only when asked for).
-    pub pools: Vec<NodePoolDetail>,
+    /// Its node pools now (only when asked for): empty for a cluster still
+    /// to be created, `None` when they could not be read.
+    pub pools: Option<Arc<Vec<NodePoolDetail>>>,
+    /// Checks that could not run because the API could not be asked.
+    pub warnings: Diagnostics,
 }
 
-/// Resolves `name`: the plan registry wins (a cluster planned in this run,
-/// whose edition may be changing, or which is being renamed); otherwise the API.
+/// What a dependent needs to know of its cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Edition and ID.
+    Edition,
+    /// Edition, ID and the pools that exist now (node limits, quotas).
+    Pools,
+}
+
+/// Resolves `name` without an API call per resource: a cluster planned in
+/// this run comes from the plan registry (its edition may be changing, or it
+/// is being renamed); any other from the region's shared listing. Its pools
+/// come from the shared listing of the cluster's pools. When the API cannot
+/// be asked, the result carries a warning naming what could not be checked.
 pub async fn resolve(
     shared: &Shared,
     name: &str,
-    with_pools: bool,
+    need: Need,
     cancel: &tokio_util::sync::CancellationToken,
 ) -> ClusterRef {
     let planned = shared.registry.cluster(name);
-    let Ok(client) = common::client(shared) else {
-        return ClusterRef {
-            edition: planned.as_ref().and_then(|p| p.edition),
-            id: planned.and_then(|p| p.id),
-            ..Default::default()
-        };
+    let mut r = ClusterRef {
+        edition: planned.as_ref().and_then(|p| p.edition),
+        id: planned.as_ref().and_then(|p| p.id.clone()),
+        ..Default::default()
     };
-    let existing = client.find_cluster(name, cancel).await.ok().flatten();
-    let pools = match (&existing, with_pools) {
-        (Some(c), true) => client
-            .node_pools(&c.cluster_id, cancel)
-            .await
-            .map(|p| p.to_vec())
-            .unwrap_or_default(),
-        _ => Vec::new(),
+    let client = match common::client(shared) {
+        Ok(c) => c,
+        Err(_) => {
+            r.warnings
+                .push(skipped(name, "the provider configuration is not known yet"));
+            return r;
+        }
     };
-    let edition = match &planned {
-        Some(p) => p.edition,
-        None => existing
-            .as_ref()
-            .and_then(|c| edition::by_cluster_spec(&c.cluster_spec)),
-    };
-    let id = existing
-        .as_ref()
-        .map(|c| c.cluster_id.clone())
-        .or_else(|| planned.and_then(|p| p.id));
-    ClusterRef {
-        edition,
-        id,
-        existing,
-        pools,
+    if planned.is_none() {
+        match client.find_cluster(name, cancel).await {
+            Ok(Some(c)) => {
+                r.edition = edition::by_cluster_spec(&c.cluster_spec);
+                r.id = Some(c.cluster_id.clone());
+                r.existing = Some(c);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                r.warnings
+                    .push(skipped(name, &format!("looking it up failed: {e}")));
+                return r;
+            }
+        }
     }
+    if need == Need::Pools {
+        r.pools = match &r.id {
+            None => Some(Arc::default()),
+            Some(id) => match client.node_pools(id, cancel).await {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    r.warnings.push(skipped(
+                        name,
+                        &format!("listing its node pools failed: {e}"),
+                    ));
+                    None
+                }
+            },
+        };
+    }
+    r
+}
+
+/// The warning for tier, node-limit or quota checks skipped on cluster `name`.
+fn skipped(name: &str, why: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "Plan-time checks of the cluster skipped",
+        format!(
+            "The tier rules, node limits and quotas of cluster {name:?} could not be checked at plan time: {why}. \
+             The ACK API still enforces them at apply; run the plan again to check them before applying."
+        ),
+    )
 }
 
 /// Plans `cluster_id` and replacement: the same cluster (even renamed) keeps
@@ -113,7 +152,9 @@ pub async fn plan_feature(
         return None;
     }
     let name = str_attr(&resp.plan, "cluster_name")?.to_owned();
-    let cluster = resolve(shared, &name, false, &req.ctx.cancel).await;
+    let mut cluster = resolve(shared, &name, Need::Edition, &req.ctx.cancel).await;
+    resp.diagnostics
+        .extend(std::mem::take(&mut cluster.warnings));
     plan_cluster_id(req, resp, &cluster);
     if resp.plan.get("id").is_some_and(Value::is_unknown) {
         let id = resp.plan.get("cluster_id").cloned().unwrap_or_default();

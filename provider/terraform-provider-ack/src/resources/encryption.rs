@@ -142,6 +142,8 @@ impl Resource for EncryptionResource {
             .unwrap_or_default()
             .to_owned();
         let timeout = common::timeout(&req.state, "delete", TIMEOUT);
+        let bounded = client.until(timeout);
+        let client = &bounded;
         let body = KmsEncryptionRequest {
             kms_key_id: None,
             disable_encryption: true,
@@ -171,6 +173,8 @@ impl EncryptionResource {
             Err(d) => return ApplyResponse::error(d),
         };
         let timeout = common::timeout(plan, "create", TIMEOUT);
+        let bounded = client.until(timeout);
+        let client = &bounded;
         let name = str_attr(plan, "cluster_name").unwrap_or_default();
         let cluster = match dependent::running_cluster(client, name, timeout, cancel).await {
             Ok(c) => c,

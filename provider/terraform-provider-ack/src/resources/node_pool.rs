@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use ack_api::client::Until;
 use ack_api::edition::Feature;
 use ack_api::model::{
     AutoScaling, KubernetesConfig, Management, NodePoolDetail, NodePoolInfo, NodePoolRequest,
@@ -21,7 +22,8 @@ use tfplugin::{
 
 use crate::common::{self, api_diag, at, set, str_attr};
 use crate::provider::Shared;
-use crate::resources::dependent;
+use crate::registry::PoolKey;
+use crate::resources::dependent::{self, Need};
 
 pub struct NodePoolResource {
     pub shared: Arc<Shared>,
@@ -143,31 +145,22 @@ impl Resource for NodePoolResource {
 
     async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
         let registry = &self.shared.registry;
+        let prior_id = str_attr(&req.prior_state, "node_pool_id").map(str::to_owned);
         if resp.is_destroy() {
-            if let (Some(c), Some(n)) = (
-                str_attr(&req.prior_state, "cluster_name"),
-                str_attr(&req.prior_state, "name"),
-            ) {
-                registry.forget_pool(c, n);
+            if let Some(np) = prior_id {
+                registry.destroy_pool(PoolKey::Id(np));
             }
             return;
         }
-        let plan = &mut resp.plan;
-        let Some(cluster_name) = str_attr(plan, "cluster_name").map(str::to_owned) else {
+        let Some(cluster_name) = str_attr(&resp.plan, "cluster_name").map(str::to_owned) else {
             return;
         };
-        // Pools move with their cluster name: forget the old registry key on rename or move.
-        if let (Some(pc), Some(pn)) = (
-            str_attr(&req.prior_state, "cluster_name"),
-            str_attr(&req.prior_state, "name"),
-        ) {
-            if pc != cluster_name || Some(pn) != str_attr(plan, "name") {
-                registry.forget_pool(pc, pn);
-            }
-        }
-        let cluster = dependent::resolve(&self.shared, &cluster_name, true, &req.ctx.cancel).await;
+        let pool_name = str_attr(&resp.plan, "name").unwrap_or_default().to_owned();
+        let mut cluster =
+            dependent::resolve(&self.shared, &cluster_name, Need::Pools, &req.ctx.cancel).await;
+        resp.diagnostics
+            .extend(std::mem::take(&mut cluster.warnings));
         dependent::plan_cluster_id(req, resp, &cluster);
-        let edition = cluster.edition;
         let managed = resp.plan.get("managed").cloned().unwrap_or_default();
         if !managed.is_null() && !managed.is_unknown() {
             dependent::require(
@@ -177,25 +170,25 @@ impl Resource for NodePoolResource {
                 AttributePath::attr("managed"),
             );
         }
-        let plan = &mut resp.plan;
-        // Node limit: this pool's planned size plus the cluster's other pools.
-        let nodes = planned_nodes(plan);
-        let pool_name = str_attr(plan, "name").unwrap_or_default().to_owned();
-        let planned_total = registry.plan_pool(&cluster_name, &pool_name, nodes);
-        if let (Some(ed), Some(total)) = (edition, planned_total) {
-            let in_plan = registry.pool_names(&cluster_name);
-            let outside: u64 = cluster
-                .pools
-                .iter()
-                .filter(|p| !in_plan.contains(&p.nodepool_info.name))
-                .filter(|p| {
-                    Some(p.nodepool_info.nodepool_id.as_str())
-                        != str_attr(&req.prior_state, "node_pool_id")
-                })
-                .map(detail_nodes)
-                .sum();
-            if let Err(e) = ed.check_nodes(total + outside) {
-                let attr = if plan.get("autoscaling").is_some_and(|a| !a.is_null()) {
+        // Node limit: this pool's planned size, the cluster's other pools as
+        // planned in this run, and those that exist and the plan leaves alone.
+        // Keyed by pool ID where the pool exists, so renames and moves count once.
+        let key = match prior_id {
+            Some(np) => PoolKey::Id(np),
+            None => PoolKey::New {
+                cluster: cluster_name.clone(),
+                name: pool_name.clone(),
+            },
+        };
+        registry.plan_pool(key, &cluster_name, &pool_name, planned_nodes(&resp.plan));
+        let Some(pools) = &cluster.pools else {
+            return;
+        };
+        registry.pools_exist(&cluster_name, pools);
+        let totals = registry.pool_totals(&cluster_name);
+        if let (Some(ed), Some(total)) = (cluster.edition, totals.nodes) {
+            if let Err(e) = ed.check_nodes(total) {
+                let attr = if resp.plan.get("autoscaling").is_some_and(|a| !a.is_null()) {
                     AttributePath::attr("autoscaling").push_attr("max_size")
                 } else {
                     AttributePath::attr("desired_size")
@@ -204,14 +197,14 @@ impl Resource for NodePoolResource {
                     Diagnostic::error(
                         "Node limit of the cluster's edition exceeded",
                         format!(
-                            "The node pools of cluster {cluster_name:?} would have {} nodes. {e}",
-                            total + outside
+                            "The node pools of cluster {cluster_name:?} would have {total} nodes. {e}"
                         ),
                     )
                     .at(attr),
                 );
             }
         }
+        let plan = &mut resp.plan;
         // node_count is known when the size is fixed.
         if plan.get("autoscaling").is_some_and(Value::is_null) {
             if let Some(n) = plan
@@ -240,6 +233,8 @@ impl Resource for NodePoolResource {
             Err(d) => return ApplyResponse::error(d),
         };
         let (plan, cancel) = (&req.plan, &req.ctx.cancel);
+        let timeout = common::timeout(plan, "create", CREATE_TIMEOUT);
+        let client = client.until(timeout);
         let cluster_name = str_attr(plan, "cluster_name").unwrap_or_default();
         let cluster = match client.find_cluster(cluster_name, cancel).await {
             Ok(Some(c)) => c,
@@ -256,32 +251,23 @@ impl Resource for NodePoolResource {
             }
             Err(e) => return ApplyResponse::error(api_diag("look up the cluster", &e)),
         };
+        let cid = cluster.cluster_id.as_str();
         let token = uuid::Uuid::new_v4().to_string();
-        let (np, _) = match client
-            .create_node_pool(&cluster.cluster_id, &request(plan), &token, cancel)
+        let (np, task) = match client
+            .create_node_pool(cid, &request(plan), &token, cancel)
             .await
         {
             Ok(r) => r,
             Err(e) => return ApplyResponse::error(api_diag("create the node pool", &e)),
         };
-        let timeout = common::timeout(plan, "create", CREATE_TIMEOUT);
+        // From here on the pool exists: always hand its ID back.
         match client
-            .wait_node_pool(&cluster.cluster_id, &np, false, timeout, cancel)
+            .wait_node_pool(cid, &np, Until::Active, task.as_deref(), timeout, cancel)
             .await
         {
-            Ok(Some(p)) => ApplyResponse::ok(
-                state_from(&cluster.cluster_id, cluster_name, &p, plan),
-                req.private,
-            ),
-            Ok(None) | Err(_) => {
-                let mut partial = plan.clone();
-                set(&mut partial, "id", format!("{}:{np}", cluster.cluster_id));
-                set(&mut partial, "cluster_id", cluster.cluster_id.as_str());
-                set(&mut partial, "node_pool_id", np.as_str());
-                let mut found = Vec::new();
-                tfplugin::plan::strip_unknowns(&mut partial, &AttributePath::root(), &mut found);
-                ApplyResponse { state: partial, private: req.private, diagnostics: Diagnostic::error("Node pool did not become active", "The pool was created but did not finish in time; it is tainted and will be replaced. Raise timeouts.create if the service is slow.").into() }
-            }
+            Ok(Some(p)) => ApplyResponse::ok(state_from(cid, cluster_name, &p, plan), req.private),
+            Ok(None) => unreachable_state(plan, cid, &np, req.private, None),
+            Err(e) => unreachable_state(plan, cid, &np, req.private, Some(&e)),
         }
     }
 
@@ -348,6 +334,8 @@ impl Resource for NodePoolResource {
             Err(d) => return ApplyResponse::error(d),
         };
         let (plan, prior, cancel) = (&req.plan, &req.prior_state, &req.ctx.cancel);
+        let timeout = common::timeout(plan, "update", UPDATE_TIMEOUT);
+        let client = client.until(timeout);
         let cid = str_attr(prior, "cluster_id").unwrap_or_default().to_owned();
         let np = str_attr(prior, "node_pool_id")
             .unwrap_or_default()
@@ -367,17 +355,18 @@ impl Resource for NodePoolResource {
             "taints",
             "managed",
         ];
+        let mut task = None;
         if settings.iter().any(|a| plan.get(a) != prior.get(a)) {
-            if let Err(e) = client
+            match client
                 .modify_node_pool(&cid, &np, &request(plan), cancel)
                 .await
             {
-                return fail("update the node pool", &e);
+                Ok(t) => task = t,
+                Err(e) => return fail("update the node pool", &e),
             }
         }
-        let timeout = common::timeout(plan, "update", UPDATE_TIMEOUT);
         match client
-            .wait_node_pool(&cid, &np, false, timeout, cancel)
+            .wait_node_pool(&cid, &np, Until::Active, task.as_deref(), timeout, cancel)
             .await
         {
             Ok(Some(p)) => ApplyResponse::ok(
@@ -403,20 +392,21 @@ impl Resource for NodePoolResource {
             Err(d) => return d.into(),
         };
         let cancel = &req.ctx.cancel;
+        let timeout = common::timeout(&req.state, "delete", DELETE_TIMEOUT);
+        let client = client.until(timeout);
         let cid = str_attr(&req.state, "cluster_id")
             .unwrap_or_default()
             .to_owned();
         let np = str_attr(&req.state, "node_pool_id")
             .unwrap_or_default()
             .to_owned();
-        if let Err(e) = client.delete_node_pool(&cid, &np, cancel).await {
-            if e.code() != Some("ErrorClusterNotFound") {
-                return api_diag("delete the node pool", &e).into();
-            }
-        }
-        let timeout = common::timeout(&req.state, "delete", DELETE_TIMEOUT);
+        let task = match client.delete_node_pool(&cid, &np, cancel).await {
+            Ok(t) => t,
+            Err(e) if e.code() == Some("ErrorClusterNotFound") => None,
+            Err(e) => return api_diag("delete the node pool", &e).into(),
+        };
         match client
-            .wait_node_pool(&cid, &np, true, timeout, cancel)
+            .wait_node_pool(&cid, &np, Until::Gone, task.as_deref(), timeout, cancel)
             .await
         {
             Ok(_) => Diagnostics::new(),
@@ -446,6 +436,44 @@ impl Resource for NodePoolResource {
 
 // ------------------------------------------------------------------ helpers
 
+/// The answer of a create whose pool exists but did not become active: its
+/// IDs, so that Terraform records it. Interrupted by Terraform, the pool is
+/// recorded as it is (the next plan reads it); failed or timed out, the
+/// diagnostic says why and Terraform marks the pool tainted.
+fn unreachable_state(
+    plan: &Value,
+    cluster_id: &str,
+    np: &str,
+    private: tfplugin::Private,
+    error: Option<&ack_api::client::Error>,
+) -> ApplyResponse {
+    let mut partial = plan.clone();
+    set(&mut partial, "id", format!("{cluster_id}:{np}"));
+    set(&mut partial, "cluster_id", cluster_id);
+    set(&mut partial, "node_pool_id", np);
+    let mut found = Vec::new();
+    tfplugin::plan::strip_unknowns(&mut partial, &AttributePath::root(), &mut found);
+    let diagnostic = match error {
+        Some(ack_api::client::Error::Cancelled) => Diagnostic::warning(
+            "Node pool creation interrupted",
+            format!(
+                "Terraform was interrupted while node pool {np} was being created. The pool exists and is \
+                 recorded in the state; the next plan reads its state from the service."
+            ),
+        ),
+        Some(e) => api_diag("bring the new node pool to active", e),
+        None => Diagnostic::error(
+            "Node pool disappeared",
+            format!("Node pool {np} was created but is gone; it is tainted and the next apply creates it again."),
+        ),
+    };
+    ApplyResponse {
+        state: partial,
+        private,
+        diagnostics: diagnostic.into(),
+    }
+}
+
 /// Nodes this pool may run: autoscaling maximum, else desired size; `None` when unknown.
 fn planned_nodes(plan: &Value) -> Option<u64> {
     let auto = plan.get("autoscaling")?;
@@ -458,14 +486,6 @@ fn planned_nodes(plan: &Value) -> Option<u64> {
         auto.get("max_size")?.as_i64()?
     };
     u64::try_from(n).ok()
-}
-
-fn detail_nodes(p: &NodePoolDetail) -> u64 {
-    if p.auto_scaling.enable {
-        p.auto_scaling.max_instances
-    } else {
-        p.scaling_group.desired_size.unwrap_or(p.status.total_nodes)
-    }
 }
 
 fn num(v: &Value, name: &str) -> u64 {

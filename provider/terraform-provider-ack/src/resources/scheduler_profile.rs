@@ -194,19 +194,14 @@ impl Resource for SchedulerProfileResource {
             Err(d) => return d.into(),
         };
         let id = str_attr(&req.state, "cluster_id").unwrap_or_default();
+        let timeout = common::timeout(&req.state, "delete", TIMEOUT);
+        let bounded = client.until(timeout);
+        let client = &bounded;
         let defaults = SchedulerConfig {
             cgpu_edition: "none".into(),
             ..Default::default()
         };
-        match configure(
-            client,
-            id,
-            &defaults,
-            common::timeout(&req.state, "delete", TIMEOUT),
-            &req.ctx.cancel,
-        )
-        .await
-        {
+        match configure(client, id, &defaults, timeout, &req.ctx.cancel).await {
             Ok(()) => Diagnostics::new(),
             Err(e) if e.is_not_found() => Diagnostics::new(),
             Err(e) => api_diag("restore the default scheduler configuration", &e).into(),
@@ -232,6 +227,8 @@ impl SchedulerProfileResource {
             Err(d) => return ApplyResponse::error(d),
         };
         let timeout = common::timeout(plan, "create", TIMEOUT);
+        let bounded = client.until(timeout);
+        let client = &bounded;
         let name = str_attr(plan, "cluster_name").unwrap_or_default();
         let cluster = match dependent::running_cluster(client, name, timeout, cancel).await {
             Ok(c) => c,

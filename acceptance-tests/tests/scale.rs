@@ -1,0 +1,159 @@
+//! A production-sized estate under real terraform: three ACK Pro clusters
+//! with 20 node pools each (the default node pool quota), applied at
+//! terraform's default `-parallelism=10`, with and without injected faults.
+//! Every apply must succeed the first time, the next plan must be empty,
+//! refreshing must cost at most two API calls per cluster whatever the
+//! number of pools, and nothing may be duplicated or lost.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use acceptance_tests::{Case, Emulator};
+use serde_json::Value as Json;
+
+const CLUSTERS: usize = 3;
+const POOLS: usize = 20;
+
+/// Three pro clusters, 20 pools each, `size` nodes per pool.
+fn estate(size: u32) -> String {
+    let mut hcl = String::new();
+    for c in 0..CLUSTERS {
+        hcl += &format!(
+            "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"estate-{c}\"\n  edition = \"pro\"\n}}\n\n"
+        );
+        hcl += &format!(
+            "resource \"ack_node_pool\" \"c{c}\" {{\n  count          = {POOLS}\n  cluster_name   = ack_cluster.c{c}.name\n  \
+             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = {size}\n}}\n\n"
+        );
+    }
+    hcl
+}
+
+/// Requests served per action, as a delta between two `/_emulator/stats`.
+fn delta(before: &Json, after: &Json) -> Vec<(String, u64)> {
+    let get = |v: &Json, k: &str| v["requests"][k].as_u64().unwrap_or(0);
+    let mut out: Vec<(String, u64)> = after["requests"]
+        .as_object()
+        .map(|m| {
+            m.keys()
+                .map(|k| (k.clone(), get(after, k) - get(before, k)))
+                .filter(|(_, n)| *n > 0)
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn apply_first_time(case: &Case) {
+    case.dir
+        .run(&["apply", "-no-color", "-auto-approve", "-parallelism=10"])
+        .success();
+}
+
+#[test]
+fn three_pro_clusters_with_twenty_pools_each() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    case.config(&estate(250));
+    // Three rounds: create, resize every pool in place, resize back.
+    for (round, size) in [250, 200, 250].into_iter().enumerate() {
+        case.config(&estate(size));
+        apply_first_time(&case);
+        case.dir.assert_empty_plan(false);
+        let before = emu.stats();
+        case.dir.assert_empty_plan(true);
+        let calls = delta(&before, &emu.stats());
+        let total: u64 = calls.iter().map(|(_, n)| n).sum();
+        assert!(
+            total <= 2 * CLUSTERS as u64,
+            "round {round}: refreshing {CLUSTERS} clusters with {POOLS} pools each cost {total} calls (at most 2 per cluster): {calls:?}"
+        );
+        let stats = emu.stats();
+        assert_eq!(stats["clusters"], CLUSTERS, "round {round}");
+        assert_eq!(
+            stats["node_pools"],
+            CLUSTERS * POOLS,
+            "round {round}: duplicated or lost pools"
+        );
+    }
+    assert_eq!(
+        emu.requests("CreateClusterNodePool"),
+        (CLUSTERS * POOLS) as u64
+    );
+    case.destroy();
+    let stats = emu.stats();
+    assert_eq!(
+        (stats["clusters"].as_u64(), stats["node_pools"].as_u64()),
+        (Some(0), Some(0))
+    );
+}
+
+#[test]
+fn the_same_estate_under_injected_faults() {
+    let emu = Emulator::start_with(&["--fail-rate", "0.2", "--seed", "7"]);
+    let Some(case) = Case::new(&emu) else { return };
+    case.config(&estate(250));
+    apply_first_time(&case);
+    case.dir.assert_empty_plan(true);
+    let stats = emu.stats();
+    assert_eq!(stats["clusters"], CLUSTERS);
+    assert_eq!(
+        stats["node_pools"],
+        CLUSTERS * POOLS,
+        "duplicated or lost pools"
+    );
+    case.config(&estate(100));
+    apply_first_time(&case);
+    case.dir.assert_empty_plan(true);
+    case.destroy();
+    let stats = emu.stats();
+    assert_eq!(
+        (stats["clusters"].as_u64(), stats["node_pools"].as_u64()),
+        (Some(0), Some(0))
+    );
+}
+
+/// Ctrl-C while CreateCluster's answer is on its way: the cluster exists,
+/// so its ID must reach the state; the next apply finds exactly one cluster.
+#[test]
+fn an_interrupted_create_is_recorded_not_orphaned() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    case.config("resource \"ack_cluster\" \"main\" {\n  name = \"interrupted\"\n}\n");
+    emu.faults(&serde_json::json!({"response_delay_ms": 3000, "actions": ["CreateCluster"]}));
+    let mut child = case
+        .dir
+        .command(&["apply", "-no-color", "-auto-approve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the create was carried out (its answer is being held).
+    let started = std::time::Instant::now();
+    while emu.stats()["clusters"].as_u64() != Some(1) {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "CreateCluster never arrived"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = child.wait().unwrap();
+    let state = case.dir.state();
+    let recorded = tfplugin::testing::state_resource(&state, "ack_cluster.main")
+        .and_then(|v| v["id"].as_str().map(str::to_owned));
+    assert!(
+        recorded.is_some(),
+        "the interrupted create left no ID in the state: {state}"
+    );
+    emu.faults(&serde_json::json!({"response_delay_ms": 0}));
+    case.dir.apply();
+    case.dir.assert_empty_plan(true);
+    assert_eq!(emu.stats()["clusters"], 1, "exactly one cluster");
+    assert_eq!(emu.requests("CreateCluster"), 1);
+    case.destroy();
+}

@@ -1,0 +1,319 @@
+//! Node pool operations. Listings of a cluster's pools are shared between
+//! readers under read-your-writes (see [`super::reads`]).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::FutureExt;
+use tokio_util::sync::CancellationToken;
+
+use super::reads::After;
+use super::{decode, human, Client, Error, Result, CREATE_TOKEN_TAG};
+use crate::model::{NodePoolDetail, NodePoolList, NodePoolRequest, Tag, TaskResponse};
+use crate::request::ApiRequest;
+
+/// What [`Client::wait_node_pool`] waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// The pool is `active` (after a create or an update).
+    Active,
+    /// The pool is gone (after a delete).
+    Gone,
+}
+
+/// Pool states from which no wait for `active` can succeed.
+const FAILED_STATES: &[&str] = &["failed", "error", "deleting", "removing_failed"];
+
+impl Client {
+    /// All node pools of a cluster, from a listing sent after every write
+    /// this process made to the cluster's pools. Concurrent and nearby
+    /// callers share one listing: refreshing many pools costs one call.
+    pub async fn node_pools(
+        &self,
+        cluster_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Arc<Vec<NodePoolDetail>>> {
+        self.node_pools_after(cluster_id, After::default(), cancel)
+            .await
+            .0
+    }
+
+    /// The pools of a cluster from a listing sent after `after` (and after
+    /// this process's writes); also returns when that listing was sent.
+    async fn node_pools_after(
+        &self,
+        cluster_id: &str,
+        after: After,
+        cancel: &CancellationToken,
+    ) -> (Result<Arc<Vec<NodePoolDetail>>>, After) {
+        let this = self.clone();
+        let id = cluster_id.to_owned();
+        let cancel = cancel.clone();
+        self.pools
+            .get(cluster_id, after, move || {
+                async move {
+                    this.json::<NodePoolList>(&ApiRequest::list_node_pools(&id), &cancel)
+                        .await
+                        .map(|l| l.nodepools)
+                }
+                .boxed()
+            })
+            .await
+    }
+
+    /// One node pool, or `None` when it (or its cluster) is gone.
+    pub async fn node_pool(
+        &self,
+        cluster_id: &str,
+        pool_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<NodePoolDetail>> {
+        self.node_pool_after(cluster_id, pool_id, After::default(), cancel)
+            .await
+            .0
+    }
+
+    async fn node_pool_after(
+        &self,
+        cluster_id: &str,
+        pool_id: &str,
+        after: After,
+        cancel: &CancellationToken,
+    ) -> (Result<Option<NodePoolDetail>>, After) {
+        let (pools, sent) = self.node_pools_after(cluster_id, after, cancel).await;
+        let found = match pools {
+            Ok(pools) => Ok(pools
+                .iter()
+                .find(|p| p.nodepool_info.nodepool_id == pool_id)
+                .cloned()),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        };
+        (found, sent)
+    }
+
+    /// Creates a node pool exactly once (names are unique per cluster, and
+    /// the request carries `token` as a scaling-group tag). As with clusters,
+    /// a create on the wire is never abandoned, and after an ambiguous
+    /// failure or a cancellation the token is looked up before anything else.
+    pub async fn create_node_pool(
+        &self,
+        cluster_id: &str,
+        req: &NodePoolRequest,
+        token: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(String, Option<String>)> {
+        let mut req = req.clone();
+        req.scaling_group.tags.retain(|t| t.key != CREATE_TOKEN_TAG);
+        req.scaling_group.tags.push(Tag {
+            key: CREATE_TOKEN_TAG.into(),
+            value: token.into(),
+        });
+        let api = ApiRequest::create_node_pool(cluster_id, &req);
+        let mut attempt = 0;
+        loop {
+            let result = self.send_create(&api, cancel).await;
+            self.pools.wrote(cluster_id);
+            let err = match result {
+                Ok(bytes) => {
+                    let r: TaskResponse = decode(&api, &bytes)?;
+                    let id = r.nodepool_id.ok_or_else(|| {
+                        Error::Decode("CreateClusterNodePool returned no nodepool_id".into())
+                    })?;
+                    return Ok((id, Some(r.task_id)));
+                }
+                Err(e) => e,
+            };
+            // A name already taken may be our own earlier attempt.
+            let unsure = err.is_ambiguous()
+                || err.code() == Some("InvalidParameter.Name")
+                || (attempt > 0 && err == Error::Cancelled);
+            if !unsure {
+                return Err(err);
+            }
+            attempt += 1;
+            let _ = self
+                .pause(
+                    cancel,
+                    self.backoff(attempt),
+                    "CreateClusterNodePool",
+                    Some(&err),
+                )
+                .await;
+            let (lookup, never) = self.for_cleanup();
+            let (pools, _) = lookup
+                .node_pools_after(cluster_id, lookup.pools.now(), &never)
+                .await;
+            let ours = pools?
+                .iter()
+                .find(|p| {
+                    p.scaling_group
+                        .tags
+                        .iter()
+                        .any(|t| t.key == CREATE_TOKEN_TAG && t.value == token)
+                })
+                .map(|p| p.nodepool_info.nodepool_id.clone());
+            if let Some(id) = ours {
+                return Ok((id, None));
+            }
+            if !err.is_ambiguous() || cancel.is_cancelled() || attempt >= self.cfg.max_attempts {
+                return Err(err);
+            }
+        }
+    }
+
+    /// Runs a node pool mutation and records it, so that later listings show it.
+    async fn pool_write<F, Fut>(
+        &self,
+        cluster_id: &str,
+        req: &ApiRequest,
+        cancel: &CancellationToken,
+        settled: F,
+    ) -> Result<Option<String>>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<bool>>,
+    {
+        let r = self.mutate(req, cancel, settled).await;
+        self.pools.wrote(cluster_id);
+        r
+    }
+
+    /// A fresh view of one pool, for reconciling after an ambiguous failure.
+    async fn node_pool_now(
+        &self,
+        cluster_id: &str,
+        pool_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<NodePoolDetail>> {
+        self.node_pool_after(cluster_id, pool_id, self.pools.now(), cancel)
+            .await
+            .0
+    }
+
+    pub async fn modify_node_pool(
+        &self,
+        cluster_id: &str,
+        pool_id: &str,
+        req: &NodePoolRequest,
+        cancel: &CancellationToken,
+    ) -> Result<Option<String>> {
+        let want = req.clone();
+        self.pool_write(
+            cluster_id,
+            &ApiRequest::modify_node_pool(cluster_id, pool_id, req),
+            cancel,
+            || async {
+                let p = self.node_pool_now(cluster_id, pool_id, cancel).await?;
+                Ok(p.is_some_and(|p| {
+                    p.status.state != "active"
+                        || (p.nodepool_info.name == want.nodepool_info.name
+                            && p.scaling_group.desired_size == want.scaling_group.desired_size
+                            && p.scaling_group.instance_types == want.scaling_group.instance_types)
+                }))
+            },
+        )
+        .await
+    }
+
+    pub async fn delete_node_pool(
+        &self,
+        cluster_id: &str,
+        pool_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<String>> {
+        let r = self
+            .pool_write(
+                cluster_id,
+                &ApiRequest::delete_node_pool(cluster_id, pool_id),
+                cancel,
+                || async {
+                    Ok(self
+                        .node_pool_now(cluster_id, pool_id, cancel)
+                        .await?
+                        .is_none_or(|p| p.status.state == "deleting"))
+                },
+            )
+            .await;
+        match r {
+            Err(e) if e.is_not_found() => Ok(None),
+            other => other,
+        }
+    }
+
+    /// Waits until the pool is `active` or gone, for at most `timeout` (and
+    /// never past the client's deadline). Every poll reads a listing sent
+    /// after the previous one, and after the caller's writes; a pool missing
+    /// while waiting for `active` is read once more before it is declared
+    /// gone. `task` (the operation's task, when known) explains a failure.
+    pub async fn wait_node_pool(
+        &self,
+        cluster_id: &str,
+        pool_id: &str,
+        until: Until,
+        task: Option<&str>,
+        timeout: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<Option<NodePoolDetail>> {
+        let waiter = self.until(timeout);
+        let start = Instant::now();
+        let mut after = self.pools.now();
+        let mut missing = 0;
+        let mut delay = Duration::from_millis(50);
+        loop {
+            let (p, sent) = waiter
+                .node_pool_after(cluster_id, pool_id, after, cancel)
+                .await;
+            after = sent;
+            let seen = match (p?, until) {
+                (None, Until::Gone) => return Ok(None),
+                (None, Until::Active) => {
+                    missing += 1;
+                    if missing >= 2 {
+                        return Err(Error::Failed(format!(
+                            "node pool {pool_id} of cluster {cluster_id} disappeared while waiting for it to become active{}",
+                            self.task_error(task, cancel).await
+                        )));
+                    }
+                    "missing".to_owned()
+                }
+                (Some(p), Until::Active) if p.status.state == "active" => return Ok(Some(p)),
+                (Some(p), Until::Active) if FAILED_STATES.contains(&p.status.state.as_str()) => {
+                    return Err(Error::Failed(format!(
+                        "node pool {pool_id} is {} instead of active{}",
+                        p.status.state,
+                        self.task_error(task, cancel).await
+                    )));
+                }
+                (Some(p), _) => format!(
+                    "{} with {} of {} nodes healthy",
+                    p.status.state, p.status.healthy_nodes, p.status.total_nodes
+                ),
+            };
+            let goal = match until {
+                Until::Active => "active",
+                Until::Gone => "deleted",
+            };
+            let waiting = format!(
+                "node pool {pool_id} to be {goal} (it is {seen} after {})",
+                human(start.elapsed())
+            );
+            waiter.pause(cancel, delay, &waiting, None).await?;
+            delay = (delay * 2).min(Duration::from_secs(5));
+        }
+    }
+
+    /// `: task T failed: CODE: message` for a failed task, else empty.
+    async fn task_error(&self, task: Option<&str>, cancel: &CancellationToken) -> String {
+        let Some(id) = task else {
+            return String::new();
+        };
+        match self.task(id, cancel).await {
+            Ok(t) => match t.error {
+                Some(e) => format!("; task {id} {}: {}: {}", t.state, e.code, e.message),
+                None => format!("; task {id} is {}", t.state),
+            },
+            Err(e) => format!("; task {id} could not be read: {e}"),
+        }
+    }
+}
