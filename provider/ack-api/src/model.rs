@@ -431,6 +431,27 @@ pub struct GeoReplication {
     pub region: String,
 }
 
+/// `GET /quota` (DescribeUserQuota): the account's quotas. Fields the
+/// service leaves out are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserQuota {
+    /// Clusters of the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_quota: Option<u64>,
+    /// Node pools per cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_nodepool_quota: Option<u64>,
+    /// Nodes per cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_quota: Option<u64>,
+    /// ACK managed clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amk_cluster_quota: Option<u64>,
+    /// ACK Serverless clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_cluster_quota: Option<u64>,
+}
+
 /// `GET /api/v1/metadata/versions` (DescribeKubernetesVersionMetadata) items.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionMetadata {

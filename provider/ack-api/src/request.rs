@@ -205,6 +205,9 @@ impl ApiRequest {
             format!("/clusters/{}/addon_instances/{}", seg(cluster), seg(addon)),
         )
     }
+    pub fn describe_user_quota() -> ApiRequest {
+        ApiRequest::new("DescribeUserQuota", "GET", "/quota".into())
+    }
     pub fn versions() -> ApiRequest {
         ApiRequest::new(
             "DescribeKubernetesVersionMetadata",

@@ -24,6 +24,8 @@ pub struct Shared {
     pub client: OnceLock<ack_api::client::Client>,
     /// Planned editions and node pool sizes of this process's plan.
     pub registry: Registry,
+    /// The account's quotas, read once per process (or why they could not be).
+    pub quota: tokio::sync::OnceCell<Result<ack_api::model::UserQuota, String>>,
 }
 
 #[derive(Debug, Default)]

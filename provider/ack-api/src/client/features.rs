@@ -5,7 +5,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Client, Result};
 use crate::model::{
-    AddonConfigRequest, AddonInstance, BackupPolicy, KmsEncryptionRequest, VersionMetadata,
+    AddonConfigRequest, AddonInstance, BackupPolicy, KmsEncryptionRequest, UserQuota,
+    VersionMetadata,
 };
 use crate::request::ApiRequest;
 
@@ -63,6 +64,11 @@ impl Client {
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// The account's quotas (DescribeUserQuota).
+    pub async fn user_quota(&self, cancel: &CancellationToken) -> Result<UserQuota> {
+        self.json(&ApiRequest::describe_user_quota(), cancel).await
     }
 
     pub async fn versions(&self, cancel: &CancellationToken) -> Result<Vec<VersionMetadata>> {

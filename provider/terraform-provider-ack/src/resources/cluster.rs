@@ -21,6 +21,7 @@ use tfplugin::{
 
 use crate::common::{self, api_diag, at, set, str_attr};
 use crate::provider::Shared;
+use crate::resources::quota;
 
 pub struct ClusterResource {
     pub shared: Arc<Shared>,
@@ -251,6 +252,10 @@ impl Resource for ClusterResource {
         if let Some(name) = str_attr(plan, "name") {
             let id = str_attr(&req.prior_state, "id").map(str::to_owned);
             self.shared.registry.plan_cluster(name, planned_edition, id);
+            if req.is_create() {
+                quota::check_new_cluster(&self.shared, &req.ctx.cancel, &mut resp.diagnostics)
+                    .await;
+            }
         }
         // Version: known at plan time when derivable; upgrades one minor at a time.
         let configured = req

@@ -3,4 +3,5 @@ pub mod cluster;
 pub mod dependent;
 pub mod encryption;
 pub mod node_pool;
+pub mod quota;
 pub mod scheduler_profile;

@@ -24,6 +24,7 @@ use crate::common::{self, api_diag, at, set, str_attr};
 use crate::provider::Shared;
 use crate::registry::PoolKey;
 use crate::resources::dependent::{self, Need};
+use crate::resources::quota;
 
 pub struct NodePoolResource {
     pub shared: Arc<Shared>,
@@ -202,6 +203,16 @@ impl Resource for NodePoolResource {
                     )
                     .at(attr),
                 );
+            }
+        }
+        // Only a pool added to the cluster (created or moved) can exceed the quota.
+        let joins = str_attr(&req.prior_state, "cluster_name") != Some(cluster_name.as_str());
+        if joins {
+            match quota::quotas(&self.shared, &req.ctx.cancel).await {
+                Ok(q) => {
+                    quota::check_node_pools(&q, &cluster_name, totals.pools, &mut resp.diagnostics)
+                }
+                Err(warning) => resp.diagnostics.push(warning),
             }
         }
         let plan = &mut resp.plan;

@@ -118,11 +118,13 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     if opts.debug {
         print_reattach(&opts.provider_address, addr);
     } else {
+        // Before the handshake: Terraform may be interrupted (and the whole
+        // process group signalled) the moment it has read the line.
+        ignore_interrupts();
         let mut out = std::io::stdout().lock();
         out.write_all(line.as_bytes())
             .map_err(ServeError::Handshake)?;
         out.flush().map_err(ServeError::Handshake)?;
-        ignore_interrupts();
     }
     tracing::debug!(address = %addr, tls = !client_cert.trim().is_empty() && !opts.debug, "Provider serving tfplugin6");
     // Terraform closes its connection right after Shutdown; should anything

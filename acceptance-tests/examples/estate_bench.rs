@@ -1,0 +1,134 @@
+//! Whole-process benchmark: how long `terraform plan` takes for a
+//! production-sized estate (25 ACK Pro clusters × 20 node pools) with this
+//! provider against the emulator, side by side with the same graph of
+//! built-in `terraform_data` resources, which costs Terraform's own time
+//! and nothing else. Prints medians, the ratios and the API calls per plan.
+//!
+//! ```sh
+//! cargo build --release -p terraform-provider-ack -p ack-emulator -p acceptance-tests --example estate-bench
+//! ./target/release/examples/estate-bench --runs 5
+//! ```
+//!
+//! A benchmark, not a test: it asserts nothing about time.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use acceptance_tests::{Case, Emulator};
+use serde_json::Value as Json;
+use tfplugin::testing::{ProviderSource, WorkDir};
+
+const CLUSTERS: usize = 25;
+const POOLS: usize = 20;
+
+fn ack_estate() -> String {
+    let mut hcl = String::new();
+    for c in 0..CLUSTERS {
+        hcl += &format!(
+            "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"estate-{c}\"\n  edition = \"pro\"\n}}\n\
+             resource \"ack_node_pool\" \"c{c}\" {{\n  count          = {POOLS}\n  cluster_name   = ack_cluster.c{c}.name\n  \
+             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 10\n}}\n"
+        );
+    }
+    hcl
+}
+
+/// The same graph: one node per cluster, 20 per cluster's pools, each pool
+/// referencing its cluster.
+fn data_estate() -> String {
+    let mut hcl = String::new();
+    for c in 0..CLUSTERS {
+        hcl += &format!(
+            "resource \"terraform_data\" \"c{c}\" {{\n  input = \"estate-{c}\"\n}}\n\
+             resource \"terraform_data\" \"p{c}\" {{\n  count = {POOLS}\n  input = {{ cluster = terraform_data.c{c}.output, name = \"pool-${{count.index}}\", size = 10 }}\n}}\n"
+        );
+    }
+    hcl
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Median wall time of `terraform plan` (with refresh) over `runs`.
+fn time_plans(dir: &WorkDir, runs: usize) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                dir.run(&["plan", "-no-color", "-parallelism=10", "-lock=false"])
+                    .success();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn calls(before: &Json, after: &Json) -> u64 {
+    let sum = |v: &Json| {
+        v["requests"]
+            .as_object()
+            .map(|m| m.values().filter_map(Json::as_u64).sum::<u64>())
+            .unwrap_or(0)
+    };
+    sum(after) - sum(before)
+}
+
+fn main() {
+    let runs = std::env::args()
+        .skip_while(|a| a != "--runs")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5usize);
+    let emu = Emulator::start();
+    let case = Case::new(&emu).expect("terraform is needed");
+    case.config(&ack_estate());
+    let data = WorkDir::new(&ProviderSource::Reattach {
+        json: String::new(),
+    });
+    data.write_config(&data_estate());
+    data.run(&["init", "-no-color"]).success();
+
+    // Warm both once (first runs read plugins from disk).
+    time_plans(&data, 1);
+    let before = emu.stats();
+    time_plans(&case.dir, 1);
+    let create_calls = calls(&before, &emu.stats());
+
+    let mut create = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        create.0.push(time_plans(&case.dir, 1));
+        create.1.push(time_plans(&data, 1));
+    }
+    case.dir
+        .run(&["apply", "-no-color", "-auto-approve", "-parallelism=10"])
+        .success();
+    data.run(&["apply", "-no-color", "-auto-approve"]).success();
+    let before = emu.stats();
+    time_plans(&case.dir, 1);
+    let refresh_calls = calls(&before, &emu.stats());
+    let mut refresh = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        refresh.0.push(time_plans(&case.dir, 1));
+        refresh.1.push(time_plans(&data, 1));
+    }
+    case.destroy();
+
+    let row = |what: &str, (ack, data): (Vec<Duration>, Vec<Duration>), calls: u64| {
+        let (a, d) = (median(ack), median(data));
+        println!(
+            "| {what} | {:.2} s | {:.2} s | {:.2}× | {calls} ({:.2} per cluster) |",
+            a.as_secs_f64(),
+            d.as_secs_f64(),
+            a.as_secs_f64() / d.as_secs_f64(),
+            calls as f64 / CLUSTERS as f64
+        );
+    };
+    println!("{CLUSTERS} pro clusters × {POOLS} node pools, median of {runs} interleaved runs, -parallelism=10");
+    println!("| plan | ack + emulator | terraform_data | ratio | API calls per plan |");
+    println!("|---|---|---|---|---|");
+    row("create (nothing exists)", create, create_calls);
+    row("refresh (all exist, no change)", refresh, refresh_calls);
+}
