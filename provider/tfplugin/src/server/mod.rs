@@ -29,8 +29,23 @@ pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 pub const MAGIC_COOKIE_VALUE: &str =
     "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
-/// Largest message accepted or sent, as Terraform's own providers allow.
-pub const MAX_MESSAGE_SIZE: usize = 256 << 20;
+/// Largest request message accepted: 64 MiB.
+///
+/// tonic checks a message's declared length before buffering it, so a
+/// larger request is refused (`OutOfRange`) without being read. What a
+/// request costs in memory is about twice its size: the transport buffers it
+/// whole, then decodes it into the request (values are decoded from that
+/// copy while it is still alive). At Go providers' 256 MiB a single request
+/// could peak above 512 MiB, and Terraform sends up to ten at once
+/// (`-parallelism`). A request carries one resource's configuration and
+/// state; 64 MiB is far beyond any real resource (Terraform itself caps the
+/// provider schema it receives at 64 MiB) and bounds a request near
+/// 130 MiB.
+pub const MAX_DECODING_MESSAGE_SIZE: usize = 64 << 20;
+
+/// Largest response message sent, as Terraform's own providers allow
+/// (Terraform reads up to 2 GiB).
+pub const MAX_ENCODING_MESSAGE_SIZE: usize = 256 << 20;
 
 /// How the process serves.
 #[derive(Clone, Debug)]
@@ -227,8 +242,8 @@ fn build_router(
     builder
         .add_service(
             pb::provider_server::ProviderServer::new(service)
-                .max_decoding_message_size(MAX_MESSAGE_SIZE)
-                .max_encoding_message_size(MAX_MESSAGE_SIZE),
+                .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
+                .max_encoding_message_size(MAX_ENCODING_MESSAGE_SIZE),
         )
         .add_service(
             plugin_pb::grpc_controller_server::GrpcControllerServer::new(plugin::Controller {
