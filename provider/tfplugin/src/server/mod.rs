@@ -107,8 +107,13 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     // AutoMTLS: Terraform hands us its certificate, which we pin; we answer
     // with our own, generated now. Reattached (debug) providers are dialled
     // in plaintext. Set but unusable is an error, never plaintext.
-    let tls = match std::env::var("PLUGIN_CLIENT_CERT") {
-        Ok(pem) if !opts.debug && !pem.is_empty() => Some(AutoMtls::new(&pem)?),
+    let tls = match std::env::var_os("PLUGIN_CLIENT_CERT") {
+        Some(pem) if !opts.debug && !pem.is_empty() => {
+            let pem = pem
+                .to_str()
+                .ok_or_else(|| ServeError::ClientCert(PinError::Pem("not UTF-8 text".into())))?;
+            Some(AutoMtls::new(pem)?)
+        }
         _ => None,
     };
     let bound = listen::bind()?;
