@@ -403,6 +403,10 @@ fn schema_and_logs_reach_terraform() {
         err.contains("Provider serving tfplugin6") && err.contains("tls=true"),
         "Terraform started the provider with AutoMTLS: {err}"
     );
+    assert!(
+        !err.contains("Refused a connection"),
+        "Terraform's own connections pass the pinned handshake: {err}"
+    );
 }
 
 struct Debugged(Child);
