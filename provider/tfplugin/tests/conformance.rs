@@ -440,8 +440,12 @@ fn reattach_to_a_provider_in_debug_mode() {
         }
     }
     let json = json.expect("debug mode prints TF_REATTACH_PROVIDERS");
-    #[cfg(unix)]
-    assert!(json.contains(r#""Network":"unix""#), "{json}");
+    let reattach: Json = serde_json::from_str(&json).unwrap();
+    let addr = &reattach[format!("registry.terraform.io/{ADDRESS}")]["Addr"];
+    let socket = std::path::PathBuf::from(addr["String"].as_str().unwrap());
+    if cfg!(unix) {
+        assert_eq!(addr["Network"], "unix", "{json}");
+    }
     let dir = WorkDir::new(&ProviderSource::Reattach { json });
     configure(
         &dir,
@@ -453,7 +457,29 @@ fn reattach_to_a_provider_in_debug_mode() {
     dir.run(&["destroy", "-auto-approve", "-no-color"])
         .success();
     assert_eq!(store_files(&dir), 0);
-    drop(guard);
+
+    // Ctrl-C ends debug mode and removes the socket's directory.
+    #[cfg(unix)]
+    {
+        let mut guard = guard;
+        let pid = guard.0.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let start = std::time::Instant::now();
+        while guard.0.try_wait().unwrap().is_none() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(10),
+                "debug mode stops on Ctrl-C"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(!socket.parent().unwrap().exists(), "{}", socket.display());
+    }
+    #[cfg(not(unix))]
+    drop((guard, socket));
 }
 
 #[test]
