@@ -69,18 +69,16 @@ impl PinnedClientCert {
     /// Pins the single certificate in `pem` (the value of `PLUGIN_CLIENT_CERT`).
     pub fn from_pem(pem: &str) -> Result<Self, PinError> {
         use rustls::pki_types::pem::PemObject as _;
-        let certs = CertificateDer::pem_slice_iter(pem.as_bytes())
+        let mut certs = CertificateDer::pem_slice_iter(pem.as_bytes())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| PinError::Pem(e.to_string()))?;
-        match certs.len() {
-            0 => Err(PinError::NoCertificate),
-            1 => certs
-                .into_iter()
-                .next()
-                .ok_or(PinError::NoCertificate)
-                .and_then(Self::from_der),
-            n => Err(PinError::SeveralCertificates(n)),
+        if certs.len() > 1 {
+            return Err(PinError::SeveralCertificates(certs.len()));
         }
+        certs
+            .pop()
+            .ok_or(PinError::NoCertificate)
+            .and_then(Self::from_der)
     }
 
     /// Pins `der`, a DER X.509 certificate.
