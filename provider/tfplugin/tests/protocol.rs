@@ -257,6 +257,36 @@ async fn messages_over_four_mebibytes_are_accepted() {
 }
 
 #[tokio::test]
+async fn requests_over_the_limit_are_refused_unread() {
+    let s = start().await;
+    let mut c = client(s.addr).await;
+    // Just over the limit: refused from the length in the gRPC frame header,
+    // before the body is buffered or decoded.
+    let blob = vec![0xc0; tfplugin::server::MAX_DECODING_MESSAGE_SIZE + 1];
+    let err = c
+        .validate_provider_config(pb::validate_provider_config::Request {
+            config: Some(pb::DynamicValue {
+                msgpack: blob,
+                json: vec![],
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.code(),
+            tonic::Code::OutOfRange | tonic::Code::ResourceExhausted
+        ),
+        "{err:?}"
+    );
+    assert!(err.message().contains("too large"), "{err:?}");
+    // The server is still serving.
+    c.get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
 async fn stop_provider_cancels_in_flight_work() {
     let s = start().await;
     let mut c = client(s.addr).await;

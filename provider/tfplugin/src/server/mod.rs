@@ -2,23 +2,23 @@
 //! `tfplugin6.Provider` service.
 
 mod convert;
+mod listen;
+mod pin;
 mod plugin;
 mod provider;
 mod tls;
 
 use std::io::Write as _;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio_stream::wrappers::TcpListenerStream;
-use tokio_stream::StreamExt as _;
 use tonic::transport::Server;
 
+pub use listen::{Address, Listener};
 pub use provider::ProviderService;
+pub use tls::{AutoMtls, PinError, PinnedClientCert};
 
 use crate::framework::Provider;
 use crate::proto::plugin as plugin_pb;
@@ -29,8 +29,23 @@ pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 pub const MAGIC_COOKIE_VALUE: &str =
     "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
-/// Largest message accepted or sent, as Terraform's own providers allow.
-pub const MAX_MESSAGE_SIZE: usize = 256 << 20;
+/// Largest request message accepted: 64 MiB.
+///
+/// tonic checks a message's declared length before buffering it, so a
+/// larger request is refused (`OutOfRange`) without being read. What a
+/// request costs in memory is about twice its size: the transport buffers it
+/// whole, then decodes it into the request (values are decoded from that
+/// copy while it is still alive). At Go providers' 256 MiB a single request
+/// could peak above 512 MiB, and Terraform sends up to ten at once
+/// (`-parallelism`). A request carries one resource's configuration and
+/// state; 64 MiB is far beyond any real resource (Terraform itself caps the
+/// provider schema it receives at 64 MiB) and bounds a request near
+/// 130 MiB.
+pub const MAX_DECODING_MESSAGE_SIZE: usize = 64 << 20;
+
+/// Largest response message sent, as Terraform's own providers allow
+/// (Terraform reads up to 2 GiB).
+pub const MAX_ENCODING_MESSAGE_SIZE: usize = 256 << 20;
 
 /// How the process serves.
 #[derive(Clone, Debug)]
@@ -54,8 +69,14 @@ pub enum ServeError {
     NotAPlugin,
     #[error("Terraform offered plugin protocol versions {0:?}, but this provider speaks only version 6 (Terraform 1.0 or later is required)")]
     UnsupportedProtocol(String),
-    #[error("could not listen on loopback: {0}")]
+    #[error("could not listen for Terraform: {0}")]
     Listen(#[source] std::io::Error),
+    #[error(
+        "PLUGIN_CLIENT_CERT is set but does not hold a usable client certificate: {0}. \
+         Terraform sets this variable to its own certificate; the plugin will not serve \
+         without verifying it."
+    )]
+    ClientCert(#[source] PinError),
     #[error("could not set up TLS: {0}")]
     Tls(String),
     #[error("gRPC server failed: {0}")]
@@ -83,40 +104,35 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     if !opts.debug {
         check_environment()?;
     }
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(ServeError::Listen)?;
-    let addr = listener.local_addr().map_err(ServeError::Listen)?;
-
-    // AutoMTLS: Terraform hands us its certificate; we answer with our own,
-    // generated now. Reattached (debug) providers are dialled in plaintext.
-    let client_cert = std::env::var("PLUGIN_CLIENT_CERT").unwrap_or_default();
-    let tls = if opts.debug || client_cert.trim().is_empty() {
-        None
-    } else {
-        Some(tls::generate()?)
+    // AutoMTLS: Terraform hands us its certificate, which we pin; we answer
+    // with our own, generated now. Reattached (debug) providers are dialled
+    // in plaintext. Set but unusable is an error, never plaintext.
+    let tls = match std::env::var_os("PLUGIN_CLIENT_CERT") {
+        Some(pem) if !opts.debug && !pem.is_empty() => {
+            let pem = pem
+                .to_str()
+                .ok_or_else(|| ServeError::ClientCert(PinError::Pem("not UTF-8 text".into())))?;
+            Some(AutoMtls::new(pem)?)
+        }
+        _ => None,
     };
-
-    let line = match &tls {
-        Some(t) => handshake_line(addr, &t.cert_der),
-        None => handshake_line(addr, &[]),
-    };
+    let bound = listen::bind()?;
+    let address = bound.address.clone();
+    let line = handshake_line(
+        &address,
+        tls.as_ref().map_or(&[][..], AutoMtls::server_cert_der),
+    );
+    let tls_on = tls.is_some();
     let (shutdown_tx, mut shutdown_rx) = watch::channel(false);
     let debug = opts.debug;
-    let server = run(
-        provider,
-        listener,
-        tls.map(|t| t.config),
-        shutdown_tx,
-        async move {
-            if debug_stop_on_interrupt(debug).await {
-                return;
-            }
-            std::future::pending::<()>().await;
-        },
-    );
+    let server = run(provider, bound.listener, tls, shutdown_tx, async move {
+        if debug_stop_on_interrupt(debug).await {
+            return;
+        }
+        std::future::pending::<()>().await;
+    });
     if opts.debug {
-        print_reattach(&opts.provider_address, addr);
+        print_reattach(&opts.provider_address, &address);
     } else {
         // Before the handshake: Terraform may be interrupted (and the whole
         // process group signalled) the moment it has read the line.
@@ -126,7 +142,7 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
             .map_err(ServeError::Handshake)?;
         out.flush().map_err(ServeError::Handshake)?;
     }
-    tracing::debug!(address = %addr, tls = !client_cert.trim().is_empty() && !opts.debug, "Provider serving tfplugin6");
+    tracing::debug!(network = address.network, address = %address.address, tls = tls_on, "Provider serving tfplugin6");
     // Terraform closes its connection right after Shutdown; should anything
     // linger, the process still exits promptly.
     let linger = async move {
@@ -137,10 +153,13 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
-    tokio::select! {
+    let result = tokio::select! {
         r = server => r,
         () = linger => Ok(()),
-    }
+    };
+    // Removes the socket and its directory.
+    drop(bound.dir);
+    result
 }
 
 /// In debug mode, resolves when the user presses Ctrl-C; otherwise returns
@@ -153,19 +172,20 @@ async fn debug_stop_on_interrupt(debug: bool) -> bool {
 }
 
 /// Serves `provider` on `listener` until `stop` resolves or a client calls
-/// `GRPCController.Shutdown` (which also sets `shutdown` to true). No
-/// handshake is printed: this is the building block for [`serve`] and for
-/// in-process tests.
+/// `GRPCController.Shutdown` (which also sets `shutdown` to true). With
+/// `tls`, only clients presenting the pinned certificate get past the TLS
+/// handshake. No handshake line is printed: this is the building block for
+/// [`serve`] and for in-process tests.
 pub async fn run(
     provider: Arc<dyn Provider>,
-    listener: TcpListener,
-    tls: Option<tonic::transport::ServerTlsConfig>,
+    listener: impl Into<Listener>,
+    tls: Option<AutoMtls>,
     shutdown: watch::Sender<bool>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let mut requested = shutdown.subscribe();
     let service = ProviderService::new(provider);
-    let router = build_router(service, shutdown, tls)?;
+    let router = build_router(service, shutdown);
     let signal = async move {
         let controller = async {
             while !*requested.borrow() {
@@ -179,30 +199,44 @@ pub async fn run(
             () = controller => {},
         }
     };
-    // Small gRPC messages must not wait for delayed ACKs (Nagle's
-    // algorithm); Go's client disables it too.
-    let incoming = TcpListenerStream::new(listener).map(|conn| {
-        conn.inspect(|s| {
-            let _ = s.set_nodelay(true);
-        })
-    });
-    router
-        .serve_with_incoming_shutdown(incoming, signal)
-        .await?;
+    let acceptor = tls.as_ref().map(AutoMtls::acceptor);
+    match (listener.into(), acceptor) {
+        (Listener::Tcp(l), None) => {
+            let incoming = listen::tcp_incoming(l);
+            router
+                .serve_with_incoming_shutdown(incoming, signal)
+                .await?;
+        }
+        (Listener::Tcp(l), Some(acceptor)) => {
+            let incoming = listen::tls_incoming(listen::tcp_incoming(l), acceptor);
+            router
+                .serve_with_incoming_shutdown(incoming, signal)
+                .await?;
+        }
+        #[cfg(unix)]
+        (Listener::Unix(l), None) => {
+            let incoming = tokio_stream::wrappers::UnixListenerStream::new(l);
+            router
+                .serve_with_incoming_shutdown(incoming, signal)
+                .await?;
+        }
+        #[cfg(unix)]
+        (Listener::Unix(l), Some(acceptor)) => {
+            let incoming =
+                listen::tls_incoming(tokio_stream::wrappers::UnixListenerStream::new(l), acceptor);
+            router
+                .serve_with_incoming_shutdown(incoming, signal)
+                .await?;
+        }
+    }
     Ok(())
 }
 
 fn build_router(
     service: ProviderService,
     shutdown: watch::Sender<bool>,
-    tls: Option<tonic::transport::ServerTlsConfig>,
-) -> Result<tonic::transport::server::Router, ServeError> {
+) -> tonic::transport::server::Router {
     let mut builder = Server::builder();
-    if let Some(cfg) = tls {
-        builder = builder
-            .tls_config(cfg)
-            .map_err(|e| ServeError::Tls(e.to_string()))?;
-    }
     let (health_reporter, health) = tonic_health::server::health_reporter();
     // go-plugin's health check asks about the service named "plugin".
     tokio::spawn(async move {
@@ -210,11 +244,11 @@ fn build_router(
             .set_service_status("plugin", tonic_health::ServingStatus::Serving)
             .await;
     });
-    Ok(builder
+    builder
         .add_service(
             pb::provider_server::ProviderServer::new(service)
-                .max_decoding_message_size(MAX_MESSAGE_SIZE)
-                .max_encoding_message_size(MAX_MESSAGE_SIZE),
+                .max_decoding_message_size(MAX_DECODING_MESSAGE_SIZE)
+                .max_encoding_message_size(MAX_ENCODING_MESSAGE_SIZE),
         )
         .add_service(
             plugin_pb::grpc_controller_server::GrpcControllerServer::new(plugin::Controller {
@@ -227,32 +261,35 @@ fn build_router(
         .add_service(plugin_pb::grpc_broker_server::GrpcBrokerServer::new(
             plugin::Broker,
         ))
-        .add_service(health))
+        .add_service(health)
 }
 
-/// `1|6|tcp|127.0.0.1:PORT|grpc|CERT` where CERT is the DER certificate in
-/// standard base64 without padding (empty when serving plaintext).
-pub fn handshake_line(addr: SocketAddr, cert_der: &[u8]) -> String {
+/// `1|6|NETWORK|ADDRESS|grpc|CERT` where NETWORK is `unix` (ADDRESS the
+/// socket path) or `tcp` (ADDRESS `127.0.0.1:PORT`), and CERT is the DER
+/// certificate in standard base64 without padding (empty when serving
+/// plaintext).
+pub fn handshake_line(address: &Address, cert_der: &[u8]) -> String {
     let cert = base64::engine::general_purpose::STANDARD_NO_PAD.encode(cert_der);
-    format!("1|6|tcp|{addr}|grpc|{cert}\n")
+    format!("1|6|{}|{}|grpc|{cert}\n", address.network, address.address)
 }
 
-/// The `TF_REATTACH_PROVIDERS` value for a provider served at `addr`.
-pub fn reattach_json(provider_address: &str, addr: SocketAddr) -> String {
+/// The `TF_REATTACH_PROVIDERS` value for a provider served at `address`
+/// (go-plugin's `ReattachConfig`, its `Addr` as `{"Network","String"}`).
+pub fn reattach_json(provider_address: &str, address: &Address) -> String {
     serde_json::json!({
         provider_address: {
             "Protocol": "grpc",
             "ProtocolVersion": 6,
             "Pid": std::process::id(),
             "Test": true,
-            "Addr": { "Network": "tcp", "String": addr.to_string() },
+            "Addr": { "Network": address.network, "String": address.address },
         }
     })
     .to_string()
 }
 
-fn print_reattach(provider_address: &str, addr: SocketAddr) {
-    let json = reattach_json(provider_address, addr);
+fn print_reattach(provider_address: &str, address: &Address) {
+    let json = reattach_json(provider_address, address);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
