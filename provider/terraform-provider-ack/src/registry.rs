@@ -67,10 +67,17 @@ impl Registry {
             .insert(name.to_owned(), PlannedCluster { edition, id });
     }
 
-    /// Records a cluster the plan destroys.
+    /// Records a cluster the plan destroys. The name's plan is forgotten
+    /// unless it belongs to another object (a replacement created first).
     pub fn destroy_cluster(&self, name: &str, id: Option<&str>) {
         let mut inner = self.lock();
-        inner.clusters.remove(name);
+        let other_object = inner
+            .clusters
+            .get(name)
+            .is_some_and(|p| id.is_some() && p.id.as_deref() != id);
+        if !other_object {
+            inner.clusters.remove(name);
+        }
         if let Some(id) = id {
             inner.destroyed_clusters.insert(id.to_owned());
         }
@@ -211,6 +218,10 @@ mod tests {
         );
         r.destroy_cluster("x", None);
         assert!(r.cluster("x").is_none());
+        // A replacement created before the old object is destroyed keeps its plan.
+        r.plan_cluster("y", Some(get(EditionId::Pro)), None);
+        r.destroy_cluster("y", Some("c-old"));
+        assert!(r.cluster("y").is_some());
     }
 
     #[test]

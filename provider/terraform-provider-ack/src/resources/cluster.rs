@@ -471,6 +471,11 @@ impl Resource for ClusterResource {
         if let Err(e) = client.delete_cluster(&id, cancel).await {
             return api_diag("delete the cluster", &e).into();
         }
+        // Clients that delete without planning (Pulumi's bridge) must leave
+        // the registry right too.
+        self.shared
+            .registry
+            .destroy_cluster(str_attr(&req.state, "name").unwrap_or_default(), Some(&id));
         match client
             .wait_cluster(&id, "the cluster to be deleted", timeout, cancel, |c| {
                 Ok(c.is_none())

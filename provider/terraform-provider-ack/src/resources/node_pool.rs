@@ -416,6 +416,9 @@ impl Resource for NodePoolResource {
             Err(e) if e.code() == Some("ErrorClusterNotFound") => None,
             Err(e) => return api_diag("delete the node pool", &e).into(),
         };
+        // Clients that delete without planning (Pulumi's bridge) must leave
+        // the registry right too: the pool no longer counts anywhere.
+        self.shared.registry.destroy_pool(PoolKey::Id(np.clone()));
         match client
             .wait_node_pool(&cid, &np, Until::Gone, task.as_deref(), timeout, cancel)
             .await
