@@ -2,6 +2,8 @@
 //! `tfplugin6.Provider` service.
 
 mod convert;
+mod ephemeral;
+mod functions;
 mod plugin;
 mod provider;
 mod tls;
