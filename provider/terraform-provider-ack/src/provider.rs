@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
-use tfplugin::framework::{ConfigureRequest, DataSource, Provider, Resource};
+use tfplugin::framework::{ConfigureRequest, DataSource, Function, Provider, Resource};
 use tfplugin::validators::Check;
 use tfplugin::{Attribute, Block, Diagnostics, Schema, Value};
 
@@ -128,6 +128,10 @@ impl Provider for AckProvider {
                 shared: self.shared.clone(),
             }),
         ]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        crate::functions::all()
     }
 
     async fn configure(&self, req: ConfigureRequest) -> Diagnostics {
