@@ -115,6 +115,9 @@ pub enum ProviderSource {
     /// `dev_overrides` to a directory holding `terraform-provider-TYPE`:
     /// Terraform starts the binary itself, with AutoMTLS.
     DevOverride { address: String, binary: PathBuf },
+    /// Several providers under test at once (a provider configured from
+    /// another's values): `(address, binary)` pairs.
+    DevOverrides(Vec<(String, PathBuf)>),
     /// An already running provider in debug mode.
     Reattach { json: String },
 }
@@ -188,15 +191,14 @@ impl WorkDir {
         let cli_config = dir.path().join(".terraformrc");
         match source {
             ProviderSource::DevOverride { address, binary } => {
-                let bin_dir = dir.path().join(".provider-bin");
-                std::fs::create_dir_all(&bin_dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
-                let file_name = binary.file_name().map(|n| n.to_owned()).unwrap_or_default();
-                link_or_copy(binary, &bin_dir.join(file_name));
-                let rc = format!(
-                    "provider_installation {{\n  dev_overrides {{\n    \"{address}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-                    bin_dir.display()
+                write_dev_overrides(
+                    dir.path(),
+                    &cli_config,
+                    &[(address.clone(), binary.clone())],
                 );
-                std::fs::write(&cli_config, rc).unwrap_or_else(|e| panic!("write cli config: {e}"));
+            }
+            ProviderSource::DevOverrides(list) => {
+                write_dev_overrides(dir.path(), &cli_config, list);
             }
             ProviderSource::Reattach { json } => {
                 std::fs::write(&cli_config, "").unwrap_or_else(|e| panic!("write cli config: {e}"));
@@ -360,6 +362,22 @@ impl WorkDir {
             run.stderr()
         );
     }
+}
+
+/// Links each binary into its own directory under `root` and writes a CLI
+/// configuration with a `dev_overrides` entry per provider.
+fn write_dev_overrides(root: &Path, cli_config: &Path, providers: &[(String, PathBuf)]) {
+    let mut entries = String::new();
+    for (i, (address, binary)) in providers.iter().enumerate() {
+        let bin_dir = root.join(format!(".provider-bin-{i}"));
+        std::fs::create_dir_all(&bin_dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        let file_name = binary.file_name().map(|n| n.to_owned()).unwrap_or_default();
+        link_or_copy(binary, &bin_dir.join(file_name));
+        entries.push_str(&format!("    \"{address}\" = \"{}\"\n", bin_dir.display()));
+    }
+    let rc =
+        format!("provider_installation {{\n  dev_overrides {{\n{entries}  }}\n  direct {{}}\n}}\n");
+    std::fs::write(cli_config, rc).unwrap_or_else(|e| panic!("write cli config: {e}"));
 }
 
 /// The `resource_changes[].change.actions` of a plan, by address.
