@@ -6,6 +6,7 @@ pub mod common;
 pub mod config;
 pub mod data_sources;
 pub mod docs;
+pub mod docs_functions;
 pub mod ephemeral_resources;
 pub mod functions;
 pub mod provider;
