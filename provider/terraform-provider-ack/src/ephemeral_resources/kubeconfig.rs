@@ -342,6 +342,31 @@ mod tests {
     }
 
     #[test]
+    fn renewal_warns_that_access_is_about_to_end() {
+        let r = KubeconfigEphemeral {
+            shared: Arc::new(Shared::default()),
+        };
+        let mut private = Private::default();
+        private.set("cluster_id", &"c1");
+        private.set("expires", &(unix(SystemTime::now()) + 240));
+        private.set("minutes", &15u32);
+        let resp = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(r.renew(RenewRequest {
+                ctx: tfplugin::framework::Ctx::default(),
+                private,
+            }));
+        assert!(resp.renew_at.is_none());
+        let d = resp.diagnostics.into_iter().next().unwrap();
+        assert!(!d.is_error());
+        assert!(
+            d.detail.contains("cluster c1 expires in 4 minute(s)"),
+            "{d}"
+        );
+    }
+
+    #[test]
     fn renewal_comes_before_expiry() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_secs(10_000);
         assert_eq!(renew_at(t, 15), t - Duration::from_secs(300));
