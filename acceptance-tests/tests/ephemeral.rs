@@ -144,6 +144,19 @@ fn kubeconfig_configures_another_provider_and_stays_out_of_state_and_plan() {
         ["create"]
     );
     assert_eq!(emu.requests("DescribeClusterUserKubeconfig"), 0);
+    // The plan checker reads plans with ephemeral resources.
+    let plan_json = dir.path().join("plan.json");
+    std::fs::write(&plan_json, plan.to_string()).unwrap();
+    let check = std::process::Command::new(cargo_artifact("terraform-provider-ack"))
+        .args(["check", plan_json.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 
     // Apply: cluster created, then its kubeconfig reaches the other provider.
     dir.apply_saved();
