@@ -93,6 +93,23 @@ const RESULTS: [&str; 6] = [
     "expiration",
 ];
 
+/// Every result unknown (and the cluster ID, when looked up by name).
+fn unknown_result(config: &Value) -> OpenResponse {
+    let mut result = config.clone();
+    for r in RESULTS {
+        set(&mut result, r, Value::unknown());
+    }
+    for key in ["cluster_id", "cluster_name"] {
+        if result.get(key).is_some_and(Value::is_null) {
+            set(&mut result, key, Value::unknown());
+        }
+    }
+    OpenResponse {
+        result,
+        ..OpenResponse::default()
+    }
+}
+
 #[async_trait]
 impl EphemeralResource for KubeconfigEphemeral {
     fn type_name(&self) -> String {
@@ -182,9 +199,10 @@ impl EphemeralResource for KubeconfigEphemeral {
     }
 
     async fn open(&self, req: OpenRequest) -> OpenResponse {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => return OpenResponse::error(d),
+        let Ok(client) = common::client(&self.shared) else {
+            // The provider block still holds values Terraform learns during
+            // apply (ConfigureProvider left it unconfigured): so do the results.
+            return unknown_result(&req.config);
         };
         let cancel = &req.ctx.cancel;
         let (found, key) = match (
@@ -204,14 +222,7 @@ impl EphemeralResource for KubeconfigEphemeral {
                     .is_some_and(|p| p.id.is_none());
                 if planned {
                     // The cluster is planned in this run but not created yet.
-                    let mut result = req.config.clone();
-                    for r in RESULTS.iter().chain(&["cluster_id"]) {
-                        set(&mut result, r, Value::unknown());
-                    }
-                    return OpenResponse {
-                        result,
-                        ..OpenResponse::default()
-                    };
+                    return unknown_result(&req.config);
                 }
                 return OpenResponse::error(
                     Diagnostic::error(
@@ -364,6 +375,34 @@ mod tests {
             d.detail.contains("cluster c1 expires in 4 minute(s)"),
             "{d}"
         );
+    }
+
+    #[test]
+    fn unknown_until_the_provider_is_configured() {
+        let r = KubeconfigEphemeral {
+            shared: Arc::new(Shared::default()),
+        };
+        let mut config = Value::object(
+            r.schema()
+                .block
+                .attributes
+                .iter()
+                .map(|a| (a.name.clone(), Value::Null)),
+        );
+        set(&mut config, "cluster_name", "prod");
+        let resp = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(r.open(OpenRequest {
+                ctx: tfplugin::framework::Ctx::default(),
+                config,
+            }));
+        assert!(resp.diagnostics.is_empty());
+        assert!(resp.result.get("kubeconfig").unwrap().is_unknown());
+        assert!(resp.result.get("cluster_id").unwrap().is_unknown());
+        assert_eq!(resp.result.get("cluster_name"), Some(&Value::from("prod")));
+        assert!(resp.result.get("private_ip").unwrap().is_null());
+        assert!(resp.renew_at.is_none());
     }
 
     #[test]
