@@ -174,3 +174,52 @@ async fn kubeconfig_errors_as_the_service_gives_them() {
         .await
         .err(400, "ErrorClusterState");
 }
+
+fn ca_of(body: &serde_json::Value) -> String {
+    let doc: serde_yaml::Value = serde_yaml::from_str(body["config"].as_str().unwrap()).unwrap();
+    decoded(
+        &doc,
+        &["clusters", "0", "cluster", "certificate-authority-data"],
+    )
+}
+
+fn cas_stored(emu: &Emu) -> i64 {
+    emu.state
+        .db()
+        .query_row("SELECT COUNT(*) FROM cluster_cas", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_ca_survives_a_restart_and_goes_with_its_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("emu.db");
+    let db = db.to_str().unwrap();
+    let config = ack_emulator::Config {
+        speed: 1e9,
+        ..ack_emulator::Config::default()
+    };
+    let (id, ca) = {
+        let emu = Emu::with(config.clone(), db);
+        let id = emu.cluster("kc", "ack.standard").await;
+        let body = emu
+            .call(&ApiRequest::user_kubeconfig(&id, false, Some(60)))
+            .await
+            .ok();
+        (id, ca_of(&body))
+    };
+    let emu = Emu::with(config, db);
+    let body = emu
+        .call(&ApiRequest::user_kubeconfig(&id, false, Some(60)))
+        .await
+        .ok();
+    assert_eq!(ca_of(&body), ca, "the same CA after a restart");
+    assert_eq!(cas_stored(&emu), 1);
+
+    emu.call(&ApiRequest::delete_cluster(&id)).await.ok();
+    emu.tick();
+    emu.call(&ApiRequest::user_kubeconfig(&id, false, Some(60)))
+        .await
+        .err(404, "ErrorClusterNotFound");
+    assert_eq!(cas_stored(&emu), 0, "the CA is removed with its cluster");
+}
