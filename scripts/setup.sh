@@ -21,3 +21,9 @@ if [ -z "$tf" ]; then
   exit 1
 fi
 "$tf" version 2>/dev/null | sed -n 1p
+# The tests that prove secrets stay out of saved plans look inside the plan
+# file (a zip archive) with unzip.
+if [ "${ACK_SKIP_ACCEPTANCE:-}" != "1" ] && ! command -v unzip >/dev/null 2>&1; then
+  echo "error: unzip not found; the plan-file secret checks need it (apt-get install unzip)." >&2
+  exit 1
+fi

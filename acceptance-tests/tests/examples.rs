@@ -46,8 +46,10 @@ fn every_example_applies_and_destroys() {
     let resources = read_all("resources", "resource.tf");
     case.step(&resources);
     let with_data = format!(
-        "{resources}\n{}",
-        read_all("data-sources", "data-source.tf")
+        "{resources}\n{}\n{}\n{}",
+        read_all("data-sources", "data-source.tf"),
+        read_all("ephemeral-resources", "ephemeral-resource.tf"),
+        read_all("functions", "function.tf"),
     );
     case.step(&with_data);
     for id in [
@@ -62,6 +64,17 @@ fn every_example_applies_and_destroys() {
             "{id} applied"
         );
     }
+    let outputs = case.dir.run(&["output", "-json"]).success();
+    let outputs: serde_json::Value = serde_json::from_slice(&outputs.output.stdout).unwrap();
+    assert_eq!(outputs["pro_sla"]["value"], "99.95%");
+    assert_eq!(
+        outputs["upgrade_steps"]["value"],
+        serde_json::json!(["1.30.7-aliyun.1", "1.31.1-aliyun.1"])
+    );
+    assert!(
+        emu.requests("DescribeClusterUserKubeconfig") >= 1,
+        "the ephemeral example was opened"
+    );
     // The cluster example turns deletion protection on; turn it off to clean up.
     case.step(&with_data.replace("deletion_protection = true", "deletion_protection = false"));
     case.destroy();

@@ -461,3 +461,27 @@ pub struct VersionMetadata {
     #[serde(default)]
     pub creatable: bool,
 }
+
+/// Shortest and longest lifetime of a temporary kubeconfig, in minutes
+/// (DescribeClusterUserKubeconfig `TemporaryDurationMinutes`).
+pub const KUBECONFIG_MINUTES: std::ops::RangeInclusive<u32> = 15..=4320;
+
+/// `GET /k8s/{ClusterId}/user_config` (DescribeClusterUserKubeconfig).
+/// `config` holds a client key: never log it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserKubeconfig {
+    /// The kubeconfig YAML.
+    pub config: String,
+    /// When its client certificate expires (RFC 3339, UTC); empty for
+    /// long-lived kubeconfigs.
+    #[serde(default)]
+    pub expiration: String,
+}
+
+impl std::fmt::Debug for UserKubeconfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserKubeconfig")
+            .field("expiration", &self.expiration)
+            .finish_non_exhaustive()
+    }
+}

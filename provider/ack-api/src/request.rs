@@ -208,6 +208,21 @@ impl ApiRequest {
     pub fn describe_user_quota() -> ApiRequest {
         ApiRequest::new("DescribeUserQuota", "GET", "/quota".into())
     }
+    /// DescribeClusterUserKubeconfig: a kubeconfig for the caller, reaching
+    /// the internal endpoint with `private_ip`, valid for `minutes` (15-4320;
+    /// `None`: the service's long-lived default).
+    pub fn user_kubeconfig(cluster: &str, private_ip: bool, minutes: Option<u32>) -> ApiRequest {
+        let mut r = ApiRequest::new(
+            "DescribeClusterUserKubeconfig",
+            "GET",
+            format!("/k8s/{}/user_config", seg(cluster)),
+        )
+        .with_query("PrivateIpAddress", private_ip.to_string());
+        if let Some(m) = minutes {
+            r = r.with_query("TemporaryDurationMinutes", m.to_string());
+        }
+        r
+    }
     pub fn versions() -> ApiRequest {
         ApiRequest::new(
             "DescribeKubernetesVersionMetadata",

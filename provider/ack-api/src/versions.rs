@@ -136,6 +136,51 @@ pub fn check_upgrade(from: &str, to: &str) -> Result<(), UpgradeError> {
     }
 }
 
+/// The versions an in-place upgrade from `from` to `to` steps through, in
+/// order, ending with `to`: one minor version at a time, taking the newest
+/// offered patch of each intermediate minor. Empty when `from == to`. Every
+/// step passes [`check_upgrade`].
+pub fn upgrade_path(from: &str, to: &str) -> Result<Vec<&'static str>, UpgradeError> {
+    if from == to {
+        return Ok(Vec::new());
+    }
+    let Some(target) = SUPPORTED.iter().copied().find(|v| *v == to) else {
+        return Err(UpgradeError::Unsupported(to.to_owned()));
+    };
+    let (Some(f), Some(t)) = (Version::parse(from), Version::parse(to)) else {
+        return Err(UpgradeError::Unsupported(from.to_owned()));
+    };
+    if t < f {
+        return Err(UpgradeError::Downgrade {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        });
+    }
+    let mut path = Vec::new();
+    let mut current = from.to_owned();
+    // Each step moves to a newer offered version, so this ends within SUPPORTED.len() steps.
+    for _ in 0..=SUPPORTED.len() {
+        if check_upgrade(&current, target).is_ok() {
+            path.push(target);
+            return Ok(path);
+        }
+        let cur = Version::parse(&current).map(|v| v.minor_key());
+        let step = next_versions(&current)
+            .into_iter()
+            .filter(|v| Version::parse(v).map(|x| x.minor_key()) != cur)
+            .max_by(|a, b| Version::parse(a).cmp(&Version::parse(b)));
+        match step {
+            Some(s) => {
+                path.push(s);
+                current = s.to_owned();
+            }
+            None => break,
+        }
+    }
+    // Not reachable with an offered target newer than `from`; answer with the rule.
+    check_upgrade(&current, target).map(|()| path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +204,47 @@ mod tests {
             Err(UpgradeError::Unsupported(_))
         ));
         assert!(check_upgrade("1.31.1-aliyun.1", "1.31.1-aliyun.1").is_ok());
+    }
+
+    #[test]
+    fn upgrade_paths_step_one_minor_at_a_time() {
+        assert_eq!(
+            upgrade_path("1.28.15-aliyun.1", "1.32.1-aliyun.1").unwrap(),
+            ["1.30.7-aliyun.1", "1.31.1-aliyun.1", "1.32.1-aliyun.1"]
+        );
+        assert_eq!(
+            upgrade_path("1.30.7-aliyun.1", "1.31.1-aliyun.1").unwrap(),
+            ["1.31.1-aliyun.1"]
+        );
+        assert!(upgrade_path("1.31.1-aliyun.1", "1.31.1-aliyun.1")
+            .unwrap()
+            .is_empty());
+        // A version no longer offered can still be the starting point.
+        assert_eq!(
+            upgrade_path("1.29.3-aliyun.1", "1.31.1-aliyun.1").unwrap(),
+            ["1.30.7-aliyun.1", "1.31.1-aliyun.1"]
+        );
+        assert!(matches!(
+            upgrade_path("1.32.1-aliyun.1", "1.28.15-aliyun.1"),
+            Err(UpgradeError::Downgrade { .. })
+        ));
+        assert!(matches!(
+            upgrade_path("1.28.15-aliyun.1", "1.33.0"),
+            Err(UpgradeError::Unsupported(v)) if v == "1.33.0"
+        ));
+        assert!(matches!(
+            upgrade_path("latest", "1.31.1-aliyun.1"),
+            Err(UpgradeError::Unsupported(v)) if v == "latest"
+        ));
+        for (i, from) in SUPPORTED.iter().enumerate() {
+            for to in &SUPPORTED[i..] {
+                let mut cur = (*from).to_owned();
+                for step in upgrade_path(from, to).unwrap() {
+                    check_upgrade(&cur, step).unwrap();
+                    cur = step.to_owned();
+                }
+                assert_eq!(cur, *to);
+            }
+        }
     }
 }

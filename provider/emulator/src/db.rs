@@ -56,6 +56,7 @@ pub fn open(path: &str) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     migrate(&conn)?;
+    crate::kubeconfig::migrate(&conn)?;
     Ok(conn)
 }
 

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod db;
 pub mod error;
 pub mod faults;
+pub mod kubeconfig;
 pub mod routes;
 pub mod store;
 pub mod tasks;

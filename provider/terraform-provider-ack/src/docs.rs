@@ -82,6 +82,30 @@ const DATA_SOURCE_EXAMPLES: [Example; 3] = [
     },
 ];
 
+const EPHEMERAL_EXAMPLES: [Example; 1] = [Example {
+    type_name: "ack_cluster_kubeconfig",
+    config: include_str!(
+        "../../../examples/ephemeral-resources/ack_cluster_kubeconfig/ephemeral-resource.tf"
+    ),
+    import: None,
+}];
+
+/// (function name, example).
+const FUNCTION_EXAMPLES: [(&str, &str); 3] = [
+    (
+        "edition",
+        include_str!("../../../examples/functions/edition/function.tf"),
+    ),
+    (
+        "supports",
+        include_str!("../../../examples/functions/supports/function.tf"),
+    ),
+    (
+        "upgrade_path",
+        include_str!("../../../examples/functions/upgrade_path/function.tf"),
+    ),
+];
+
 const PROVIDER_EXAMPLE: &str = include_str!("../../../examples/provider/provider.tf");
 
 const GUIDES: [(&str, &str); 4] = [
@@ -115,6 +139,25 @@ pub fn pages() -> Vec<Page> {
         pages.push(Page {
             path: format!("data-sources/{}.md", name.trim_start_matches("ack_")),
             content: page(&name, "Data Source", &d.schema().block, ex),
+        });
+    }
+    for e in provider.ephemeral_resources() {
+        let name = e.type_name();
+        let ex = EPHEMERAL_EXAMPLES.iter().find(|x| x.type_name == name);
+        pages.push(Page {
+            path: format!("ephemeral-resources/{}.md", name.trim_start_matches("ack_")),
+            content: page(&name, "Ephemeral Resource", &e.schema().block, ex),
+        });
+    }
+    for f in provider.functions() {
+        let name = f.name();
+        let ex = FUNCTION_EXAMPLES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, e)| *e);
+        pages.push(Page {
+            path: format!("functions/{name}.md"),
+            content: crate::docs_functions::page(&name, &f.signature(), ex),
         });
     }
     for (file, text) in GUIDES {
@@ -166,7 +209,10 @@ fn index(provider: &AckProvider) -> String {
     let _ = writeln!(
         out,
         "Resources: `ack_cluster`, `ack_node_pool`, `ack_encryption`, `ack_backup_policy`, `ack_scheduler_profile`. \
-         Data sources: `ack_cluster`, `ack_editions`, `ack_kubernetes_versions`. Tier rules (what ACK Standard and ACK \
+         Data sources: `ack_cluster`, `ack_editions`, `ack_kubernetes_versions`. Ephemeral resource (Terraform 1.10+): \
+         `ack_cluster_kubeconfig`, a temporary kubeconfig that never reaches state or plan files. Functions \
+         (Terraform 1.8+): `provider::ack::edition`, `provider::ack::supports`, `provider::ack::upgrade_path`, \
+         answered from the edition catalog with no configuration. Tier rules (what ACK Standard and ACK \
          Pro allow) are checked at plan time, across resources: see the guide on tier rules.\n"
     );
     let _ = writeln!(
@@ -335,6 +381,10 @@ mod tests {
             "data-sources/editions.md",
             "data-sources/kubernetes_versions.md",
             "guides/upgrading-to-pro.md",
+            "ephemeral-resources/cluster_kubeconfig.md",
+            "functions/edition.md",
+            "functions/supports.md",
+            "functions/upgrade_path.md",
         ] {
             let page = pages
                 .iter()
@@ -358,5 +408,21 @@ mod tests {
             .find(|x| x.path == "resources/backup_policy.md")
             .unwrap();
         assert!(backup.content.contains("ACK has no public API for this"));
+        let kc = pages
+            .iter()
+            .find(|x| x.path == "ephemeral-resources/cluster_kubeconfig.md")
+            .unwrap();
+        assert!(kc
+            .content
+            .contains("# ack_cluster_kubeconfig (Ephemeral Resource)"));
+        assert!(kc.content.contains("- `client_key` (String, Sensitive)"));
+        let up = pages
+            .iter()
+            .find(|x| x.path == "functions/upgrade_path.md")
+            .unwrap();
+        assert!(up
+            .content
+            .contains("upgrade_path(from string, to string) list of string"));
+        assert!(up.content.contains("1. `from` (String)"));
     }
 }

@@ -4,7 +4,9 @@
 use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
-use tfplugin::framework::{ConfigureRequest, DataSource, Provider, Resource};
+use tfplugin::framework::{
+    ConfigureRequest, DataSource, EphemeralResource, Function, Provider, Resource,
+};
 use tfplugin::validators::Check;
 use tfplugin::{Attribute, Block, Diagnostics, Schema, Value};
 
@@ -130,6 +132,18 @@ impl Provider for AckProvider {
                 shared: self.shared.clone(),
             }),
         ]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(
+            crate::ephemeral_resources::kubeconfig::KubeconfigEphemeral {
+                shared: self.shared.clone(),
+            },
+        )]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        crate::functions::all()
     }
 
     async fn configure(&self, req: ConfigureRequest) -> Diagnostics {

@@ -1,7 +1,9 @@
 //! `terraform-provider-ack schema [--out DIR | --check DIR]`: the provider
 //! schema as `terraform providers schema -json` prints it, a JSON Schema of
-//! each resource's and data source's configuration (for editors and policy
-//! tools), and the JSON Schema of the `check` report.
+//! each resource's, data source's and ephemeral resource's configuration
+//! (for editors and policy tools), each function's signature (as
+//! `terraform providers schema -json` prints it), and the JSON Schema of the
+//! `check` report.
 
 use std::path::Path;
 
@@ -32,6 +34,23 @@ pub fn files() -> Vec<(String, String)> {
         out.push((
             format!("data-sources/{name}.schema.json"),
             pretty(&config_schema(&name, "data source", &d.schema().block)),
+        ));
+    }
+    for e in provider.ephemeral_resources() {
+        let name = e.type_name();
+        out.push((
+            format!("ephemeral-resources/{name}.schema.json"),
+            pretty(&config_schema(
+                &name,
+                "ephemeral resource",
+                &e.schema().block,
+            )),
+        ));
+    }
+    for f in provider.functions() {
+        out.push((
+            format!("functions/{}.json", f.name()),
+            pretty(&tfplugin::schema_json::function(&f.signature())),
         ));
     }
     out.push((
@@ -218,6 +237,26 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cluster["required"], json!(["name"]));
+        let kc: Json = serde_json::from_str(
+            &f.iter()
+                .find(|(p, _)| p == "ephemeral-resources/ack_cluster_kubeconfig.schema.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        assert!(kc["properties"].get("duration_minutes").is_some());
+        assert!(
+            kc["properties"].get("client_key").is_none(),
+            "results are not configuration"
+        );
+        let up: Json = serde_json::from_str(
+            &f.iter()
+                .find(|(p, _)| p == "functions/upgrade_path.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        assert_eq!(up["return_type"], json!(["list", "string"]));
         assert_eq!(cluster["properties"]["edition"]["default"], "standard");
         assert!(
             cluster["properties"].get("sla").is_none(),

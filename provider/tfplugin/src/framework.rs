@@ -1,8 +1,8 @@
 //! The provider framework: small required traits with request/response
 //! structs, in the spirit of HashiCorp's terraform-plugin-framework.
 //!
-//! A provider implements [`Provider`] and hands out [`Resource`]s and
-//! [`DataSource`]s. The server ([`crate::server`]) turns protocol calls into
+//! A provider implements [`Provider`] and hands out [`Resource`]s,
+//! [`DataSource`]s, [`EphemeralResource`]s and [`Function`]s. The server ([`crate::server`]) turns protocol calls into
 //! these methods and takes care of the protocol's rules: decoding values by
 //! schema, defaults, unknown computed values, plan modifiers, validators,
 //! private state and the shape of every response.
@@ -19,6 +19,11 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::path::AttributePath;
 use crate::schema::Schema;
 use crate::value::Value;
+
+pub use crate::ephemeral::{
+    CloseRequest, EphemeralResource, OpenRequest, OpenResponse, RenewRequest, RenewResponse,
+};
+pub use crate::function::{CallRequest, Function, FunctionError, Parameter, Signature};
 
 /// Provider-private data stored next to a resource's state. Terraform keeps
 /// it opaque; we store a JSON object so each key can be read on its own.
@@ -88,6 +93,15 @@ pub trait Provider: Send + Sync + 'static {
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     /// Data sources the provider offers.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+    /// Ephemeral resources the provider offers (`ephemeral "TYPE" "NAME"`).
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
+    /// Provider-defined functions (`provider::NAME::FUNCTION(…)`). Terraform
+    /// calls them without configuring the provider.
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
         Vec::new()
     }
     /// Cross-attribute checks on the provider configuration (may hold unknowns).

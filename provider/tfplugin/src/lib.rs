@@ -5,7 +5,8 @@
 //!   dynamic values).
 //! - [`schema`], [`modifiers`], [`validators`]: schemas with descriptions,
 //!   defaults, plan modifiers and validators.
-//! - [`framework`]: the provider, resource and data-source traits.
+//! - [`framework`]: the provider, resource and data-source traits;
+//!   [`ephemeral`] resources and provider-defined [`function`]s.
 //! - [`server`]: the go-plugin handshake, AutoMTLS and the gRPC services.
 //! - [`logging`]: hclog JSON logs on stderr, as Terraform expects.
 //!
@@ -13,7 +14,9 @@
 //! crate never need them.
 
 pub mod diag;
+pub mod ephemeral;
 pub mod framework;
+pub mod function;
 pub mod logging;
 pub mod modifiers;
 pub mod path;

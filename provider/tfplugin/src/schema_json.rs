@@ -4,6 +4,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use crate::framework::Provider;
+use crate::function::{Parameter, Signature};
 use crate::schema::{Attribute, AttributeType, Block, Nesting, Schema};
 
 /// `{"format_version":"1.0","provider_schemas":{ADDRESS:{…}}}`
@@ -16,16 +17,73 @@ pub fn providers_schema(provider: &dyn Provider, address: &str) -> Json {
     for d in provider.data_sources() {
         data_sources.insert(d.type_name(), schema(&d.schema()));
     }
+    let mut entry = Map::new();
+    entry.insert("provider".into(), schema(&provider.schema()));
+    entry.insert("resource_schemas".into(), Json::Object(resources));
+    entry.insert("data_source_schemas".into(), Json::Object(data_sources));
+    let ephemerals: Map<String, Json> = provider
+        .ephemeral_resources()
+        .iter()
+        .map(|e| (e.type_name(), schema(&e.schema())))
+        .collect();
+    if !ephemerals.is_empty() {
+        entry.insert(
+            "ephemeral_resource_schemas".into(),
+            Json::Object(ephemerals),
+        );
+    }
+    let functions: Map<String, Json> = provider
+        .functions()
+        .iter()
+        .map(|f| (f.name(), function(&f.signature())))
+        .collect();
+    if !functions.is_empty() {
+        entry.insert("functions".into(), Json::Object(functions));
+    }
     json!({
         "format_version": "1.0",
-        "provider_schemas": {
-            address: {
-                "provider": schema(&provider.schema()),
-                "resource_schemas": resources,
-                "data_source_schemas": data_sources,
-            }
-        }
+        "provider_schemas": { address: Json::Object(entry) }
     })
+}
+
+/// A function signature as `terraform providers schema -json` prints it.
+pub fn function(s: &Signature) -> Json {
+    let param = |p: &Parameter| {
+        let mut o = Map::new();
+        o.insert("name".into(), Json::from(p.name.as_str()));
+        if !p.description.is_empty() {
+            o.insert("description".into(), Json::from(p.description.as_str()));
+        }
+        if p.allow_null {
+            o.insert("is_nullable".into(), Json::Bool(true));
+        }
+        o.insert("type".into(), p.ty.to_json_value());
+        Json::Object(o)
+    };
+    let mut o = Map::new();
+    if !s.description.is_empty() {
+        o.insert("description".into(), Json::from(s.description.as_str()));
+    }
+    if !s.summary.is_empty() {
+        o.insert("summary".into(), Json::from(s.summary.as_str()));
+    }
+    if !s.deprecation_message.is_empty() {
+        o.insert(
+            "deprecation_message".into(),
+            Json::from(s.deprecation_message.as_str()),
+        );
+    }
+    o.insert("return_type".into(), s.return_type.to_json_value());
+    if !s.parameters.is_empty() {
+        o.insert(
+            "parameters".into(),
+            Json::Array(s.parameters.iter().map(param).collect()),
+        );
+    }
+    if let Some(v) = &s.variadic {
+        o.insert("variadic_parameter".into(), param(v));
+    }
+    Json::Object(o)
 }
 
 pub fn schema(s: &Schema) -> Json {

@@ -115,6 +115,9 @@ pub enum ProviderSource {
     /// `dev_overrides` to a directory holding `terraform-provider-TYPE`:
     /// Terraform starts the binary itself, with AutoMTLS.
     DevOverride { address: String, binary: PathBuf },
+    /// Several providers under test at once (a provider configured from
+    /// another's values): `(address, binary)` pairs.
+    DevOverrides(Vec<(String, PathBuf)>),
     /// An already running provider in debug mode.
     Reattach { json: String },
 }
@@ -188,15 +191,14 @@ impl WorkDir {
         let cli_config = dir.path().join(".terraformrc");
         match source {
             ProviderSource::DevOverride { address, binary } => {
-                let bin_dir = dir.path().join(".provider-bin");
-                std::fs::create_dir_all(&bin_dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
-                let file_name = binary.file_name().map(|n| n.to_owned()).unwrap_or_default();
-                link_or_copy(binary, &bin_dir.join(file_name));
-                let rc = format!(
-                    "provider_installation {{\n  dev_overrides {{\n    \"{address}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-                    bin_dir.display()
+                write_dev_overrides(
+                    dir.path(),
+                    &cli_config,
+                    &[(address.clone(), binary.clone())],
                 );
-                std::fs::write(&cli_config, rc).unwrap_or_else(|e| panic!("write cli config: {e}"));
+            }
+            ProviderSource::DevOverrides(list) => {
+                write_dev_overrides(dir.path(), &cli_config, list);
             }
             ProviderSource::Reattach { json } => {
                 std::fs::write(&cli_config, "").unwrap_or_else(|e| panic!("write cli config: {e}"));
@@ -248,11 +250,32 @@ impl WorkDir {
 
     /// Runs terraform with `args` in this directory.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_input(args, None)
+    }
+
+    /// Evaluates `expr` in `terraform console` and returns what it printed
+    /// (stdout and stderr, trimmed) and whether it succeeded.
+    pub fn console(&self, expr: &str) -> (bool, String) {
+        let run = self.run_with_input(&["console"], Some(format!("{expr}\n").as_bytes()));
+        let text = strip_ansi(&format!("{}{}", run.stdout(), run.stderr()));
+        (run.output.status.success(), text.trim().to_owned())
+    }
+
+    /// Runs terraform with `args`, feeding `input` on stdin.
+    pub fn run_with_input(&self, args: &[&str], input: Option<&[u8]>) -> Run {
         let mut cmd = self.command(args);
+        if input.is_some() {
+            cmd.stdin(Stdio::piped());
+        }
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("could not run {}: {e}", self.terraform.display()));
+        if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+            use std::io::Write as _;
+            // Dropping stdin afterwards closes it: console exits at end of input.
+            let _ = stdin.write_all(bytes);
+        }
         let stdout = drain(child.stdout.take());
         let stderr = drain(child.stderr.take());
         // A hung terraform (or provider) fails its test instead of blocking the suite.
@@ -314,6 +337,14 @@ impl WorkDir {
             .unwrap_or_else(|e| panic!("show -json output: {e}"))
     }
 
+    /// `terraform providers schema -json`.
+    #[track_caller]
+    pub fn providers_schema(&self) -> Json {
+        let run = self.run(&["providers", "schema", "-json"]).success();
+        serde_json::from_slice(&run.output.stdout)
+            .unwrap_or_else(|e| panic!("providers schema -json output: {e}"))
+    }
+
     /// The state as `terraform show -json` prints it.
     #[track_caller]
     pub fn state(&self) -> Json {
@@ -338,6 +369,22 @@ impl WorkDir {
             run.stderr()
         );
     }
+}
+
+/// Links each binary into its own directory under `root` and writes a CLI
+/// configuration with a `dev_overrides` entry per provider.
+fn write_dev_overrides(root: &Path, cli_config: &Path, providers: &[(String, PathBuf)]) {
+    let mut entries = String::new();
+    for (i, (address, binary)) in providers.iter().enumerate() {
+        let bin_dir = root.join(format!(".provider-bin-{i}"));
+        std::fs::create_dir_all(&bin_dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        let file_name = binary.file_name().map(|n| n.to_owned()).unwrap_or_default();
+        link_or_copy(binary, &bin_dir.join(file_name));
+        entries.push_str(&format!("    \"{address}\" = \"{}\"\n", bin_dir.display()));
+    }
+    let rc =
+        format!("provider_installation {{\n  dev_overrides {{\n{entries}  }}\n  direct {{}}\n}}\n");
+    std::fs::write(cli_config, rc).unwrap_or_else(|e| panic!("write cli config: {e}"));
 }
 
 /// The `resource_changes[].change.actions` of a plan, by address.
@@ -386,6 +433,51 @@ pub fn state_resource<'a>(state: &'a Json, address: &str) -> Option<&'a Json> {
             .find_map(|m| find(m, address))
     }
     find(&state["values"]["root_module"], address)
+}
+
+/// What a saved plan file holds: its raw bytes followed by every entry
+/// decompressed (a plan file is a zip archive; entries are read with
+/// `unzip -p`, so the check sees through compression). Panics when `unzip`
+/// is missing: a secret check that cannot look inside must not pass.
+pub fn plan_file_contents(path: &Path) -> Vec<u8> {
+    let mut all = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let out = Command::new("unzip")
+        .arg("-p")
+        .arg(path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("`unzip` is needed to look inside plan files: {e}"));
+    assert!(
+        out.status.success() && !out.stdout.is_empty(),
+        "unzip -p {} failed: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    all.extend_from_slice(&out.stdout);
+    all
+}
+
+/// True when `needle` occurs in `haystack`.
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Removes terminal colour codes (`ESC [ … m`).
+pub fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn link_or_copy(from: &Path, to: &Path) {

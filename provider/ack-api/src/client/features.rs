@@ -74,4 +74,17 @@ impl Client {
     pub async fn versions(&self, cancel: &CancellationToken) -> Result<Vec<VersionMetadata>> {
         self.json(&ApiRequest::versions(), cancel).await
     }
+
+    /// DescribeClusterUserKubeconfig: a temporary kubeconfig (see
+    /// [`ApiRequest::user_kubeconfig`]). The answer holds a private key.
+    pub async fn user_kubeconfig(
+        &self,
+        cluster_id: &str,
+        private_ip: bool,
+        minutes: Option<u32>,
+        cancel: &CancellationToken,
+    ) -> Result<crate::model::UserKubeconfig> {
+        let req = ApiRequest::user_kubeconfig(cluster_id, private_ip, minutes);
+        self.json(&req, cancel).await
+    }
 }

@@ -248,6 +248,7 @@ pub async fn create(
             ));
         }
         store::insert_cluster(conn, &detail)?;
+        crate::kubeconfig::create_ca(conn, &id)?;
         tasks::start(
             &state,
             conn,

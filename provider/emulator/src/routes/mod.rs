@@ -43,6 +43,10 @@ pub fn router(state: SharedState) -> Router {
             post(clusters::upgrade),
         )
         .route("/clusters/{cluster_id}/tags", post(clusters::tags))
+        .route(
+            "/k8s/{cluster_id}/user_config",
+            get(crate::kubeconfig::describe),
+        )
         .route("/tasks/{task_id}", get(meta::task))
         .route("/api/v1/metadata/versions", get(meta::versions))
         .route(

@@ -2,10 +2,14 @@
 //! part of the protocol the tests check under real terraform: unknowns,
 //! nested blocks and attributes, sets of objects, big numbers, sensitive and
 //! write-only values, requires-replace, private state, state upgrades, moved
-//! state, destroy planning and import. Objects live as JSON files in the
+//! state, destroy planning and import, provider-defined functions and an
+//! ephemeral resource whose value can configure a second provider instance
+//! (`token`). Objects live as JSON files in the
 //! directory given by `store_dir`, so every terraform command (a new
 //! process each time) sees the same "remote" objects.
 
+mod functions;
+mod secret;
 mod store;
 mod thing;
 
@@ -29,12 +33,29 @@ impl Provider for Conformance {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            Block::new().attribute(
-                Attribute::string("store_dir")
-                    .required()
-                    .description("Directory holding the provider's objects."),
-            ),
+            Block::new()
+                .attribute(
+                    Attribute::string("store_dir")
+                        .required()
+                        .description("Directory holding the provider's objects."),
+                )
+                .attribute(
+                    Attribute::string("token")
+                        .optional()
+                        .sensitive()
+                        .description(
+                        "A credential; written to `STORE_DIR/token` so tests can see it arrived.",
+                    ),
+                ),
         )
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(secret::Secret)]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![Arc::new(functions::ParsePort), Arc::new(functions::Join)]
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
@@ -60,6 +81,12 @@ impl Provider for Conformance {
             )
             .into();
         };
+        if let Some(token) = req.config.get("token").and_then(Value::as_str) {
+            let _ = std::fs::create_dir_all(dir);
+            if let Err(e) = std::fs::write(std::path::Path::new(dir).join("token"), token) {
+                return Diagnostic::error("Could not record the token", e.to_string()).into();
+            }
+        }
         let _ = self.store.set(store::Store::new(dir.into()));
         Diagnostics::new()
     }
@@ -96,11 +123,19 @@ impl DataSource for Echo {
                     Attribute::number("n_plus_one")
                         .computed()
                         .description("n + 1, exactly."),
+                )
+                .attribute(
+                    Attribute::number("delay_ms")
+                        .optional()
+                        .description("Take this long to read (keeps ephemeral values in use)."),
                 ),
         )
     }
 
     async fn read(&self, req: ReadDataRequest) -> ReadDataResponse {
+        if let Some(ms) = req.config.get("delay_ms").and_then(Value::as_i64) {
+            tokio::time::sleep(std::time::Duration::from_millis(ms.clamp(0, 60_000) as u64)).await;
+        }
         let mut state = req.config.clone();
         let input = req.config.get("input").cloned().unwrap_or_default();
         if let Some(o) = state.get_mut("output") {

@@ -2,6 +2,8 @@
 //! `tfplugin6.Provider` service.
 
 mod convert;
+mod ephemeral;
+mod functions;
 mod listen;
 mod pin;
 mod plugin;

@@ -10,6 +10,8 @@ use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
 use super::convert;
+use super::ephemeral::Ephemerals;
+use super::functions::Functions;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::framework::{
     ConfigureRequest, CreateRequest, Ctx, DataSource, DeleteRequest, ImportRequest,
@@ -47,6 +49,8 @@ struct Inner {
     provider_ty: Type,
     resources: HashMap<String, ResourceEntry>,
     data_sources: HashMap<String, DataSourceEntry>,
+    ephemerals: Ephemerals,
+    functions: Functions,
     schema_response: pb::get_provider_schema::Response,
     stop: CancellationToken,
 }
@@ -97,6 +101,8 @@ impl ProviderService {
                 )
             })
             .collect();
+        let ephemerals = Ephemerals::new(provider.ephemeral_resources());
+        let functions = Functions::new(provider.functions());
         let schema_response = pb::get_provider_schema::Response {
             provider: Some(convert::schema(&provider_schema)),
             resource_schemas: resources
@@ -110,8 +116,8 @@ impl ProviderService {
             diagnostics: Vec::new(),
             provider_meta: None,
             server_capabilities: Some(capabilities()),
-            functions: HashMap::new(),
-            ephemeral_resource_schemas: HashMap::new(),
+            functions: functions.declarations(),
+            ephemeral_resource_schemas: ephemerals.schemas(),
         };
         ProviderService {
             inner: Arc::new(Inner {
@@ -120,6 +126,8 @@ impl ProviderService {
                 provider_ty,
                 resources,
                 data_sources,
+                ephemerals,
+                functions,
                 schema_response,
                 stop: CancellationToken::new(),
             }),
@@ -168,14 +176,14 @@ impl ProviderService {
     }
 }
 
-fn unknown_type(kind: &str, name: &str) -> Diagnostic {
+pub(super) fn unknown_type(kind: &str, name: &str) -> Diagnostic {
     Diagnostic::error(
         format!("Unknown {kind} type"),
         format!("This provider has no {kind} type {name:?}. Check the type name and the provider version."),
     )
 }
 
-fn diags(d: impl Into<Diagnostics>) -> Vec<pb::Diagnostic> {
+pub(super) fn diags(d: impl Into<Diagnostics>) -> Vec<pb::Diagnostic> {
     convert::diagnostics(d.into())
 }
 
@@ -227,8 +235,18 @@ impl pb::provider_server::Provider for ProviderService {
                     type_name: k.clone(),
                 })
                 .collect(),
-            functions: Vec::new(),
-            ephemeral_resources: Vec::new(),
+            functions: inner
+                .functions
+                .names()
+                .into_iter()
+                .map(|name| pb::get_metadata::FunctionMetadata { name })
+                .collect(),
+            ephemeral_resources: inner
+                .ephemerals
+                .names()
+                .into_iter()
+                .map(|type_name| pb::get_metadata::EphemeralMetadata { type_name })
+                .collect(),
         }))
     }
 
@@ -811,44 +829,57 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         request: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
-        let name = request.into_inner().type_name;
-        Ok(Response::new(
-            pb::validate_ephemeral_resource_config::Response {
-                diagnostics: diags(unknown_type("ephemeral resource", &name)),
-            },
-        ))
+        let req = request.into_inner();
+        let span = rpc_span("ValidateEphemeralResourceConfig", &req.type_name);
+        let resp = self.inner.ephemerals.validate(req).instrument(span).await;
+        Ok(Response::new(resp))
     }
 
     async fn open_ephemeral_resource(
         &self,
         request: Request<pb::open_ephemeral_resource::Request>,
     ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
-        let name = request.into_inner().type_name;
-        Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: diags(unknown_type("ephemeral resource", &name)),
-            ..Default::default()
-        }))
+        let req = request.into_inner();
+        let span = rpc_span("OpenEphemeralResource", &req.type_name);
+        let call = self.inner.ephemerals.open(self.ctx(), req);
+        let resp = match self.until_stopped(call).instrument(span).await {
+            Ok(r) => r,
+            Err(err) => pb::open_ephemeral_resource::Response {
+                diagnostics: diags(err),
+                ..Default::default()
+            },
+        };
+        Ok(Response::new(resp))
     }
 
     async fn renew_ephemeral_resource(
         &self,
         request: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
-        let name = request.into_inner().type_name;
-        Ok(Response::new(pb::renew_ephemeral_resource::Response {
-            diagnostics: diags(unknown_type("ephemeral resource", &name)),
-            ..Default::default()
-        }))
+        let req = request.into_inner();
+        let span = rpc_span("RenewEphemeralResource", &req.type_name);
+        let resp = self
+            .inner
+            .ephemerals
+            .renew(self.ctx(), req)
+            .instrument(span)
+            .await;
+        Ok(Response::new(resp))
     }
 
     async fn close_ephemeral_resource(
         &self,
         request: Request<pb::close_ephemeral_resource::Request>,
     ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
-        let name = request.into_inner().type_name;
-        Ok(Response::new(pb::close_ephemeral_resource::Response {
-            diagnostics: diags(unknown_type("ephemeral resource", &name)),
-        }))
+        let req = request.into_inner();
+        let span = rpc_span("CloseEphemeralResource", &req.type_name);
+        let resp = self
+            .inner
+            .ephemerals
+            .close(self.ctx(), req)
+            .instrument(span)
+            .await;
+        Ok(Response::new(resp))
     }
 
     async fn get_functions(
@@ -856,7 +887,7 @@ impl pb::provider_server::Provider for ProviderService {
         _request: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
         Ok(Response::new(pb::get_functions::Response {
-            functions: HashMap::new(),
+            functions: self.inner.schema_response.functions.clone(),
             diagnostics: Vec::new(),
         }))
     }
@@ -865,14 +896,10 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         request: Request<pb::call_function::Request>,
     ) -> Result<Response<pb::call_function::Response>, Status> {
-        let name = request.into_inner().name;
-        Ok(Response::new(pb::call_function::Response {
-            result: None,
-            error: Some(pb::FunctionError {
-                text: format!("This provider defines no function named {name:?}."),
-                function_argument: None,
-            }),
-        }))
+        let req = request.into_inner();
+        let span = tracing::debug_span!("rpc", tf_rpc = "CallFunction", tf_function = %req.name);
+        let resp = self.inner.functions.call(req).instrument(span).await;
+        Ok(Response::new(resp))
     }
 
     async fn stop_provider(

@@ -1,0 +1,3 @@
+//! Ephemeral resources: values Terraform uses during a run and never stores.
+
+pub mod kubeconfig;
