@@ -7,6 +7,7 @@ pub mod client;
 pub mod edition;
 pub mod model;
 pub mod request;
+pub mod rules;
 pub mod sign;
 pub mod versions;
 
