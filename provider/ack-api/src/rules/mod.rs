@@ -22,7 +22,7 @@ pub use kube::{
     label_key, label_value, labels, qualified_name, taint_effect, taint_key, taint_value, taints,
     user_label_key, TAINT_EFFECTS,
 };
-pub use names::{instance_types, name, vswitch_ids, MAX_INSTANCE_TYPES, MAX_VSWITCHES};
+pub use names::{instance_types, kms_key_id, name, vswitch_ids, MAX_INSTANCE_TYPES, MAX_VSWITCHES};
 pub use network::{cidr, cidrs_disjoint};
 pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};
 pub use window::{maintenance_duration, maintenance_time, maintenance_window, weekly_period};

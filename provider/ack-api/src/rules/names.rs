@@ -26,6 +26,23 @@ pub fn name(s: &str) -> Result<(), RuleError> {
     }
 }
 
+/// A KMS key ID: `key-` then letters, digits or `-`, 8-64 characters in all,
+/// e.g. `key-hzz62f1cb66fa42qo9wsx`.
+pub fn kms_key_id(k: &str) -> Result<(), RuleError> {
+    let ok = k.starts_with("key-")
+        && (8..=64).contains(&k.len())
+        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(RuleError::Format {
+            what: "KMS key ID",
+            value: k.to_owned(),
+            example: "key-hzz62f1cb66fa42qo9wsx",
+        })
+    }
+}
+
 /// An ID or type: `prefix` then at least one letter, digit, `-`, `_` or `.`.
 fn prefixed(s: &str, prefix: &str) -> bool {
     s.strip_prefix(prefix).is_some_and(|rest| {
@@ -105,6 +122,20 @@ mod tests {
         assert_eq!(name(""), Err(RuleError::Empty { what: "name" }));
         for bad in ["-a", "_a", "a b", "ä", "a.b", "a/b"] {
             assert!(name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn kms_keys() {
+        assert!(kms_key_id("key-hzz62f1cb66fa42qo9wsx").is_ok());
+        for bad in [
+            "arn:acs:kms",
+            "key-",
+            "key-a b",
+            "key-1",
+            &format!("key-{}", "a".repeat(61)),
+        ] {
+            assert!(kms_key_id(bad).is_err(), "{bad}");
         }
     }
 

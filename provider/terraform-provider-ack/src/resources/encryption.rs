@@ -26,11 +26,9 @@ pub struct EncryptionResource {
 
 const TIMEOUT: Duration = Duration::from_secs(20 * 60);
 
-/// KMS key IDs look like `key-hzz62f1cb66fa42qo9wsx`.
+/// KMS key IDs look like `key-hzz62f1cb66fa42qo9wsx` (the API contract's rule).
 pub fn valid_key_id(k: &str) -> bool {
-    k.starts_with("key-")
-        && (8..=64).contains(&k.len())
-        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    ack_api::rules::kms_key_id(k).is_ok()
 }
 
 #[async_trait]
