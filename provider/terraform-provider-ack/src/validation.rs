@@ -11,13 +11,12 @@ use ack_api::rules::{self, RuleError, Step, Violation};
 use tfplugin::validators::Validator;
 use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
 
-/// The diagnostic for a refused value at `path`.
+/// The diagnostic for a refused value at `path`, named in full in the
+/// summary (`taints[0].key`, `labels["a b"]`): Terraform can point only at
+/// the enclosing attribute or element of a nested value.
 pub fn refusal(path: &AttributePath, message: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
-        format!(
-            "Invalid value for {}",
-            path.last_attribute().unwrap_or("attribute")
-        ),
+        format!("Invalid value for {path}"),
         format!("{message}. Change the value in the configuration."),
     )
     .at(path.clone())
@@ -329,6 +328,26 @@ mod tests {
         let got = run(&DistinctTaints, list);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].0.ends_with("[2]"), "{got:?}");
+    }
+
+    #[test]
+    fn every_cluster_reference_is_checked() {
+        use tfplugin::framework::Provider;
+        for r in crate::provider::AckProvider::new().resources() {
+            let schema = r.schema();
+            if let Some(a) = schema
+                .block
+                .attributes
+                .iter()
+                .find(|a| a.name == "cluster_name")
+            {
+                assert!(
+                    !a.validators.is_empty(),
+                    "{}.cluster_name has no validator",
+                    r.type_name()
+                );
+            }
+        }
     }
 
     #[test]
