@@ -14,23 +14,31 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use acceptance_tests::{workdir, Emulator, REQUIRED_PROVIDERS};
+use acceptance_tests::{workdir, Case, Emulator, REQUIRED_PROVIDERS};
 use ack_api::request::{ApiRequest, Credentials};
 use serde::Deserialize;
 use serde_json::Value as Json;
 use tfplugin::testing::cargo_artifact;
 
-fn table<T: serde::de::DeserializeOwned>(name: &str) -> Vec<T> {
-    #[derive(Deserialize)]
-    struct Table<T> {
-        case: Vec<T>,
-    }
+/// One table of `tests/hostile/`.
+#[derive(Deserialize)]
+struct Table<T> {
+    /// Resources the "plan" HCL cases may refer to.
+    #[serde(default)]
+    plan_prelude: String,
+    case: Vec<T>,
+}
+
+fn read_table<T: serde::de::DeserializeOwned>(name: &str) -> Table<T> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/hostile")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let t: Table<T> = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    t.case
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn table<T: serde::de::DeserializeOwned>(name: &str) -> Vec<T> {
+    read_table(name).case
 }
 
 /// Content the tables describe instead of spelling out: `nested:N` (N
@@ -70,6 +78,9 @@ fn the_catalogue_holds_at_least_60_cases() {
 #[serde(deny_unknown_fields)]
 struct HclCase {
     id: String,
+    /// `validate` (default) or `plan`.
+    #[serde(default)]
+    stage: Option<String>,
     resource: String,
     body: String,
     /// Shown in the source snippet of the diagnostic.
@@ -78,41 +89,40 @@ struct HclCase {
     says: String,
 }
 
-#[test]
-fn hcl_values_are_refused_at_validate_with_the_attribute_named() {
-    let cases: Vec<HclCase> = table("hcl.toml");
-    let Some(dir) = workdir() else { return };
-    let mut config = format!("{REQUIRED_PROVIDERS}provider \"ack\" {{}}\n");
-    for c in &cases {
-        config.push_str(&format!(
-            "\nresource \"{}\" \"{}\" {{\n{}}}\n",
-            c.resource, c.id, c.body
-        ));
-    }
-    dir.write_config(&config);
-    let run = dir.run(&["validate", "-json", "-no-color"]);
-    assert_no_panic(
-        "terraform validate",
-        &format!("{}{}", run.stdout(), run.stderr()),
-    );
-    assert_eq!(run.code(), 1, "validate fails: {}", run.stderr());
-    let out: Json = serde_json::from_slice(&run.output.stdout).unwrap();
-    let diags = out["diagnostics"].as_array().cloned().unwrap_or_default();
+fn is_stage(c: &HclCase, stage: &str) -> bool {
+    c.stage.as_deref().unwrap_or("validate") == stage
+}
+
+fn resources(cases: &[&HclCase]) -> String {
+    cases
+        .iter()
+        .map(|c| {
+            format!(
+                "\nresource \"{}\" \"{}\" {{\n{}}}\n",
+                c.resource, c.id, c.body
+            )
+        })
+        .collect()
+}
+
+/// Each case met an error that shows its attribute in the source snippet
+/// (Terraform located it, rather than falling back to the resource's first
+/// line) and says what it should; no other error hit any resource.
+fn assert_refused(cases: &[&HclCase], diags: &[Json], summary_names_attribute: bool) {
+    let context = |c: &HclCase| format!("resource \"{}\" \"{}\"", c.resource, c.id);
     let mut failures = Vec::new();
-    for c in &cases {
-        let context = format!("resource \"{}\" \"{}\"", c.resource, c.id);
+    for c in cases {
         let mine: Vec<&Json> = diags
             .iter()
-            .filter(|d| d["severity"] == "error" && d["snippet"]["context"] == context.as_str())
+            .filter(|d| d["severity"] == "error" && d["snippet"]["context"] == context(c).as_str())
             .collect();
-        // Terraform found the attribute in the source (not just the
-        // resource's first line) and the summary names it.
         let names_attribute = |d: &Json| {
             d["snippet"]["code"].as_str().is_some_and(|code| {
                 code.contains(&c.attribute) && !code.trim_start().starts_with("resource \"")
-            }) && d["summary"]
-                .as_str()
-                .is_some_and(|s| s.contains(&c.attribute))
+            }) && (!summary_names_attribute
+                || d["summary"]
+                    .as_str()
+                    .is_some_and(|s| s.contains(&c.attribute)))
         };
         let says = |d: &Json| {
             format!(
@@ -138,10 +148,9 @@ fn hcl_values_are_refused_at_validate_with_the_attribute_named() {
         .iter()
         .filter(|d| d["severity"] == "error")
         .filter(|d| {
-            !cases.iter().any(|c| {
-                d["snippet"]["context"]
-                    == format!("resource \"{}\" \"{}\"", c.resource, c.id).as_str()
-            })
+            !cases
+                .iter()
+                .any(|c| d["snippet"]["context"] == context(c).as_str())
         })
         .collect();
     assert!(stray.is_empty(), "errors outside any case: {stray:#?}");
@@ -152,6 +161,55 @@ fn hcl_values_are_refused_at_validate_with_the_attribute_named() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn hcl_values_are_refused_at_validate_with_the_attribute_named() {
+    let all: Vec<HclCase> = table("hcl.toml");
+    let cases: Vec<&HclCase> = all.iter().filter(|c| is_stage(c, "validate")).collect();
+    let Some(dir) = workdir() else { return };
+    dir.write_config(&format!(
+        "{REQUIRED_PROVIDERS}provider \"ack\" {{}}\n{}",
+        resources(&cases)
+    ));
+    let run = dir.run(&["validate", "-json", "-no-color"]);
+    assert_no_panic(
+        "terraform validate",
+        &format!("{}{}", run.stdout(), run.stderr()),
+    );
+    assert_eq!(run.code(), 1, "validate fails: {}", run.stderr());
+    let out: Json = serde_json::from_slice(&run.output.stdout).unwrap();
+    let diags = out["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_refused(&cases, &diags, true);
+}
+
+#[test]
+fn tier_rules_are_refused_at_plan_with_the_attribute_named() {
+    let t: Table<HclCase> = read_table("hcl.toml");
+    let cases: Vec<&HclCase> = t.case.iter().filter(|c| is_stage(c, "plan")).collect();
+    if tfplugin::testing::skip_requested() {
+        return;
+    }
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    case.config(&format!("{}{}", t.plan_prelude, resources(&cases)));
+    let run = case
+        .dir
+        .run(&["plan", "-json", "-no-color", "-input=false"]);
+    assert_no_panic(
+        "terraform plan",
+        &format!("{}{}", run.stdout(), run.stderr()),
+    );
+    assert_eq!(run.code(), 1, "plan fails: {}", run.stderr());
+    let diags: Vec<Json> = run
+        .stdout()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Json>(l).ok())
+        .filter(|m| m["type"] == "diagnostic")
+        .map(|m| m["diagnostic"].clone())
+        .collect();
+    assert_refused(&cases, &diags, false);
+    assert_eq!(emu.mutations(), 0, "a refused plan changed nothing");
 }
 
 // --- check ----------------------------------------------------------------
