@@ -21,7 +21,6 @@ use tfplugin::{
 
 use crate::common::{self, api_diag, at, set, str_attr};
 use crate::provider::Shared;
-use crate::validation;
 
 pub struct ClusterResource {
     pub shared: Arc<Shared>,
@@ -59,7 +58,7 @@ impl Resource for ClusterResource {
                     Attribute::string("name")
                         .required()
                         .description("Cluster name, unique in the region: 1-63 letters, digits, `-` or `_`, starting with a letter or digit. Renaming happens in place.")
-                        .validator(validation::name()),
+                        .validator(crate::validation::name()),
                 )
                 .attribute(
                     Attribute::string("edition")
@@ -96,7 +95,7 @@ impl Resource for ClusterResource {
                         .description("IDs of the vSwitches (`vsw-…`) of the control plane, 1 to 5. Default: chosen by the service. Changing them replaces the cluster.")
                         .plan_modifier(UseStateForUnknown)
                         .plan_modifier(RequiresReplace)
-                        .validator(validation::vswitch_ids()),
+                        .validator(crate::validation::vswitch_ids()),
                 )
                 .attribute(
                     Attribute::string("service_cidr")
@@ -105,7 +104,7 @@ impl Resource for ClusterResource {
                         .description("CIDR block of Kubernetes services, e.g. `172.21.0.0/20`; must not overlap `pod_cidr`. Default: chosen by the service. Changing it replaces the cluster.")
                         .plan_modifier(UseStateForUnknown)
                         .plan_modifier(RequiresReplace)
-                        .validator(validation::cidr()),
+                        .validator(crate::validation::cidr()),
                 )
                 .attribute(
                     Attribute::string("pod_cidr")
@@ -114,7 +113,7 @@ impl Resource for ClusterResource {
                         .description("CIDR block of pods (`container_cidr` in the API), e.g. `172.20.0.0/16`; must not overlap `service_cidr`. Default: chosen by the service. Changing it replaces the cluster.")
                         .plan_modifier(UseStateForUnknown)
                         .plan_modifier(RequiresReplace)
-                        .validator(validation::cidr()),
+                        .validator(crate::validation::cidr()),
                 )
                 .attribute(
                     Attribute::bool("deletion_protection")
@@ -126,9 +125,9 @@ impl Resource for ClusterResource {
                         "maintenance_window",
                         Nesting::Single,
                         vec![
-                            Attribute::string("maintenance_time").required().description("Start of the window, UTC, e.g. `03:00:00Z`.").validator(validation::maintenance_time()),
-                            Attribute::string("duration").required().description("Length of the window, e.g. `3h`.").validator(validation::maintenance_duration()),
-                            Attribute::string("weekly_period").required().description("Days of the window, e.g. `Monday,Thursday`.").validator(validation::weekly_period()),
+                            Attribute::string("maintenance_time").required().description("Start of the window, UTC, e.g. `03:00:00Z`.").validator(crate::validation::maintenance_time()),
+                            Attribute::string("duration").required().description("Length of the window, e.g. `3h`.").validator(crate::validation::maintenance_duration()),
+                            Attribute::string("weekly_period").required().description("Days of the window, e.g. `Monday,Thursday`.").validator(crate::validation::weekly_period()),
                         ],
                     )
                     .optional()
@@ -138,7 +137,7 @@ impl Resource for ClusterResource {
                     Attribute::new("tags", common::map_type())
                         .optional()
                         .description("Tags of the cluster; the `acklabs:` key prefix is reserved for the provider's bookkeeping. Changes in place.")
-                        .validator(validation::tags()),
+                        .validator(crate::validation::tags()),
                 )
                 .attribute(computed_known("sla", Type::String, "API server availability commitment of the edition, e.g. `99.95%`. Known at plan time."))
                 .attribute(computed_known("sla_compensation", Type::Bool, "Whether the SLA comes with compensation. Known at plan time."))
@@ -169,7 +168,7 @@ impl Resource for ClusterResource {
 
     async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
         let mut d = Diagnostics::new();
-        validation::disjoint_cidrs(&req.config, &mut d);
+        crate::validation::disjoint_cidrs(&req.config, &mut d);
         d
     }
 

@@ -22,7 +22,6 @@ use tfplugin::{
 use crate::common::{self, api_diag, at, set, str_attr};
 use crate::provider::Shared;
 use crate::resources::dependent;
-use crate::validation;
 
 pub struct NodePoolResource {
     pub shared: Arc<Shared>,
@@ -48,13 +47,13 @@ impl Resource for NodePoolResource {
                 .attribute(Attribute::string("id").computed().description("`<cluster_id>:<node_pool_id>`; the import ID.").plan_modifier(UseStateForUnknown))
                 .attribute(Attribute::string("cluster_name").required().description(
                     "Name of the cluster, usually `ack_cluster.<name>.name`. Known at plan time even for a new cluster, so the pool is checked against the cluster's planned edition. Pointing it at another cluster replaces the pool; renaming the same cluster does not.",
-                ).validator(validation::name()))
-                .attribute(Attribute::string("name").required().description("Node pool name, unique in the cluster: 1-63 letters, digits, `-` or `_`. Renaming happens in place.").validator(validation::name()))
+                ).validator(crate::validation::name()))
+                .attribute(Attribute::string("name").required().description("Node pool name, unique in the cluster: 1-63 letters, digits, `-` or `_`. Renaming happens in place.").validator(crate::validation::name()))
                 .attribute(
                     Attribute::new("instance_types", Type::list(Type::String))
                         .required()
                         .description("ECS instance types, 1 to 10, e.g. `[\"ecs.g7.xlarge\"]`. Changes in place.")
-                        .validator(validation::instance_types()),
+                        .validator(crate::validation::instance_types()),
                 )
                 .attribute(Attribute::number("desired_size").optional().description("Number of nodes, 0-1000, when not autoscaling. Exactly one of `desired_size` and `autoscaling`. Changes in place.").validator(IntBetween(0, 1000)))
                 .attribute(
@@ -74,21 +73,21 @@ impl Resource for NodePoolResource {
                     Attribute::new("labels", common::map_type())
                         .optional()
                         .description("Kubernetes labels of the nodes; keys and values follow Kubernetes' rules, and the `acklabs.io/` prefix is reserved for the provider. Changes in place.")
-                        .validator(validation::labels()),
+                        .validator(crate::validation::labels()),
                 )
                 .attribute(
                     Attribute::nested(
                         "taints",
                         Nesting::List,
                         vec![
-                            Attribute::string("key").required().description("Taint key, e.g. `dedicated` or `example.com/gpu`.").validator(validation::taint_key()),
-                            Attribute::string("value").optional().description("Taint value, e.g. `gpu`; may be left out.").validator(validation::taint_value()),
-                            Attribute::string("effect").required().description("`NoSchedule`, `PreferNoSchedule` or `NoExecute`.").validator(validation::taint_effect()),
+                            Attribute::string("key").required().description("Taint key, e.g. `dedicated` or `example.com/gpu`.").validator(crate::validation::taint_key()),
+                            Attribute::string("value").optional().description("Taint value, e.g. `gpu`; may be left out.").validator(crate::validation::taint_value()),
+                            Attribute::string("effect").required().description("`NoSchedule`, `PreferNoSchedule` or `NoExecute`.").validator(crate::validation::taint_effect()),
                         ],
                     )
                     .optional()
                     .description("Kubernetes taints of the nodes, at most one per key and effect. Changes in place.")
-                    .validator(validation::DistinctTaints),
+                    .validator(crate::validation::DistinctTaints),
                 )
                 .attribute(
                     Attribute::nested(
