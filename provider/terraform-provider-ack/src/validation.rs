@@ -64,6 +64,16 @@ pub fn name() -> Rule {
     }
 }
 
+/// `cluster_name` of a dependent resource: the name of a cluster, which may
+/// have been made outside this provider.
+pub fn cluster_reference() -> Rule {
+    Rule {
+        description:
+            "The name of a cluster: 1-63 letters, digits, `-` or `_`, not starting with `-` or `_`.",
+        check: rules::name_reference,
+    }
+}
+
 /// An IPv4 CIDR block with no host bits set.
 pub fn cidr() -> Rule {
     Rule {

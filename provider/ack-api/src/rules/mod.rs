@@ -22,7 +22,10 @@ pub use kube::{
     label_key, label_value, labels, qualified_name, taint_effect, taint_key, taint_value, taints,
     user_label_key, TAINT_EFFECTS,
 };
-pub use names::{instance_types, kms_key_id, name, vswitch_ids, MAX_INSTANCE_TYPES, MAX_VSWITCHES};
+pub use names::{
+    instance_types, kms_key_id, name, name_reference, vswitch_ids, MAX_INSTANCE_TYPES,
+    MAX_VSWITCHES,
+};
 pub use network::{cidr, cidrs_disjoint};
 pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};
 pub use window::{maintenance_duration, maintenance_time, maintenance_window, weekly_period};
@@ -49,6 +52,8 @@ pub enum RuleError {
     },
     #[error("name {0:?} may only hold letters, digits, '-' and '_', and must start with a letter or digit (1-63 characters)")]
     Name(String),
+    #[error("{0:?} cannot be a cluster's name: 1-63 letters, digits, '-' or '_', not starting with '-' or '_'")]
+    NameReference(String),
     #[error("{what} {value:?} is not valid: {reason}")]
     QualifiedName {
         what: &'static str,

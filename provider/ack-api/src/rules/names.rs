@@ -26,6 +26,27 @@ pub fn name(s: &str) -> Result<(), RuleError> {
     }
 }
 
+/// A reference to an existing cluster by name. Clusters made outside this
+/// provider may have names the service allows but [`name`] does not (letters
+/// of any script), so this is the service's own rule: 1-63 letters, digits,
+/// `-` and `_`, not starting with `-` or `_`.
+pub fn name_reference(s: &str) -> Result<(), RuleError> {
+    if s.is_empty() {
+        return Err(RuleError::Empty {
+            what: "cluster name",
+        });
+    }
+    let ok = chars(s) <= 63
+        && s.starts_with(char::is_alphanumeric)
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(RuleError::NameReference(s.to_owned()))
+    }
+}
+
 /// A KMS key ID: `key-` then letters, digits or `-`, 8-64 characters in all,
 /// e.g. `key-hzz62f1cb66fa42qo9wsx`.
 pub fn kms_key_id(k: &str) -> Result<(), RuleError> {
@@ -122,6 +143,15 @@ mod tests {
         assert_eq!(name(""), Err(RuleError::Empty { what: "name" }));
         for bad in ["-a", "_a", "a b", "ä", "a.b", "a/b"] {
             assert!(name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn references_allow_what_the_service_allows() {
+        assert!(name_reference("prod-1").is_ok());
+        assert!(name_reference("生产集群-1").is_ok());
+        for bad in ["", "-a", "my cluster", "a/b", &"a".repeat(64)] {
+            assert!(name_reference(bad).is_err(), "{bad:?}");
         }
     }
 

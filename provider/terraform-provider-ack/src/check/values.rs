@@ -145,7 +145,7 @@ fn check_change(c: &Change) -> Vec<Finding> {
             }
         }
         "ack_node_pool" => {
-            out.string("cluster_name", rules::name);
+            out.string("cluster_name", rules::name_reference);
             out.string("name", rules::name);
             if let Some(types) = strings(after.get("instance_types")) {
                 out.all("instance_types", rules::instance_types(&types));
@@ -175,10 +175,12 @@ fn check_change(c: &Change) -> Vec<Finding> {
             }
         }
         "ack_encryption" => {
-            out.string("cluster_name", rules::name);
+            out.string("cluster_name", rules::name_reference);
             out.string("kms_key_id", rules::kms_key_id);
         }
-        "ack_backup_policy" | "ack_scheduler_profile" => out.string("cluster_name", rules::name),
+        "ack_backup_policy" | "ack_scheduler_profile" => {
+            out.string("cluster_name", rules::name_reference)
+        }
         _ => {}
     }
     out.findings

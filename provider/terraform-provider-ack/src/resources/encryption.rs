@@ -42,7 +42,7 @@ impl Resource for EncryptionResource {
             Block::new()
                 .description("KMS encryption of Kubernetes Secrets at rest (ACK Pro only; refused at plan time on `standard`). Rotating `kms_key_id` happens in place; the service allows one key change per 5 minutes, and the provider waits that out. Destroying the resource disables encryption.")
                 .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
-                .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::name()))
+                .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()))
                 .attribute(
                     Attribute::string("kms_key_id")
                         .required()

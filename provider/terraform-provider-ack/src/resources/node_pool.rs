@@ -47,7 +47,7 @@ impl Resource for NodePoolResource {
                 .attribute(Attribute::string("id").computed().description("`<cluster_id>:<node_pool_id>`; the import ID.").plan_modifier(UseStateForUnknown))
                 .attribute(Attribute::string("cluster_name").required().description(
                     "Name of the cluster, usually `ack_cluster.<name>.name`. Known at plan time even for a new cluster, so the pool is checked against the cluster's planned edition. Pointing it at another cluster replaces the pool; renaming the same cluster does not.",
-                ).validator(crate::validation::name()))
+                ).validator(crate::validation::cluster_reference()))
                 .attribute(Attribute::string("name").required().description("Node pool name, unique in the cluster: 1-63 letters, digits, `-` or `_`. Renaming happens in place.").validator(crate::validation::name()))
                 .attribute(
                     Attribute::new("instance_types", Type::list(Type::String))
