@@ -1,13 +1,15 @@
 //! The ACK API contract shared by the provider, the emulator and the `check`
 //! command: serde types for the CS 2015-12-15 operations we use, the edition
-//! catalog (the one table of tier rules), Kubernetes version rules and
-//! ACS3-HMAC-SHA256 request signing. No I/O happens here.
+//! catalog (the one table of tier rules), Kubernetes version rules, the
+//! validation rules of values (`rules`) and ACS3-HMAC-SHA256 request
+//! signing. No I/O happens here.
 
 pub mod capacity;
 pub mod client;
 pub mod edition;
 pub mod model;
 pub mod request;
+pub mod rules;
 pub mod sign;
 pub mod versions;
 

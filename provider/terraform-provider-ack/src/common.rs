@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use ack_api::client::{Client, Error as ApiError, CREATE_TOKEN_TAG};
 use ack_api::model::Tag;
-use tfplugin::validators::Check;
 use tfplugin::{Attribute, AttributePath, Block, Diagnostic, NestedBlock, Nesting, Type, Value};
 
 use crate::provider::Shared;
@@ -22,59 +21,10 @@ pub fn client(shared: &Shared) -> Result<&Client, Diagnostic> {
     })
 }
 
-/// Names of clusters and node pools: letters, digits, `-` and `_`, starting
-/// with a letter or digit.
-pub fn name_check() -> Check<impl Fn(&Value) -> Result<(), String> + Send + Sync> {
-    Check::new(
-        "Letters, digits, `-` and `_`, starting with a letter or digit.",
-        |v: &Value| {
-            let s = v.as_str().unwrap_or_default();
-            if s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            {
-                Ok(())
-            } else {
-                Err(format!("{s:?} may only hold letters, digits, '-' and '_', and must start with a letter or digit."))
-            }
-        },
-    )
-}
-
-/// Tag and label maps: keys 1-128 characters, values up to 128.
-pub fn tags_check() -> Check<impl Fn(&Value) -> Result<(), String> + Send + Sync> {
-    Check::new("Keys 1-128 characters, values up to 128.", |v: &Value| {
-        for (k, val) in string_map(v) {
-            if k.is_empty() || k.chars().count() > 128 {
-                return Err(format!("key {k:?} must be 1-128 characters long."));
-            }
-            if val.chars().count() > 128 {
-                return Err(format!("the value of {k:?} is longer than 128 characters."));
-            }
-        }
-        Ok(())
-    })
-}
-
-/// Parses `30s`, `20m`, `1h30m`.
+/// Parses a timeout such as `30s`, `20m` or `1h30m` by the API contract's
+/// rule (overflow-checked, at most a week); `None` when it is not one.
 pub fn parse_duration(s: &str) -> Option<Duration> {
-    let mut total = 0u64;
-    let mut num = String::new();
-    for c in s.trim().chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-        } else {
-            let n: u64 = num.parse().ok()?;
-            num.clear();
-            total += n * match c {
-                's' => 1,
-                'm' => 60,
-                'h' => 3600,
-                _ => return None,
-            };
-        }
-    }
-    (num.is_empty() && total > 0).then(|| Duration::from_secs(total))
+    ack_api::rules::timeout(s).ok()
 }
 
 /// The `timeouts { create update delete }` block.
@@ -85,16 +35,7 @@ pub fn timeouts_block(create: &str, update: &str, delete: &str) -> NestedBlock {
             .description(format!(
                 "How long to wait for {name} to finish, e.g. `30m` or `1h30m`. Default `{default}`."
             ))
-            .validator(Check::new("A duration such as `30m`.", |v: &Value| match v
-                .as_str()
-                .and_then(parse_duration)
-            {
-                Some(_) => Ok(()),
-                None => Err(format!(
-                    "{:?} is not a duration; use forms like \"45s\", \"30m\" or \"1h30m\".",
-                    v.as_str().unwrap_or_default()
-                )),
-            }))
+            .validator(crate::validation::timeout())
     };
     NestedBlock::new(
         "timeouts",
@@ -204,6 +145,7 @@ mod tests {
         assert_eq!(parse_duration("45s"), Some(Duration::from_secs(45)));
         assert_eq!(parse_duration("10"), None);
         assert_eq!(parse_duration("1d"), None);
+        assert_eq!(parse_duration("3381903080180084463m"), None);
     }
 
     #[test]

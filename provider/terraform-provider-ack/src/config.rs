@@ -11,6 +11,7 @@ pub const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
 pub const ENV_ACCESS_KEY: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 pub const ENV_SECRET_KEY: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
 pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
+pub const ENV_INSECURE: &str = "ACK_INSECURE";
 
 /// A secret string: never printed, not even by `{:?}`.
 #[derive(Clone, PartialEq, Eq)]
@@ -58,6 +59,15 @@ pub enum ConfigError {
     #[error("invalid endpoint {0:?}: expected an http:// or https:// URL such as \"http://127.0.0.1:8787\"")]
     InvalidEndpoint(String),
     #[error(
+        "the endpoint sends requests over plain http:// to {0}, which is not this machine: request signatures and the \
+         STS security token would cross the network unencrypted. Use an https:// endpoint; for an endpoint on a \
+         network you trust (such as an emulator on another host), set `insecure = true` in the provider block or \
+         {ENV_INSECURE}=true. Plain http:// to 127.0.0.1, ::1 or localhost needs neither"
+    )]
+    PlainHttp(String),
+    #[error("{ENV_INSECURE}={0:?} is not a boolean: use true or false")]
+    InvalidInsecure(String),
+    #[error(
         "no credentials: set `access_key` and `secret_key` in the provider block, or {ENV_ACCESS_KEY} and {ENV_SECRET_KEY} in the environment"
     )]
     MissingCredentials,
@@ -72,7 +82,8 @@ impl ConfigError {
     pub fn attribute(&self) -> &'static str {
         match self {
             ConfigError::MissingRegion | ConfigError::InvalidRegion(_) => "region",
-            ConfigError::InvalidEndpoint(_) => "endpoint",
+            ConfigError::InvalidEndpoint(_) | ConfigError::PlainHttp(_) => "endpoint",
+            ConfigError::InvalidInsecure(_) => "insecure",
             ConfigError::MissingCredentials | ConfigError::MissingAccessKey => "access_key",
             ConfigError::MissingSecretKey => "secret_key",
         }
@@ -136,11 +147,62 @@ pub fn valid_region(r: &str) -> bool {
         })
 }
 
+/// An http:// or https:// URL with a host, as the HTTP client parses it.
 pub fn valid_endpoint(e: &str) -> bool {
-    let rest = e
-        .strip_prefix("https://")
-        .or_else(|| e.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
+    !e.contains(char::is_whitespace)
+        && url::Url::parse(e)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+/// The host of a plain http:// endpoint that is not on this machine (so
+/// only `insecure = true` allows it); `None` for https://, for loopback
+/// addresses (127.0.0.0/8, ::1) and `localhost`, and for what is no URL.
+pub fn remote_plain_http(e: &str) -> Option<String> {
+    let u = url::Url::parse(e).ok()?;
+    if u.scheme() != "http" {
+        return None;
+    }
+    let local = match u.host()? {
+        url::Host::Domain(d) => {
+            d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost.")
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    };
+    (!local).then(|| u.host_str().unwrap_or_default().to_owned())
+}
+
+/// `insecure` from the block, else from the environment; `false` by default.
+fn insecure(config: &Value, env: &dyn Env) -> Result<bool, ConfigError> {
+    if let Some(b) = config.get("insecure").and_then(Value::as_bool) {
+        return Ok(b);
+    }
+    match env.get(ENV_INSECURE) {
+        None => Ok(false),
+        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(ConfigError::InvalidInsecure(v)),
+        },
+    }
+}
+
+/// The plain-HTTP check on what is known of the block (for validation, where
+/// values may still be unknown: then nothing is said).
+pub fn check_transport(config: &Value, env: &dyn Env) -> Result<(), ConfigError> {
+    let unknown = |n: &str| config.get(n).is_some_and(Value::is_unknown);
+    if unknown("endpoint") || unknown("insecure") {
+        return Ok(());
+    }
+    let Some(endpoint) = pick(config, "endpoint", env, ENV_ENDPOINT) else {
+        return Ok(());
+    };
+    match remote_plain_http(&endpoint) {
+        Some(host) if !insecure(config, env)? => Err(ConfigError::PlainHttp(host)),
+        _ => Ok(()),
+    }
 }
 
 impl ProviderConfig {
@@ -154,6 +216,11 @@ impl ProviderConfig {
             .unwrap_or_else(|| default_endpoint(&region));
         if !valid_endpoint(&endpoint) {
             return Err(ConfigError::InvalidEndpoint(endpoint));
+        }
+        if let Some(host) = remote_plain_http(&endpoint) {
+            if !insecure(config, env)? {
+                return Err(ConfigError::PlainHttp(host));
+            }
         }
         let access = pick(config, "access_key", env, ENV_ACCESS_KEY);
         let secret = pick(config, "secret_key", env, ENV_SECRET_KEY);
@@ -187,6 +254,7 @@ mod tests {
             "access_key",
             "secret_key",
             "security_token",
+            "insecure",
         ]
         .iter()
         .map(|k| (*k, Value::Null))
@@ -261,6 +329,89 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.attribute(), "endpoint");
+    }
+
+    #[test]
+    fn plain_http_only_to_this_machine() {
+        for local in [
+            "http://127.0.0.1:8787",
+            "http://127.1.2.3",
+            "http://localhost:8787/",
+            "http://LOCALHOST",
+            "http://[::1]:8787",
+            "http://[::ffff:127.0.0.1]:1",
+            "https://cs.cn-hangzhou.aliyuncs.com",
+            "https://10.0.0.1",
+        ] {
+            assert_eq!(remote_plain_http(local), None, "{local}");
+        }
+        for remote in [
+            "http://10.0.0.1:8787",
+            "http://cs.cn-hangzhou.aliyuncs.com",
+            "http://localhost.evil.example",
+            "http://127.0.0.1@evil.example/",
+            "http://[::2]",
+            "http://0.0.0.0:8787",
+            "http://128.0.0.1",
+        ] {
+            assert!(remote_plain_http(remote).is_some(), "{remote}");
+        }
+        // What the HTTP client would connect to decides, not the text.
+        assert_eq!(remote_plain_http("http://2130706433/"), None);
+        assert_eq!(remote_plain_http("http://user:pw@127.0.0.1/"), None);
+    }
+
+    #[test]
+    fn insecure_allows_remote_plain_http() {
+        let none: [(&str, &str); 0] = [];
+        let base = [
+            ("region", "cn-hangzhou"),
+            ("access_key", "a"),
+            ("secret_key", "b"),
+            ("endpoint", "http://user:pw@192.0.2.7:8787"),
+        ];
+        let e = ProviderConfig::resolve(&block(&base), &none).unwrap_err();
+        assert_eq!(e.attribute(), "endpoint");
+        let text = e.to_string();
+        assert!(
+            text.contains("192.0.2.7") && text.contains("insecure = true"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("pw"),
+            "no credentials from the URL in messages: {text}"
+        );
+        let mut cfg = block(&base);
+        if let Some(v) = cfg.get_mut("insecure") {
+            *v = Value::from(true);
+        }
+        assert!(ProviderConfig::resolve(&cfg, &none).is_ok());
+        assert!(ProviderConfig::resolve(&block(&base), &[(ENV_INSECURE, "true")]).is_ok());
+        // The block wins over the environment.
+        if let Some(v) = cfg.get_mut("insecure") {
+            *v = Value::from(false);
+        }
+        assert!(ProviderConfig::resolve(&cfg, &[(ENV_INSECURE, "true")]).is_err());
+        let e =
+            ProviderConfig::resolve(&block(&base), &[(ENV_INSECURE, "yes please")]).unwrap_err();
+        assert_eq!(e.attribute(), "insecure");
+        // The environment's endpoint is held to the same rule.
+        let env = [(ENV_ENDPOINT, "http://192.0.2.7")];
+        let e = ProviderConfig::resolve(&block(&base[..3]), &env).unwrap_err();
+        assert_eq!(e, ConfigError::PlainHttp("192.0.2.7".into()));
+    }
+
+    #[test]
+    fn validation_checks_transport_only_when_known() {
+        let none: [(&str, &str); 0] = [];
+        let mut cfg = block(&[("endpoint", "http://192.0.2.7")]);
+        assert!(check_transport(&cfg, &none).is_err());
+        if let Some(v) = cfg.get_mut("insecure") {
+            *v = Value::unknown();
+        }
+        assert!(check_transport(&cfg, &none).is_ok());
+        assert!(check_transport(&block(&[("endpoint", "http://127.0.0.1:1")]), &none).is_ok());
+        assert!(check_transport(&block(&[]), &none).is_ok());
     }
 
     #[test]

@@ -13,3 +13,4 @@ pub mod provider;
 pub mod registry;
 pub mod resources;
 pub mod schemas;
+pub mod validation;

@@ -58,7 +58,8 @@ impl Provider for AckProvider {
                     Attribute::string("endpoint")
                         .optional()
                         .description(format!(
-                            "Base URL of the ACK API, e.g. `http://127.0.0.1:8787` for the local emulator. \
+                            "Base URL of the ACK API, e.g. `http://127.0.0.1:8787` for the local emulator. Plain `http://` is \
+                             accepted only for this machine unless `insecure = true`. \
                              Default: the `{}` environment variable, else `https://cs.{{region}}.aliyuncs.com`.",
                             config::ENV_ENDPOINT
                         ))
@@ -98,8 +99,23 @@ impl Provider for AckProvider {
                 .attribute(Attribute::string("security_token").optional().sensitive().description(format!(
                     "STS security token, when the AccessKey is temporary. Default: the `{}` environment variable.",
                     config::ENV_SECURITY_TOKEN
+                )))
+                .attribute(Attribute::bool("insecure").optional().description(format!(
+                    "Allow a plain `http://` endpoint on another machine. Without it, `http://` is accepted only for \
+                     this machine (127.0.0.0/8, `::1`, `localhost`), because over plain HTTP the request signatures \
+                     and the STS security token cross the network unencrypted. Set it only for a network you trust, \
+                     such as an emulator on another host; it changes nothing for `https://` (certificates are always \
+                     verified). Default: the `{}` environment variable (`true` or `false`), else `false`.",
+                    config::ENV_INSECURE
                 ))),
         )
+    }
+
+    async fn validate_config(&self, config: &Value) -> Diagnostics {
+        match config::check_transport(config, &ProcessEnv) {
+            Ok(()) => Diagnostics::new(),
+            Err(e) => e.to_diagnostic().into(),
+        }
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {

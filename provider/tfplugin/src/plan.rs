@@ -323,12 +323,37 @@ fn validate_attrs(
             val.validate(&apath, v, diags);
         }
         if let Some((nesting, nested)) = a.nested_attributes() {
+            let mut inner = Diagnostics::new();
             let mut c = v.clone();
             each_nested(nesting, &NULL, &NULL, &mut c, &apath, &mut |_, _, c, np| {
-                validate_attrs(nested, c, np, diags);
+                validate_attrs(nested, c, np, &mut inner);
             });
+            for d in inner {
+                diags.push(locatable(d, &apath));
+            }
         }
     }
+}
+
+/// Terraform finds a diagnostic's place in the configuration from its path,
+/// but inside a nested attribute's value (`x = { … }`, `x = [{ … }]`) it can
+/// follow at most one index or key: a longer path lands on the resource's
+/// first line. So such paths are cut back to the attribute, or to the
+/// element, which Terraform then shows; the summary and detail written by
+/// the validator still name the exact field.
+fn locatable(mut d: crate::diag::Diagnostic, base: &AttributePath) -> crate::diag::Diagnostic {
+    use crate::path::Step;
+    if let Some(path) = &d.attribute {
+        let (steps, stem) = (path.steps(), base.steps());
+        if steps.len() > stem.len() && steps.starts_with(stem) {
+            let mut keep = stem.len();
+            if matches!(steps.get(keep), Some(Step::Index(_) | Step::Key(_))) {
+                keep += 1;
+            }
+            d.attribute = Some(AttributePath::from(steps[..keep].to_vec()));
+        }
+    }
+    d
 }
 
 /// Replaces any unknown left in a value with null and reports the paths:

@@ -282,10 +282,16 @@ fn validators_point_at_the_attribute() {
     let out = dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("500 is out of range"), "{out}");
     assert!(
-        out.contains("line 9"),
+        out.contains("line 11"),
         "diagnostic points at the size line: {out}"
     );
     assert!(out.contains("\"warp\" is not allowed"), "{out}");
+    // Inside a nested attribute Terraform can locate only the attribute:
+    // the settings line, not the resource's first line.
+    assert!(
+        out.contains("line 12") && !out.contains("line 9,"),
+        "diagnostic points at the settings line: {out}"
+    );
     assert_eq!(store_files(&dir), 0);
 }
 

@@ -22,27 +22,8 @@ use crate::store::{self, ClusterRow};
 use crate::tasks::{self, durations, kinds};
 use crate::{now_rfc3339, SharedState};
 
-pub(super) fn valid_name(name: &str) -> bool {
-    let n = name.chars().count();
-    (1..=63).contains(&n)
-        && name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
 pub(super) fn check_name(name: &str, what: &str) -> ApiResult<()> {
-    if valid_name(name) {
-        Ok(())
-    } else {
-        Err(ApiError::bad_request(
-            "InvalidParameter.Name",
-            format!("{what} name {name:?} is invalid: 1-63 letters, digits, '-' or '_', starting with a letter or digit"),
-        ))
-    }
+    super::rules::name(name, what)
 }
 
 /// Cluster IDs are `c` + 32 hex digits.
@@ -54,14 +35,6 @@ pub(super) fn check_cluster_id(id: &str) -> ApiResult<()> {
     } else {
         Err(ApiError::cluster_not_found(id))
     }
-}
-
-fn valid_cidr(s: &str) -> bool {
-    let Some((ip, len)) = s.split_once('/') else {
-        return false;
-    };
-    ip.parse::<std::net::Ipv4Addr>().is_ok()
-        && len.parse::<u8>().is_ok_and(|l| (8..=30).contains(&l))
 }
 
 /// The edition of a stored cluster.
@@ -155,29 +128,7 @@ pub async fn create(
             versions::UpgradeError::Unsupported(version).to_string(),
         ));
     }
-    if req.vswitch_ids.len() > 5
-        || req
-            .vswitch_ids
-            .iter()
-            .any(|v| !v.starts_with("vsw-") || v.len() < 5)
-    {
-        return Err(ApiError::bad_request(
-            "InvalidParameter.VSwitchIds",
-            "vswitch_ids: 1-5 IDs of the form vsw-…",
-        ));
-    }
-    for (field, cidr) in [
-        ("container_cidr", &req.container_cidr),
-        ("service_cidr", &req.service_cidr),
-    ] {
-        if let Some(c) = cidr {
-            if !valid_cidr(c) {
-                return Err(ApiError::invalid(format!(
-                    "{field} {c:?} is not an IPv4 CIDR block such as 172.20.0.0/16"
-                )));
-            }
-        }
-    }
+    super::rules::create_cluster(&req)?;
     let kms = req
         .encryption_provider_key
         .clone()
@@ -342,6 +293,7 @@ pub async fn modify(
             row.doc.deletion_protection = p;
         }
         if let Some(w) = &req.maintenance_window {
+            super::rules::maintenance_window(w)?;
             if w.enable {
                 require(&row.doc, Feature::MaintenanceWindow)?;
             }
@@ -369,15 +321,7 @@ pub async fn tags(
     body: Bytes,
 ) -> ApiResult<Json<TaskResponse>> {
     let req: ModifyTagsRequest = parse_body(&body)?;
-    if req
-        .iter()
-        .any(|t| t.key.is_empty() || t.key.len() > 128 || t.value.len() > 128)
-    {
-        return Err(ApiError::bad_request(
-            "InvalidParameter.Tags",
-            "tag keys are 1-128 characters, values up to 128",
-        ));
-    }
+    super::rules::tags(&req)?;
     let task_id = state.tx(|conn| {
         let mut row = running(conn, &id)?;
         row.doc.tags = req.clone();

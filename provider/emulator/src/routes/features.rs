@@ -34,13 +34,10 @@ pub async fn kms(
         ));
     }
     if let Some(k) = &key {
-        if !(k.starts_with("key-")
-            && k.len() >= 8
-            && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-        {
+        if let Err(e) = ack_api::rules::kms_key_id(k) {
             return Err(ApiError::bad_request(
                 "InvalidParameter.KmsKeyId",
-                format!("{k:?} is not a KMS key ID (key-…)"),
+                e.to_string(),
             ));
         }
     }

@@ -7,6 +7,7 @@ mod extension;
 mod features;
 mod meta;
 mod nodepools;
+mod rules;
 
 use std::net::SocketAddr;
 

@@ -41,23 +41,7 @@ fn target_nodes(p: &NodePoolRequest) -> u64 {
 
 fn validate(req: &NodePoolRequest) -> ApiResult<()> {
     check_name(&req.nodepool_info.name, "node pool")?;
-    if req.scaling_group.instance_types.is_empty() || req.scaling_group.instance_types.len() > 10 {
-        return Err(ApiError::bad_request(
-            "InvalidParameter.InstanceTypes",
-            "scaling_group.instance_types needs 1-10 instance types, e.g. ecs.g7.xlarge",
-        ));
-    }
-    if req
-        .scaling_group
-        .instance_types
-        .iter()
-        .any(|t| !t.starts_with("ecs."))
-    {
-        return Err(ApiError::bad_request(
-            "InvalidParameter.InstanceTypes",
-            "instance types look like ecs.g7.xlarge",
-        ));
-    }
+    super::rules::node_pool(req)?;
     if let Some(a) = req.auto_scaling.as_ref().filter(|a| a.enable) {
         if a.min_instances > a.max_instances || a.max_instances > 2000 {
             return Err(ApiError::invalid(format!(
@@ -69,17 +53,6 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
         return Err(ApiError::invalid(
             "scaling_group.desired_size is at most 1000",
         ));
-    }
-    for t in &req.kubernetes_config.taints {
-        if !matches!(
-            t.effect.as_str(),
-            "NoSchedule" | "NoExecute" | "PreferNoSchedule"
-        ) {
-            return Err(ApiError::invalid(format!(
-                "taint effect {:?} must be NoSchedule, NoExecute or PreferNoSchedule",
-                t.effect
-            )));
-        }
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod values;
 
 use serde::Serialize;
 
@@ -100,8 +101,10 @@ pub enum CheckError {
 pub fn check(text: &str, policy: &policy::Policy) -> Result<Report, CheckError> {
     let plan = plan::Plan::parse(text)?;
     let mut rules = rules::catalog();
+    rules.push(values::rule());
     policy.adjust_rules(&mut rules);
     let mut findings = rules::evaluate(&plan);
+    findings.extend(values::evaluate(&plan));
     findings.extend(policy.custom_findings(&plan));
     policy.adjust_findings(&mut findings);
     findings.sort_by(|a, b| {

@@ -48,7 +48,7 @@ impl Resource for BackupPolicyResource {
                      and does not work against the real service. All arguments change in place.",
                 )
                 .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
-                .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource."))
+                .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()))
                 .attribute(
                     Attribute::nested("cold_backup", Nesting::Single, vec![num("interval_hours", 1, 24, "Hours between cold backups"), num("retention_days", 1, 365, "Days cold backups are kept")])
                         .optional()

@@ -14,7 +14,7 @@ use ack_api::versions;
 use async_trait::async_trait;
 use tfplugin::framework::*;
 use tfplugin::modifiers::{RequiresReplace, UseStateForUnknown};
-use tfplugin::validators::{Check, LengthBetween, OneOf};
+use tfplugin::validators::{Check, OneOf};
 use tfplugin::{
     Attribute, AttributePath, Block, Diagnostic, Diagnostics, Nesting, Schema, Type, Value,
 };
@@ -30,26 +30,6 @@ pub struct ClusterResource {
 const CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 const UPDATE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 const DELETE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-
-fn cidr_check() -> Check<impl Fn(&Value) -> Result<(), String> + Send + Sync> {
-    Check::new(
-        "An IPv4 CIDR block such as `172.20.0.0/16`.",
-        |v: &Value| {
-            let s = v.as_str().unwrap_or_default();
-            let ok = s.split_once('/').is_some_and(|(ip, len)| {
-                ip.parse::<std::net::Ipv4Addr>().is_ok()
-                    && len.parse::<u8>().is_ok_and(|l| (8..=30).contains(&l))
-            });
-            if ok {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{s:?} is not an IPv4 CIDR block such as \"172.20.0.0/16\" (prefix 8-30)."
-                ))
-            }
-        },
-    )
-}
 
 fn computed_known(name: &str, ty: Type, description: &str) -> Attribute {
     Attribute::new(name, ty).computed().description(description)
@@ -79,8 +59,7 @@ impl Resource for ClusterResource {
                     Attribute::string("name")
                         .required()
                         .description("Cluster name, unique in the region: 1-63 letters, digits, `-` or `_`, starting with a letter or digit. Renaming happens in place.")
-                        .validator(LengthBetween(1, 63))
-                        .validator(common::name_check()),
+                        .validator(crate::validation::name()),
                 )
                 .attribute(
                     Attribute::string("edition")
@@ -117,32 +96,25 @@ impl Resource for ClusterResource {
                         .description("IDs of the vSwitches (`vsw-…`) of the control plane, 1 to 5. Default: chosen by the service. Changing them replaces the cluster.")
                         .plan_modifier(UseStateForUnknown)
                         .plan_modifier(RequiresReplace)
-                        .validator(Check::new("1-5 vSwitch IDs.", |v: &Value| {
-                            let ids = common::string_list(v).unwrap_or_default();
-                            if (1..=5).contains(&ids.len()) && ids.iter().all(|i| i.starts_with("vsw-") && i.len() > 4) {
-                                Ok(())
-                            } else {
-                                Err("vswitch_ids takes 1 to 5 IDs of the form \"vsw-…\".".into())
-                            }
-                        })),
+                        .validator(crate::validation::vswitch_ids()),
                 )
                 .attribute(
                     Attribute::string("service_cidr")
                         .optional()
                         .computed()
-                        .description("CIDR block of Kubernetes services. Default: chosen by the service. Changing it replaces the cluster.")
+                        .description("CIDR block of Kubernetes services, e.g. `172.21.0.0/20`; must not overlap `pod_cidr`. Default: chosen by the service. Changing it replaces the cluster.")
                         .plan_modifier(UseStateForUnknown)
                         .plan_modifier(RequiresReplace)
-                        .validator(cidr_check()),
+                        .validator(crate::validation::cidr()),
                 )
                 .attribute(
                     Attribute::string("pod_cidr")
                         .optional()
                         .computed()
-                        .description("CIDR block of pods (`container_cidr` in the API). Default: chosen by the service. Changing it replaces the cluster.")
+                        .description("CIDR block of pods (`container_cidr` in the API), e.g. `172.20.0.0/16`; must not overlap `service_cidr`. Default: chosen by the service. Changing it replaces the cluster.")
                         .plan_modifier(UseStateForUnknown)
                         .plan_modifier(RequiresReplace)
-                        .validator(cidr_check()),
+                        .validator(crate::validation::cidr()),
                 )
                 .attribute(
                     Attribute::bool("deletion_protection")
@@ -154,9 +126,9 @@ impl Resource for ClusterResource {
                         "maintenance_window",
                         Nesting::Single,
                         vec![
-                            Attribute::string("maintenance_time").required().description("Start of the window, UTC, e.g. `03:00:00Z`."),
-                            Attribute::string("duration").required().description("Length of the window, e.g. `3h`."),
-                            Attribute::string("weekly_period").required().description("Days of the window, e.g. `Monday,Thursday`."),
+                            Attribute::string("maintenance_time").required().description("Start of the window, UTC, e.g. `03:00:00Z`.").validator(crate::validation::maintenance_time()),
+                            Attribute::string("duration").required().description("Length of the window, e.g. `3h`.").validator(crate::validation::maintenance_duration()),
+                            Attribute::string("weekly_period").required().description("Days of the window, e.g. `Monday,Thursday`.").validator(crate::validation::weekly_period()),
                         ],
                     )
                     .optional()
@@ -165,8 +137,8 @@ impl Resource for ClusterResource {
                 .attribute(
                     Attribute::new("tags", common::map_type())
                         .optional()
-                        .description("Tags of the cluster: keys 1-128 characters, values up to 128. Changes in place.")
-                        .validator(common::tags_check()),
+                        .description("Tags of the cluster; the `acklabs:` key prefix is reserved for the provider's bookkeeping. Changes in place.")
+                        .validator(crate::validation::tags()),
                 )
                 .attribute(computed_known("sla", Type::String, "API server availability commitment of the edition, e.g. `99.95%`. Known at plan time."))
                 .attribute(computed_known("sla_compensation", Type::Bool, "Whether the SLA comes with compensation. Known at plan time."))
@@ -193,6 +165,12 @@ impl Resource for ClusterResource {
                 )
                 .block(common::timeouts_block("30m", "60m", "30m")),
         )
+    }
+
+    async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        crate::validation::disjoint_cidrs(&req.config, &mut d);
+        d
     }
 
     async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {

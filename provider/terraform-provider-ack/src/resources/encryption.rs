@@ -26,11 +26,9 @@ pub struct EncryptionResource {
 
 const TIMEOUT: Duration = Duration::from_secs(20 * 60);
 
-/// KMS key IDs look like `key-hzz62f1cb66fa42qo9wsx`.
+/// KMS key IDs look like `key-hzz62f1cb66fa42qo9wsx` (the API contract's rule).
 pub fn valid_key_id(k: &str) -> bool {
-    k.starts_with("key-")
-        && (8..=64).contains(&k.len())
-        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    ack_api::rules::kms_key_id(k).is_ok()
 }
 
 #[async_trait]
@@ -44,7 +42,7 @@ impl Resource for EncryptionResource {
             Block::new()
                 .description("KMS encryption of Kubernetes Secrets at rest (ACK Pro only; refused at plan time on `standard`). Rotating `kms_key_id` happens in place; the service allows one key change per 5 minutes, and the provider waits that out. Destroying the resource disables encryption.")
                 .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
-                .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource."))
+                .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()))
                 .attribute(
                     Attribute::string("kms_key_id")
                         .required()

@@ -15,7 +15,7 @@ use ack_api::model::{
 use async_trait::async_trait;
 use tfplugin::framework::*;
 use tfplugin::modifiers::UseStateForUnknown;
-use tfplugin::validators::{Check, IntBetween, LengthBetween, OneOf};
+use tfplugin::validators::{IntBetween, OneOf};
 use tfplugin::{
     Attribute, AttributePath, Block, Diagnostic, Diagnostics, Nesting, Schema, Type, Value,
 };
@@ -50,20 +50,13 @@ impl Resource for NodePoolResource {
                 .attribute(Attribute::string("id").computed().description("`<cluster_id>:<node_pool_id>`; the import ID.").plan_modifier(UseStateForUnknown))
                 .attribute(Attribute::string("cluster_name").required().description(
                     "Name of the cluster, usually `ack_cluster.<name>.name`. Known at plan time even for a new cluster, so the pool is checked against the cluster's planned edition. Pointing it at another cluster replaces the pool; renaming the same cluster does not.",
-                ))
-                .attribute(Attribute::string("name").required().description("Node pool name, unique in the cluster: 1-63 letters, digits, `-` or `_`. Renaming happens in place.").validator(LengthBetween(1, 63)).validator(common::name_check()))
+                ).validator(crate::validation::cluster_reference()))
+                .attribute(Attribute::string("name").required().description("Node pool name, unique in the cluster: 1-63 letters, digits, `-` or `_`. Renaming happens in place.").validator(crate::validation::name()))
                 .attribute(
                     Attribute::new("instance_types", Type::list(Type::String))
                         .required()
                         .description("ECS instance types, 1 to 10, e.g. `[\"ecs.g7.xlarge\"]`. Changes in place.")
-                        .validator(Check::new("1-10 instance types.", |v: &Value| {
-                            let t = common::string_list(v).unwrap_or_default();
-                            if (1..=10).contains(&t.len()) && t.iter().all(|x| x.starts_with("ecs.")) {
-                                Ok(())
-                            } else {
-                                Err("instance_types takes 1 to 10 ECS instance types such as \"ecs.g7.xlarge\".".into())
-                            }
-                        })),
+                        .validator(crate::validation::instance_types()),
                 )
                 .attribute(Attribute::number("desired_size").optional().description("Number of nodes, 0-1000, when not autoscaling. Exactly one of `desired_size` and `autoscaling`. Changes in place.").validator(IntBetween(0, 1000)))
                 .attribute(
@@ -82,21 +75,22 @@ impl Resource for NodePoolResource {
                 .attribute(
                     Attribute::new("labels", common::map_type())
                         .optional()
-                        .description("Kubernetes labels of the nodes: keys 1-128 characters, values up to 128. Changes in place.")
-                        .validator(common::tags_check()),
+                        .description("Kubernetes labels of the nodes; keys and values follow Kubernetes' rules, and the `acklabs.io/` prefix is reserved for the provider. Changes in place.")
+                        .validator(crate::validation::labels()),
                 )
                 .attribute(
                     Attribute::nested(
                         "taints",
                         Nesting::List,
                         vec![
-                            Attribute::string("key").required().description("Taint key."),
-                            Attribute::string("value").optional().description("Taint value."),
-                            Attribute::string("effect").required().description("`NoSchedule`, `NoExecute` or `PreferNoSchedule`.").validator(OneOf::new(["NoSchedule", "NoExecute", "PreferNoSchedule"])),
+                            Attribute::string("key").required().description("Taint key, e.g. `dedicated` or `example.com/gpu`.").validator(crate::validation::taint_key()),
+                            Attribute::string("value").optional().description("Taint value, e.g. `gpu`; may be left out.").validator(crate::validation::taint_value()),
+                            Attribute::string("effect").required().description("`NoSchedule`, `PreferNoSchedule` or `NoExecute`.").validator(crate::validation::taint_effect()),
                         ],
                     )
                     .optional()
-                    .description("Kubernetes taints of the nodes. Changes in place."),
+                    .description("Kubernetes taints of the nodes, at most one per key and effect. Changes in place.")
+                    .validator(crate::validation::DistinctTaints),
                 )
                 .attribute(
                     Attribute::nested(
@@ -686,6 +680,12 @@ fn state_from(cluster_id: &str, cluster_name: &str, p: &NodePoolDetail, prior: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_accelerator_label_is_reserved_for_the_provider() {
+        assert!(ack_api::rules::label_key(ACCELERATOR_LABEL).is_ok());
+        assert!(ack_api::rules::user_label_key(ACCELERATOR_LABEL).is_err());
+    }
 
     #[test]
     fn schema_is_valid_and_described() {

@@ -58,7 +58,7 @@ impl Resource for SchedulerProfileResource {
         let mut block = Block::new()
             .description("kube-scheduler configuration of a cluster, through the scheduler addon. Gang, topology-aware and NPU scheduling, score plugins and professional cGPU need ACK Pro and are refused at plan time on `standard`; `cgpu_edition = \"basic\"` works on both. Everything changes in place; destroying the resource restores the defaults.")
             .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
-            .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource."));
+            .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()));
         for (name, _, what) in SWITCHES {
             block = block.attribute(
                 Attribute::bool(name)

@@ -127,6 +127,45 @@ fn validators_see_nested_values_with_paths() {
 }
 
 #[test]
+fn nested_attribute_diagnostics_point_where_terraform_can_find_them() {
+    use crate::validators::IntBetween;
+    let size = || {
+        Attribute::number("size")
+            .optional()
+            .description("s")
+            .validator(IntBetween(1, 10))
+    };
+    let b = Block::new()
+        .attribute(
+            Attribute::nested("one", Nesting::Single, vec![size()])
+                .optional()
+                .description("o"),
+        )
+        .attribute(
+            Attribute::nested("many", Nesting::List, vec![size()])
+                .optional()
+                .description("m"),
+        );
+    let config = Value::object([
+        ("one", Value::object([("size", Value::from(50))])),
+        (
+            "many",
+            Value::List(vec![
+                Value::object([("size", Value::from(5))]),
+                Value::object([("size", Value::from(50))]),
+            ]),
+        ),
+    ]);
+    let mut d = Diagnostics::new();
+    validate(&b, &config, &mut d);
+    let paths: Vec<String> = d
+        .iter()
+        .map(|x| x.attribute.as_ref().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["one", "many[1]"]);
+}
+
+#[test]
 fn unknowns_are_stripped_with_paths() {
     let mut v = Value::object([
         ("a", Value::unknown()),

@@ -1,0 +1,193 @@
+//! Validation rules for values users send to the API: names, CIDR blocks,
+//! vSwitch and instance type lists, Kubernetes labels and taints, tags,
+//! maintenance windows and operation timeouts.
+//!
+//! Written once and called by the provider (at `terraform validate`, with
+//! attribute paths), by the emulator (server side) and by anything else that
+//! needs to know whether a value would be accepted. Every function is pure.
+//!
+//! Functions over one value return `Result<_, RuleError>`; functions over a
+//! collection return every [`Violation`] found, each with the place inside
+//! the collection ([`Step`]s) so callers can point at the exact element.
+
+mod duration;
+mod kube;
+mod names;
+mod network;
+mod tags;
+mod window;
+
+pub use duration::{timeout, MAX_TIMEOUT};
+pub use kube::{
+    label_key, label_value, labels, qualified_name, taint_effect, taint_key, taint_value, taints,
+    user_label_key, TAINT_EFFECTS,
+};
+pub use names::{
+    instance_types, kms_key_id, name, name_reference, vswitch_ids, MAX_INSTANCE_TYPES,
+    MAX_VSWITCHES,
+};
+pub use network::{cidr, cidrs_disjoint};
+pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};
+pub use window::{maintenance_duration, maintenance_time, maintenance_window, weekly_period};
+
+/// Tag keys starting with this are the provider's bookkeeping (the create
+/// token); users may not set them.
+pub const RESERVED_TAG_PREFIX: &str = "acklabs:";
+/// Node label keys under this prefix carry provider attributes (such as the
+/// accelerator); users may not set them.
+pub const RESERVED_LABEL_PREFIX: &str = "acklabs.io/";
+
+/// Why a value is refused. Messages are written for the person who set the
+/// value: what is wrong, and what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("{what} must not be empty")]
+    Empty { what: &'static str },
+    #[error("{what} {value:?} is {len} characters long; at most {max} are allowed")]
+    TooLong {
+        what: &'static str,
+        value: String,
+        len: usize,
+        max: usize,
+    },
+    #[error("name {0:?} may only hold letters, digits, '-' and '_', and must start with a letter or digit (1-63 characters)")]
+    Name(String),
+    #[error("{0:?} cannot be a cluster's name: 1-63 letters, digits, '-' or '_', not starting with '-' or '_'")]
+    NameReference(String),
+    #[error("{what} {value:?} is not valid: {reason}")]
+    QualifiedName {
+        what: &'static str,
+        value: String,
+        reason: &'static str,
+    },
+    #[error("{what} {value:?} is not valid: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)")]
+    LabelValue { what: &'static str, value: String },
+    #[error("taint effect {0:?} is not one of NoSchedule, PreferNoSchedule, NoExecute")]
+    TaintEffect(String),
+    #[error("taint {key:?} with effect {effect} appears more than once; Kubernetes allows one taint per key and effect")]
+    DuplicateTaint { key: String, effect: String },
+    #[error("{what} {value:?} is reserved: keys starting with {prefix:?} are set by the provider itself; choose another key")]
+    Reserved {
+        what: &'static str,
+        value: String,
+        prefix: &'static str,
+    },
+    #[error("tag key {value:?} is not valid: {reason}")]
+    TagKey { value: String, reason: &'static str },
+    #[error("{0:?} is not an IPv4 CIDR block such as \"172.20.0.0/16\"")]
+    Cidr(String),
+    #[error("{value:?} has a /{len} prefix; use a prefix from /8 to /30")]
+    CidrPrefix { value: String, len: u8 },
+    #[error("{value:?} has host bits set; the block starting there is {network:?}")]
+    CidrHostBits { value: String, network: String },
+    #[error("{a:?} and {b:?} overlap; the service and pod CIDR blocks must not share addresses")]
+    CidrOverlap { a: String, b: String },
+    #[error("{what} {value:?} appears more than once")]
+    Duplicate { what: &'static str, value: String },
+    #[error("{what}: {got} given, {min} to {max} allowed")]
+    Count {
+        what: &'static str,
+        got: usize,
+        min: usize,
+        max: usize,
+    },
+    #[error("{what} {value:?} is not valid; expected something like {example:?}")]
+    Format {
+        what: &'static str,
+        value: String,
+        example: &'static str,
+    },
+    #[error("maintenance time {0:?} is not a time of day: use \"HH:MM:SSZ\" (UTC, e.g. \"03:00:00Z\", hours 00-23, minutes and seconds 00-59) or an RFC 3339 date-time")]
+    MaintenanceTime(String),
+    #[error("maintenance duration {0:?} is not valid: use whole hours from \"1h\" to \"24h\", e.g. \"3h\"")]
+    MaintenanceDuration(String),
+    #[error("weekly period {0:?} is not valid: use day names separated by commas, e.g. \"Monday,Thursday\" (Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday; each at most once)")]
+    WeeklyPeriod(String),
+    #[error("{0:?} is not a duration: use forms like \"45s\", \"30m\" or \"1h30m\" (units h, m, s; more than zero)")]
+    Duration(String),
+    #[error("{value:?} is longer than the largest allowed timeout, {max}")]
+    DurationTooLong { value: String, max: &'static str },
+}
+
+/// One step into a collection, for pointing at the offending element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A key of a map (labels, tags).
+    Key(String),
+    /// An element of a list.
+    Index(usize),
+    /// A field of an object (a taint's `key`, `value` or `effect`).
+    Field(&'static str),
+}
+
+/// A refused element of a collection.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{error}")]
+pub struct Violation {
+    /// Where inside the collection; empty for the collection as a whole.
+    pub at: Vec<Step>,
+    pub error: RuleError,
+}
+
+impl Violation {
+    pub(crate) fn new(at: Vec<Step>, error: RuleError) -> Violation {
+        Violation { at, error }
+    }
+
+    pub(crate) fn whole(error: RuleError) -> Violation {
+        Violation {
+            at: Vec::new(),
+            error,
+        }
+    }
+
+    /// `field` plus the location, API style (`labels["a b"]`, `taints[1].key`),
+    /// for server-side error messages.
+    pub fn located(&self, field: &str) -> String {
+        let mut s = field.to_owned();
+        for step in &self.at {
+            match step {
+                Step::Key(k) => s.push_str(&format!("[{k:?}]")),
+                Step::Index(i) => s.push_str(&format!("[{i}]")),
+                Step::Field(f) => {
+                    s.push('.');
+                    s.push_str(f);
+                }
+            }
+        }
+        format!("{s}: {}", self.error)
+    }
+}
+
+/// Characters, not bytes: what users count.
+pub(crate) fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_providers_own_keys_are_reserved() {
+        assert!(crate::client::CREATE_TOKEN_TAG.starts_with(RESERVED_TAG_PREFIX));
+        assert!(user_tag_key(crate::client::CREATE_TOKEN_TAG).is_err());
+    }
+
+    #[test]
+    fn violations_name_their_place() {
+        let v = Violation::new(
+            vec![Step::Index(1), Step::Field("key")],
+            RuleError::Empty { what: "taint key" },
+        );
+        assert_eq!(
+            v.located("taints"),
+            "taints[1].key: taint key must not be empty"
+        );
+        let v = Violation::new(
+            vec![Step::Key("a b".into())],
+            RuleError::Empty { what: "x" },
+        );
+        assert!(v.located("labels").starts_with("labels[\"a b\"]"));
+    }
+}
