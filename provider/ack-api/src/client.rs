@@ -15,6 +15,7 @@
 //! names the limit and the last answer the service gave.
 
 mod clusters;
+mod error;
 mod features;
 mod pools;
 pub mod reads;
@@ -31,6 +32,7 @@ use crate::model::{ClusterDetail, ErrorBody, NodePoolDetail, TaskResponse};
 use crate::request::{ApiRequest, Credentials};
 use reads::Flights;
 
+pub use error::{human, Error, Result};
 pub use pools::Until;
 
 /// Tag key under which creates record their idempotency token.
@@ -42,95 +44,6 @@ const LISTING_MAX_AGE: Duration = Duration::from_secs(60);
 /// How long a create interrupted by cancellation may still spend finding
 /// out whether the object was created, so that its ID is never lost.
 const ORPHAN_LOOKUP: Duration = Duration::from_secs(30);
-
-/// Errors from the API or on the way to it. Messages never contain secrets.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    #[error("{code}: {message} (HTTP {status}, request {request_id})")]
-    Api {
-        status: u16,
-        code: String,
-        message: String,
-        request_id: String,
-        /// How long the service asked us to wait (throttling).
-        retry_after: Option<Duration>,
-    },
-    #[error("could not reach the ACK API at {endpoint}: {message}")]
-    Transport { endpoint: String, message: String },
-    #[error("the ACK API answered something unreadable: {0}")]
-    Decode(String),
-    #[error("timed out after {limit} waiting for {1}", limit = human(*.0))]
-    Timeout(Duration, String),
-    #[error("cancelled")]
-    Cancelled,
-    #[error("{0}")]
-    Failed(String),
-}
-
-/// `90s` → `1m30s`, the way users write `timeouts`.
-pub fn human(d: Duration) -> String {
-    let s = d.as_secs();
-    let (h, m, sec) = (s / 3600, s % 3600 / 60, s % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out += &format!("{h}h");
-    }
-    if m > 0 {
-        out += &format!("{m}m");
-    }
-    if sec > 0 || out.is_empty() {
-        if s == 0 && d.subsec_millis() > 0 {
-            return format!("{}ms", d.subsec_millis());
-        }
-        out += &format!("{sec}s");
-    }
-    out
-}
-
-impl Error {
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            Error::Api { code, .. } => Some(code),
-            _ => None,
-        }
-    }
-
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::Api { status: 404, .. })
-            || matches!(
-                self.code(),
-                Some(
-                    "ErrorClusterNotFound" | "ErrorNodePoolNotFound" | "ErrorBackupPolicyNotFound"
-                )
-            )
-    }
-
-    pub fn is_throttling(&self) -> bool {
-        self.code()
-            .is_some_and(|c| c.starts_with("Throttling") || c == "Rejected.Throttling")
-    }
-
-    /// The object is busy with another operation; nothing was done.
-    pub fn is_busy(&self) -> bool {
-        matches!(
-            self.code(),
-            Some("ErrorClusterState" | "ErrorNodePoolState" | "ErrorAddonState")
-        )
-    }
-
-    /// The service may or may not have acted (5xx, connection lost).
-    pub fn is_ambiguous(&self) -> bool {
-        matches!(
-            self,
-            Error::Api {
-                status: 500..=599,
-                ..
-            } | Error::Transport { .. }
-        )
-    }
-}
-
-pub type Result<T> = std::result::Result<T, Error>;
 
 /// How to reach and authenticate to the API.
 #[derive(Clone)]
