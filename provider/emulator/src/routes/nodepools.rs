@@ -7,10 +7,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::Json;
 use rusqlite::Connection;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::clusters::{check_cluster_id, check_name, edition_of, require, running};
-use crate::error::{parse_body, request_id, ApiError, ApiResult};
+use crate::error::{body_value, parse_value, prune, request_id, ApiError, ApiResult};
 use crate::store;
 use crate::tasks::{self, durations, kinds};
 use crate::SharedState;
@@ -44,7 +44,7 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
     if req.scaling_group.instance_types.is_empty() || req.scaling_group.instance_types.len() > 10 {
         return Err(ApiError::bad_request(
             "InvalidParameter.InstanceTypes",
-            "scaling_group.instance_types needs 1-10 instance types, e.g. ecs.g7.xlarge",
+            "The parameter scaling_group.instance_types is invalid: specify 1 to 10 instance types, e.g. ecs.g7.xlarge.",
         ));
     }
     if req
@@ -55,19 +55,19 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
     {
         return Err(ApiError::bad_request(
             "InvalidParameter.InstanceTypes",
-            "instance types look like ecs.g7.xlarge",
+            "The parameter scaling_group.instance_types is invalid: instance types look like ecs.g7.xlarge.",
         ));
     }
     if let Some(a) = req.auto_scaling.as_ref().filter(|a| a.enable) {
         if a.min_instances > a.max_instances || a.max_instances > 2000 {
             return Err(ApiError::invalid(format!(
-                "auto_scaling: min_instances ({}) must not exceed max_instances ({}), at most 2000",
+                "The parameter auto_scaling is invalid: min_instances ({}) must not exceed max_instances ({}), which is at most 2000.",
                 a.min_instances, a.max_instances
             )));
         }
     } else if req.scaling_group.desired_size.is_some_and(|d| d > 1000) {
         return Err(ApiError::invalid(
-            "scaling_group.desired_size is at most 1000",
+            "The parameter scaling_group.desired_size is invalid: at most 1000.",
         ));
     }
     for t in &req.kubernetes_config.taints {
@@ -76,7 +76,7 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
             "NoSchedule" | "NoExecute" | "PreferNoSchedule"
         ) {
             return Err(ApiError::invalid(format!(
-                "taint effect {:?} must be NoSchedule, NoExecute or PreferNoSchedule",
+                "The taint effect {:?} is invalid; valid values: NoSchedule, NoExecute, PreferNoSchedule.",
                 t.effect
             )));
         }
@@ -84,12 +84,14 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
     Ok(())
 }
 
-/// Checks a pool (new or changed) against the cluster's edition and limits.
+/// Checks a pool (new or changed) against the cluster's edition, the node
+/// quota and the other pools.
 fn check_limits(
     conn: &Connection,
     cluster_id: &str,
     pool_id: &str,
     req: &NodePoolRequest,
+    node_quota: u64,
 ) -> ApiResult<()> {
     let row = store::get_cluster(conn, cluster_id)?;
     if req.management.as_ref().is_some_and(|m| m.enable) {
@@ -109,9 +111,84 @@ fn check_limits(
         .filter(|p| p.nodepool_info.nodepool_id != pool_id)
         .map(detail_nodes)
         .sum();
+    let total = others + planned_nodes(req);
     edition_of(&row.doc)
-        .check_nodes(others + planned_nodes(req))
-        .map_err(|e| ApiError::bad_request("QuotaExceeded.Node", e.to_string()))
+        .check_nodes(total)
+        .map_err(|e| ApiError::bad_request("QuotaExceeded.Node", e.api_message()))?;
+    if total > node_quota {
+        return Err(ApiError::bad_request(
+            "QuotaExceeded.Node",
+            format!("The number of nodes in the cluster would be {total}, which exceeds the node quota of {node_quota} per cluster; request a higher quota in Quota Center."),
+        ));
+    }
+    Ok(())
+}
+
+/// The stored pool as a request body, the base a partial update applies to.
+fn as_request(p: &NodePoolDetail) -> ApiResult<Value> {
+    Ok(json!({
+        "nodepool_info": p.nodepool_info,
+        "scaling_group": p.scaling_group,
+        "kubernetes_config": p.kubernetes_config,
+        "auto_scaling": p.auto_scaling,
+        "management": p.management,
+    }))
+}
+
+/// Applies `patch` onto `base`: objects merge member by member, anything
+/// else replaces.
+fn merge(base: &mut Value, patch: Value) {
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            for (k, v) in p {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+/// ModifyClusterNodePool's body applied to the stored pool. Absent fields,
+/// nulls and empty lists keep the stored value, except
+/// `kubernetes_config.labels` and `.taints`: an explicit empty list clears
+/// them (the alicloud provider clears labels and taints that way, PRs #5045,
+/// #5059 and #8630 of aliyun/terraform-provider-alicloud).
+fn patched(old: &NodePoolDetail, bytes: &[u8]) -> ApiResult<NodePoolRequest> {
+    let raw = body_value_raw(bytes)?;
+    let cleared = |key: &str| {
+        raw.pointer(&format!("/kubernetes_config/{key}"))
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+    };
+    let (clear_labels, clear_taints) = (cleared("labels"), cleared("taints"));
+    let mut patch = raw;
+    prune(&mut patch);
+    let mut merged = as_request(old)?;
+    merge(&mut merged, patch);
+    if clear_labels {
+        merged["kubernetes_config"]["labels"] = json!([]);
+    }
+    if clear_taints {
+        merged["kubernetes_config"]["taints"] = json!([]);
+    }
+    parse_value(merged)
+}
+
+fn body_value_raw(bytes: &[u8]) -> ApiResult<Value> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    let v: Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::invalid(format!("The request body is not valid JSON: {e}")))?;
+    if !v.is_object() {
+        return Err(ApiError::invalid("The request body must be a JSON object."));
+    }
+    Ok(v)
 }
 
 fn pool_response(cluster_id: &str, pool_id: &str, task_id: String) -> Json<TaskResponse> {
@@ -150,21 +227,23 @@ pub async fn create(
     Path(cluster_id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<TaskResponse>> {
-    let req: NodePoolRequest = parse_body(&body)?;
+    let req: NodePoolRequest = parse_value(body_value(&body)?)?;
     validate(&req)?;
     let id = format!("np{}", uuid::Uuid::new_v4().simple());
+    let quota = state.quota();
+    let pool_quota = quota.node_pools_per_cluster().unwrap_or(u64::MAX);
+    let node_quota = quota.nodes_per_cluster().unwrap_or(u64::MAX);
     let task_id = state.tx(|conn| {
         running(conn, &cluster_id)?;
-        if store::list_pools(conn, &cluster_id)?.len() >= state.config.nodepool_quota {
+        if store::list_pools(conn, &cluster_id)?.len() as u64 >= pool_quota {
             return Err(ApiError::bad_request(
                 "QuotaExceeded.NodePool",
                 format!(
-                    "a cluster has at most {} node pools",
-                    state.config.nodepool_quota
+                    "The quota of {pool_quota} node pools per cluster has been used up; request a higher quota in Quota Center."
                 ),
             ));
         }
-        check_limits(conn, &cluster_id, &id, &req)?;
+        check_limits(conn, &cluster_id, &id, &req, node_quota)?;
         let mut detail = detail_from(&req, &id, "scaling", 0);
         detail.status.initial_nodes = target_nodes(&req);
         store::save_pool(conn, &cluster_id, &detail)?;
@@ -207,27 +286,30 @@ pub async fn describe(
     Ok(Json(pool))
 }
 
-/// `PUT /clusters/{cluster_id}/nodepools/{nodepool_id}`: the body is the pool's new settings.
+/// `PUT /clusters/{cluster_id}/nodepools/{nodepool_id}`: a partial update
+/// of the pool's settings (see [`patched`]).
 pub async fn modify(
     State(state): State<SharedState>,
     Path((cluster_id, pool_id)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult<Json<TaskResponse>> {
-    let req: NodePoolRequest = parse_body(&body)?;
-    validate(&req)?;
+    body_value_raw(&body)?;
+    let node_quota = state.quota().nodes_per_cluster().unwrap_or(u64::MAX);
     let task_id = state.tx(|conn| {
         running(conn, &cluster_id)?;
         let old = store::get_pool(conn, &cluster_id, &pool_id)?;
+        let req = patched(&old, &body)?;
+        validate(&req)?;
         if old.status.state != "active" {
             return Err(ApiError::bad_request(
                 "ErrorNodePoolState",
                 format!(
-                    "the node pool is {}; wait for the current operation to finish",
+                    "The node pool is {}; the operation is allowed when it is active.",
                     old.status.state
                 ),
             ));
         }
-        check_limits(conn, &cluster_id, &pool_id, &req)?;
+        check_limits(conn, &cluster_id, &pool_id, &req, node_quota)?;
         let target = target_nodes(&req);
         let (pool_state, secs) = if target == old.status.total_nodes {
             ("updating", durations::UPDATE_NODEPOOL)
@@ -262,7 +344,7 @@ pub async fn delete(
         if pool.status.state == "deleting" {
             return Err(ApiError::bad_request(
                 "ErrorNodePoolState",
-                "the node pool is already being deleted",
+                "The node pool is already being deleted.",
             ));
         }
         pool.status.state = "deleting".into();

@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod catalog;
+pub use catalog::*;
+
 /// Error body of every failed call (ROA style).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -43,6 +46,22 @@ pub struct MaintenanceWindow {
     /// Days, e.g. `Monday,Thursday`.
     #[serde(default)]
     pub weekly_period: String,
+}
+
+/// `operation_policy` of CreateCluster / ModifyCluster / DescribeClusterDetail.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_auto_upgrade: Option<ClusterAutoUpgrade>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterAutoUpgrade {
+    #[serde(default)]
+    pub enabled: bool,
+    /// `patch`, `stable` or `rapid`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub channel: String,
 }
 
 /// `POST /clusters` (CreateCluster).
@@ -124,6 +143,35 @@ pub struct ClusterDetail {
     pub tags: Vec<Tag>,
     #[serde(default)]
     pub maintenance_window: MaintenanceWindow,
+    /// Zone of the first vSwitch (deprecated in the API, still reported).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub zone_id: String,
+    /// First vSwitch (deprecated in the API, still reported).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub vswitch_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub security_group_id: String,
+    /// `vpc`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub network_mode: String,
+    /// `ipvs` or `iptables`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub proxy_mode: String,
+    /// `ipv4` or `dual`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ip_stack: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_cidr_mask: Option<u32>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cluster_domain: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub timezone: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resource_group_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub worker_ram_role_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_policy: Option<OperationPolicy>,
     /// JSON string: `{"api_server_endpoint":…,"intranet_api_server_endpoint":…}`.
     #[serde(default)]
     pub master_url: String,
@@ -415,14 +463,4 @@ pub struct HotBackup {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GeoReplication {
     pub region: String,
-}
-
-/// `GET /api/v1/metadata/versions` (DescribeKubernetesVersionMetadata) items.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionMetadata {
-    pub version: String,
-    #[serde(default)]
-    pub upgradable_versions: Vec<String>,
-    #[serde(default)]
-    pub creatable: bool,
 }
