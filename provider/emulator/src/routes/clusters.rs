@@ -155,6 +155,11 @@ pub async fn list(State(state): State<SharedState>, q: ApiQuery) -> ApiResult<Js
         .into_iter()
         .skip(start)
         .take(page_size as usize)
+        // The SDK's list items have no node_cidr_mask (DescribeClusterDetail has).
+        .map(|c| ClusterDetail {
+            node_cidr_mask: None,
+            ..c
+        })
         .collect();
     Ok(Json(ClusterList {
         clusters,

@@ -191,10 +191,12 @@ fn body_value_raw(bytes: &[u8]) -> ApiResult<Value> {
     Ok(v)
 }
 
-fn pool_response(cluster_id: &str, pool_id: &str, task_id: String) -> Json<TaskResponse> {
+/// Node pool responses as the SDK models them: no `cluster_id`, and no
+/// `nodepool_id` either for DeleteClusterNodepool (`pool_id` None).
+fn pool_response(pool_id: Option<&str>, task_id: String) -> Json<TaskResponse> {
     Json(TaskResponse {
-        cluster_id: Some(cluster_id.to_owned()),
-        nodepool_id: Some(pool_id.to_owned()),
+        cluster_id: None,
+        nodepool_id: pool_id.map(str::to_owned),
         request_id: request_id(),
         task_id,
     })
@@ -257,7 +259,7 @@ pub async fn create(
             json!({ "nodes": target_nodes(&req) }),
         )
     })?;
-    Ok(pool_response(&cluster_id, &id, task_id))
+    Ok(pool_response(Some(&id), task_id))
 }
 
 /// `GET /clusters/{cluster_id}/nodepools`.
@@ -330,7 +332,7 @@ pub async fn modify(
             json!({ "nodes": target }),
         )
     })?;
-    Ok(pool_response(&cluster_id, &pool_id, task_id))
+    Ok(pool_response(Some(&pool_id), task_id))
 }
 
 /// `DELETE /clusters/{cluster_id}/nodepools/{nodepool_id}`.
@@ -359,5 +361,5 @@ pub async fn delete(
             json!({}),
         )
     })?;
-    Ok(pool_response(&cluster_id, &pool_id, task_id))
+    Ok(pool_response(None, task_id))
 }

@@ -26,11 +26,44 @@ from alibabacloud_tea_openapi.exceptions import (
     ThrottlingException,
 )
 
+from darabonba.core import DaraCore
+
 ENDPOINT = os.environ["ACK_EMULATOR_ENDPOINT"]
 STS_ENDPOINT = os.environ["ACK_EMULATOR_STS_ENDPOINT"]
 STS_TOKEN = os.environ["ACK_EMULATOR_STS_TOKEN"]
 REGION = "cn-hangzhou"
 CHECKS = []
+
+
+# Every successful response is parsed by the SDK's model; a field the model
+# does not know would be dropped. Record those: the emulator must send only
+# fields the SDK knows.
+UNKNOWN_FIELDS = []
+_from_map = DaraCore.from_map
+
+
+def _lost(raw, mapped, path=""):
+    out = []
+    if isinstance(raw, dict) and isinstance(mapped, dict):
+        for k, v in raw.items():
+            out += [f"{path}.{k}"] if k not in mapped else _lost(v, mapped[k], f"{path}.{k}")
+    elif isinstance(raw, list) and isinstance(mapped, list):
+        for a, b in zip(raw, mapped):
+            out += _lost(a, b, f"{path}[]")
+    return out
+
+
+def _checked_from_map(model, m):
+    out = _from_map(model, m)
+    raw = m.get("body") if isinstance(m, dict) else None
+    body = getattr(out, "body", None)
+    if raw is not None and body is not None:
+        mapped = [x.to_map() for x in body] if isinstance(body, list) else body.to_map()
+        UNKNOWN_FIELDS.extend(f"{type(model).__name__}{p}" for p in _lost(raw, mapped))
+    return out
+
+
+DaraCore.from_map = staticmethod(_checked_from_map)
 
 
 def client(key="emulator", secret="emulator-secret", endpoint=ENDPOINT, token=None):
@@ -319,6 +352,11 @@ def errors():
     urllib.request.urlopen(faults, timeout=5).read()
     e = expect_error(lambda: c.describe_user_quota(), "Throttling.User", 400, kind=ThrottlingException)
     assert e.retry_after and e.retry_after > 0
+
+
+@check("responses carry only fields the SDK's models know")
+def known_fields():
+    assert not UNKNOWN_FIELDS, sorted(set(UNKNOWN_FIELDS))
 
 
 def main():
