@@ -274,6 +274,41 @@ pub struct ScalingGroup {
     pub desired_size: Option<u64>,
     #[serde(default)]
     pub tags: Vec<Tag>,
+    /// `PostPaid` or `PrePaid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_charge_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_disk_category: Option<String>,
+    /// GiB, 20–2048.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_disk_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_disks: Vec<DataDisk>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_group_ids: Vec<String>,
+    /// `NoSpot`, `SpotWithPriceLimit` or `SpotAsPriceGo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_strategy: Option<String>,
+    /// `PRIORITY`, `COST_OPTIMIZED` or `BALANCE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_az_policy: Option<String>,
+}
+
+/// A data disk of the pool's nodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataDisk {
+    #[serde(default)]
+    pub category: String,
+    /// GiB, 40–32767.
+    pub size: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance_level: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

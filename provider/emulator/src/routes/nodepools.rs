@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::clusters::{check_cluster_id, check_name, edition_of, require, running};
+use super::ApiQuery;
 use crate::error::{body_value, parse_value, prune, request_id, ApiError, ApiResult};
 use crate::store;
 use crate::tasks::{self, durations, kinds};
@@ -68,6 +69,47 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
     } else if req.scaling_group.desired_size.is_some_and(|d| d > 1000) {
         return Err(ApiError::invalid(
             "The parameter scaling_group.desired_size is invalid: at most 1000.",
+        ));
+    }
+    let sg = &req.scaling_group;
+    let enum_field = |field: &str, v: &Option<String>, allowed: &[&str]| match v.as_deref() {
+        Some(x) if !allowed.contains(&x) => Err(ApiError::invalid(format!(
+            "The parameter scaling_group.{field} is invalid: {x:?}; valid values: {}.",
+            allowed.join(", ")
+        ))),
+        _ => Ok(()),
+    };
+    enum_field(
+        "instance_charge_type",
+        &sg.instance_charge_type,
+        &["PostPaid", "PrePaid"],
+    )?;
+    enum_field(
+        "spot_strategy",
+        &sg.spot_strategy,
+        &["NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"],
+    )?;
+    enum_field(
+        "multi_az_policy",
+        &sg.multi_az_policy,
+        &["PRIORITY", "COST_OPTIMIZED", "BALANCE"],
+    )?;
+    if sg
+        .system_disk_size
+        .is_some_and(|s| !(20..=2048).contains(&s))
+    {
+        return Err(ApiError::invalid(
+            "The parameter scaling_group.system_disk_size is invalid: 20 to 2048 GiB.",
+        ));
+    }
+    if sg.data_disks.len() > 10
+        || sg
+            .data_disks
+            .iter()
+            .any(|d| !(40..=32767).contains(&d.size))
+    {
+        return Err(ApiError::invalid(
+            "The parameter scaling_group.data_disks is invalid: at most 10 disks of 40 to 32767 GiB.",
         ));
     }
     for t in &req.kubernetes_config.taints {
@@ -266,13 +308,19 @@ pub async fn create(
 pub async fn list(
     State(state): State<SharedState>,
     Path(cluster_id): Path<String>,
+    q: ApiQuery,
 ) -> ApiResult<Json<NodePoolList>> {
     check_cluster_id(&cluster_id)?;
     let pools = state.tx(|conn| {
         store::get_cluster(conn, &cluster_id)?;
         store::list_pools(conn, &cluster_id)
     })?;
-    Ok(Json(NodePoolList { nodepools: pools }))
+    let name = q.get("NodepoolName");
+    let nodepools = pools
+        .into_iter()
+        .filter(|p| name.is_none_or(|n| p.nodepool_info.name == n))
+        .collect();
+    Ok(Json(NodePoolList { nodepools }))
 }
 
 /// `GET /clusters/{cluster_id}/nodepools/{nodepool_id}`.

@@ -151,6 +151,9 @@ def pool_request(name, size, managed=False):
             instance_types=["ecs.g7.xlarge"],
             desired_size=size,
             system_disk_size=120,
+            system_disk_category="cloud_essd",
+            data_disks=[m.DataDisk(category="cloud_essd", size=200)],
+            instance_charge_type="PostPaid",
         ),
         kubernetes_config=m.CreateClusterNodePoolRequestKubernetesConfig(
             labels=[m.Tag(key="team", value="a")],
@@ -285,8 +288,14 @@ def node_pools():
     p = wait_pool(c, pro.cluster_id, r.nodepool_id)
     assert p.nodepool_info.name == "workers" and p.status.total_nodes == 2
     assert p.management.enable and p.kubernetes_config.taints[0].effect == "NoSchedule"
+    assert p.scaling_group.system_disk_size == 120 and p.scaling_group.data_disks[0].size == 200
     pools = c.describe_cluster_node_pools(pro.cluster_id, m.DescribeClusterNodePoolsRequest()).body
     assert [x.nodepool_info.nodepool_id for x in pools.nodepools] == [r.nodepool_id]
+    named = m.DescribeClusterNodePoolsRequest(nodepool_name="nope")
+    assert c.describe_cluster_node_pools(pro.cluster_id, named).body.nodepools == []
+    big_disk = pool_request("disk", 1)
+    big_disk.scaling_group.system_disk_size = 9999
+    expect_error(lambda: c.create_cluster_node_pool(pro.cluster_id, big_disk), "InvalidParameter")
     # A partial update: only the size (the SDK adds its empty lists).
     up = c.modify_cluster_node_pool(
         pro.cluster_id,
