@@ -119,6 +119,22 @@ async fn sdk_shaped_bodies_are_accepted() {
         .ok();
     assert_eq!(p["kubernetes_config"]["labels"], json!([]));
 
+    // Autoscaling and management are turned off explicitly (a partial
+    // update keeps an absent group), as the provider sends them.
+    let mut fixed = pool("p1", 2);
+    fixed.auto_scaling = Some(ack_api::model::AutoScaling::default());
+    fixed.management = Some(ack_api::model::Management::default());
+    emu.call(&ApiRequest::modify_node_pool(&pro, &np, &fixed))
+        .await
+        .ok();
+    emu.tick();
+    let p = emu
+        .call(&ApiRequest::describe_node_pool(&pro, &np))
+        .await
+        .ok();
+    assert_eq!(p["management"]["enable"], false);
+    assert_eq!(p["status"]["total_nodes"], 2);
+
     // Wrong types are still refused.
     let bad = with_body(
         ApiRequest::modify_node_pool(&pro, &np, &pool("x", 1)),

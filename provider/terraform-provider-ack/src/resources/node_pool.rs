@@ -692,6 +692,9 @@ mod tests {
             .labels
             .iter()
             .any(|l| l.key == ACCELERATOR_LABEL));
+        // ModifyClusterNodePool is partial: autoscaling off is said explicitly.
+        assert_eq!(req.auto_scaling.as_ref().map(|a| a.enable), Some(false));
+        assert_eq!(req.management.as_ref().map(|m| m.enable), Some(true));
         let detail = NodePoolDetail {
             nodepool_info: NodePoolInfo {
                 nodepool_id: "np1".into(),
