@@ -11,17 +11,18 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// `maintenance_window` as the service takes it (`recurrence` and
-/// `exclusions` are accepted, not modelled).
+/// `exclusions` are accepted, not modelled). Absent fields keep their value
+/// on ModifyCluster.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct MaintenanceWindowBody {
     #[serde(default)]
-    pub enable: bool,
+    pub enable: Option<bool>,
     #[serde(default)]
-    pub maintenance_time: String,
+    pub maintenance_time: Option<String>,
     #[serde(default)]
-    pub duration: String,
+    pub duration: Option<String>,
     #[serde(default)]
-    pub weekly_period: String,
+    pub weekly_period: Option<String>,
     #[serde(default)]
     pub recurrence: Option<String>,
     #[serde(default)]
@@ -29,12 +30,19 @@ pub struct MaintenanceWindowBody {
 }
 
 impl MaintenanceWindowBody {
-    pub fn model(&self) -> MaintenanceWindow {
+    /// Whether the window ends up enabled when applied to `old`.
+    pub fn enables(&self, old: &MaintenanceWindow) -> bool {
+        self.enable.unwrap_or(old.enable)
+    }
+
+    /// The window after applying this body to `old`.
+    pub fn apply(&self, old: &MaintenanceWindow) -> MaintenanceWindow {
+        let pick = |new: &Option<String>, old: &String| new.clone().unwrap_or_else(|| old.clone());
         MaintenanceWindow {
-            enable: self.enable,
-            maintenance_time: self.maintenance_time.clone(),
-            duration: self.duration.clone(),
-            weekly_period: self.weekly_period.clone(),
+            enable: self.enables(old),
+            maintenance_time: pick(&self.maintenance_time, &old.maintenance_time),
+            duration: pick(&self.duration, &old.duration),
+            weekly_period: pick(&self.weekly_period, &old.weekly_period),
         }
     }
 }

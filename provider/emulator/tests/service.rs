@@ -72,6 +72,17 @@ async fn sdk_shaped_bodies_are_accepted() {
     emu.tick();
     let d = emu.call(&ApiRequest::describe_cluster(&pro)).await.ok();
     assert_eq!(d["maintenance_window"]["weekly_period"], "Monday");
+    // A partial window keeps the rest.
+    let later = with_body(
+        ApiRequest::modify_cluster(&pro, &Default::default()),
+        json!({"maintenance_window": {"maintenance_time": "05:00:00Z"}}),
+    );
+    emu.call(&later).await.ok();
+    emu.tick();
+    let d = emu.call(&ApiRequest::describe_cluster(&pro)).await.ok();
+    assert_eq!(d["maintenance_window"]["weekly_period"], "Monday");
+    assert_eq!(d["maintenance_window"]["maintenance_time"], "05:00:00Z");
+    assert_eq!(d["maintenance_window"]["enable"], true);
     assert_eq!(
         d["operation_policy"]["cluster_auto_upgrade"]["channel"],
         "stable"

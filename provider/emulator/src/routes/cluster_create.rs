@@ -2,7 +2,7 @@
 //! service applies them, quotas, and the new cluster's document.
 
 use ack_api::edition::{self, Feature};
-use ack_api::model::{ClusterDetail, TaskResponse};
+use ack_api::model::{ClusterDetail, MaintenanceWindow, TaskResponse};
 use ack_api::versions;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -127,7 +127,12 @@ fn new_cluster(req: &CreateClusterBody, id: &str) -> ApiResult<ClusterDetail> {
     if kms.is_some() {
         tier(Feature::KmsSecretEncryption)?;
     }
-    if req.maintenance_window.as_ref().is_some_and(|m| m.enable) {
+    let window = req
+        .maintenance_window
+        .as_ref()
+        .map(|w| w.apply(&MaintenanceWindow::default()))
+        .unwrap_or_default();
+    if window.enable {
         tier(Feature::MaintenanceWindow)?;
     }
     let short = &id[1..13];
@@ -196,11 +201,7 @@ fn new_cluster(req: &CreateClusterBody, id: &str) -> ApiResult<ClusterDetail> {
             .unwrap_or_else(|| "172.21.0.0/20".into()),
         deletion_protection: req.deletion_protection.unwrap_or(false),
         tags: req.tags.clone(),
-        maintenance_window: req
-            .maintenance_window
-            .as_ref()
-            .map(crate::wire::MaintenanceWindowBody::model)
-            .unwrap_or_default(),
+        maintenance_window: window,
         master_url: master_url(id),
         meta_data: meta_data(kms.as_deref()),
         size: 0,

@@ -216,10 +216,10 @@ pub async fn modify(
             row.doc.deletion_protection = p;
         }
         if let Some(w) = &req.maintenance_window {
-            if w.enable {
+            if w.enables(&row.doc.maintenance_window) {
                 require(&row.doc, Feature::MaintenanceWindow)?;
             }
-            row.doc.maintenance_window = w.model();
+            row.doc.maintenance_window = w.apply(&row.doc.maintenance_window);
         }
         if let Some(p) = &req.operation_policy {
             row.doc.operation_policy = Some(p.clone());
