@@ -205,17 +205,15 @@ impl ApiRequest {
             format!("/clusters/{}/addon_instances/{}", seg(cluster), seg(addon)),
         )
     }
+    pub fn describe_user_quota() -> ApiRequest {
+        ApiRequest::new("DescribeUserQuota", "GET", "/quota".into())
+    }
     pub fn versions() -> ApiRequest {
         ApiRequest::new(
             "DescribeKubernetesVersionMetadata",
             "GET",
             "/api/v1/metadata/versions".into(),
         )
-    }
-    /// DescribeUserQuota: the account's cluster, node pool and node quotas
-    /// (answers [`crate::model::UserQuota`]).
-    pub fn describe_user_quota() -> ApiRequest {
-        ApiRequest::new("DescribeUserQuota", "GET", "/quota".into())
     }
     /// ListAddons: the addons offered (answers [`crate::model::AddonList`]);
     /// filter with `with_query("cluster_id", …)`, `cluster_spec`, `region_id`, ….

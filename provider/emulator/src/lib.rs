@@ -106,33 +106,39 @@ impl Config {
     /// The quotas as DescribeUserQuota reports them; the emulator enforces
     /// the same values.
     pub fn quota(&self) -> ack_api::model::UserQuota {
-        use ack_api::model::{QuotaValue, UserQuota};
-        let n = |v: usize| v as u64;
+        let n = |v: usize| Some(v as u64);
+        ack_api::model::UserQuota {
+            cluster_quota: n(self.cluster_quota),
+            cluster_nodepool_quota: n(self.nodepool_quota),
+            node_quota: n(self.node_quota),
+            amk_cluster_quota: n(self.managed_cluster_quota),
+            ask_cluster_quota: n(self.serverless_cluster_quota),
+        }
+    }
+
+    /// The same quotas as DescribeUserQuota's `quotas` items.
+    pub fn quota_items(&self) -> ack_api::model::UserQuotaItems {
+        use ack_api::model::{QuotaValue, UserQuotaItems};
         let items = [
-            ("cluster_quota", "q_cluster_quota", n(self.cluster_quota)),
+            ("cluster_quota", "q_cluster_quota", self.cluster_quota),
             (
                 "amk_cluster_quota",
                 "q_amk_cluster_quota",
-                n(self.managed_cluster_quota),
+                self.managed_cluster_quota,
             ),
             (
                 "ask_cluster_quota",
                 "q_ask_cluster_quota",
-                n(self.serverless_cluster_quota),
+                self.serverless_cluster_quota,
             ),
             (
                 "cluster_nodepool_quota",
                 "q_cluster_nodepool_quota",
-                n(self.nodepool_quota),
+                self.nodepool_quota,
             ),
-            ("node_quota", "q_node_quota", n(self.node_quota)),
+            ("node_quota", "q_node_quota", self.node_quota),
         ];
-        UserQuota {
-            cluster_quota: Some(n(self.cluster_quota)),
-            amk_cluster_quota: Some(n(self.managed_cluster_quota)),
-            ask_cluster_quota: Some(n(self.serverless_cluster_quota)),
-            cluster_nodepool_quota: Some(n(self.nodepool_quota)),
-            node_quota: Some(n(self.node_quota)),
+        UserQuotaItems {
             quotas: items
                 .into_iter()
                 .map(|(name, code, value)| {

@@ -1,36 +1,13 @@
-//! What the service offers, as it reports it: Kubernetes version metadata,
-//! the account's quotas (DescribeUserQuota) and the addon catalogue
-//! (ListAddons, DescribeAddons). Field names are those of the official SDK's
-//! response models.
+//! What the service offers, as it reports it: container runtimes of the
+//! Kubernetes versions, the account's quota items (DescribeUserQuota) and
+//! the addon catalogue (ListAddons, DescribeAddons). Field names are those
+//! of the official SDK's response models.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// `GET /api/v1/metadata/versions` (DescribeKubernetesVersionMetadata) items.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionMetadata {
-    pub version: String,
-    #[serde(default)]
-    pub upgradable_versions: Vec<String>,
-    #[serde(default)]
-    pub creatable: bool,
-    /// RFC 3339 date the version was released.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub release_date: String,
-    /// RFC 3339 date support ends.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub expiration_date: String,
-    /// Container runtimes offered with this version.
-    #[serde(default)]
-    pub runtimes: Vec<Runtime>,
-    /// Feature flags of the version (free-form in the API).
-    #[serde(default)]
-    pub capabilities: BTreeMap<String, serde_json::Value>,
-    /// Free-form metadata (`KubernetesVersion`, `SubClass`, …).
-    #[serde(default)]
-    pub meta_data: BTreeMap<String, serde_json::Value>,
-}
+use super::UserQuota;
 
 /// A container runtime (`containerd`, `Sandboxed-Container.runv`, …).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,27 +17,30 @@ pub struct Runtime {
     pub version: String,
 }
 
-/// `GET /quota` (DescribeUserQuota): the account's quotas in the region.
+/// The `quotas` member of DescribeUserQuota: the same quotas as Quota
+/// Center items, keyed by the name of the [`UserQuota`] field they stand
+/// for; an item present takes precedence over the field. Read from the same
+/// body as [`UserQuota`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserQuota {
-    /// Clusters of all types (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_quota: Option<u64>,
-    /// ACK managed clusters, Standard and Pro (default 20).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amk_cluster_quota: Option<u64>,
-    /// ACK Serverless clusters (default 20).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ask_cluster_quota: Option<u64>,
-    /// Node pools per cluster (default 20).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_nodepool_quota: Option<u64>,
-    /// Nodes per cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_quota: Option<u64>,
-    /// The same quotas as Quota Center items; present items take precedence.
+pub struct UserQuotaItems {
     #[serde(default)]
     pub quotas: BTreeMap<String, QuotaValue>,
+}
+
+impl UserQuotaItems {
+    /// `q` with every numeric item of `quotas` applied over its field.
+    pub fn apply(&self, q: &UserQuota) -> UserQuota {
+        let item = |name: &str, field: Option<u64>| {
+            self.quotas.get(name).and_then(QuotaValue::value).or(field)
+        };
+        UserQuota {
+            cluster_quota: item("cluster_quota", q.cluster_quota),
+            cluster_nodepool_quota: item("cluster_nodepool_quota", q.cluster_nodepool_quota),
+            node_quota: item("node_quota", q.node_quota),
+            amk_cluster_quota: item("amk_cluster_quota", q.amk_cluster_quota),
+            ask_cluster_quota: item("ask_cluster_quota", q.ask_cluster_quota),
+        }
+    }
 }
 
 /// One Quota Center item of [`UserQuota::quotas`].
@@ -84,32 +64,16 @@ impl QuotaValue {
 }
 
 impl UserQuota {
-    /// A quota by its top-level field name (`cluster_nodepool_quota`, …): the
-    /// `quotas` item of that name when present (it takes precedence), else
-    /// the field.
-    pub fn get(&self, name: &str) -> Option<u64> {
-        if let Some(v) = self.quotas.get(name).and_then(QuotaValue::value) {
-            return Some(v);
-        }
-        match name {
-            "cluster_quota" => self.cluster_quota,
-            "amk_cluster_quota" => self.amk_cluster_quota,
-            "ask_cluster_quota" => self.ask_cluster_quota,
-            "cluster_nodepool_quota" => self.cluster_nodepool_quota,
-            "node_quota" => self.node_quota,
-            _ => None,
-        }
-    }
-
     /// Node pools allowed per cluster.
     pub fn node_pools_per_cluster(&self) -> Option<u64> {
-        self.get("cluster_nodepool_quota")
+        self.cluster_nodepool_quota
     }
 
     /// Managed (Standard or Pro) clusters allowed in the region: the smaller
-    /// of the managed-cluster quota and the all-types quota.
+    /// of the managed-cluster quota and the all-types quota. This is the
+    /// limit CreateCluster of a managed cluster meets.
     pub fn managed_clusters(&self) -> Option<u64> {
-        match (self.get("cluster_quota"), self.get("amk_cluster_quota")) {
+        match (self.cluster_quota, self.amk_cluster_quota) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
@@ -117,7 +81,7 @@ impl UserQuota {
 
     /// Nodes allowed per cluster.
     pub fn nodes_per_cluster(&self) -> Option<u64> {
-        self.get("node_quota")
+        self.node_quota
     }
 }
 
@@ -191,23 +155,14 @@ mod tests {
 
     #[test]
     fn quota_items_take_precedence() {
-        let mut q = UserQuota {
-            cluster_quota: Some(50),
-            amk_cluster_quota: Some(20),
-            cluster_nodepool_quota: Some(20),
-            node_quota: Some(100),
-            ..Default::default()
-        };
+        let body = r#"{"cluster_quota":50,"amk_cluster_quota":20,"cluster_nodepool_quota":20,
+            "node_quota":100,"quotas":{"cluster_nodepool_quota":{"quota":"30","operation_code":"q",
+            "adjustable":true,"unit":"count"}}}"#;
+        let q: UserQuota = serde_json::from_str(body).unwrap();
         assert_eq!(q.managed_clusters(), Some(20));
         assert_eq!(q.node_pools_per_cluster(), Some(20));
-        q.quotas.insert(
-            "cluster_nodepool_quota".into(),
-            QuotaValue {
-                quota: "30".into(),
-                ..Default::default()
-            },
-        );
-        assert_eq!(q.node_pools_per_cluster(), Some(30));
+        let items: UserQuotaItems = serde_json::from_str(body).unwrap();
+        assert_eq!(items.apply(&q).node_pools_per_cluster(), Some(30));
         let parsed: UserQuota =
             serde_json::from_str(r#"{"cluster_quota":3,"node_quota":7}"#).unwrap();
         assert_eq!(

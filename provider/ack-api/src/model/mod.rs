@@ -499,3 +499,49 @@ pub struct HotBackup {
 pub struct GeoReplication {
     pub region: String,
 }
+
+/// `GET /quota` (DescribeUserQuota): the account's quotas. Fields the
+/// service leaves out are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserQuota {
+    /// Clusters of the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_quota: Option<u64>,
+    /// Node pools per cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_nodepool_quota: Option<u64>,
+    /// Nodes per cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_quota: Option<u64>,
+    /// ACK managed clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amk_cluster_quota: Option<u64>,
+    /// ACK Serverless clusters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_cluster_quota: Option<u64>,
+}
+
+/// `GET /api/v1/metadata/versions` (DescribeKubernetesVersionMetadata) items.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionMetadata {
+    pub version: String,
+    #[serde(default)]
+    pub upgradable_versions: Vec<String>,
+    #[serde(default)]
+    pub creatable: bool,
+    /// RFC 3339 date the version was released.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub release_date: String,
+    /// RFC 3339 date support ends.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub expiration_date: String,
+    /// Container runtimes offered with this version.
+    #[serde(default)]
+    pub runtimes: Vec<Runtime>,
+    /// Feature flags of the version (free-form in the API).
+    #[serde(default)]
+    pub capabilities: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Free-form metadata (`KubernetesVersion`, `SubClass`, …).
+    #[serde(default)]
+    pub meta_data: std::collections::BTreeMap<String, serde_json::Value>,
+}

@@ -3,7 +3,8 @@
 
 use ack_api::edition;
 use ack_api::model::{
-    AddonCatalog, AddonList, AddonMeta, ComponentGroup, ComponentItem, StandardComponent, UserQuota,
+    AddonCatalog, AddonList, AddonMeta, ComponentGroup, ComponentItem, StandardComponent,
+    UserQuota, UserQuotaItems,
 };
 use axum::extract::State;
 use axum::Json;
@@ -15,9 +16,21 @@ use super::ApiQuery;
 use crate::error::{missing, ApiError, ApiResult};
 use crate::{store, SharedState};
 
+/// DescribeUserQuota's body: the quota fields and the same as `quotas` items.
+#[derive(serde::Serialize)]
+pub struct QuotaBody {
+    #[serde(flatten)]
+    fields: UserQuota,
+    #[serde(flatten)]
+    items: UserQuotaItems,
+}
+
 /// `GET /quota`: the quotas the emulator was started with (and enforces).
-pub async fn user_quota(State(state): State<SharedState>) -> Json<UserQuota> {
-    Json(state.quota())
+pub async fn user_quota(State(state): State<SharedState>) -> Json<QuotaBody> {
+    Json(QuotaBody {
+        fields: state.quota(),
+        items: state.config.quota_items(),
+    })
 }
 
 fn scheduler_schema() -> String {
