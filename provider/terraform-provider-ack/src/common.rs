@@ -226,22 +226,13 @@ mod tests {
 
     #[test]
     fn api_errors_get_terraform_advice() {
-        let e = ApiError::Api {
-            status: 400,
-            code: "ErrorClusterSpecNotSupported".into(),
-            message: "The cluster spec ack.standard does not support gang scheduling.".into(),
-            request_id: "R".into(),
-        };
-        let d = api_diag("configure kube-scheduler", &e).detail;
-        assert!(d.contains("`edition = \"pro\"`"), "{d}");
-        assert!(d.contains("does not support gang scheduling"), "{d}");
-        let other = ApiError::Api {
-            status: 404,
-            code: "ErrorClusterNotFound".into(),
-            message: "gone".into(),
-            request_id: "R".into(),
-        };
-        assert!(!api_diag("x", &other).detail.contains("edition"));
+        let tier = advice("ErrorClusterSpecNotSupported").unwrap();
+        assert!(tier.contains("`edition = \"pro\"`"), "{tier}");
+        assert!(advice("QuotaExceeded.Node")
+            .unwrap()
+            .contains("up to 5000 nodes"));
+        assert!(advice("InvalidSecurityToken.Expired").is_some());
+        assert_eq!(advice("ErrorClusterNotFound"), None);
     }
 
     #[test]
