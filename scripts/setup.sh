@@ -8,6 +8,14 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
+# The emulator's contract test with the official Python SDK needs python3 with
+# venv (the SDK itself comes from PyPI into target/sdk-venv).
+if [ "${ACK_SKIP_SDK_CONTRACT:-}" != "1" ] && ! "${PYTHON:-python3}" -c 'import venv' >/dev/null 2>&1; then
+  echo "error: ${PYTHON:-python3} with the venv module not found; the SDK contract test needs it." >&2
+  echo "Install Python 3 (with venv), point PYTHON at one, or set ACK_SKIP_SDK_CONTRACT=1 to skip that test." >&2
+  exit 1
+fi
+
 tf="${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}"
 if [ -z "$tf" ] && [ "${ACK_SKIP_ACCEPTANCE:-}" = "1" ]; then
   echo "warning: terraform not found; ACK_SKIP_ACCEPTANCE=1, so the tests that drive terraform are skipped" >&2

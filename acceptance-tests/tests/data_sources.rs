@@ -115,3 +115,28 @@ fn configuration_makes_no_network_call() {
     ));
     dir.run(&["apply", "-auto-approve", "-no-color"]).success();
 }
+
+#[test]
+fn sts_credentials_reach_the_api() {
+    let emu = Emulator::start_with(&["--security-token", "sts-token-7f2c"]);
+    let Some(dir) = workdir() else { return };
+    let config = |token: &str| {
+        format!(
+            "{REQUIRED_PROVIDERS}provider \"ack\" {{\n  region = \"cn-hangzhou\"\n  endpoint = \"{}\"\n  access_key = \"emulator\"\n  secret_key = \"emulator-secret\"\n  security_token = \"{token}\"\n}}\ndata \"ack_kubernetes_versions\" \"v\" {{}}\n",
+            emu.endpoint()
+        )
+    };
+    dir.write_config(&config("sts-token-7f2c"));
+    dir.run(&["plan", "-no-color"]).success();
+    dir.write_config(&config("expired-token"));
+    let out = dir.run(&["plan", "-no-color"]).failure();
+    assert!(
+        out.contains("InvalidSecurityToken.MismatchWithAccessKey"),
+        "{out}"
+    );
+    assert!(out.contains("refresh the temporary credentials"), "{out}");
+    assert!(
+        !out.contains("sts-token-7f2c"),
+        "the token stays out of errors"
+    );
+}

@@ -262,12 +262,15 @@ impl Client {
         };
         let resp = builder.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get("x-ratelimit-user-api")
-            .or_else(|| resp.headers().get("x-ratelimit-user"))
-            .and_then(|v| v.to_str().ok())
-            .and_then(time_left_ms)
+        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok());
+        // The service's own hint (milliseconds), else the rate-limit window.
+        let retry_after = header("x-acs-retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .or_else(|| {
+                header("x-ratelimit-user-api")
+                    .or_else(|| header("x-ratelimit-user"))
+                    .and_then(time_left_ms)
+            })
             .map(Duration::from_millis);
         let bytes = resp.bytes().await.map_err(transport)?.to_vec();
         if (200..300).contains(&status) {

@@ -90,8 +90,10 @@ pub struct Edition {
     /// Name in configurations: `standard` or `pro`.
     pub name: &'static str,
     pub display_name: &'static str,
-    /// `cluster_spec` in the API.
+    /// `cluster_spec` in the API for new clusters of this edition.
     pub cluster_spec: &'static str,
+    /// Every `cluster_spec` of this edition (Pro has provisioned tiers).
+    pub cluster_specs: &'static [&'static str],
     /// Node limit for clusters created now.
     pub max_nodes: u32,
     /// Node limit of clusters created before the current limit applied.
@@ -117,6 +119,7 @@ static STANDARD: Edition = Edition {
     name: "standard",
     display_name: "ACK Standard",
     cluster_spec: "ack.standard",
+    cluster_specs: &["ack.standard"],
     max_nodes: 100,
     legacy_max_nodes: 5000,
     sla: "99.90%",
@@ -135,6 +138,13 @@ static PRO: Edition = Edition {
     name: "pro",
     display_name: "ACK Pro",
     cluster_spec: "ack.pro.small",
+    // Provisioned control-plane tiers; `ack.pro.4xlarge` needs allow-listing.
+    cluster_specs: &[
+        "ack.pro.small",
+        "ack.pro.xlarge",
+        "ack.pro.2xlarge",
+        "ack.pro.4xlarge",
+    ],
     max_nodes: 5000,
     legacy_max_nodes: 5000,
     sla: "99.95%",
@@ -166,13 +176,21 @@ pub fn by_name(name: &str) -> Option<&'static Edition> {
 }
 
 /// By API `cluster_spec`. An empty spec is standard (some standard clusters
-/// report none); every `ack.pro.*` tier is pro.
+/// report none); each provisioned tier (`ack.pro.small`, `ack.pro.xlarge`,
+/// …) is pro.
 pub fn by_cluster_spec(spec: &str) -> Option<&'static Edition> {
-    match spec {
-        "" | "ack.standard" => Some(&STANDARD),
-        s if s.starts_with("ack.pro.") => Some(&PRO),
-        _ => None,
+    if spec.is_empty() {
+        return Some(&STANDARD);
     }
+    all().into_iter().find(|e| e.cluster_specs.contains(&spec))
+}
+
+/// Every `cluster_spec` the API accepts, cheapest first.
+pub fn cluster_specs() -> Vec<&'static str> {
+    all()
+        .iter()
+        .flat_map(|e| e.cluster_specs.iter().copied())
+        .collect()
 }
 
 /// Names accepted in configurations.
@@ -188,6 +206,19 @@ pub struct TierViolation {
     pub edition: &'static Edition,
 }
 
+impl TierViolation {
+    /// The refusal in the service's own words (no Terraform advice: the
+    /// provider adds that when it turns the API error into a diagnostic).
+    pub fn api_message(&self) -> String {
+        format!(
+            "The cluster spec {} does not support {}. This feature is available only for ACK Pro clusters ({}).",
+            self.edition.cluster_spec,
+            self.feature.description(),
+            PRO.cluster_specs.join(", ")
+        )
+    }
+}
+
 /// More nodes than the edition allows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{requested} nodes exceed the {max}-node limit of {}. Use fewer nodes or upgrade the cluster to `edition = \"pro\"` (up to {pro_max} nodes).", .edition.display_name, pro_max = PRO.max_nodes)]
@@ -195,6 +226,16 @@ pub struct NodeLimitExceeded {
     pub requested: u64,
     pub max: u32,
     pub edition: &'static Edition,
+}
+
+impl NodeLimitExceeded {
+    /// The refusal in the service's own words.
+    pub fn api_message(&self) -> String {
+        format!(
+            "The number of nodes in the cluster would be {}, which exceeds the limit of {} nodes for {} clusters.",
+            self.requested, self.max, self.edition.cluster_spec
+        )
+    }
 }
 
 /// An edition change the API cannot make.
@@ -205,6 +246,18 @@ pub enum EditionChangeError {
         from: &'static Edition,
         to: &'static Edition,
     },
+}
+
+impl EditionChangeError {
+    /// The refusal in the service's own words.
+    pub fn api_message(&self) -> String {
+        match self {
+            EditionChangeError::Downgrade { from, to } => format!(
+                "Migrating a cluster from {} to {} is not supported: only {} clusters can be migrated, to ACK Pro, and the migration cannot be rolled back.",
+                from.cluster_spec, to.cluster_spec, STANDARD.cluster_spec
+            ),
+        }
+    }
 }
 
 impl Edition {
@@ -293,6 +346,23 @@ mod tests {
             Some(EditionId::Pro)
         );
         assert_eq!(by_cluster_spec("nope"), None);
+        assert_eq!(by_cluster_spec("ack.pro.nope"), None);
+        assert_eq!(
+            by_cluster_spec("ack.pro.4xlarge").map(|e| e.id),
+            Some(EditionId::Pro)
+        );
+        assert_eq!(cluster_specs().len(), 5);
+        let v = get(EditionId::Standard)
+            .require(Feature::GangScheduling)
+            .unwrap_err();
+        assert!(
+            !v.api_message().contains("edition ="),
+            "{}",
+            v.api_message()
+        );
+        assert!(v
+            .api_message()
+            .contains("ack.standard does not support gang scheduling"));
         assert!(get(EditionId::Standard).allows_cgpu("basic"));
         assert!(!get(EditionId::Standard).allows_cgpu("professional"));
     }

@@ -230,6 +230,21 @@ impl ApiRequest {
             "/api/v1/metadata/versions".into(),
         )
     }
+    /// ListAddons: the addons offered (answers [`crate::model::AddonList`]);
+    /// filter with `with_query("cluster_id", …)`, `cluster_spec`, `region_id`, ….
+    pub fn list_addons() -> ApiRequest {
+        ApiRequest::new("ListAddons", "GET", "/addons".into())
+    }
+    /// DescribeAddons: the addon catalogue by group (answers
+    /// [`crate::model::AddonCatalog`]); `region` is required.
+    pub fn describe_addons(region: &str) -> ApiRequest {
+        ApiRequest::new(
+            "DescribeAddons",
+            "GET",
+            "/clusters/components/metadata".into(),
+        )
+        .with_query("region", region)
+    }
     /// Emulator extension (not ACK): read a cluster's etcd backup policy.
     pub fn describe_backup_policy(cluster: &str) -> ApiRequest {
         ApiRequest::new(
@@ -357,6 +372,21 @@ mod tests {
         assert_eq!(
             del.path_and_query(),
             "/clusters/c0123456789abcdef/nodepools/np0123?force=true"
+        );
+    }
+
+    #[test]
+    fn quota_request() {
+        let q = ApiRequest::describe_user_quota();
+        assert_eq!(
+            (q.action, q.method, q.path.as_str()),
+            ("DescribeUserQuota", "GET", "/quota")
+        );
+        assert!(!q.is_mutation() && q.body.is_none());
+        let a = ApiRequest::describe_addons("cn-hangzhou");
+        assert_eq!(
+            a.path_and_query(),
+            "/clusters/components/metadata?region=cn-hangzhou"
         );
     }
 

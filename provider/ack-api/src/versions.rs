@@ -14,6 +14,61 @@ pub const SUPPORTED: [&str; 4] = [
 /// The version new clusters get when none is given.
 pub const DEFAULT: &str = "1.31.1-aliyun.1";
 
+/// Release and end-of-support dates of an offered version, and the
+/// container runtimes it comes with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub version: &'static str,
+    /// RFC 3339.
+    pub release_date: &'static str,
+    /// RFC 3339.
+    pub expiration_date: &'static str,
+    /// `(name, version)` pairs.
+    pub runtimes: &'static [(&'static str, &'static str)],
+}
+
+const RUNTIMES_OLD: &[(&str, &str)] = &[
+    ("containerd", "1.6.36"),
+    ("Sandboxed-Container.runv", "2.5.0"),
+];
+const RUNTIMES_NEW: &[(&str, &str)] = &[
+    ("containerd", "1.6.38"),
+    ("Sandboxed-Container.runv", "2.6.0"),
+];
+
+/// One entry per [`SUPPORTED`] version, same order.
+pub const LIFECYCLE: [Lifecycle; 4] = [
+    Lifecycle {
+        version: "1.28.15-aliyun.1",
+        release_date: "2024-11-20T00:00:00+08:00",
+        expiration_date: "2026-12-31T00:00:00+08:00",
+        runtimes: RUNTIMES_OLD,
+    },
+    Lifecycle {
+        version: "1.30.7-aliyun.1",
+        release_date: "2024-12-20T00:00:00+08:00",
+        expiration_date: "2027-06-30T00:00:00+08:00",
+        runtimes: RUNTIMES_OLD,
+    },
+    Lifecycle {
+        version: "1.31.1-aliyun.1",
+        release_date: "2025-01-08T00:00:00+08:00",
+        expiration_date: "2027-09-30T00:00:00+08:00",
+        runtimes: RUNTIMES_NEW,
+    },
+    Lifecycle {
+        version: "1.32.1-aliyun.1",
+        release_date: "2025-03-31T00:00:00+08:00",
+        expiration_date: "2027-12-31T00:00:00+08:00",
+        runtimes: RUNTIMES_NEW,
+    },
+];
+
+/// The lifecycle entry of an offered version.
+pub fn lifecycle(v: &str) -> Option<&'static Lifecycle> {
+    LIFECYCLE.iter().find(|l| l.version == v)
+}
+
 /// A parsed `MAJOR.MINOR.PATCH[-suffix]` version.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Version {
@@ -184,6 +239,15 @@ pub fn upgrade_path(from: &str, to: &str) -> Result<Vec<&'static str>, UpgradeEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_offered_version_has_a_lifecycle() {
+        for v in SUPPORTED {
+            let l = lifecycle(v).unwrap();
+            assert!(l.release_date < l.expiration_date && !l.runtimes.is_empty());
+        }
+        assert_eq!(LIFECYCLE.len(), SUPPORTED.len());
+    }
 
     #[test]
     fn one_minor_at_a_time() {

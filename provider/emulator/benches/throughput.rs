@@ -57,6 +57,9 @@ fn throughput(c: &mut Criterion) {
     let config = Config {
         speed: 1e9,
         cluster_quota: 40,
+        managed_cluster_quota: 40,
+        // The figures in the README were measured with NORMAL durability.
+        durability: ack_emulator::db::Durability::Normal,
         ..Config::default()
     };
     let state = State::open(config, db.to_str().unwrap()).unwrap();

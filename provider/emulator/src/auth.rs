@@ -24,16 +24,33 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Splits and decodes a raw query string.
+/// Splits and decodes a raw query string (the one decoder, shared with the
+/// handlers' query extractor).
 pub fn parse_query(raw: Option<&str>) -> Vec<(String, String)> {
-    raw.unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (sign::percent_decode(k), sign::percent_decode(v))
-        })
-        .collect()
+    sign::parse_query(raw.unwrap_or_default())
+}
+
+/// Checks `x-acs-security-token` against the configured STS token.
+fn check_token(state: &State, headers: &HeaderMap, signed: &[String]) -> ApiResult<()> {
+    let sent = header(headers, "x-acs-security-token");
+    if sent.is_some() && !signed.iter().any(|h| h == "x-acs-security-token") {
+        return Err(ApiError::bad_request(
+            "IncompleteSignature",
+            "The signature must cover the x-acs-security-token header.",
+        ));
+    }
+    match (state.config.security_token.as_deref(), sent) {
+        (None, None) => Ok(()),
+        (Some(want), Some(got)) if sign::signatures_match(want, got) => Ok(()),
+        (Some(_), None) => Err(ApiError::bad_request(
+            "InvalidSecurityToken.Malformed",
+            "Specified SecurityToken is malformed: the access key is temporary (STS) and needs its x-acs-security-token.",
+        )),
+        _ => Err(ApiError::bad_request(
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            "Specified SecurityToken mismatch with the AccessKey.",
+        )),
+    }
 }
 
 /// Checks the request's signature; returns the access key ID on success.
@@ -123,12 +140,16 @@ pub fn verify(
             "Specified signature is not matched with our calculation.",
         ));
     }
-    // The nonce is checked last, so a bad request does not burn it.
+    check_token(state, headers, &signed)?;
+    // The nonce is checked last, so a bad request does not burn it. It is
+    // kept as long as the request could be accepted: until the later of its
+    // own date and now, plus the allowed skew.
     let nonce = header(headers, "x-acs-signature-nonce").unwrap_or_default();
     if nonce.is_empty() {
         return Err(incomplete("x-acs-signature-nonce is empty"));
     }
-    let fresh = crate::db::remember_nonce(&state.db(), nonce, now, MAX_SKEW_MS)?;
+    let expires = when.max(now) + MAX_SKEW_MS;
+    let fresh = crate::db::remember_nonce(&state.db(), nonce, now, expires)?;
     if !fresh {
         return Err(ApiError::bad_request(
             "SignatureNonceUsed",

@@ -45,14 +45,51 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 2: expiring old nonces must not scan the whole table.
     "CREATE INDEX nonces_seen ON nonces(seen_ms);",
+    // 3: a nonce is kept until its request's own date + 15 minutes (a
+    // request dated ahead of the server stays valid that long).
+    "ALTER TABLE nonces ADD COLUMN expires_ms INTEGER NOT NULL DEFAULT 0;
+    UPDATE nonces SET expires_ms = seen_ms + 900000;
+    CREATE INDEX nonces_expires ON nonces(expires_ms);",
 ];
+
+/// How hard each commit is pushed to disk (SQLite `synchronous` in WAL mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `FULL`: the WAL is synced at every commit, so an acknowledged change
+    /// survives a power loss or an OS crash. Costs an fsync per change.
+    #[default]
+    Full,
+    /// `NORMAL`: synced at checkpoints only. Survives a crash or `kill -9` of
+    /// the emulator, but a power loss may lose the last acknowledged changes.
+    Normal,
+}
+
+impl Durability {
+    fn pragma(self) -> &'static str {
+        match self {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        }
+    }
+}
+
+impl std::str::FromStr for Durability {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Durability, String> {
+        match s {
+            "full" => Ok(Durability::Full),
+            "normal" => Ok(Durability::Normal),
+            other => Err(format!("{other:?} is not a durability; use full or normal")),
+        }
+    }
+}
 
 /// Opens (creating if needed) the database at `path` (`:memory:` allowed)
 /// and brings its schema up to date.
-pub fn open(path: &str) -> rusqlite::Result<Connection> {
+pub fn open(path: &str, durability: Durability) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "synchronous", durability.pragma())?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     migrate(&conn)?;
@@ -84,12 +121,25 @@ pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |r| r.get(0))
 }
 
-/// Records a signature nonce; false when it was seen before (a replay).
-pub fn remember_nonce(conn: &Connection, nonce: &str, now_ms: i64, ttl_ms: i64) -> ApiResult<bool> {
-    conn.prepare_cached("DELETE FROM nonces WHERE seen_ms < ?1")?
-        .execute(params![now_ms - ttl_ms])?;
+/// Records a signature nonce, kept until `expires_ms`; false when it is
+/// still remembered (a replay).
+pub fn remember_nonce(
+    conn: &Connection,
+    nonce: &str,
+    now_ms: i64,
+    expires_ms: i64,
+) -> ApiResult<bool> {
+    conn.prepare_cached("DELETE FROM nonces WHERE expires_ms < ?1")?
+        .execute(params![now_ms])?;
     let inserted = conn
-        .prepare_cached("INSERT OR IGNORE INTO nonces (nonce, seen_ms) VALUES (?1, ?2)")?
-        .execute(params![nonce, now_ms])?;
+        .prepare_cached(
+            "INSERT OR IGNORE INTO nonces (nonce, seen_ms, expires_ms) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![nonce, now_ms, expires_ms])?;
     Ok(inserted == 1)
+}
+
+/// The `synchronous` setting in force (0 off, 1 normal, 2 full).
+pub fn synchronous(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "synchronous", |r| r.get(0))
 }

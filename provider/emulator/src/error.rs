@@ -51,20 +51,20 @@ impl ApiError {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "ErrorClusterNotFound",
-            format!("cluster {id} not found"),
+            format!("The cluster {id} does not exist."),
         )
     }
     pub fn nodepool_not_found(id: &str) -> ApiError {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "ErrorNodePoolNotFound",
-            format!("node pool {id} not found"),
+            format!("The node pool {id} does not exist."),
         )
     }
     pub fn cluster_state(state: &str) -> ApiError {
         ApiError::bad_request(
             "ErrorClusterState",
-            format!("the cluster is {state}; this operation needs it running. Wait for the current operation to finish"),
+            format!("The cluster is {state}; the operation is allowed when it is running."),
         )
     }
     /// The edition catalog refused something.
@@ -84,6 +84,11 @@ impl ApiError {
             "x-ratelimit-user-api",
             format!("Limit:20,Remain:0,TimeLeft:{time_left_ms},Reset:{reset}"),
         ));
+        // The official SDKs (tea-openapi) classify an error as throttling,
+        // and wait before a retry, only when `x-acs-retry-after` carries a
+        // positive number of milliseconds.
+        e.headers
+            .push(("x-acs-retry-after", time_left_ms.max(1).to_string()));
         e
     }
     pub fn unavailable() -> ApiError {
@@ -133,23 +138,61 @@ impl IntoResponse for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// Parses a JSON request body strictly: malformed JSON, wrong types and
-/// unknown fields are `InvalidParameter`.
+/// Parses a JSON request body as the service does: `null` values and empty
+/// lists count as absent (the official SDKs send an empty list for every
+/// unset list field of a nested model), fields the service does not use are
+/// ignored; malformed JSON and wrong types are `InvalidParameter`, a missing
+/// required field is `MissingParameter`.
 pub fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
-    if bytes.is_empty() {
-        return serde_json::from_slice(b"{}")
-            .map_err(|e| ApiError::invalid(format!("request body required: {e}")));
+    parse_value(body_value(bytes)?)
+}
+
+/// The body as JSON, `{}` when empty, with nulls and empty lists removed.
+pub fn body_value(bytes: &[u8]) -> ApiResult<serde_json::Value> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Value::Object(serde_json::Map::new()));
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let mut unknown = Vec::new();
-    let value: T = serde_ignored::deserialize(&mut de, |path| unknown.push(path.to_string()))
-        .map_err(|e| ApiError::invalid(format!("request body is not valid: {e}")))?;
-    de.end()
-        .map_err(|e| ApiError::invalid(format!("request body is not valid: {e}")))?;
-    if let Some(field) = unknown.first() {
-        return Err(ApiError::invalid(format!(
-            "unknown field {field:?} in request body"
-        )));
+    let mut v: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::invalid(format!("The request body is not valid JSON: {e}")))?;
+    prune(&mut v);
+    Ok(v)
+}
+
+/// Removes `null` members and empty-list members of objects, recursively.
+pub fn prune(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.retain(|_, x| !(x.is_null() || x.as_array().is_some_and(std::vec::Vec::is_empty)));
+            m.values_mut().for_each(prune);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(prune),
+        _ => {}
     }
-    Ok(value)
+}
+
+/// Deserializes a pruned body; unused fields are logged, not refused.
+pub fn parse_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> ApiResult<T> {
+    let mut ignored = Vec::new();
+    let out: Result<T, _> = serde_ignored::deserialize(v, |path| ignored.push(path.to_string()));
+    if !ignored.is_empty() {
+        tracing::debug!(fields = ?ignored, "request fields not used by the emulator");
+    }
+    out.map_err(|e| {
+        let text = e.to_string();
+        match text
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+        {
+            Some(field) => missing(field),
+            None => ApiError::invalid(format!("The request body is not valid: {text}")),
+        }
+    })
+}
+
+/// A required parameter is absent.
+pub fn missing(field: &str) -> ApiError {
+    ApiError::bad_request(
+        "MissingParameter",
+        format!("The input parameter \"{field}\" that is mandatory for processing this request is not supplied."),
+    )
 }

@@ -14,6 +14,7 @@ pub mod kubeconfig;
 pub mod routes;
 pub mod store;
 pub mod tasks;
+pub mod wire;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -26,7 +27,7 @@ use tokio::net::TcpListener;
 use crate::error::{ApiError, ApiResult};
 
 /// How the emulator behaves.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// How many times faster than the real service operations complete.
     pub speed: f64,
@@ -37,10 +38,23 @@ pub struct Config {
     pub seed: u64,
     /// Serve `/_emulator/*` to non-loopback clients too.
     pub admin: bool,
-    /// Maximum clusters per region (DescribeUserQuota's `cluster_quota`).
+    /// Clusters of all types per region (DescribeUserQuota's `cluster_quota`).
     pub cluster_quota: usize,
-    /// Maximum node pools per cluster.
+    /// Managed clusters per region (`amk_cluster_quota`); the smaller of this
+    /// and `cluster_quota` is enforced.
+    pub managed_cluster_quota: usize,
+    /// Serverless clusters per region (`ask_cluster_quota`; reported only,
+    /// the emulator has no serverless clusters).
+    pub serverless_cluster_quota: usize,
+    /// Node pools per cluster (`cluster_nodepool_quota`).
     pub nodepool_quota: usize,
+    /// Nodes per cluster (`node_quota`), on top of the edition's limit.
+    pub node_quota: usize,
+    /// STS: when set, every request must carry exactly this
+    /// `x-acs-security-token`; when unset, a request carrying one is refused.
+    pub security_token: Option<String>,
+    /// How hard SQLite pushes each commit to disk.
+    pub durability: db::Durability,
 }
 
 impl Default for Config {
@@ -53,7 +67,12 @@ impl Default for Config {
             seed: 1,
             admin: false,
             cluster_quota: 50,
+            managed_cluster_quota: 20,
+            serverless_cluster_quota: 20,
             nodepool_quota: 20,
+            node_quota: 5000,
+            security_token: None,
+            durability: db::Durability::Full,
         }
     }
 }
@@ -66,6 +85,77 @@ pub struct State {
     requests: Mutex<BTreeMap<String, u64>>,
     /// Wakes the task runner when a new task is due sooner.
     pub task_wakeup: tokio::sync::Notify,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret and the STS token stay out of logs.
+        f.debug_struct("Config")
+            .field("speed", &self.speed)
+            .field("access_key_id", &self.access_key_id)
+            .field("fail_rate", &self.fail_rate)
+            .field("seed", &self.seed)
+            .field("admin", &self.admin)
+            .field("quota", &self.quota())
+            .field("sts", &self.security_token.is_some())
+            .field("durability", &self.durability)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// The quotas as DescribeUserQuota reports them; the emulator enforces
+    /// the same values.
+    pub fn quota(&self) -> ack_api::model::UserQuota {
+        let n = |v: usize| Some(v as u64);
+        ack_api::model::UserQuota {
+            cluster_quota: n(self.cluster_quota),
+            cluster_nodepool_quota: n(self.nodepool_quota),
+            node_quota: n(self.node_quota),
+            amk_cluster_quota: n(self.managed_cluster_quota),
+            ask_cluster_quota: n(self.serverless_cluster_quota),
+        }
+    }
+
+    /// The same quotas as DescribeUserQuota's `quotas` items.
+    pub fn quota_items(&self) -> ack_api::model::UserQuotaItems {
+        use ack_api::model::{QuotaValue, UserQuotaItems};
+        let items = [
+            ("cluster_quota", "q_cluster_quota", self.cluster_quota),
+            (
+                "amk_cluster_quota",
+                "q_amk_cluster_quota",
+                self.managed_cluster_quota,
+            ),
+            (
+                "ask_cluster_quota",
+                "q_ask_cluster_quota",
+                self.serverless_cluster_quota,
+            ),
+            (
+                "cluster_nodepool_quota",
+                "q_cluster_nodepool_quota",
+                self.nodepool_quota,
+            ),
+            ("node_quota", "q_node_quota", self.node_quota),
+        ];
+        UserQuotaItems {
+            quotas: items
+                .into_iter()
+                .map(|(name, code, value)| {
+                    (
+                        name.to_owned(),
+                        QuotaValue {
+                            quota: value.to_string(),
+                            operation_code: code.to_owned(),
+                            adjustable: true,
+                            unit: "count".to_owned(),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
 }
 
 impl std::fmt::Debug for State {
@@ -81,7 +171,7 @@ pub type SharedState = Arc<State>;
 impl State {
     /// Opens the database at `db_path` (`:memory:` allowed).
     pub fn open(config: Config, db_path: &str) -> rusqlite::Result<SharedState> {
-        let conn = db::open(db_path)?;
+        let conn = db::open(db_path, config.durability)?;
         let faults = faults::Faults::new(config.fail_rate, config.seed);
         Ok(Arc::new(State {
             config,
@@ -121,6 +211,11 @@ impl State {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    /// The quotas in force (see [`Config::quota`]).
+    pub fn quota(&self) -> ack_api::model::UserQuota {
+        self.config.quota()
     }
 
     /// Milliseconds a real-service duration of `secs` takes here.

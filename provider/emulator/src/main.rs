@@ -31,6 +31,27 @@ struct Args {
     /// Serve /_emulator/* to non-loopback clients too.
     #[arg(long)]
     admin: bool,
+    /// Clusters of all types per region (DescribeUserQuota cluster_quota).
+    #[arg(long, default_value_t = 50)]
+    quota_clusters: usize,
+    /// Managed (Standard and Pro) clusters per region (amk_cluster_quota).
+    #[arg(long, default_value_t = 20)]
+    quota_managed_clusters: usize,
+    /// Node pools per cluster (cluster_nodepool_quota).
+    #[arg(long, default_value_t = 20)]
+    quota_node_pools_per_cluster: usize,
+    /// Nodes per cluster (node_quota), on top of the edition's own limit.
+    #[arg(long, default_value_t = 5000)]
+    quota_nodes_per_cluster: usize,
+    /// STS: requests must carry exactly this x-acs-security-token (and none
+    /// may carry one when unset). Prefer ACK_EMULATOR_SECURITY_TOKEN.
+    #[arg(long, env = "ACK_EMULATOR_SECURITY_TOKEN", hide_env_values = true)]
+    security_token: Option<String>,
+    /// full: every acknowledged change survives a power loss (an fsync per
+    /// change); normal: faster, survives a crash of the emulator but a power
+    /// loss may lose the last changes.
+    #[arg(long, default_value = "full")]
+    durability: ack_emulator::db::Durability,
 }
 
 #[tokio::main]
@@ -51,6 +72,12 @@ async fn main() -> ExitCode {
         fail_rate: args.fail_rate,
         seed: args.seed,
         admin: args.admin,
+        cluster_quota: args.quota_clusters,
+        managed_cluster_quota: args.quota_managed_clusters,
+        nodepool_quota: args.quota_node_pools_per_cluster,
+        node_quota: args.quota_nodes_per_cluster,
+        security_token: args.security_token.filter(|t| !t.is_empty()),
+        durability: args.durability,
         ..Config::default()
     };
     let state = match State::open(config, &args.db) {

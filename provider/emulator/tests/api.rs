@@ -239,7 +239,7 @@ async fn tier_rules_hold_server_side() {
     assert!(r.body["message"]
         .as_str()
         .unwrap()
-        .contains("KMS encryption of Kubernetes Secrets needs ACK Pro"));
+        .contains("ack.standard does not support KMS encryption of Kubernetes Secrets"));
 
     // KMS on an existing cluster.
     let key = KmsEncryptionRequest {
@@ -280,7 +280,7 @@ async fn tier_rules_hold_server_side() {
     assert!(r.body["message"]
         .as_str()
         .unwrap()
-        .contains("110 nodes exceed the 100-node limit"));
+        .contains("would be 110, which exceeds the limit of 100 nodes for ack.standard"));
     emu.call(&ApiRequest::create_node_pool(&pro_id, &pool("big", 150)))
         .await
         .ok();
@@ -521,11 +521,21 @@ async fn bad_input_gets_real_errors_and_writes_nothing() {
     emu.call(&send(br#"{"name": 5, "region_id": "cn-hangzhou"}"#))
         .await
         .err(400, "InvalidParameter");
+    // A documented field of the wrong type, a value out of range, a missing
+    // required field.
     emu.call(&send(
-        br#"{"name": "x", "region_id": "cn-hangzhou", "bogus": 1}"#,
+        br#"{"name": "x", "region_id": "cn-hangzhou", "deletion_protection": "yes", "bogus": 1}"#,
     ))
     .await
     .err(400, "InvalidParameter");
+    emu.call(&send(
+        br#"{"name": "x", "region_id": "cn-hangzhou", "node_cidr_mask": 31}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter");
+    emu.call(&send(br#"{"region_id": "cn-hangzhou"}"#))
+        .await
+        .err(400, "MissingParameter");
     emu.call(&send(
         br#"{"name": "bad name!", "region_id": "cn-hangzhou"}"#,
     ))

@@ -24,8 +24,13 @@ impl Drop for Running {
 }
 
 fn start(db: &str, speed: &str) -> Running {
+    start_with(db, speed, &[])
+}
+
+fn start_with(db: &str, speed: &str, extra: &[&str]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ack-emulator"))
         .args(["--listen", "127.0.0.1:0", "--db", db, "--speed", speed])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -167,4 +172,34 @@ fn bad_flags_are_refused() {
         .output()
         .unwrap();
     assert!(!out.status.success());
+}
+
+#[test]
+fn quota_and_durability_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("emu.db");
+    let emu = start_with(
+        db.to_str().unwrap(),
+        "60",
+        &[
+            "--quota-clusters",
+            "7",
+            "--quota-node-pools-per-cluster",
+            "3",
+            "--durability",
+            "normal",
+        ],
+    );
+    let (status, q) = call(&emu.addr, &ApiRequest::describe_user_quota());
+    assert_eq!(status, 200, "{q}");
+    let q: ack_api::model::UserQuota = serde_json::from_value(q).unwrap();
+    assert_eq!(q.node_pools_per_cluster(), Some(3));
+    assert_eq!(q.cluster_quota, Some(7));
+    assert_eq!(q.nodes_per_cluster(), Some(5000));
+    let bad = Command::new(env!("CARGO_BIN_EXE_ack-emulator"))
+        .args(["--db", ":memory:", "--durability", "fast"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("full or normal"));
 }

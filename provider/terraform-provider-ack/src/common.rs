@@ -125,9 +125,36 @@ pub fn api_diag(what: &str, e: &ApiError) -> Diagnostic {
         ApiError::Timeout(..) => format!(
             "{e}. Raise the value in the resource's `timeouts` block, or check the service."
         ),
-        _ => format!("{e}"),
+        _ => match e.code().and_then(advice) {
+            Some(a) => format!("{e}\n\n{a}"),
+            None => format!("{e}"),
+        },
     };
     Diagnostic::error(format!("Could not {what}"), detail)
+}
+
+/// What to do in the configuration about an API error: the service speaks
+/// the API's language, the Terraform advice is added here.
+fn advice(code: &str) -> Option<String> {
+    let pro = ack_api::edition::get(ack_api::edition::EditionId::Pro);
+    Some(match code {
+        "ErrorClusterSpecNotSupported" => format!(
+            "Upgrade the cluster to `edition = \"{}\"` (in place, in the same apply), or remove the setting that needs {}.",
+            pro.name, pro.display_name
+        ),
+        "QuotaExceeded.Node" => format!(
+            "Use fewer nodes, or upgrade the cluster to `edition = \"{}\"` (up to {} nodes); a lower node quota is raised in Quota Center.",
+            pro.name, pro.max_nodes
+        ),
+        "QuotaExceeded.Cluster" | "QuotaExceeded.NodePool" => {
+            "Remove resources you no longer need, or request a higher quota in Quota Center.".to_owned()
+        }
+        "ErrorDeletionProtection" => {
+            "Set `deletion_protection = false` and apply first, then destroy.".to_owned()
+        }
+        c if c.starts_with("InvalidSecurityToken") => "The STS token (`security_token` or ALIBABA_CLOUD_SECURITY_TOKEN) does not belong to the access key or has expired: refresh the temporary credentials.".to_owned(),
+        _ => return None,
+    })
 }
 
 pub fn at(d: Diagnostic, attr: &str) -> Diagnostic {
@@ -137,6 +164,17 @@ pub fn at(d: Diagnostic, attr: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_errors_get_terraform_advice() {
+        let tier = advice("ErrorClusterSpecNotSupported").unwrap();
+        assert!(tier.contains("`edition = \"pro\"`"), "{tier}");
+        assert!(advice("QuotaExceeded.Node")
+            .unwrap()
+            .contains("up to 5000 nodes"));
+        assert!(advice("InvalidSecurityToken.Expired").is_some());
+        assert_eq!(advice("ErrorClusterNotFound"), None);
+    }
 
     #[test]
     fn durations() {

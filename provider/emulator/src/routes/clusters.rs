@@ -2,25 +2,22 @@
 //! DescribeClustersV1, ModifyCluster, DeleteCluster, MigrateCluster,
 //! UpgradeCluster, ModifyClusterTags.
 
-use std::collections::HashMap;
-
 use ack_api::edition::{self, EditionId, Feature};
-use ack_api::model::{
-    ClusterDetail, ClusterList, CreateClusterRequest, MigrateClusterRequest, ModifyClusterRequest,
-    ModifyTagsRequest, PageInfo, TaskResponse, UpgradeClusterRequest,
-};
+use ack_api::model::{ClusterDetail, ClusterList, ModifyTagsRequest, PageInfo, TaskResponse};
 use ack_api::versions;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use rusqlite::Connection;
 use serde_json::json;
 
-use crate::error::{parse_body, request_id, ApiError, ApiResult};
+use super::ApiQuery;
+use crate::error::{missing, parse_body, request_id, ApiError, ApiResult};
 use crate::store::{self, ClusterRow};
 use crate::tasks::{self, durations, kinds};
-use crate::{now_rfc3339, SharedState};
+use crate::wire::{MigrateClusterBody, ModifyClusterBody, UpgradeClusterBody};
+use crate::SharedState;
 
 pub(super) fn check_name(name: &str, what: &str) -> ApiResult<()> {
     super::rules::name(name, what)
@@ -45,7 +42,12 @@ pub(super) fn edition_of(c: &ClusterDetail) -> &'static edition::Edition {
 pub(super) fn require(c: &ClusterDetail, f: Feature) -> ApiResult<()> {
     edition_of(c)
         .require(f)
-        .map_err(|e| ApiError::edition(e.to_string()))
+        .map_err(|e| ApiError::edition(e.api_message()))
+}
+
+/// vSwitch IDs: 1-5 of the form `vsw-…` (none: the service picks one).
+pub(super) fn check_vswitches(ids: &[String]) -> ApiResult<()> {
+    super::rules::network(ids, None, None)
 }
 
 /// A running cluster, ready for a change.
@@ -58,28 +60,24 @@ pub(super) fn running(conn: &Connection, id: &str) -> ApiResult<ClusterRow> {
     Ok(row)
 }
 
-fn name_taken(conn: &Connection, region: &str, name: &str, except: &str) -> ApiResult<bool> {
+pub(super) fn name_taken(
+    conn: &Connection,
+    region: &str,
+    name: &str,
+    except: &str,
+) -> ApiResult<bool> {
     Ok(store::list_clusters(conn)?
         .iter()
         .any(|c| c.region_id == region && c.name == name && c.cluster_id != except))
 }
 
-fn task_response(cluster_id: &str, task_id: String) -> Json<TaskResponse> {
+pub(super) fn task_response(cluster_id: &str, task_id: String) -> Json<TaskResponse> {
     Json(TaskResponse {
         cluster_id: Some(cluster_id.to_owned()),
         nodepool_id: None,
         request_id: request_id(),
         task_id,
     })
-}
-
-fn master_url(id: &str) -> String {
-    let n = u8::from_str_radix(&id[id.len() - 2..], 16).unwrap_or(1);
-    json!({
-        "api_server_endpoint": format!("https://47.96.{}.{}:6443", n / 2, n),
-        "intranet_api_server_endpoint": format!("https://192.168.0.{}:6443", n.max(2)),
-    })
-    .to_string()
 }
 
 /// `meta_data` as the service reports it: a JSON string with `Capabilities`.
@@ -93,126 +91,6 @@ pub(super) fn meta_data(kms_key: Option<&str>) -> String {
     .to_string()
 }
 
-/// `POST /clusters`.
-pub async fn create(
-    State(state): State<SharedState>,
-    body: Bytes,
-) -> ApiResult<Json<TaskResponse>> {
-    let req: CreateClusterRequest = parse_body(&body)?;
-    check_name(&req.name, "cluster")?;
-    if req.region_id.is_empty() || !req.region_id.contains('-') {
-        return Err(ApiError::bad_request(
-            "InvalidParameter.RegionId",
-            "region_id is required, e.g. cn-hangzhou",
-        ));
-    }
-    if !req.cluster_type.is_empty() && req.cluster_type != "ManagedKubernetes" {
-        return Err(ApiError::invalid(format!(
-            "cluster_type {:?} is not supported here; use ManagedKubernetes",
-            req.cluster_type
-        )));
-    }
-    let spec = req.cluster_spec.clone().unwrap_or_default();
-    let ed = edition::by_cluster_spec(&spec).ok_or_else(|| {
-        ApiError::invalid(format!(
-            "cluster_spec {spec:?} is not valid; use ack.standard or ack.pro.small"
-        ))
-    })?;
-    let version = req
-        .kubernetes_version
-        .clone()
-        .unwrap_or_else(|| versions::DEFAULT.to_owned());
-    if !versions::is_supported(&version) {
-        return Err(ApiError::bad_request(
-            "InvalidParameter.KubernetesVersion",
-            versions::UpgradeError::Unsupported(version).to_string(),
-        ));
-    }
-    super::rules::create_cluster(&req)?;
-    let kms = req
-        .encryption_provider_key
-        .clone()
-        .filter(|k| !k.is_empty());
-    if kms.is_some() {
-        ed.require(Feature::KmsSecretEncryption)
-            .map_err(|e| ApiError::edition(e.to_string()))?;
-    }
-    if req.maintenance_window.as_ref().is_some_and(|m| m.enable) {
-        ed.require(Feature::MaintenanceWindow)
-            .map_err(|e| ApiError::edition(e.to_string()))?;
-    }
-    let id = format!("c{}", uuid::Uuid::new_v4().simple());
-    let now = now_rfc3339();
-    let detail = ClusterDetail {
-        cluster_id: id.clone(),
-        name: req.name.clone(),
-        cluster_type: "ManagedKubernetes".into(),
-        profile: req.profile.clone().unwrap_or_else(|| "Default".into()),
-        cluster_spec: ed.cluster_spec.into(),
-        state: "initial".into(),
-        region_id: req.region_id.clone(),
-        vpc_id: format!("vpc-{}", &id[1..13]),
-        vswitch_ids: if req.vswitch_ids.is_empty() {
-            vec![format!("vsw-{}", &id[1..13])]
-        } else {
-            req.vswitch_ids.clone()
-        },
-        current_version: version.clone(),
-        init_version: version,
-        next_version: String::new(),
-        container_cidr: req
-            .container_cidr
-            .clone()
-            .unwrap_or_else(|| "172.20.0.0/16".into()),
-        service_cidr: req
-            .service_cidr
-            .clone()
-            .unwrap_or_else(|| "172.21.0.0/20".into()),
-        deletion_protection: req.deletion_protection.unwrap_or(false),
-        tags: req.tags.clone(),
-        maintenance_window: req.maintenance_window.clone().unwrap_or_default(),
-        master_url: master_url(&id),
-        meta_data: meta_data(kms.as_deref()),
-        size: 0,
-        created: now.clone(),
-        updated: now,
-    };
-    let quota = state.config.cluster_quota;
-    let task_id = state.tx(|conn| {
-        if name_taken(conn, &req.region_id, &req.name, "")? {
-            return Err(ApiError::bad_request(
-                "ErrorClusterNameAlreadyExist",
-                format!(
-                    "a cluster named {:?} already exists in {}",
-                    req.name, req.region_id
-                ),
-            ));
-        }
-        let in_region = store::list_clusters(conn)?
-            .iter()
-            .filter(|c| c.region_id == req.region_id)
-            .count();
-        if in_region >= quota {
-            return Err(ApiError::bad_request(
-                "QuotaExceeded.Cluster",
-                format!("the cluster quota of {quota} per region is used up"),
-            ));
-        }
-        store::insert_cluster(conn, &detail)?;
-        crate::kubeconfig::create_ca(conn, &id)?;
-        tasks::start(
-            &state,
-            conn,
-            &id,
-            None,
-            kinds::CLUSTER_CREATE,
-            durations::CREATE_CLUSTER,
-            json!({}),
-        )
-    })?;
-    Ok(task_response(&id, task_id))
-}
-
 /// `GET /clusters/{cluster_id}`.
 pub async fn describe(
     State(state): State<SharedState>,
@@ -224,10 +102,7 @@ pub async fn describe(
 }
 
 /// `GET /api/v1/clusters`.
-pub async fn list(
-    State(state): State<SharedState>,
-    Query(q): Query<HashMap<String, String>>,
-) -> ApiResult<Json<ClusterList>> {
+pub async fn list(State(state): State<SharedState>, q: ApiQuery) -> ApiResult<Json<ClusterList>> {
     let page_number: u32 = q
         .get("page_number")
         .and_then(|v| v.parse().ok())
@@ -239,14 +114,15 @@ pub async fn list(
         .unwrap_or(10)
         .clamp(1, 100);
     let all = state.tx(store::list_clusters)?;
-    let filter = |key: &str| q.get(key).filter(|v| !v.is_empty());
+    let filter = |key: &str| q.get(key);
     let matched: Vec<ClusterDetail> = all
         .into_iter()
-        .filter(|c| filter("region_id").is_none_or(|r| *r == c.region_id))
-        .filter(|c| filter("name").is_none_or(|n| c.name.contains(n.as_str())))
-        .filter(|c| filter("cluster_id").is_none_or(|i| *i == c.cluster_id))
-        .filter(|c| filter("cluster_spec").is_none_or(|s| *s == c.cluster_spec))
-        .filter(|c| filter("cluster_type").is_none_or(|t| *t == c.cluster_type))
+        .filter(|c| filter("region_id").is_none_or(|r| r == c.region_id))
+        .filter(|c| filter("name").is_none_or(|n| c.name.contains(n)))
+        .filter(|c| filter("cluster_id").is_none_or(|i| i == c.cluster_id))
+        .filter(|c| filter("cluster_spec").is_none_or(|s| s == c.cluster_spec))
+        .filter(|c| filter("cluster_type").is_none_or(|t| t == c.cluster_type))
+        .filter(|c| filter("profile").is_none_or(|p| p == c.profile))
         .collect();
     let total = matched.len() as u64;
     let start = ((page_number - 1) * page_size) as usize;
@@ -254,6 +130,11 @@ pub async fn list(
         .into_iter()
         .skip(start)
         .take(page_size as usize)
+        // The SDK's list items have no node_cidr_mask (DescribeClusterDetail has).
+        .map(|c| ClusterDetail {
+            node_cidr_mask: None,
+            ..c
+        })
         .collect();
     Ok(Json(ClusterList {
         clusters,
@@ -265,24 +146,41 @@ pub async fn list(
     }))
 }
 
-/// `PUT /api/v2/clusters/{cluster_id}`.
+/// `PUT /api/v2/clusters/{cluster_id}`: a partial update; absent fields keep their value.
 pub async fn modify(
     State(state): State<SharedState>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<TaskResponse>> {
-    let req: ModifyClusterRequest = parse_body(&body)?;
+    let req: ModifyClusterBody = parse_body(&body)?;
     if let Some(n) = &req.cluster_name {
         check_name(n, "cluster")?;
     }
+    check_vswitches(&req.vswitch_ids)?;
+    if let Some(s) = req.cluster_spec.as_deref().filter(|s| !s.is_empty()) {
+        if edition::by_cluster_spec(s).is_none() {
+            return Err(ApiError::invalid(format!(
+                "The cluster_spec {s:?} is not valid; valid values: {}.",
+                edition::cluster_specs().join(", ")
+            )));
+        }
+    }
     let task_id = state.tx(|conn| {
         let mut row = running(conn, &id)?;
+        if let Some(s) = req.cluster_spec.as_deref().filter(|s| !s.is_empty()) {
+            if s != row.doc.cluster_spec {
+                return Err(ApiError::bad_request(
+                    "ErrorClusterSpecNotSupported",
+                    "ModifyCluster does not change cluster_spec; migrate an ack.standard cluster to ACK Pro with MigrateCluster.",
+                ));
+            }
+        }
         if let Some(n) = &req.cluster_name {
             if name_taken(conn, &row.doc.region_id, n, &id)? {
                 return Err(ApiError::bad_request(
                     "ErrorClusterNameAlreadyExist",
                     format!(
-                        "a cluster named {n:?} already exists in {}",
+                        "The cluster name {n} already exists in {}.",
                         row.doc.region_id
                     ),
                 ));
@@ -293,11 +191,28 @@ pub async fn modify(
             row.doc.deletion_protection = p;
         }
         if let Some(w) = &req.maintenance_window {
-            super::rules::maintenance_window(w)?;
-            if w.enable {
+            let window = w.apply(&row.doc.maintenance_window);
+            super::rules::maintenance_window(&window)?;
+            if window.enable {
                 require(&row.doc, Feature::MaintenanceWindow)?;
             }
-            row.doc.maintenance_window = w.clone();
+            row.doc.maintenance_window = window;
+        }
+        if let Some(p) = &req.operation_policy {
+            row.doc.operation_policy = Some(p.clone());
+        }
+        if let Some(r) = req.resource_group_id.as_ref().filter(|r| !r.is_empty()) {
+            row.doc.resource_group_id.clone_from(r);
+        }
+        if !req.vswitch_ids.is_empty() {
+            row.doc.vswitch_ids.clone_from(&req.vswitch_ids);
+            row.doc.vswitch_id.clone_from(&req.vswitch_ids[0]);
+        }
+        if let Some(sg) = req.security_group_id.as_ref().filter(|s| !s.is_empty()) {
+            row.doc.security_group_id.clone_from(sg);
+        }
+        if let Some(tz) = &req.timezone {
+            row.doc.timezone.clone_from(tz);
         }
         row.doc.state = "updating".into();
         store::save_cluster(conn, &row)?;
@@ -360,7 +275,7 @@ pub async fn delete(
         if row.doc.deletion_protection {
             return Err(ApiError::bad_request(
                 "ErrorDeletionProtection",
-                "deletion protection is on for this cluster; turn it off with ModifyCluster first",
+                "Deletion protection is enabled for the cluster; disable it with ModifyCluster (deletion_protection: false) before deleting the cluster.",
             ));
         }
         row.doc.state = "deleting".into();
@@ -384,22 +299,37 @@ pub async fn migrate(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<TaskResponse>> {
-    let req: MigrateClusterRequest = parse_body(&body)?;
-    let target = match req.spec.as_deref() {
-        None | Some("") => edition::get(EditionId::Pro),
-        Some(s) => edition::by_cluster_spec(s)
-            .ok_or_else(|| ApiError::invalid(format!("spec {s:?} is not valid")))?,
-    };
+    let req: MigrateClusterBody = parse_body(&body)?;
+    // The OSS bucket fields are accepted; the emulator keeps no backups.
+    let _ = (
+        &req.oss_bucket_name,
+        &req.oss_bucket_endpoint,
+        &req.cluster_type,
+    );
+    let spec = req
+        .spec
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| edition::get(EditionId::Pro).cluster_spec.to_owned());
+    let target = edition::by_cluster_spec(&spec).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "The spec {spec:?} is not valid; valid values: {}.",
+            edition::cluster_specs().join(", ")
+        ))
+    })?;
     let task_id = state.tx(|conn| {
         let mut row = running(conn, &id)?;
         let from = edition_of(&row.doc);
         if from.id == target.id {
             return Err(ApiError::bad_request(
                 "ErrorClusterSpecNotSupported",
-                format!("the cluster is already {}", from.display_name),
+                format!(
+                    "The cluster is already an {} cluster ({}); only ack.standard clusters can be migrated.",
+                    from.display_name, row.doc.cluster_spec
+                ),
             ));
         }
-        edition::check_change(from, target).map_err(|e| ApiError::edition(e.to_string()))?;
+        edition::check_change(from, target).map_err(|e| ApiError::edition(e.api_message()))?;
         row.doc.state = "migrating".into();
         store::save_cluster(conn, &row)?;
         tasks::start(
@@ -409,7 +339,7 @@ pub async fn migrate(
             None,
             kinds::CLUSTER_MIGRATE,
             durations::MIGRATE_CLUSTER,
-            json!({ "spec": target.cluster_spec }),
+            json!({ "spec": spec }),
         )
     })?;
     Ok(task_response(&id, task_id))
@@ -421,24 +351,55 @@ pub async fn upgrade(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<TaskResponse>> {
-    let req: UpgradeClusterRequest = parse_body(&body)?;
+    let req: UpgradeClusterBody = parse_body(&body)?;
+    if let Some(c) = req
+        .component_name
+        .as_deref()
+        .filter(|c| !c.is_empty() && *c != "k8s")
+    {
+        return Err(ApiError::invalid(format!(
+            "The component_name {c:?} is not valid; UpgradeCluster upgrades k8s."
+        )));
+    }
+    if req
+        .rolling_policy
+        .as_ref()
+        .and_then(|r| r.max_parallelism)
+        .is_some_and(|m| m == 0)
+    {
+        return Err(ApiError::invalid(
+            "The parameter rolling_policy.max_parallelism must be at least 1.",
+        ));
+    }
+    let next_version = req
+        .next_version
+        .clone()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| missing("next_version"))?;
     let task_id = state.tx(|conn| {
         let mut row = running(conn, &id)?;
-        versions::check_upgrade(&row.doc.current_version, &req.next_version).map_err(|e| {
+        if let Some(v) = req.version.as_deref().filter(|v| !v.is_empty()) {
+            if v != row.doc.current_version {
+                return Err(ApiError::invalid(format!(
+                    "The parameter version is invalid: the cluster runs {}, not {v}.",
+                    row.doc.current_version
+                )));
+            }
+        }
+        versions::check_upgrade(&row.doc.current_version, &next_version).map_err(|e| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "InvalidParameter.KubernetesVersion",
                 e.to_string(),
             )
         })?;
-        if row.doc.current_version == req.next_version {
+        if row.doc.current_version == next_version {
             return Err(ApiError::invalid(format!(
-                "the cluster already runs {}",
-                req.next_version
+                "The cluster already runs Kubernetes {next_version}."
             )));
         }
         row.doc.state = "upgrading".into();
-        row.doc.next_version.clone_from(&req.next_version);
+        row.doc.next_version.clone_from(&next_version);
         store::save_cluster(conn, &row)?;
         tasks::start(
             &state,
@@ -447,7 +408,7 @@ pub async fn upgrade(
             None,
             kinds::CLUSTER_UPGRADE,
             durations::UPGRADE_CLUSTER,
-            json!({ "next_version": req.next_version }),
+            json!({ "next_version": next_version }),
         )
     })?;
     Ok(task_response(&id, task_id))

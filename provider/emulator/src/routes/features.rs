@@ -17,7 +17,7 @@ use crate::{now_ms, store, SharedState};
 
 /// The scheduler addon we model.
 pub const SCHEDULER: &str = "kube-scheduler";
-const SCHEDULER_VERSION: &str = "v1.31.0-aliyun-6.8.5";
+pub(super) const SCHEDULER_VERSION: &str = "v1.31.0-aliyun-6.8.5";
 
 /// `PUT /clusters/{cluster_id}/kms`: sets, rotates or disables the key.
 pub async fn kms(
@@ -30,7 +30,7 @@ pub async fn kms(
     if !req.disable_encryption && key.is_none() {
         return Err(ApiError::bad_request(
             "MissingParameter.KmsKeyId",
-            "kms_key_id is required unless disable_encryption is true",
+            "The input parameter \"kms_key_id\" that is mandatory for processing this request is not supplied (or set disable_encryption to true).",
         ));
     }
     if let Some(k) = &key {
@@ -54,7 +54,7 @@ pub async fn kms(
                     StatusCode::CONFLICT,
                     "Conflict.KMSEncryption",
                     format!(
-                        "the encryption key was changed {} s ago; a new change is allowed {} s after the last one",
+                        "The encryption configuration was changed {} s ago; another change is allowed {} s after the last one.",
                         (now - last) / 1000,
                         cooldown / 1000
                     ),
@@ -88,19 +88,19 @@ fn check_scheduler(ed: &'static ack_api::edition::Edition, cfg: &SchedulerConfig
     for (on, f) in wants {
         if on {
             ed.require(f)
-                .map_err(|e| ApiError::edition(e.to_string()))?;
+                .map_err(|e| ApiError::edition(e.api_message()))?;
         }
     }
     if !matches!(cfg.cgpu_edition.as_str(), "none" | "basic" | "professional") {
         return Err(ApiError::invalid(format!(
-            "cgpuEdition {:?} must be none, basic or professional",
+            "The addon config is invalid: cgpuEdition {:?}; valid values: none, basic, professional.",
             cfg.cgpu_edition
         )));
     }
     for p in &cfg.score_plugin_weights {
         if p.plugin.is_empty() || !(1..=100_000).contains(&p.weight) {
             return Err(ApiError::invalid(
-                "scorePluginWeights: each plugin needs a name and a weight from 1 to 100000",
+                "The addon config is invalid: each scorePluginWeights item needs a plugin name and a weight from 1 to 100000.",
             ));
         }
     }
@@ -117,7 +117,7 @@ pub async fn addon_config(
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "AddonNotFound",
-            format!("addon {component} is not installed"),
+            format!("The addon {component} is not installed in the cluster."),
         ));
     }
     let req: AddonConfigRequest = parse_body(&body)?;
@@ -132,7 +132,7 @@ pub async fn addon_config(
         {
             return Err(ApiError::bad_request(
                 "ErrorAddonState",
-                "the addon is being updated; retry when it is active",
+                "The addon is being updated; retry when it is active.",
             ));
         }
         row.scheduler = Some(serde_json::to_string(&cfg)?);
@@ -161,7 +161,7 @@ pub async fn addon_instance(
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "AddonNotFound",
-            format!("addon {component} is not installed"),
+            format!("The addon {component} is not installed in the cluster."),
         ));
     }
     let row = state.tx(|c| store::get_cluster(c, &id))?;

@@ -2,6 +2,8 @@
 //! injected faults, signature verification, then the handler.
 
 mod admin;
+mod catalog;
+mod cluster_create;
 mod clusters;
 mod extension;
 mod features;
@@ -9,10 +11,12 @@ mod meta;
 mod nodepools;
 mod rules;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -28,7 +32,7 @@ pub const MAX_BODY: usize = 1 << 20;
 
 pub fn router(state: SharedState) -> Router {
     let api = Router::new()
-        .route("/clusters", post(clusters::create))
+        .route("/clusters", post(cluster_create::create))
         .route(
             "/clusters/{cluster_id}",
             get(clusters::describe).delete(clusters::delete),
@@ -50,6 +54,12 @@ pub fn router(state: SharedState) -> Router {
         )
         .route("/tasks/{task_id}", get(meta::task))
         .route("/api/v1/metadata/versions", get(meta::versions))
+        .route("/quota", get(catalog::user_quota))
+        .route("/addons", get(catalog::list_addons))
+        .route(
+            "/clusters/components/metadata",
+            get(catalog::describe_addons),
+        )
         .route(
             "/clusters/{cluster_id}/nodepools",
             post(nodepools::create).get(nodepools::list),
@@ -184,6 +194,37 @@ async fn serve(state: SharedState, req: Request, next: Next) -> Response {
         }
     }
     resp
+}
+
+/// The query parameters, decoded by the same function the signature check
+/// uses (`+` is a space, as the official SDKs send it). A repeated key keeps
+/// its last value.
+pub struct ApiQuery(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiQuery {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or_default();
+        Ok(ApiQuery(
+            ack_api::sign::parse_query(raw).into_iter().collect(),
+        ))
+    }
+}
+
+impl ApiQuery {
+    /// A non-empty value.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A boolean as the SDKs send it (`true`, or Python's `True`).
+    pub fn flag(&self, key: &str) -> Option<bool> {
+        self.get(key).map(|v| v.eq_ignore_ascii_case("true"))
+    }
 }
 
 /// Whether the peer is on this machine. In-process calls (no socket) are.

@@ -7,10 +7,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::Json;
 use rusqlite::Connection;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::clusters::{check_cluster_id, check_name, edition_of, require, running};
-use crate::error::{parse_body, request_id, ApiError, ApiResult};
+use super::ApiQuery;
+use crate::error::{body_value, parse_value, prune, request_id, ApiError, ApiResult};
 use crate::store;
 use crate::tasks::{self, durations, kinds};
 use crate::SharedState;
@@ -45,24 +46,67 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
     if let Some(a) = req.auto_scaling.as_ref().filter(|a| a.enable) {
         if a.min_instances > a.max_instances || a.max_instances > 2000 {
             return Err(ApiError::invalid(format!(
-                "auto_scaling: min_instances ({}) must not exceed max_instances ({}), at most 2000",
+                "The parameter auto_scaling is invalid: min_instances ({}) must not exceed max_instances ({}), which is at most 2000.",
                 a.min_instances, a.max_instances
             )));
         }
     } else if req.scaling_group.desired_size.is_some_and(|d| d > 1000) {
         return Err(ApiError::invalid(
-            "scaling_group.desired_size is at most 1000",
+            "The parameter scaling_group.desired_size is invalid: at most 1000.",
+        ));
+    }
+    let sg = &req.scaling_group;
+    let enum_field = |field: &str, v: &Option<String>, allowed: &[&str]| match v.as_deref() {
+        Some(x) if !allowed.contains(&x) => Err(ApiError::invalid(format!(
+            "The parameter scaling_group.{field} is invalid: {x:?}; valid values: {}.",
+            allowed.join(", ")
+        ))),
+        _ => Ok(()),
+    };
+    enum_field(
+        "instance_charge_type",
+        &sg.instance_charge_type,
+        &["PostPaid", "PrePaid"],
+    )?;
+    enum_field(
+        "spot_strategy",
+        &sg.spot_strategy,
+        &["NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"],
+    )?;
+    enum_field(
+        "multi_az_policy",
+        &sg.multi_az_policy,
+        &["PRIORITY", "COST_OPTIMIZED", "BALANCE"],
+    )?;
+    if sg
+        .system_disk_size
+        .is_some_and(|s| !(20..=2048).contains(&s))
+    {
+        return Err(ApiError::invalid(
+            "The parameter scaling_group.system_disk_size is invalid: 20 to 2048 GiB.",
+        ));
+    }
+    if sg.data_disks.len() > 10
+        || sg
+            .data_disks
+            .iter()
+            .any(|d| !(40..=32767).contains(&d.size))
+    {
+        return Err(ApiError::invalid(
+            "The parameter scaling_group.data_disks is invalid: at most 10 disks of 40 to 32767 GiB.",
         ));
     }
     Ok(())
 }
 
-/// Checks a pool (new or changed) against the cluster's edition and limits.
+/// Checks a pool (new or changed) against the cluster's edition, the node
+/// quota and the other pools.
 fn check_limits(
     conn: &Connection,
     cluster_id: &str,
     pool_id: &str,
     req: &NodePoolRequest,
+    node_quota: u64,
 ) -> ApiResult<()> {
     let row = store::get_cluster(conn, cluster_id)?;
     if req.management.as_ref().is_some_and(|m| m.enable) {
@@ -82,15 +126,92 @@ fn check_limits(
         .filter(|p| p.nodepool_info.nodepool_id != pool_id)
         .map(detail_nodes)
         .sum();
+    let total = others + planned_nodes(req);
     edition_of(&row.doc)
-        .check_nodes(others + planned_nodes(req))
-        .map_err(|e| ApiError::bad_request("QuotaExceeded.Node", e.to_string()))
+        .check_nodes(total)
+        .map_err(|e| ApiError::bad_request("QuotaExceeded.Node", e.api_message()))?;
+    if total > node_quota {
+        return Err(ApiError::bad_request(
+            "QuotaExceeded.Node",
+            format!("The number of nodes in the cluster would be {total}, which exceeds the node quota of {node_quota} per cluster; request a higher quota in Quota Center."),
+        ));
+    }
+    Ok(())
 }
 
-fn pool_response(cluster_id: &str, pool_id: &str, task_id: String) -> Json<TaskResponse> {
+/// The stored pool as a request body, the base a partial update applies to.
+fn as_request(p: &NodePoolDetail) -> ApiResult<Value> {
+    Ok(json!({
+        "nodepool_info": p.nodepool_info,
+        "scaling_group": p.scaling_group,
+        "kubernetes_config": p.kubernetes_config,
+        "auto_scaling": p.auto_scaling,
+        "management": p.management,
+    }))
+}
+
+/// Applies `patch` onto `base`: objects merge member by member, anything
+/// else replaces.
+fn merge(base: &mut Value, patch: Value) {
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            for (k, v) in p {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+/// ModifyClusterNodePool's body applied to the stored pool. Absent fields,
+/// nulls and empty lists keep the stored value, except
+/// `kubernetes_config.labels` and `.taints`: an explicit empty list clears
+/// them (the alicloud provider clears labels and taints that way, PRs #5045,
+/// #5059 and #8630 of aliyun/terraform-provider-alicloud).
+fn patched(old: &NodePoolDetail, bytes: &[u8]) -> ApiResult<NodePoolRequest> {
+    let raw = body_value_raw(bytes)?;
+    let cleared = |key: &str| {
+        raw.pointer(&format!("/kubernetes_config/{key}"))
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+    };
+    let (clear_labels, clear_taints) = (cleared("labels"), cleared("taints"));
+    let mut patch = raw;
+    prune(&mut patch);
+    let mut merged = as_request(old)?;
+    merge(&mut merged, patch);
+    if clear_labels {
+        merged["kubernetes_config"]["labels"] = json!([]);
+    }
+    if clear_taints {
+        merged["kubernetes_config"]["taints"] = json!([]);
+    }
+    parse_value(merged)
+}
+
+fn body_value_raw(bytes: &[u8]) -> ApiResult<Value> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    let v: Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::invalid(format!("The request body is not valid JSON: {e}")))?;
+    if !v.is_object() {
+        return Err(ApiError::invalid("The request body must be a JSON object."));
+    }
+    Ok(v)
+}
+
+/// Node pool responses as the SDK models them: no `cluster_id`, and no
+/// `nodepool_id` either for DeleteClusterNodepool (`pool_id` None).
+fn pool_response(pool_id: Option<&str>, task_id: String) -> Json<TaskResponse> {
     Json(TaskResponse {
-        cluster_id: Some(cluster_id.to_owned()),
-        nodepool_id: Some(pool_id.to_owned()),
+        cluster_id: None,
+        nodepool_id: pool_id.map(str::to_owned),
         request_id: request_id(),
         task_id,
     })
@@ -123,21 +244,23 @@ pub async fn create(
     Path(cluster_id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<TaskResponse>> {
-    let req: NodePoolRequest = parse_body(&body)?;
+    let req: NodePoolRequest = parse_value(body_value(&body)?)?;
     validate(&req)?;
     let id = format!("np{}", uuid::Uuid::new_v4().simple());
+    let quota = state.quota();
+    let pool_quota = quota.node_pools_per_cluster().unwrap_or(u64::MAX);
+    let node_quota = quota.nodes_per_cluster().unwrap_or(u64::MAX);
     let task_id = state.tx(|conn| {
         running(conn, &cluster_id)?;
-        if store::list_pools(conn, &cluster_id)?.len() >= state.config.nodepool_quota {
+        if store::list_pools(conn, &cluster_id)?.len() as u64 >= pool_quota {
             return Err(ApiError::bad_request(
                 "QuotaExceeded.NodePool",
                 format!(
-                    "a cluster has at most {} node pools",
-                    state.config.nodepool_quota
+                    "The quota of {pool_quota} node pools per cluster has been used up; request a higher quota in Quota Center."
                 ),
             ));
         }
-        check_limits(conn, &cluster_id, &id, &req)?;
+        check_limits(conn, &cluster_id, &id, &req, node_quota)?;
         let mut detail = detail_from(&req, &id, "scaling", 0);
         detail.status.initial_nodes = target_nodes(&req);
         store::save_pool(conn, &cluster_id, &detail)?;
@@ -151,20 +274,26 @@ pub async fn create(
             json!({ "nodes": target_nodes(&req) }),
         )
     })?;
-    Ok(pool_response(&cluster_id, &id, task_id))
+    Ok(pool_response(Some(&id), task_id))
 }
 
 /// `GET /clusters/{cluster_id}/nodepools`.
 pub async fn list(
     State(state): State<SharedState>,
     Path(cluster_id): Path<String>,
+    q: ApiQuery,
 ) -> ApiResult<Json<NodePoolList>> {
     check_cluster_id(&cluster_id)?;
     let pools = state.tx(|conn| {
         store::get_cluster(conn, &cluster_id)?;
         store::list_pools(conn, &cluster_id)
     })?;
-    Ok(Json(NodePoolList { nodepools: pools }))
+    let name = q.get("NodepoolName");
+    let nodepools = pools
+        .into_iter()
+        .filter(|p| name.is_none_or(|n| p.nodepool_info.name == n))
+        .collect();
+    Ok(Json(NodePoolList { nodepools }))
 }
 
 /// `GET /clusters/{cluster_id}/nodepools/{nodepool_id}`.
@@ -180,27 +309,30 @@ pub async fn describe(
     Ok(Json(pool))
 }
 
-/// `PUT /clusters/{cluster_id}/nodepools/{nodepool_id}`: the body is the pool's new settings.
+/// `PUT /clusters/{cluster_id}/nodepools/{nodepool_id}`: a partial update
+/// of the pool's settings (see [`patched`]).
 pub async fn modify(
     State(state): State<SharedState>,
     Path((cluster_id, pool_id)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult<Json<TaskResponse>> {
-    let req: NodePoolRequest = parse_body(&body)?;
-    validate(&req)?;
+    body_value_raw(&body)?;
+    let node_quota = state.quota().nodes_per_cluster().unwrap_or(u64::MAX);
     let task_id = state.tx(|conn| {
         running(conn, &cluster_id)?;
         let old = store::get_pool(conn, &cluster_id, &pool_id)?;
+        let req = patched(&old, &body)?;
+        validate(&req)?;
         if old.status.state != "active" {
             return Err(ApiError::bad_request(
                 "ErrorNodePoolState",
                 format!(
-                    "the node pool is {}; wait for the current operation to finish",
+                    "The node pool is {}; the operation is allowed when it is active.",
                     old.status.state
                 ),
             ));
         }
-        check_limits(conn, &cluster_id, &pool_id, &req)?;
+        check_limits(conn, &cluster_id, &pool_id, &req, node_quota)?;
         let target = target_nodes(&req);
         let (pool_state, secs) = if target == old.status.total_nodes {
             ("updating", durations::UPDATE_NODEPOOL)
@@ -221,7 +353,7 @@ pub async fn modify(
             json!({ "nodes": target }),
         )
     })?;
-    Ok(pool_response(&cluster_id, &pool_id, task_id))
+    Ok(pool_response(Some(&pool_id), task_id))
 }
 
 /// `DELETE /clusters/{cluster_id}/nodepools/{nodepool_id}`.
@@ -235,7 +367,7 @@ pub async fn delete(
         if pool.status.state == "deleting" {
             return Err(ApiError::bad_request(
                 "ErrorNodePoolState",
-                "the node pool is already being deleted",
+                "The node pool is already being deleted.",
             ));
         }
         pool.status.state = "deleting".into();
@@ -250,5 +382,5 @@ pub async fn delete(
             json!({}),
         )
     })?;
-    Ok(pool_response(&cluster_id, &pool_id, task_id))
+    Ok(pool_response(None, task_id))
 }

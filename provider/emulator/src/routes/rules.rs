@@ -1,7 +1,7 @@
 //! Server-side validation: the API contract's rules (`ack_api::rules`),
 //! answered as the service answers a bad parameter.
 
-use ack_api::model::{CreateClusterRequest, MaintenanceWindow, NodePoolRequest, Tag};
+use ack_api::model::{MaintenanceWindow, NodePoolRequest, Tag};
 use ack_api::rules::{self, Violation};
 
 use crate::error::{ApiError, ApiResult};
@@ -27,33 +27,35 @@ pub(super) fn name(name: &str, what: &str) -> ApiResult<()> {
     )
 }
 
-/// Network, vSwitches, tags and maintenance window of a new cluster.
-pub(super) fn create_cluster(req: &CreateClusterRequest) -> ApiResult<()> {
-    if !req.vswitch_ids.is_empty() {
+/// vSwitches and address ranges of a new cluster.
+pub(super) fn network(
+    vswitch_ids: &[String],
+    container_cidr: Option<&str>,
+    service_cidr: Option<&str>,
+) -> ApiResult<()> {
+    if !vswitch_ids.is_empty() {
         first(
             "InvalidParameter.VSwitchIds",
             "vswitch_ids",
-            rules::vswitch_ids(&req.vswitch_ids),
+            rules::vswitch_ids(vswitch_ids),
         )?;
     }
+    let container_cidr = container_cidr.filter(|c| !c.is_empty());
+    let service_cidr = service_cidr.filter(|c| !c.is_empty());
     for (field, block) in [
-        ("container_cidr", &req.container_cidr),
-        ("service_cidr", &req.service_cidr),
+        ("container_cidr", container_cidr),
+        ("service_cidr", service_cidr),
     ] {
         if let Some(b) = block {
             one("InvalidParameter", field, rules::cidr(b).map(|_| ()))?;
         }
     }
-    if let (Some(s), Some(c)) = (&req.service_cidr, &req.container_cidr) {
+    if let (Some(s), Some(c)) = (service_cidr, container_cidr) {
         one(
             "InvalidParameter",
             "service_cidr",
             rules::cidrs_disjoint(s, c),
         )?;
-    }
-    tags(&req.tags)?;
-    if let Some(w) = &req.maintenance_window {
-        maintenance_window(w)?;
     }
     Ok(())
 }

@@ -549,7 +549,10 @@ fn request(plan: &Value) -> NodePoolRequest {
             taints,
             runtime: String::new(),
         },
-        auto_scaling: auto.map(|a| AutoScaling {
+        // ModifyClusterNodePool is a partial update: turning autoscaling or
+        // management off is said explicitly (`enable: false`), never by
+        // leaving the group out.
+        auto_scaling: Some(auto.map_or_else(AutoScaling::default, |a| AutoScaling {
             enable: true,
             min_instances: num(a, "min_size"),
             max_instances: num(a, "max_size"),
@@ -558,25 +561,27 @@ fn request(plan: &Value) -> NodePoolRequest {
             } else {
                 "cpu".into()
             },
-        }),
-        management: managed.map(|m| Management {
-            enable: true,
-            auto_repair: m
-                .get("auto_repair")
-                .and_then(Value::as_bool)
-                .unwrap_or(true),
-            auto_upgrade: m
-                .get("auto_upgrade")
-                .and_then(Value::as_bool)
-                .unwrap_or(true),
-            auto_vul_fix: m
-                .get("auto_vul_fix")
-                .and_then(Value::as_bool)
-                .unwrap_or(true),
-            upgrade_config: UpgradeConfig {
-                max_unavailable: num(m, "max_unavailable").max(1),
-            },
-        }),
+        })),
+        management: Some(managed.map_or_else(Management::default, |m| {
+            Management {
+                enable: true,
+                auto_repair: m
+                    .get("auto_repair")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
+                auto_upgrade: m
+                    .get("auto_upgrade")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
+                auto_vul_fix: m
+                    .get("auto_vul_fix")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
+                upgrade_config: UpgradeConfig {
+                    max_unavailable: num(m, "max_unavailable").max(1),
+                },
+            }
+        })),
     }
 }
 
@@ -721,6 +726,9 @@ mod tests {
             .labels
             .iter()
             .any(|l| l.key == ACCELERATOR_LABEL));
+        // ModifyClusterNodePool is partial: autoscaling off is said explicitly.
+        assert_eq!(req.auto_scaling.as_ref().map(|a| a.enable), Some(false));
+        assert_eq!(req.management.as_ref().map(|m| m.enable), Some(true));
         let detail = NodePoolDetail {
             nodepool_info: NodePoolInfo {
                 nodepool_id: "np1".into(),

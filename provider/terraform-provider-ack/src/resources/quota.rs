@@ -35,7 +35,7 @@ pub async fn quotas(shared: &Shared, cancel: &CancellationToken) -> Result<UserQ
 
 /// Refuses a plan that gives cluster `cluster` more node pools than the quota.
 pub fn check_node_pools(q: &UserQuota, cluster: &str, pools: usize, d: &mut Diagnostics) {
-    if let Some(max) = q.cluster_nodepool_quota {
+    if let Some(max) = q.node_pools_per_cluster() {
         if pools as u64 > max {
             d.push(
                 Diagnostic::error(
@@ -54,15 +54,15 @@ pub fn check_node_pools(q: &UserQuota, cluster: &str, pools: usize, d: &mut Diag
 
 /// Refuses a plan that gives the account more clusters than the quota.
 pub fn check_clusters(q: &UserQuota, clusters: usize, d: &mut Diagnostics) {
-    if let Some(max) = q.cluster_quota {
+    if let Some(max) = q.managed_clusters() {
         if clusters as u64 > max {
             d.push(
                 Diagnostic::error(
                     "Cluster quota exceeded",
                     format!(
-                        "The account would have {clusters} clusters; its quota is {max} (DescribeUserQuota \
-                         cluster_quota). Remove clusters from the configuration, or raise the quota in the Quota \
-                         Center first."
+                        "The region would have {clusters} managed clusters; the quota is {max} (DescribeUserQuota: \
+                         the smaller of cluster_quota and amk_cluster_quota). Remove clusters from the configuration, \
+                         or raise the quota in the Quota Center first."
                     ),
                 )
                 .at(AttributePath::attr("name")),
@@ -79,7 +79,7 @@ pub async fn check_new_cluster(shared: &Shared, cancel: &CancellationToken, d: &
         Ok(q) => q,
         Err(w) => return d.push(w),
     };
-    if q.cluster_quota.is_none() {
+    if q.managed_clusters().is_none() {
         return;
     }
     let listing = match common::client(shared) {

@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod catalog;
+pub use catalog::*;
+
 /// Error body of every failed call (ROA style).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -43,6 +46,22 @@ pub struct MaintenanceWindow {
     /// Days, e.g. `Monday,Thursday`.
     #[serde(default)]
     pub weekly_period: String,
+}
+
+/// `operation_policy` of CreateCluster / ModifyCluster / DescribeClusterDetail.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_auto_upgrade: Option<ClusterAutoUpgrade>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterAutoUpgrade {
+    #[serde(default)]
+    pub enabled: bool,
+    /// `patch`, `stable` or `rapid`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub channel: String,
 }
 
 /// `POST /clusters` (CreateCluster).
@@ -124,6 +143,35 @@ pub struct ClusterDetail {
     pub tags: Vec<Tag>,
     #[serde(default)]
     pub maintenance_window: MaintenanceWindow,
+    /// Zone of the first vSwitch (deprecated in the API, still reported).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub zone_id: String,
+    /// First vSwitch (deprecated in the API, still reported).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub vswitch_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub security_group_id: String,
+    /// `vpc`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub network_mode: String,
+    /// `ipvs` or `iptables`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub proxy_mode: String,
+    /// `ipv4` or `dual`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ip_stack: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_cidr_mask: Option<u32>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cluster_domain: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub timezone: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resource_group_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub worker_ram_role_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_policy: Option<OperationPolicy>,
     /// JSON string: `{"api_server_endpoint":…,"intranet_api_server_endpoint":…}`.
     #[serde(default)]
     pub master_url: String,
@@ -226,6 +274,41 @@ pub struct ScalingGroup {
     pub desired_size: Option<u64>,
     #[serde(default)]
     pub tags: Vec<Tag>,
+    /// `PostPaid` or `PrePaid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_charge_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_disk_category: Option<String>,
+    /// GiB, 20–2048.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_disk_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_disks: Vec<DataDisk>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_group_ids: Vec<String>,
+    /// `NoSpot`, `SpotWithPriceLimit` or `SpotAsPriceGo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_strategy: Option<String>,
+    /// `PRIORITY`, `COST_OPTIMIZED` or `BALANCE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_az_policy: Option<String>,
+}
+
+/// A data disk of the pool's nodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataDisk {
+    #[serde(default)]
+    pub category: String,
+    /// GiB, 40–32767.
+    pub size: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance_level: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -460,6 +543,21 @@ pub struct VersionMetadata {
     pub upgradable_versions: Vec<String>,
     #[serde(default)]
     pub creatable: bool,
+    /// RFC 3339 date the version was released.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub release_date: String,
+    /// RFC 3339 date support ends.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub expiration_date: String,
+    /// Container runtimes offered with this version.
+    #[serde(default)]
+    pub runtimes: Vec<Runtime>,
+    /// Feature flags of the version (free-form in the API).
+    #[serde(default)]
+    pub capabilities: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Free-form metadata (`KubernetesVersion`, `SubClass`, …).
+    #[serde(default)]
+    pub meta_data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Shortest and longest lifetime of a temporary kubeconfig, in minutes

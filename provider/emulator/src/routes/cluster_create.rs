@@ -1,0 +1,246 @@
+//! CreateCluster: validation of the documented fields, defaults as the
+//! service applies them, quotas, and the new cluster's document.
+
+use ack_api::edition::{self, Feature};
+use ack_api::model::{ClusterDetail, MaintenanceWindow, TaskResponse};
+use ack_api::versions;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::Json;
+use serde_json::json;
+
+use super::clusters::{check_name, meta_data, name_taken, task_response};
+use crate::error::{parse_body, ApiError, ApiResult};
+use crate::store;
+use crate::tasks::{self, durations, kinds};
+use crate::wire::CreateClusterBody;
+use crate::{now_rfc3339, SharedState};
+
+fn master_url(id: &str) -> String {
+    let n = u8::from_str_radix(&id[id.len() - 2..], 16).unwrap_or(1);
+    json!({
+        "api_server_endpoint": format!("https://47.96.{}.{}:6443", n / 2, n),
+        "intranet_api_server_endpoint": format!("https://192.168.0.{}:6443", n.max(2)),
+    })
+    .to_string()
+}
+
+fn one_of(field: &str, value: Option<&str>, allowed: &[&str], default: &str) -> ApiResult<String> {
+    match value {
+        None | Some("") => Ok(default.to_owned()),
+        Some(v) if allowed.contains(&v) => Ok(v.to_owned()),
+        Some(v) => Err(ApiError::invalid(format!(
+            "The parameter {field} is invalid: {v:?}; valid values: {}.",
+            allowed.join(", ")
+        ))),
+    }
+}
+
+/// Checks the body and builds the new cluster's document.
+fn new_cluster(req: &CreateClusterBody, id: &str) -> ApiResult<ClusterDetail> {
+    check_name(&req.name, "cluster")?;
+    if !req.region_id.contains('-') {
+        return Err(ApiError::bad_request(
+            "InvalidParameter.RegionId",
+            format!(
+                "The region {:?} is not valid, e.g. cn-hangzhou.",
+                req.region_id
+            ),
+        ));
+    }
+    one_of(
+        "cluster_type",
+        req.cluster_type.as_deref(),
+        &["ManagedKubernetes"],
+        "ManagedKubernetes",
+    )?;
+    let profile = one_of("profile", req.profile.as_deref(), &["Default"], "Default")?;
+    let spec = match req.cluster_spec.as_deref() {
+        None | Some("") => "ack.standard".to_owned(),
+        Some(s) => s.to_owned(),
+    };
+    let ed = edition::by_cluster_spec(&spec).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "The cluster_spec {spec:?} is not valid; valid values: {}.",
+            edition::cluster_specs().join(", ")
+        ))
+    })?;
+    let version = req
+        .kubernetes_version
+        .clone()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| versions::DEFAULT.to_owned());
+    if !versions::is_supported(&version) {
+        return Err(ApiError::bad_request(
+            "InvalidParameter.KubernetesVersion",
+            versions::UpgradeError::Unsupported(version).to_string(),
+        ));
+    }
+    super::rules::network(
+        &req.vswitch_ids,
+        req.container_cidr.as_deref(),
+        req.service_cidr.as_deref(),
+    )?;
+    super::rules::tags(&req.tags)?;
+    if let Some(m) = req.node_cidr_mask {
+        if !(24..=28).contains(&m) {
+            return Err(ApiError::invalid(format!(
+                "The parameter node_cidr_mask is invalid: {m}; valid values are 24 to 28."
+            )));
+        }
+    }
+    let proxy_mode = one_of(
+        "proxy_mode",
+        req.proxy_mode.as_deref(),
+        &["ipvs", "iptables"],
+        "ipvs",
+    )?;
+    let ip_stack = one_of(
+        "ip_stack",
+        req.ip_stack.as_deref(),
+        &["ipv4", "dual"],
+        "ipv4",
+    )?;
+    let kms = req
+        .encryption_provider_key
+        .clone()
+        .filter(|k| !k.is_empty());
+    let tier = |f| {
+        ed.require(f)
+            .map_err(|e| ApiError::edition(e.api_message()))
+    };
+    if kms.is_some() {
+        tier(Feature::KmsSecretEncryption)?;
+    }
+    let window = req
+        .maintenance_window
+        .as_ref()
+        .map(|w| w.apply(&MaintenanceWindow::default()))
+        .unwrap_or_default();
+    if req.maintenance_window.is_some() {
+        super::rules::maintenance_window(&window)?;
+    }
+    if window.enable {
+        tier(Feature::MaintenanceWindow)?;
+    }
+    let short = &id[1..13];
+    let vswitch_ids = if req.vswitch_ids.is_empty() {
+        vec![format!("vsw-{short}")]
+    } else {
+        req.vswitch_ids.clone()
+    };
+    let zone_id = req
+        .zone_ids
+        .first()
+        .cloned()
+        .or_else(|| req.zone_id.clone())
+        .unwrap_or_else(|| format!("{}-a", req.region_id));
+    let now = now_rfc3339();
+    Ok(ClusterDetail {
+        cluster_id: id.to_owned(),
+        name: req.name.clone(),
+        cluster_type: "ManagedKubernetes".into(),
+        profile,
+        cluster_spec: spec,
+        state: "initial".into(),
+        region_id: req.region_id.clone(),
+        vpc_id: req
+            .vpcid
+            .clone()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| format!("vpc-{short}")),
+        vswitch_id: vswitch_ids[0].clone(),
+        vswitch_ids,
+        zone_id,
+        security_group_id: req
+            .security_group_id
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("sg-{short}")),
+        network_mode: "vpc".into(),
+        proxy_mode,
+        ip_stack,
+        node_cidr_mask: Some(req.node_cidr_mask.unwrap_or(26)),
+        cluster_domain: req
+            .cluster_domain
+            .clone()
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| "cluster.local".into()),
+        timezone: req.timezone.clone().unwrap_or_default(),
+        resource_group_id: req
+            .resource_group_id
+            .clone()
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| "rg-default".into()),
+        worker_ram_role_name: format!("KubernetesWorkerRole-{short}"),
+        operation_policy: req.operation_policy.clone(),
+        current_version: version.clone(),
+        init_version: version,
+        next_version: String::new(),
+        container_cidr: req
+            .container_cidr
+            .clone()
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| "172.20.0.0/16".into()),
+        service_cidr: req
+            .service_cidr
+            .clone()
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| "172.21.0.0/20".into()),
+        deletion_protection: req.deletion_protection.unwrap_or(false),
+        tags: req.tags.clone(),
+        maintenance_window: window,
+        master_url: master_url(id),
+        meta_data: meta_data(kms.as_deref()),
+        size: 0,
+        created: now.clone(),
+        updated: now,
+    })
+}
+
+/// `POST /clusters`.
+pub async fn create(
+    State(state): State<SharedState>,
+    body: Bytes,
+) -> ApiResult<Json<TaskResponse>> {
+    let req: CreateClusterBody = parse_body(&body)?;
+    let id = format!("c{}", uuid::Uuid::new_v4().simple());
+    let detail = new_cluster(&req, &id)?;
+    let quota = state.quota().managed_clusters().unwrap_or(u64::MAX);
+    let task_id = state.tx(|conn| {
+        if name_taken(conn, &req.region_id, &req.name, "")? {
+            return Err(ApiError::bad_request(
+                "ErrorClusterNameAlreadyExist",
+                format!(
+                    "The cluster name {} already exists in {}.",
+                    req.name, req.region_id
+                ),
+            ));
+        }
+        let in_region = store::list_clusters(conn)?
+            .iter()
+            .filter(|c| c.region_id == req.region_id)
+            .count() as u64;
+        if in_region >= quota {
+            return Err(ApiError::bad_request(
+                "QuotaExceeded.Cluster",
+                format!(
+                    "The quota of managed clusters in {} is {quota} and has been used up; request a higher quota in Quota Center.",
+                    req.region_id
+                ),
+            ));
+        }
+        store::insert_cluster(conn, &detail)?;
+        crate::kubeconfig::create_ca(conn, &id)?;
+        tasks::start(
+            &state,
+            conn,
+            &id,
+            None,
+            kinds::CLUSTER_CREATE,
+            durations::CREATE_CLUSTER,
+            json!({}),
+        )
+    })?;
+    Ok(task_response(&id, task_id))
+}
