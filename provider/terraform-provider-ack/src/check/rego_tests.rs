@@ -315,3 +315,33 @@ fn large_plans_resolve_clusters_through_the_index() {
     assert_eq!(limit, 100 * 100, "every pool of every standard cluster");
     assert_eq!(r.resources.len(), 200 * 101);
 }
+
+#[test]
+fn the_example_policy_directory_loads_and_fires() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/policies/rego");
+    let mut r = RegoPolicies::new();
+    r.add_path(&dir).unwrap();
+    let p = plan(vec![
+        change(
+            "ack_cluster.main",
+            json!({"name": "main", "edition": "standard", "deletion_protection": true, "tags": {"environment": "production"}}),
+        ),
+        change(
+            "ack_node_pool.big",
+            json!({"cluster_name": "main", "desired_size": 80, "autoscaling": null}),
+        ),
+    ]);
+    let rep = check_with(&p, &Policy::default(), &r).unwrap();
+    assert_eq!(
+        found(&rep),
+        [
+            ("main.deny", "ack_cluster.main", Severity::Error),
+            ("main.violation", "ack_node_pool.big", Severity::Error),
+            ("main.warn", "ack_node_pool.big", Severity::Warning),
+        ]
+    );
+    assert!(rep
+        .findings
+        .iter()
+        .any(|f| f.message.contains("ACK Standard (SLA 99.90%) has none")));
+}
