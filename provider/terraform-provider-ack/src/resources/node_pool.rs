@@ -168,14 +168,8 @@ impl Resource for NodePoolResource {
         let cluster = dependent::resolve(&self.shared, &cluster_name, true, &req.ctx.cancel).await;
         dependent::plan_cluster_id(req, resp, &cluster);
         let edition = cluster.edition;
-        let managed = resp.plan.get("managed").cloned().unwrap_or_default();
-        if !managed.is_null() && !managed.is_unknown() {
-            dependent::require(
-                resp,
-                &cluster,
-                Feature::ManagedNodePools,
-                AttributePath::attr("managed"),
-            );
+        for (feature, attr) in wanted(&resp.plan) {
+            dependent::require(resp, &cluster, feature, attr);
         }
         let plan = &mut resp.plan;
         // Node limit: this pool's planned size plus the cluster's other pools.
@@ -256,6 +250,12 @@ impl Resource for NodePoolResource {
             }
             Err(e) => return ApplyResponse::error(api_diag("look up the cluster", &e)),
         };
+        if let Err(diagnostics) = dependent::require_at_apply(&cluster, &wanted(plan)) {
+            return ApplyResponse {
+                diagnostics,
+                ..Default::default()
+            };
+        }
         let token = uuid::Uuid::new_v4().to_string();
         let (np, _) = match client
             .create_node_pool(&cluster.cluster_id, &request(plan), &token, cancel)
@@ -553,6 +553,16 @@ fn request(plan: &Value) -> NodePoolRequest {
 }
 
 /// The resource's state from the API's view of the pool.
+/// The features a planned pool asks for, with the attribute that asks.
+fn wanted(plan: &Value) -> Vec<(Feature, AttributePath)> {
+    let managed = plan.get("managed").cloned().unwrap_or_default();
+    if managed.is_null() || managed.is_unknown() {
+        Vec::new()
+    } else {
+        vec![(Feature::ManagedNodePools, AttributePath::attr("managed"))]
+    }
+}
+
 fn state_from(cluster_id: &str, cluster_name: &str, p: &NodePoolDetail, prior: &Value) -> Value {
     let accelerator = p
         .kubernetes_config
