@@ -564,6 +564,40 @@ async fn the_bridge_call_sequence_for_every_resource() {
     );
     assert_eq!(emu.requests("ModifyClusterAddon"), addon_calls);
 
+    // The same for a node pool turned into a managed one.
+    let t = "ack_node_pool";
+    let pool_cfg = json!({"cluster_name": "bridge-std", "name": "std-pool",
+                          "instance_types": ["ecs.g7.xlarge"], "desired_size": 1});
+    let pool = b.create(t, &pool_cfg).await;
+    let mut managed_cfg = pool_cfg.clone();
+    managed_cfg["managed"] = json!({"auto_repair": true});
+    let managed = b.value(t, &managed_cfg);
+    let at_plan = b.plan(t, &pool, &managed).await;
+    let mut planned = pool.state.clone();
+    *planned.get_mut("managed").unwrap() = managed.get("managed").unwrap().clone();
+    let ty = b.ty(t);
+    let at_apply = b
+        .apply(
+            t,
+            &pool.state,
+            dv(&planned, &ty),
+            &managed,
+            pool.private.clone(),
+        )
+        .await;
+    assert_eq!(
+        summaries(&at_apply.diagnostics),
+        summaries(&at_plan.diagnostics)
+    );
+    assert_eq!(
+        summaries(&at_apply.diagnostics)[0].0,
+        "Managed node pools needs ACK Pro"
+    );
+    let kept = msgpack::decode(&at_apply.new_state.unwrap().msgpack, &ty).unwrap();
+    assert_eq!(kept, pool.state, "a refused update keeps the prior state");
+    let gone = b.delete(t, &pool).await;
+    assert_clean(&gone.diagnostics, "delete the pool");
+
     // A protected cluster: the bridge's delete (no plan) is refused with the
     // plan's diagnostic, before any API call, and the state is kept.
     let destroy_plan = b.plan(cl, &refreshed, &Value::Null).await;

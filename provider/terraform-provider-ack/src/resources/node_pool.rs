@@ -357,6 +357,20 @@ impl Resource for NodePoolResource {
             private: req.private.clone(),
             diagnostics: api_diag(what, e).into(),
         };
+        // Turning on a pro-only feature: the plan's tier rule again, for
+        // clients that apply without planning.
+        let asked = wanted(plan);
+        if !asked.is_empty() && wanted(prior).is_empty() {
+            if let Ok(Some(c)) = client.describe_cluster(&cid, cancel).await {
+                if let Err(diagnostics) = dependent::require_at_apply(&c, &asked) {
+                    return ApplyResponse {
+                        state: prior.clone(),
+                        private: req.private.clone(),
+                        diagnostics,
+                    };
+                }
+            }
+        }
         let settings = [
             "name",
             "instance_types",
