@@ -85,13 +85,19 @@ warn_unlabelled contains msg if {
 	msg := sprintf("%s: node pools carry a team label", [rc.address])
 }
 
+# Clusters by name, computed once per evaluation: the lookup below is then
+# linear in the plan, where a nested `some` over resource_changes would be
+# quadratic.
+clusters := {c.change.after.name: c |
+	some c in input.resource_changes
+	c.type == "ack_cluster"
+}
+
 deny_standard_gang contains msg if {
 	some rc in input.resource_changes
 	rc.type == "ack_scheduler_profile"
 	rc.change.after.gang_scheduling
-	some cluster in input.resource_changes
-	cluster.type == "ack_cluster"
-	cluster.change.after.name == rc.change.after.cluster_name
+	cluster := clusters[rc.change.after.cluster_name]
 	not "gang_scheduling" in data.ack.editions[cluster.change.after.edition].features
 	msg := sprintf("%s: gang scheduling on %s", [rc.address, cluster.change.after.edition])
 }

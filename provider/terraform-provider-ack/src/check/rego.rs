@@ -231,12 +231,7 @@ impl RegoPolicies {
         let input = regorus::Value::from_json_str(plan_text).map_err(|e| fail("input", &e))?;
         engine.set_input(input);
 
-        let addresses: Vec<&str> = {
-            let mut a: Vec<&str> = plan.changes.iter().map(|c| c.address.as_str()).collect();
-            // Longest first, so `ack_node_pool.a2` wins over `ack_node_pool.a`.
-            a.sort_by_key(|s| std::cmp::Reverse(s.len()));
-            a
-        };
+        let addresses = plan.addresses();
         let mut rules = Vec::new();
         let mut findings = Vec::new();
         for ns in self.packages()? {
@@ -270,12 +265,7 @@ impl RegoPolicies {
                     let (msg, address) = message;
                     let address = address
                         .filter(|a| !a.is_empty())
-                        .or_else(|| {
-                            addresses
-                                .iter()
-                                .find(|a| mentions(&msg, a))
-                                .map(|a| (*a).to_owned())
-                        })
+                        .or_else(|| mentioned(&msg, &addresses).map(str::to_owned))
                         .unwrap_or_else(|| PLAN_ADDRESS.to_owned());
                     findings.push(Finding {
                         rule_id: id.clone(),
@@ -293,15 +283,15 @@ impl RegoPolicies {
     }
 }
 
-/// Whether `msg` names `address` as a whole word (not a prefix of another).
-fn mentions(msg: &str, address: &str) -> bool {
-    msg.match_indices(address).any(|(i, _)| {
-        let after = msg[i + address.len()..].chars().next();
-        let before = msg[..i].chars().next_back();
-        let boundary = |c: Option<char>| {
-            c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '['))
-        };
-        boundary(before) && boundary(after)
+/// The first resource address of the plan that `msg` names as a word of its
+/// own (`ack_cluster.main: …`, `(ack_node_pool.a)`), in one pass over the
+/// message.
+fn mentioned<'a>(msg: &str, addresses: &std::collections::HashSet<&'a str>) -> Option<&'a str> {
+    msg.split_whitespace().find_map(|word| {
+        let word = word
+            .trim_start_matches(['(', '\'', '"', '`'])
+            .trim_end_matches([':', ';', ',', '.', ')', '\'', '"', '`']);
+        addresses.get(word).copied()
     })
 }
 
