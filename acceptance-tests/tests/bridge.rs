@@ -455,9 +455,6 @@ async fn bridge_schema_rules(b: &mut Bridge) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bridge_call_sequence_for_every_resource() {
-    if tfplugin::testing::skip_requested() {
-        return;
-    }
     let emu = Emulator::start();
     let mut b = Bridge::start(&emu).await;
     bridge_schema_rules(&mut b).await;
