@@ -595,6 +595,22 @@ async fn the_bridge_call_sequence_for_every_resource() {
     let gone = b.delete(t, &pool).await;
     assert_clean(&gone.diagnostics, "delete the pool");
 
+    // A pool deleted without a plan leaves the plan registry: the next pool's
+    // plan on the same standard cluster counts only pools that exist.
+    let big = |name: &str| {
+        json!({"cluster_name": "bridge-std", "name": name,
+               "instance_types": ["ecs.g7.xlarge"], "desired_size": 60})
+    };
+    let first = b.create(t, &big("first")).await;
+    let gone = b.delete(t, &first).await;
+    assert_clean(&gone.diagnostics, "delete the first pool");
+    let second = b.value(t, &big("second"));
+    let plan = b.plan(t, &none, &second).await;
+    assert_clean(
+        &plan.diagnostics,
+        "60 nodes fit once the first pool is gone",
+    );
+
     // A protected cluster: the bridge's delete (no plan) is refused with the
     // plan's diagnostic, before any API call, and the state is kept.
     let destroy_plan = b.plan(cl, &refreshed, &Value::Null).await;

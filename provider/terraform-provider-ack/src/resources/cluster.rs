@@ -444,7 +444,14 @@ impl Resource for ClusterResource {
             })
             .await
         {
-            Ok(_) => Diagnostics::new(),
+            Ok(_) => {
+                // Deletes that were never planned (Pulumi's bridge) leave the
+                // plan registry here, so dependents no longer resolve to it.
+                if let Some(name) = str_attr(&req.state, "name") {
+                    self.shared.registry.forget_cluster(name);
+                }
+                Diagnostics::new()
+            }
             Err(e) => api_diag("wait for the cluster deletion", &e).into(),
         }
     }

@@ -433,7 +433,17 @@ impl Resource for NodePoolResource {
             .wait_node_pool(&cid, &np, true, timeout, cancel)
             .await
         {
-            Ok(_) => Diagnostics::new(),
+            Ok(_) => {
+                // Deletes that were never planned (Pulumi's bridge) leave the
+                // plan registry here, so later plans do not count this pool.
+                if let (Some(c), Some(n)) = (
+                    str_attr(&req.state, "cluster_name"),
+                    str_attr(&req.state, "name"),
+                ) {
+                    self.shared.registry.forget_pool(c, n);
+                }
+                Diagnostics::new()
+            }
             Err(e) => api_diag("wait for the node pool deletion", &e).into(),
         }
     }
