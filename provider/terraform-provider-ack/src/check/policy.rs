@@ -70,15 +70,15 @@ pub struct CustomRule {
 /// Largest policy file read.
 pub const MAX_POLICY_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Deepest nesting of brackets (flow collections, arrays, inline tables)
-/// or indentation levels a policy file may have. Real policies nest a few
+/// Deepest nesting of brackets (flow collections, arrays, inline tables,
+/// Rego expressions) or indentation levels a policy file may have. Real policies nest a few
 /// levels; parsers take time and stack that grow with depth, so deeper input
 /// is refused before parsing.
 pub const MAX_NESTING: usize = 64;
 
 /// Refuses text nested deeper than [`MAX_NESTING`], in one linear pass.
 /// Brackets inside quoted strings and comments are not counted.
-fn check_nesting(text: &str) -> Result<(), String> {
+pub(crate) fn check_nesting(text: &str) -> Result<(), String> {
     let mut depth = 0usize;
     for (n, line) in text.lines().enumerate() {
         let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
@@ -98,8 +98,8 @@ fn check_nesting(text: &str) -> Result<(), String> {
                 None => match c {
                     '"' | '\'' => quote = Some(c),
                     '#' => break,
-                    '[' | '{' => depth += 1,
-                    ']' | '}' => depth = depth.saturating_sub(1),
+                    '[' | '{' | '(' => depth += 1,
+                    ']' | '}' | ')' => depth = depth.saturating_sub(1),
                     _ => {}
                 },
             }

@@ -157,6 +157,8 @@ impl RegoPolicies {
 
     /// Adds one policy from text (`name` identifies it in messages).
     pub fn add_source(&mut self, name: &str, text: &str) -> Result<(), CheckError> {
+        // The parser recurses per bracket: refuse deep nesting before it.
+        super::policy::check_nesting(text).map_err(|e| policy_error(name, e))?;
         self.engine.set_rego_v0(false);
         let v1 = self.engine.add_policy(name.to_owned(), text.to_owned());
         if let Err(v1_error) = v1 {

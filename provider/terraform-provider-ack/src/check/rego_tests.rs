@@ -345,3 +345,17 @@ fn the_example_policy_directory_loads_and_fires() {
         .iter()
         .any(|f| f.message.contains("ACK Standard (SLA 99.90%) has none")));
 }
+
+#[test]
+fn hostile_rego_is_refused_not_a_crash() {
+    let deep = format!(
+        "package main\n\ndeny contains x if {{\n  x := {}1{}\n}}\n",
+        "[\n".repeat(5_000),
+        "]\n".repeat(5_000)
+    );
+    let long = format!("package main\n\n# {}\n", "x".repeat(2_000_000));
+    for (name, text) in [("deep.rego", deep), ("long.rego", long)] {
+        let err = RegoPolicies::new().add_source(name, &text).unwrap_err();
+        assert!(err.to_string().contains(name), "{err}");
+    }
+}
