@@ -178,6 +178,18 @@ impl RegoPolicies {
 
     fn add_file(&mut self, path: &Path) -> Result<(), CheckError> {
         let shown = path.display().to_string();
+        let size = std::fs::metadata(path)
+            .map_err(|e| policy_error(&shown, e.to_string()))?
+            .len();
+        if size > super::policy::MAX_POLICY_BYTES {
+            return Err(policy_error(
+                &shown,
+                format!(
+                    "{size} bytes; a policy file may have at most {}",
+                    super::policy::MAX_POLICY_BYTES
+                ),
+            ));
+        }
         let text =
             std::fs::read_to_string(path).map_err(|e| policy_error(&shown, e.to_string()))?;
         self.add_source(&shown, &text)
