@@ -22,11 +22,16 @@ resource "ack_encryption" "secrets" {
 "#;
 
 fn check(case: &Case, format: &str) -> (i32, String) {
+    check_with(case, format, &[])
+}
+
+fn check_with(case: &Case, format: &str, extra: &[&str]) -> (i32, String) {
     let json = case.dir.show_json(&["tfplan"]);
     let path = case.dir.path().join("plan.json");
     std::fs::write(&path, json.to_string()).unwrap();
     let out = Command::new(cargo_artifact("terraform-provider-ack"))
         .args(["check", path.to_str().unwrap(), "--format", format])
+        .args(extra)
         .output()
         .unwrap();
     (
@@ -68,6 +73,60 @@ fn flags_a_cluster_replacement_and_passes_a_clean_plan() {
     case.config(&CLEAN.replace("deletion_protection = true", "deletion_protection = false"));
     case.dir.apply();
     case.destroy();
+}
+
+const PRODUCTION: &str = r#"
+resource "ack_cluster" "main" {
+  name         = "rego-checked"
+  service_cidr = "172.21.0.0/20"
+  tags = {
+    environment = "production"
+  }
+}
+
+resource "ack_node_pool" "fixed" {
+  cluster_name   = ack_cluster.main.name
+  name           = "fixed"
+  instance_types = ["ecs.g7.xlarge"]
+  desired_size   = 2
+}
+"#;
+
+/// The conftest-style policy directory under examples/ runs unchanged on a
+/// plan saved by terraform, and its findings reach SARIF and JUnit.
+#[test]
+fn rego_policy_directory_findings_in_sarif_and_junit() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    case.config(PRODUCTION);
+    case.dir.plan(&[]);
+    let policies =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policies/rego");
+    let policy = ["--policy", policies.to_str().unwrap()];
+    let (code, sarif) = check_with(&case, "sarif", &policy);
+    assert_eq!(code, 1, "{sarif}");
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let at = |rule: &str, address: &str| {
+        results.iter().any(|r| {
+            r["ruleId"] == rule
+                && r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == address
+        })
+    };
+    assert!(at("main.deny", "ack_cluster.main"), "{results:#?}");
+    assert!(at("main.warn", "ack_node_pool.fixed"), "{results:#?}");
+    let (code, junit) = check_with(&case, "junit", &policy);
+    assert_eq!(code, 1);
+    assert!(
+        junit.contains("<testcase classname=\"main.deny\" name=\"ack_cluster.main\">")
+            && junit.contains("SLA compensation"),
+        "{junit}"
+    );
+    assert!(junit.contains("<testcase classname=\"main.warn\" name=\"ack_node_pool.fixed\">"));
+
+    // A namespace the directory does not declare is unusable input.
+    let (code, _) = check_with(&case, "text", &[policy[0], policy[1], "--namespace", "org"]);
+    assert_eq!(code, 2);
 }
 
 #[test]

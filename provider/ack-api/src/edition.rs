@@ -313,6 +313,57 @@ impl fmt::Display for Edition {
     }
 }
 
+/// The whole catalog as one JSON document, for consumers outside Rust (the
+/// `check` command offers it to Rego policies as `data.ack`):
+///
+/// - `editions.<name>`: every field of the edition's row, `features` as ids;
+/// - `features.<id>`: its description and the editions that offer it;
+/// - `limits.max_nodes.<name>` / `limits.legacy_max_nodes.<name>`.
+pub fn catalog_document() -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let mut editions = Map::new();
+    let mut max_nodes = Map::new();
+    let mut legacy_max_nodes = Map::new();
+    for e in all() {
+        editions.insert(
+            e.name.to_owned(),
+            json!({
+                "name": e.name,
+                "display_name": e.display_name,
+                "cluster_spec": e.cluster_spec,
+                "max_nodes": e.max_nodes,
+                "legacy_max_nodes": e.legacy_max_nodes,
+                "sla": e.sla,
+                "sla_compensation": e.sla_compensation,
+                "api_server_autoscaling": e.api_server_autoscaling,
+                "api_server_availability_monitoring": e.api_server_availability_monitoring,
+                "etcd_disk_encryption": e.etcd_disk_encryption,
+                "security_management": e.security_management,
+                "cgpu_editions": e.cgpu_editions,
+                "features": e.features.iter().map(|f| f.id()).collect::<Vec<_>>(),
+                "upgrade_to": e.upgrade_to.map(|u| get(u).name),
+            }),
+        );
+        max_nodes.insert(e.name.to_owned(), Value::from(e.max_nodes));
+        legacy_max_nodes.insert(e.name.to_owned(), Value::from(e.legacy_max_nodes));
+    }
+    let features: Map<String, Value> = Feature::ALL
+        .iter()
+        .map(|f| {
+            let offered: Vec<&str> = all().iter().filter(|e| e.has(*f)).map(|e| e.name).collect();
+            (
+                f.id().to_owned(),
+                json!({ "description": f.description(), "editions": offered }),
+            )
+        })
+        .collect();
+    json!({
+        "editions": editions,
+        "features": features,
+        "limits": { "max_nodes": max_nodes, "legacy_max_nodes": legacy_max_nodes },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,5 +416,17 @@ mod tests {
             .contains("ack.standard does not support gang scheduling"));
         assert!(get(EditionId::Standard).allows_cgpu("basic"));
         assert!(!get(EditionId::Standard).allows_cgpu("professional"));
+    }
+
+    #[test]
+    fn catalog_document_mirrors_the_table() {
+        let doc = catalog_document();
+        assert_eq!(doc["editions"]["pro"]["sla_compensation"], true);
+        assert_eq!(doc["editions"]["standard"]["max_nodes"], 100);
+        assert_eq!(doc["editions"]["standard"]["upgrade_to"], "pro");
+        assert_eq!(doc["features"]["gang_scheduling"]["editions"][0], "pro");
+        assert_eq!(doc["limits"]["max_nodes"]["pro"], 5000);
+        let features = doc["editions"]["pro"]["features"].as_array().unwrap();
+        assert_eq!(features.len(), Feature::ALL.len());
     }
 }

@@ -108,7 +108,7 @@ const FUNCTION_EXAMPLES: [(&str, &str); 3] = [
 
 const PROVIDER_EXAMPLE: &str = include_str!("../../../examples/provider/provider.tf");
 
-const GUIDES: [(&str, &str); 4] = [
+const GUIDES: [(&str, &str); 5] = [
     ("tier-rules.md", include_str!("../guides/tier-rules.md")),
     (
         "upgrading-to-pro.md",
@@ -116,6 +116,7 @@ const GUIDES: [(&str, &str); 4] = [
     ),
     ("emulator.md", include_str!("../guides/emulator.md")),
     ("pipelines.md", include_str!("../guides/pipelines.md")),
+    ("pulumi.md", include_str!("../guides/pulumi.md")),
 ];
 
 /// Every page of the documentation.
@@ -366,6 +367,13 @@ fn render_block(out: &mut String, block: &Block, prefix: &str, nested: &mut Pend
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pulumi_guide_shows_the_pulumi_example_as_it_is() {
+        let guide = include_str!("../guides/pulumi.md");
+        let example = include_str!("../../../examples/pulumi/Pulumi.yaml");
+        assert!(guide.contains(&format!("```yaml\n{example}```")));
+    }
 
     #[test]
     fn every_type_has_a_page_with_an_example() {

@@ -18,9 +18,12 @@ Terraform starts this binary itself. By hand:
   terraform-provider-ack docs [DIR]  write the registry docs to DIR (default: docs)
   terraform-provider-ack docs --check [DIR]
                                      exit 1 when DIR differs from what the generator writes
-  terraform-provider-ack check PLAN.json [--format text|json|sarif|junit] [--policy FILE] [--fail-on error|warning|note]
+  terraform-provider-ack check PLAN.json [--format text|json|sarif|junit] [--policy PATH]... [--fail-on error|warning|note]
+                                     [--namespace NAME]... [--all-namespaces]
                                      check a saved plan (`terraform show -json tfplan`) against the tier
-                                     rules and policies; exit 0 clean, 1 findings, 2 unusable input
+                                     rules and policies; exit 0 clean, 1 findings, 2 unusable input.
+                                     --policy takes TOML/YAML policy files, .rego files and directories of
+                                     .rego files (conftest conventions: package main, deny/violation/warn)
   terraform-provider-ack --debug     serve in debug mode and print TF_REATTACH_PROVIDERS
 ";
 
@@ -111,10 +114,11 @@ fn docs(args: &[String]) -> ExitCode {
 }
 
 fn check(args: &[String]) -> ExitCode {
-    use terraform_provider_ack::check::{self, policy::Policy, report, Severity};
+    use terraform_provider_ack::check::{self, policy::Policy, rego, report, Severity};
     let mut plan_path = None;
     let mut format = report::Format::Text;
     let mut policy = Policy::default();
+    let mut rego = rego::RegoPolicies::new();
     let mut fail_on = Severity::Error;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -130,10 +134,22 @@ fn check(args: &[String]) -> ExitCode {
                     .ok_or_else(|| format!("unknown format {v:?}: use text, json, sarif or junit"))
             }),
             "--policy" => value("--policy").and_then(|v| {
-                Policy::load(&v)
-                    .map(|p| policy = p)
-                    .map_err(|e| e.to_string())
+                let path = std::path::Path::new(&v);
+                if path.is_dir() || rego::is_rego(path) {
+                    rego.add_path(path).map_err(|e| e.to_string())
+                } else {
+                    Policy::load(&v)
+                        .map(|p| policy.merge(p))
+                        .map_err(|e| e.to_string())
+                }
             }),
+            "--namespace" => {
+                value("--namespace").and_then(|v| rego.add_namespace(&v).map_err(|e| e.to_string()))
+            }
+            "--all-namespaces" => {
+                rego.set_all_namespaces(true);
+                Ok(())
+            }
             "--fail-on" => value("--fail-on").and_then(|v| {
                 Severity::parse(&v)
                     .map(|s| fail_on = s)
@@ -167,7 +183,7 @@ fn check(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match check::check(&text, &policy) {
+    match check::check_with(&text, &policy, &rego) {
         Ok(r) => {
             print!("{}", report::render(&r, format));
             if r.worst().is_some_and(|w| w >= fail_on) {

@@ -200,15 +200,15 @@ pub fn report_schema() -> Json {
             "terraform_version": {"type": "string"},
             "rules": {"type": "array", "items": {
                 "type": "object", "required": ["id", "name", "description", "severity"], "additionalProperties": false,
-                "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"}, "severity": severity}
+                "properties": {"id": {"type": "string", "description": "Built-in rules are ACK-TIER-nnn / ACK-POL-nnn; custom rules keep their id; Rego rules are package and rule name, e.g. main.deny."}, "name": {"type": "string"}, "description": {"type": "string"}, "severity": severity}
             }},
             "resources": {"type": "array", "items": {"type": "string"}, "description": "Addresses of the resources checked."},
             "findings": {"type": "array", "items": {
                 "type": "object", "required": ["rule_id", "severity", "address", "message", "attribute"], "additionalProperties": false,
                 "properties": {
-                    "rule_id": {"type": "string"},
+                    "rule_id": {"type": "string", "description": "id of the rule in rules."},
                     "severity": severity,
-                    "address": {"type": "string", "description": "Resource address, e.g. ack_cluster.main."},
+                    "address": {"type": "string", "description": "Resource address, e.g. ack_cluster.main; `plan` for a Rego finding about no single resource."},
                     "message": {"type": "string"},
                     "attribute": {"type": ["string", "null"]},
                     "before": {"type": "object", "description": "Relevant attributes before the change."},

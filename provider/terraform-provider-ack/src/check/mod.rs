@@ -6,6 +6,7 @@
 
 pub mod plan;
 pub mod policy;
+pub mod rego;
 pub mod report;
 pub mod rules;
 pub mod values;
@@ -99,13 +100,27 @@ pub enum CheckError {
 
 /// Checks plan JSON text with the given policy.
 pub fn check(text: &str, policy: &policy::Policy) -> Result<Report, CheckError> {
+    check_with(text, policy, &rego::RegoPolicies::default())
+}
+
+/// Checks plan JSON text with the given policy settings and Rego policies.
+pub fn check_with(
+    text: &str,
+    policy: &policy::Policy,
+    rego: &rego::RegoPolicies,
+) -> Result<Report, CheckError> {
     let plan = plan::Plan::parse(text)?;
     let mut rules = rules::catalog();
     rules.push(values::rule());
-    policy.adjust_rules(&mut rules);
     let mut findings = rules::evaluate(&plan);
     findings.extend(values::evaluate(&plan));
     findings.extend(policy.custom_findings(&plan));
+    if !rego.is_empty() {
+        let (rego_rules, rego_findings) = rego.evaluate(text, &plan)?;
+        rules.extend(rego_rules);
+        findings.extend(rego_findings);
+    }
+    policy.adjust_rules(&mut rules);
     policy.adjust_findings(&mut findings);
     findings.sort_by(|a, b| {
         b.severity
@@ -124,5 +139,7 @@ pub fn check(text: &str, policy: &policy::Policy) -> Result<Report, CheckError> 
     })
 }
 
+#[cfg(test)]
+mod rego_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! The parts of `terraform show -json` plan output the checks read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value as Json;
 
@@ -49,6 +49,19 @@ pub struct Plan {
     pub cluster_refs: BTreeMap<String, String>,
     /// Node pools in the prior state (address, cluster name, planned nodes).
     pub prior_pools: Vec<(String, String, u64)>,
+    /// Indexes built once, so every look-up is constant time and a check is
+    /// linear in the size of the plan.
+    index: Index,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Index {
+    /// Address → position in `changes`.
+    by_address: HashMap<String, usize>,
+    /// Address without instance key → first position in `changes`.
+    by_base: HashMap<String, usize>,
+    /// `ack_cluster` name → first position in `changes`.
+    cluster_by_name: HashMap<String, usize>,
 }
 
 fn str_field(v: &Json, k: &str) -> String {
@@ -86,27 +99,10 @@ impl Plan {
             let list = rc
                 .as_array()
                 .ok_or_else(|| CheckError::NotAPlan("resource_changes is not a list".into()))?;
-            for c in list {
-                if c.get("mode").and_then(Json::as_str) == Some("data") {
-                    continue;
+            for (i, c) in list.iter().enumerate() {
+                if let Some(change) = parse_change(i, c)? {
+                    changes.push(change);
                 }
-                let change = c.get("change").cloned().unwrap_or_default();
-                changes.push(Change {
-                    address: str_field(c, "address"),
-                    resource_type: str_field(c, "type"),
-                    actions: change
-                        .get("actions")
-                        .and_then(Json::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str().map(str::to_owned))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    before: change.get("before").cloned().unwrap_or_default(),
-                    after: change.get("after").cloned().unwrap_or_default(),
-                    after_unknown: change.get("after_unknown").cloned().unwrap_or_default(),
-                });
             }
         }
         let mut cluster_refs = BTreeMap::new();
@@ -124,13 +120,28 @@ impl Plan {
             &mut prior_pools,
             0,
         );
+        let index = Index::build(&changes);
         Ok(Plan {
             format_version: format.to_owned(),
             terraform_version: str_field(&root, "terraform_version"),
             changes,
             cluster_refs,
             prior_pools,
+            index,
         })
+    }
+
+    /// The change of the resource at `address`.
+    pub fn change(&self, address: &str) -> Option<&Change> {
+        self.index
+            .by_address
+            .get(address)
+            .map(|i| &self.changes[*i])
+    }
+
+    /// Addresses of every change, for membership tests.
+    pub fn addresses(&self) -> HashSet<&str> {
+        self.changes.iter().map(|c| c.address.as_str()).collect()
     }
 
     pub fn of_type<'a>(&'a self, t: &'a str) -> impl Iterator<Item = &'a Change> + 'a {
@@ -141,18 +152,79 @@ impl Plan {
     /// reference, else by `cluster_name` value.
     pub fn cluster_of(&self, dependent: &Change) -> Option<&Change> {
         if let Some(addr) = self.cluster_refs.get(&strip_index(&dependent.address)) {
-            if let Some(c) = self
-                .changes
-                .iter()
-                .find(|c| strip_index(&c.address) == *addr)
-            {
-                return Some(c);
+            if let Some(i) = self.index.by_base.get(addr) {
+                return Some(&self.changes[*i]);
             }
         }
         let name = dependent.value().get("cluster_name")?.as_str()?;
-        self.of_type("ack_cluster")
-            .find(|c| c.value().get("name").and_then(Json::as_str) == Some(name))
+        self.index
+            .cluster_by_name
+            .get(name)
+            .map(|i| &self.changes[*i])
     }
+}
+
+impl Index {
+    fn build(changes: &[Change]) -> Index {
+        let mut index = Index::default();
+        for (i, c) in changes.iter().enumerate() {
+            index.by_address.entry(c.address.clone()).or_insert(i);
+            index.by_base.entry(strip_index(&c.address)).or_insert(i);
+            if c.resource_type == "ack_cluster" {
+                if let Some(name) = c.value().get("name").and_then(Json::as_str) {
+                    index.cluster_by_name.entry(name.to_owned()).or_insert(i);
+                }
+            }
+        }
+        index
+    }
+}
+
+/// One entry of `resource_changes`; `None` for data sources. Entries that
+/// are not resource changes are an error naming the entry, never skipped.
+fn parse_change(i: usize, c: &Json) -> Result<Option<Change>, CheckError> {
+    let bad = |what: String| {
+        let shown: String = c.to_string().chars().take(80).collect();
+        CheckError::NotAPlan(format!(
+            "resource_changes[{i}] {what} ({shown}): this is not `terraform show -json` output of a saved plan"
+        ))
+    };
+    let obj = c
+        .as_object()
+        .ok_or_else(|| bad("is not a resource change object".into()))?;
+    if obj.get("mode").and_then(Json::as_str) == Some("data") {
+        return Ok(None);
+    }
+    let text = |k: &str| {
+        obj.get(k)
+            .and_then(Json::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| bad(format!("has no {k} string")))
+    };
+    let address = text("address")?;
+    let resource_type = text("type")?;
+    let change = obj
+        .get("change")
+        .and_then(Json::as_object)
+        .ok_or_else(|| bad(format!("({address}) has no change object")))?;
+    let actions = change
+        .get("actions")
+        .and_then(Json::as_array)
+        .and_then(|a| {
+            a.iter()
+                .map(|x| x.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| bad(format!("({address}) has no change.actions list of strings")))?;
+    let field = |k: &str| change.get(k).cloned().unwrap_or_default();
+    Ok(Some(Change {
+        address,
+        resource_type,
+        actions,
+        before: field("before"),
+        after: field("after"),
+        after_unknown: field("after_unknown"),
+    }))
 }
 
 /// `module.a.ack_x.y["k"]` → `module.a.ack_x.y` (references name the resource, not the instance).

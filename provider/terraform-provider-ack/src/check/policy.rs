@@ -67,6 +67,59 @@ pub struct CustomRule {
     pub must_be_set: Option<bool>,
 }
 
+/// Largest policy file read.
+pub const MAX_POLICY_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Deepest nesting of brackets (flow collections, arrays, inline tables,
+/// Rego expressions) or indentation levels a policy file may have. Real policies nest a few
+/// levels; parsers take time and stack that grow with depth, so deeper input
+/// is refused before parsing.
+pub const MAX_NESTING: usize = 64;
+
+/// Refuses text nested deeper than [`MAX_NESTING`], in one linear pass.
+/// Brackets inside quoted strings and comments are not counted.
+pub(crate) fn check_nesting(text: &str) -> Result<(), String> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        for c in line.chars() {
+            match quote {
+                Some(q) => {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' && q == '"' {
+                        escaped = true;
+                    } else if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '"' | '\'' => quote = Some(c),
+                    '#' => break,
+                    '[' | '{' | '(' => depth += 1,
+                    ']' | '}' | ')' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            if depth > MAX_NESTING {
+                return Err(format!(
+                    "line {}: nested more than {MAX_NESTING} levels deep; policy files are flat lists of settings and rules",
+                    n + 1
+                ));
+            }
+        }
+        if indent / 2 > MAX_NESTING {
+            return Err(format!(
+                "line {}: indented more than {MAX_NESTING} levels deep; policy files are flat lists of settings and rules",
+                n + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn default_severity() -> Severity {
     Severity::Error
 }
@@ -78,11 +131,29 @@ impl Policy {
             path: path.to_owned(),
             message,
         };
+        let size = std::fs::metadata(path)
+            .map_err(|e| err(e.to_string()))?
+            .len();
+        if size > MAX_POLICY_BYTES {
+            return Err(err(format!(
+                "{size} bytes; a policy file may have at most {MAX_POLICY_BYTES}"
+            )));
+        }
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        Policy::parse(path, &text)
+    }
+
+    /// Parses policy text; the format follows the extension of `path`.
+    pub fn parse(path: &str, text: &str) -> Result<Policy, CheckError> {
+        let err = |message: String| CheckError::Policy {
+            path: path.to_owned(),
+            message,
+        };
+        check_nesting(text).map_err(err)?;
         let policy: Policy = if path.ends_with(".yaml") || path.ends_with(".yml") {
-            serde_yaml::from_str(&text).map_err(|e| err(e.to_string()))?
+            serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?
         } else {
-            toml::from_str(&text).map_err(|e| err(e.to_string()))?
+            toml::from_str(text).map_err(|e| err(e.to_string()))?
         };
         for c in &policy.custom {
             let conditions = [
@@ -97,6 +168,20 @@ impl Policy {
             }
         }
         Ok(policy)
+    }
+
+    /// Adds another file's settings and rules (later files win on a rule's settings).
+    pub fn merge(&mut self, other: Policy) {
+        for (id, setting) in other.rules {
+            let entry = self.rules.entry(id).or_default();
+            if setting.enabled.is_some() {
+                entry.enabled = setting.enabled;
+            }
+            if setting.severity.is_some() {
+                entry.severity = setting.severity;
+            }
+        }
+        self.custom.extend(other.custom);
     }
 
     pub fn disabled(&self, id: &str) -> bool {

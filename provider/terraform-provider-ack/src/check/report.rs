@@ -163,39 +163,55 @@ fn xml(s: &str) -> String {
 }
 
 /// JUnit XML: one test case per rule × resource; a finding fails its case.
+/// Findings about no resource of the plan (a Rego policy's message about the
+/// plan as a whole) get a case of their own, named by their address.
 pub fn junit(r: &Report) -> String {
     let mut cases = String::new();
     let mut failures = 0;
     let mut total = 0;
+    let resources: std::collections::HashSet<&str> =
+        r.resources.iter().map(String::as_str).collect();
+    let mut by_case: std::collections::HashMap<(&str, &str), Vec<&Finding>> =
+        std::collections::HashMap::new();
+    for f in &r.findings {
+        by_case
+            .entry((f.rule_id.as_str(), f.address.as_str()))
+            .or_default()
+            .push(f);
+    }
     for rule in &r.rules {
-        for addr in &r.resources {
+        let mut extra: Vec<&str> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == rule.id && !resources.contains(f.address.as_str()))
+            .map(|f| f.address.as_str())
+            .collect();
+        extra.sort_unstable();
+        extra.dedup();
+        for addr in r.resources.iter().map(String::as_str).chain(extra) {
             total += 1;
-            let found: Vec<&Finding> = r
-                .findings
-                .iter()
-                .filter(|f| f.rule_id == rule.id && &f.address == addr)
-                .collect();
             let _ = write!(
                 cases,
                 "    <testcase classname=\"{}\" name=\"{}\"",
                 xml(&rule.id),
                 xml(addr)
             );
-            if found.is_empty() {
-                cases.push_str("/>\n");
-            } else {
-                failures += 1;
-                cases.push_str(">\n");
-                for f in found {
-                    let _ = writeln!(
-                        cases,
-                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                        f.severity.as_str(),
-                        xml(&f.message),
-                        xml(&format!("{}{}", f.message, diff(f).replace("      ", "\n")))
-                    );
+            match by_case.get(&(rule.id.as_str(), addr)) {
+                None => cases.push_str("/>\n"),
+                Some(found) => {
+                    failures += 1;
+                    cases.push_str(">\n");
+                    for f in found {
+                        let _ = writeln!(
+                            cases,
+                            "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                            f.severity.as_str(),
+                            xml(&f.message),
+                            xml(&format!("{}{}", f.message, diff(f).replace("      ", "\n")))
+                        );
+                    }
+                    cases.push_str("    </testcase>\n");
                 }
-                cases.push_str("    </testcase>\n");
             }
         }
     }

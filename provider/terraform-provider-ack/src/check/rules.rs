@@ -181,8 +181,15 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
         e.0 = e.0.zip(size).map(|(a, b)| a + b);
         e.1.push(pool);
     }
+    let addresses = plan.addresses();
+    let mut prior_by_cluster: BTreeMap<&str, u64> = BTreeMap::new();
+    for (a, c, n) in &plan.prior_pools {
+        if !addresses.contains(a.as_str()) {
+            *prior_by_cluster.entry(c.as_str()).or_default() += n;
+        }
+    }
     for (addr, (total, pools)) in totals {
-        let Some(cluster) = plan.changes.iter().find(|c| c.address == addr) else {
+        let Some(cluster) = plan.change(&addr) else {
             continue;
         };
         let (Some(total), Some(ed)) = (total, planned_edition(cluster)) else {
@@ -193,12 +200,7 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
             .get("name")
             .and_then(Json::as_str)
             .unwrap_or_default();
-        let outside: u64 = plan
-            .prior_pools
-            .iter()
-            .filter(|(a, c, _)| c == name && !plan.changes.iter().any(|x| x.address == *a))
-            .map(|(_, _, n)| n)
-            .sum();
+        let outside = prior_by_cluster.get(name).copied().unwrap_or(0);
         if let Err(e) = ed.check_nodes(total + outside) {
             for p in pools {
                 let attr = if p.after.get("autoscaling").is_some_and(|a| !a.is_null()) {
@@ -217,6 +219,11 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
         }
     }
 
+    let encrypted: std::collections::HashSet<&str> = plan
+        .of_type("ack_encryption")
+        .filter(alive)
+        .filter_map(|e| plan.cluster_of(e).map(|x| x.address.as_str()))
+        .collect();
     for c in plan.of_type("ack_cluster") {
         let before = c
             .before
@@ -267,11 +274,7 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
                 &["deletion_protection"],
             ));
         }
-        let encrypted = plan
-            .of_type("ack_encryption")
-            .filter(alive)
-            .any(|e| plan.cluster_of(e).is_some_and(|x| x.address == c.address));
-        if pro && !encrypted {
+        if pro && !encrypted.contains(c.address.as_str()) {
             out.push(finding(PRO_UNENCRYPTED, c, None, "No ack_encryption for this pro cluster: Kubernetes Secrets are not encrypted with a KMS key.".into(), &["edition"]));
         }
     }

@@ -291,11 +291,13 @@ fn unusable_input_is_an_error_not_a_panic() {
     for cut in [1, good.len() / 2, good.len() - 1] {
         assert!(check(&good[..cut], &p).is_err());
     }
-    assert!(check(
-        r#"{"format_version":"1.2","resource_changes":[{"change":7},{"type":5},null]}"#,
-        &p
-    )
-    .is_ok());
+    assert!(matches!(
+        check(
+            r#"{"format_version":"1.2","resource_changes":[{"change":7},{"type":5},null]}"#,
+            &p
+        ),
+        Err(CheckError::NotAPlan(_))
+    ));
 }
 
 proptest! {

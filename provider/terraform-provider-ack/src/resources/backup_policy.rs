@@ -226,6 +226,16 @@ impl BackupPolicyResource {
             Ok(c) => c,
             Err(d) => return ApplyResponse::error(d),
         };
+        let wanted = [(
+            Feature::EtcdBackupPolicy,
+            AttributePath::attr("cluster_name"),
+        )];
+        if let Err(diagnostics) = dependent::require_at_apply(&cluster, &wanted) {
+            return ApplyResponse {
+                diagnostics,
+                ..Default::default()
+            };
+        }
         let policy = policy(plan);
         match client
             .send(

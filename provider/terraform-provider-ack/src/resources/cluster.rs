@@ -176,22 +176,8 @@ impl Resource for ClusterResource {
     async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
         if resp.is_destroy() {
             let name = str_attr(&req.prior_state, "name").unwrap_or_default();
-            if req
-                .prior_state
-                .get("deletion_protection")
-                .and_then(Value::as_bool)
-                == Some(true)
-            {
-                resp.diagnostics.push(at(
-                    Diagnostic::error(
-                        "Cluster has deletion protection",
-                        format!(
-                            "ack_cluster {name:?} has deletion_protection = true, so it cannot be destroyed. Set \
-                             deletion_protection = false and apply first, then destroy."
-                        ),
-                    ),
-                    "deletion_protection",
-                ));
+            if let Some(d) = deletion_protected(&req.prior_state) {
+                resp.diagnostics.push(d);
             }
             self.shared
                 .registry
@@ -438,6 +424,11 @@ impl Resource for ClusterResource {
     }
 
     async fn delete(&self, req: DeleteRequest) -> Diagnostics {
+        // Clients that delete without planning first (Pulumi's Terraform
+        // bridge) get the plan's refusal here, before any API call.
+        if let Some(d) = deletion_protected(&req.state) {
+            return d.into();
+        }
         let client = match common::client(&self.shared) {
             Ok(c) => c,
             Err(d) => return d.into(),
@@ -558,6 +549,26 @@ pub fn state_from(d: &ClusterDetail, prior: &Value) -> Value {
             prior.get("timeouts").cloned().unwrap_or_default(),
         ),
     ])
+}
+
+/// The refusal to destroy a cluster whose state has deletion protection on:
+/// the same diagnostic at plan (destroy planned) and at apply (a delete that
+/// was never planned).
+fn deletion_protected(state: &Value) -> Option<Diagnostic> {
+    if state.get("deletion_protection").and_then(Value::as_bool) != Some(true) {
+        return None;
+    }
+    let name = str_attr(state, "name").unwrap_or_default();
+    Some(at(
+        Diagnostic::error(
+            "Cluster has deletion protection",
+            format!(
+                "ack_cluster {name:?} has deletion_protection = true, so it cannot be destroyed. Set \
+                 deletion_protection = false and apply first, then destroy."
+            ),
+        ),
+        "deletion_protection",
+    ))
 }
 
 #[cfg(test)]

@@ -170,12 +170,46 @@ pub fn require(
     feature: Feature,
     attr: AttributePath,
 ) {
-    if let Some(ed) = cluster.edition {
-        if let Err(e) = ed.require(feature) {
-            let summary = format!("{} needs ACK Pro", capitalise(feature.description()));
-            resp.diagnostics
-                .push(Diagnostic::error(summary, e.to_string()).at(attr));
+    if let Some(d) = cluster
+        .edition
+        .and_then(|ed| tier_violation(ed, feature, attr))
+    {
+        resp.diagnostics.push(d);
+    }
+}
+
+/// The tier rule's diagnostic when `ed` lacks `feature`: the same text at
+/// plan and at apply.
+fn tier_violation(
+    ed: &'static Edition,
+    feature: Feature,
+    attr: AttributePath,
+) -> Option<Diagnostic> {
+    let e = ed.require(feature).err()?;
+    let summary = format!("{} needs ACK Pro", capitalise(feature.description()));
+    Some(Diagnostic::error(summary, e.to_string()).at(attr))
+}
+
+/// The tier rules again at apply, against the cluster as it runs: a client
+/// that applies without planning first (Pulumi's Terraform bridge may) gets
+/// the plan's diagnostics before any change is sent to the API.
+pub fn require_at_apply(
+    cluster: &ClusterDetail,
+    wanted: &[(Feature, AttributePath)],
+) -> Result<(), tfplugin::Diagnostics> {
+    let Some(ed) = edition::by_cluster_spec(&cluster.cluster_spec) else {
+        return Ok(());
+    };
+    let mut diags = tfplugin::Diagnostics::new();
+    for (feature, attr) in wanted {
+        if let Some(d) = tier_violation(ed, *feature, attr.clone()) {
+            diags.push(d);
         }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(diags)
     }
 }
 

@@ -178,6 +178,16 @@ impl EncryptionResource {
             Ok(c) => c,
             Err(d) => return ApplyResponse::error(d),
         };
+        let wanted = [(
+            Feature::KmsSecretEncryption,
+            AttributePath::attr("kms_key_id"),
+        )];
+        if let Err(diagnostics) = dependent::require_at_apply(&cluster, &wanted) {
+            return ApplyResponse {
+                diagnostics,
+                ..Default::default()
+            };
+        }
         let key = str_attr(plan, "kms_key_id").unwrap_or_default().to_owned();
         let body = KmsEncryptionRequest {
             kms_key_id: Some(key.clone()),

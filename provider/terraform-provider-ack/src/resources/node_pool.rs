@@ -156,14 +156,8 @@ impl Resource for NodePoolResource {
         resp.diagnostics
             .extend(std::mem::take(&mut cluster.warnings));
         dependent::plan_cluster_id(req, resp, &cluster);
-        let managed = resp.plan.get("managed").cloned().unwrap_or_default();
-        if !managed.is_null() && !managed.is_unknown() {
-            dependent::require(
-                resp,
-                &cluster,
-                Feature::ManagedNodePools,
-                AttributePath::attr("managed"),
-            );
+        for (feature, attr) in wanted(&resp.plan) {
+            dependent::require(resp, &cluster, feature, attr);
         }
         // Node limit: this pool's planned size, the cluster's other pools as
         // planned in this run, and those that exist and the plan leaves alone.
@@ -256,6 +250,12 @@ impl Resource for NodePoolResource {
             }
             Err(e) => return ApplyResponse::error(api_diag("look up the cluster", &e)),
         };
+        if let Err(diagnostics) = dependent::require_at_apply(&cluster, &wanted(plan)) {
+            return ApplyResponse {
+                diagnostics,
+                ..Default::default()
+            };
+        }
         let cid = cluster.cluster_id.as_str();
         let token = uuid::Uuid::new_v4().to_string();
         let (np, task) = match client
@@ -350,6 +350,20 @@ impl Resource for NodePoolResource {
             private: req.private.clone(),
             diagnostics: api_diag(what, e).into(),
         };
+        // Turning on a pro-only feature: the plan's tier rule again, for
+        // clients that apply without planning.
+        let asked = wanted(plan);
+        if !asked.is_empty() && wanted(prior).is_empty() {
+            if let Ok(Some(c)) = client.describe_cluster(&cid, cancel).await {
+                if let Err(diagnostics) = dependent::require_at_apply(&c, &asked) {
+                    return ApplyResponse {
+                        state: prior.clone(),
+                        private: req.private.clone(),
+                        diagnostics,
+                    };
+                }
+            }
+        }
         let settings = [
             "name",
             "instance_types",
@@ -586,6 +600,16 @@ fn request(plan: &Value) -> NodePoolRequest {
 }
 
 /// The resource's state from the API's view of the pool.
+/// The features a planned pool asks for, with the attribute that asks.
+fn wanted(plan: &Value) -> Vec<(Feature, AttributePath)> {
+    let managed = plan.get("managed").cloned().unwrap_or_default();
+    if managed.is_null() || managed.is_unknown() {
+        Vec::new()
+    } else {
+        vec![(Feature::ManagedNodePools, AttributePath::attr("managed"))]
+    }
+}
+
 fn state_from(cluster_id: &str, cluster_name: &str, p: &NodePoolDetail, prior: &Value) -> Value {
     let accelerator = p
         .kubernetes_config

@@ -95,31 +95,8 @@ impl Resource for SchedulerProfileResource {
         let Some(cluster) = dependent::plan_feature(&self.shared, req, resp).await else {
             return;
         };
-        for (attr, feature, _) in SWITCHES {
-            if resp.plan.get(attr).and_then(Value::as_bool) == Some(true) {
-                dependent::require(resp, &cluster, feature, AttributePath::attr(attr));
-            }
-        }
-        if str_attr(&resp.plan, "cgpu_edition") == Some("professional") {
-            dependent::require(
-                resp,
-                &cluster,
-                Feature::ProfessionalCgpu,
-                AttributePath::attr("cgpu_edition"),
-            );
-        }
-        if resp
-            .plan
-            .get("score_plugins")
-            .and_then(Value::as_elements)
-            .is_some_and(|p| !p.is_empty())
-        {
-            dependent::require(
-                resp,
-                &cluster,
-                Feature::MultipleScoringAlgorithms,
-                AttributePath::attr("score_plugins"),
-            );
+        for (feature, attr) in wanted(&resp.plan) {
+            dependent::require(resp, &cluster, feature, attr);
         }
     }
 
@@ -234,12 +211,44 @@ impl SchedulerProfileResource {
             Ok(c) => c,
             Err(d) => return ApplyResponse::error(d),
         };
+        if let Err(diagnostics) = dependent::require_at_apply(&cluster, &wanted(plan)) {
+            return ApplyResponse {
+                diagnostics,
+                ..Default::default()
+            };
+        }
         let cfg = config(plan);
         match configure(client, &cluster.cluster_id, &cfg, timeout, cancel).await {
             Ok(()) => ApplyResponse::ok(state(&cluster.cluster_id, name, &cfg, plan), private),
             Err(e) => ApplyResponse::error(api_diag("configure kube-scheduler", &e)),
         }
     }
+}
+
+/// The features a planned profile asks for, with the attribute that asks.
+fn wanted(plan: &Value) -> Vec<(Feature, AttributePath)> {
+    let mut out: Vec<(Feature, AttributePath)> = SWITCHES
+        .iter()
+        .filter(|(attr, _, _)| plan.get(attr).and_then(Value::as_bool) == Some(true))
+        .map(|(attr, feature, _)| (*feature, AttributePath::attr(*attr)))
+        .collect();
+    if str_attr(plan, "cgpu_edition") == Some("professional") {
+        out.push((
+            Feature::ProfessionalCgpu,
+            AttributePath::attr("cgpu_edition"),
+        ));
+    }
+    if plan
+        .get("score_plugins")
+        .and_then(Value::as_elements)
+        .is_some_and(|p| !p.is_empty())
+    {
+        out.push((
+            Feature::MultipleScoringAlgorithms,
+            AttributePath::attr("score_plugins"),
+        ));
+    }
+    out
 }
 
 /// ModifyClusterAddon (retried while the addon or cluster is busy), then

@@ -1,0 +1,353 @@
+//! Rego policies (`--policy FILE.rego` or a directory of them), with
+//! conftest's conventions so an existing conftest policy directory runs
+//! unchanged:
+//!
+//! - the packages checked are the namespaces, `main` unless `--namespace`
+//!   names others (or `--all-namespaces` takes every package);
+//! - rules named `deny`, `violation` (errors) and `warn` (warnings), or with
+//!   those names and a `_suffix` (`deny_public`, `warn_old_version`), each a
+//!   set of strings, of objects with `msg`, or a boolean;
+//! - `input` is the plan (`terraform show -json`);
+//! - both Rego v1 (`contains … if`) and v0 syntax are read: a file that does
+//!   not parse as v1 is read as v0.
+//!
+//! The edition catalog is `data.ack` (see `ack_api::edition::catalog_document`).
+//! A finding is attributed to a resource when its object has `address` (or
+//! `resource`), else when its message names a resource address of the plan,
+//! else to the plan as a whole (`plan`).
+
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use regorus::utils::limits::ExecutionTimerConfig;
+use serde_json::Value as Json;
+
+use super::plan::Plan;
+use super::{CheckError, Finding, Rule, Severity};
+
+/// Address of findings that name no resource.
+pub const PLAN_ADDRESS: &str = "plan";
+
+/// Longest evaluation allowed for all policies together.
+const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// Loaded Rego policies and the namespaces to evaluate.
+#[derive(Clone)]
+pub struct RegoPolicies {
+    engine: regorus::Engine,
+    files: Vec<String>,
+    namespaces: Vec<String>,
+    all_namespaces: bool,
+}
+
+impl std::fmt::Debug for RegoPolicies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegoPolicies")
+            .field("files", &self.files)
+            .field("namespaces", &self.namespaces)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for RegoPolicies {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Whether a file name is a Rego policy.
+pub fn is_rego(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "rego")
+}
+
+fn policy_error(path: &str, message: impl Into<String>) -> CheckError {
+    CheckError::Policy {
+        path: path.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// conftest's rule names: `deny`, `violation`, `warn`, optionally `_suffix`.
+fn rule_severity(name: &str) -> Option<Severity> {
+    let (head, rest) = match name.find('_') {
+        Some(i) => (&name[..i], Some(&name[i + 1..])),
+        None => (name, None),
+    };
+    if rest
+        .is_some_and(|r| r.is_empty() || !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
+        return None;
+    }
+    match head {
+        "deny" | "violation" => Some(Severity::Error),
+        "warn" => Some(Severity::Warning),
+        _ => None,
+    }
+}
+
+fn valid_namespace(ns: &str) -> bool {
+    !ns.is_empty()
+        && ns.split('.').all(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+impl RegoPolicies {
+    pub fn new() -> RegoPolicies {
+        let mut engine = regorus::Engine::new();
+        engine.set_execution_timer_config(ExecutionTimerConfig {
+            limit: TIME_LIMIT,
+            check_interval: NonZeroU32::MIN.saturating_add(999),
+        });
+        RegoPolicies {
+            engine,
+            files: Vec::new(),
+            namespaces: Vec::new(),
+            all_namespaces: false,
+        }
+    }
+
+    /// Whether any policy file was loaded.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Adds a namespace (package) to evaluate; `main` when none is added.
+    pub fn add_namespace(&mut self, ns: &str) -> Result<(), CheckError> {
+        let ns = ns.strip_prefix("data.").unwrap_or(ns);
+        if !valid_namespace(ns) {
+            return Err(policy_error(
+                ns,
+                "not a Rego package name: use dotted identifiers such as `main` or `org.ack`",
+            ));
+        }
+        self.namespaces.push(ns.to_owned());
+        Ok(())
+    }
+
+    /// Evaluates every package instead of the named namespaces.
+    pub fn set_all_namespaces(&mut self, all: bool) {
+        self.all_namespaces = all;
+    }
+
+    /// Loads a `.rego` file, or every `.rego` file below a directory.
+    pub fn add_path(&mut self, path: &Path) -> Result<(), CheckError> {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| policy_error(&shown, e.to_string()))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            collect_rego(path, &mut files, 0).map_err(|e| policy_error(&shown, e))?;
+            if files.is_empty() {
+                return Err(policy_error(&shown, "the directory holds no .rego file"));
+            }
+            files.sort();
+            for f in files {
+                self.add_file(&f)?;
+            }
+            Ok(())
+        } else {
+            self.add_file(path)
+        }
+    }
+
+    /// Adds one policy from text (`name` identifies it in messages).
+    pub fn add_source(&mut self, name: &str, text: &str) -> Result<(), CheckError> {
+        // The parser recurses per bracket: refuse deep nesting before it.
+        super::policy::check_nesting(text).map_err(|e| policy_error(name, e))?;
+        self.engine.set_rego_v0(false);
+        let v1 = self.engine.add_policy(name.to_owned(), text.to_owned());
+        if let Err(v1_error) = v1 {
+            self.engine.set_rego_v0(true);
+            let v0 = self.engine.add_policy(name.to_owned(), text.to_owned());
+            self.engine.set_rego_v0(false);
+            if let Err(v0_error) = v0 {
+                return Err(policy_error(
+                    name,
+                    format!("not valid Rego v1 ({v1_error}) nor v0 ({v0_error})"),
+                ));
+            }
+        }
+        self.files.push(name.to_owned());
+        Ok(())
+    }
+
+    fn add_file(&mut self, path: &Path) -> Result<(), CheckError> {
+        let shown = path.display().to_string();
+        let size = std::fs::metadata(path)
+            .map_err(|e| policy_error(&shown, e.to_string()))?
+            .len();
+        if size > super::policy::MAX_POLICY_BYTES {
+            return Err(policy_error(
+                &shown,
+                format!(
+                    "{size} bytes; a policy file may have at most {}",
+                    super::policy::MAX_POLICY_BYTES
+                ),
+            ));
+        }
+        let text =
+            std::fs::read_to_string(path).map_err(|e| policy_error(&shown, e.to_string()))?;
+        self.add_source(&shown, &text)
+    }
+
+    /// Packages to evaluate, checked against what the files declare.
+    fn packages(&self) -> Result<Vec<String>, CheckError> {
+        let mut declared: Vec<String> = self
+            .engine
+            .get_packages()
+            .map_err(|e| policy_error(&self.files.join(", "), e.to_string()))?
+            .into_iter()
+            .map(|p| p.strip_prefix("data.").unwrap_or(&p).to_owned())
+            .collect();
+        declared.sort();
+        declared.dedup();
+        if self.all_namespaces {
+            return Ok(declared);
+        }
+        let wanted = if self.namespaces.is_empty() {
+            vec!["main".to_owned()]
+        } else {
+            self.namespaces.clone()
+        };
+        if !wanted.iter().any(|w| declared.contains(w)) {
+            return Err(policy_error(
+                &self.files.join(", "),
+                format!(
+                    "no policy in namespace {}: the files declare package {}. Pass --namespace NAME or --all-namespaces",
+                    wanted.join(", "),
+                    declared.join(", ")
+                ),
+            ));
+        }
+        Ok(wanted)
+    }
+
+    /// Evaluates the policies on the plan: the rules found and their findings.
+    pub fn evaluate(
+        &self,
+        plan_text: &str,
+        plan: &Plan,
+    ) -> Result<(Vec<Rule>, Vec<Finding>), CheckError> {
+        let sources = self.files.join(", ");
+        let fail =
+            |what: &str, e: &dyn std::fmt::Display| policy_error(&sources, format!("{what}: {e}"));
+        let mut engine = self.engine.clone();
+        let catalog = regorus::Value::from_json_str(
+            &serde_json::json!({ "ack": ack_api::edition::catalog_document() }).to_string(),
+        )
+        .map_err(|e| fail("edition catalog", &e))?;
+        engine.add_data(catalog).map_err(|e| fail("data.ack", &e))?;
+        let input = regorus::Value::from_json_str(plan_text).map_err(|e| fail("input", &e))?;
+        engine.set_input(input);
+
+        let addresses = plan.addresses();
+        let mut rules = Vec::new();
+        let mut findings = Vec::new();
+        for ns in self.packages()? {
+            let results = engine
+                .eval_query(format!("data.{ns}"), false)
+                .map_err(|e| fail(&format!("evaluating package {ns}"), &e))?;
+            let Some(value) = results
+                .result
+                .first()
+                .and_then(|r| r.expressions.first())
+                .map(|e| &e.value)
+            else {
+                continue;
+            };
+            let value: Json = serde_json::to_value(value).map_err(|e| fail("result", &e))?;
+            let Some(members) = value.as_object() else {
+                continue;
+            };
+            for (name, result) in members {
+                let Some(severity) = rule_severity(name) else {
+                    continue;
+                };
+                let id = format!("{ns}.{name}");
+                rules.push(Rule {
+                    id: id.clone(),
+                    name: name.clone(),
+                    description: format!("Rego rule {name} of package {ns} ({sources})."),
+                    severity,
+                });
+                for message in messages(result) {
+                    let (msg, address) = message;
+                    let address = address
+                        .filter(|a| !a.is_empty())
+                        .or_else(|| mentioned(&msg, &addresses).map(str::to_owned))
+                        .unwrap_or_else(|| PLAN_ADDRESS.to_owned());
+                    findings.push(Finding {
+                        rule_id: id.clone(),
+                        severity,
+                        address,
+                        message: msg,
+                        attribute: None,
+                        before: None,
+                        after: None,
+                    });
+                }
+            }
+        }
+        Ok((rules, findings))
+    }
+}
+
+/// The first resource address of the plan that `msg` names as a word of its
+/// own (`ack_cluster.main: …`, `(ack_node_pool.a)`), in one pass over the
+/// message.
+fn mentioned<'a>(msg: &str, addresses: &std::collections::HashSet<&'a str>) -> Option<&'a str> {
+    msg.split_whitespace().find_map(|word| {
+        let word = word
+            .trim_start_matches(['(', '\'', '"', '`'])
+            .trim_end_matches([':', ';', ',', '.', ')', '\'', '"', '`']);
+        addresses.get(word).copied()
+    })
+}
+
+/// The messages of one rule's value: (message, address named by the object).
+fn messages(result: &Json) -> Vec<(String, Option<String>)> {
+    let one = |v: &Json| -> Option<(String, Option<String>)> {
+        match v {
+            Json::String(s) => Some((s.clone(), None)),
+            Json::Object(o) => {
+                let msg = match o.get("msg") {
+                    Some(Json::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                    None => Json::Object(o.clone()).to_string(),
+                };
+                let address = ["address", "resource"]
+                    .iter()
+                    .find_map(|k| o.get(*k).and_then(Json::as_str))
+                    .map(str::to_owned);
+                Some((msg, address))
+            }
+            Json::Null | Json::Bool(false) => None,
+            other => Some((other.to_string(), None)),
+        }
+    };
+    match result {
+        Json::Array(items) => items.iter().filter_map(one).collect(),
+        Json::Bool(true) => vec![("the rule holds".to_owned(), None)],
+        other => one(other).into_iter().collect(),
+    }
+}
+
+fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {
+    if depth > 16 {
+        return Err("directories nested more than 16 deep".into());
+    }
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            collect_rego(&path, out, depth + 1)?;
+        } else if is_rego(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
