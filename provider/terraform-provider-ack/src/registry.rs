@@ -130,6 +130,29 @@ impl Registry {
         self.lock().pools.destroy(key);
     }
 
+    /// A new pool was created as `id`: its plan is now the object's.
+    pub fn pool_created(&self, cluster: &str, name: &str, id: &str, nodes: Option<u64>) {
+        let mut inner = self.lock();
+        inner.pools.forget(&PoolKey::New {
+            cluster: cluster.to_owned(),
+            name: name.to_owned(),
+        });
+        inner
+            .pools
+            .plan(PoolKey::Id(id.to_owned()), cluster, name, nodes, true);
+    }
+
+    /// The pool `id` was deleted (also by a client that never planned the
+    /// delete, such as Pulumi's bridge): it counts nowhere any more.
+    pub fn pool_deleted(&self, cluster: &str, name: &str, id: &str) {
+        let mut inner = self.lock();
+        inner.pools.forget(&PoolKey::New {
+            cluster: cluster.to_owned(),
+            name: name.to_owned(),
+        });
+        inner.pools.destroy(PoolKey::Id(id.to_owned()));
+    }
+
     /// The cluster's pools once the plan is applied.
     pub fn pool_totals(&self, cluster: &str) -> Totals {
         self.lock().pools.totals(cluster)
@@ -195,6 +218,31 @@ mod tests {
             r.pool_totals("c"),
             Totals {
                 nodes: Some(40),
+                pools: 1
+            }
+        );
+    }
+
+    #[test]
+    fn created_then_deleted_without_a_plan_counts_nowhere() {
+        let r = Registry::default();
+        r.plan_pool(new("c", "a"), "c", "a", Some(60));
+        r.pool_created("c", "a", "np1", Some(60));
+        r.pools_exist("c", &[existing("np1", "a", 60)]);
+        assert_eq!(
+            r.pool_totals("c"),
+            Totals {
+                nodes: Some(60),
+                pools: 1
+            }
+        );
+        r.pool_deleted("c", "a", "np1");
+        r.pools_exist("c", &[]);
+        r.plan_pool(new("c", "b"), "c", "b", Some(60));
+        assert_eq!(
+            r.pool_totals("c"),
+            Totals {
+                nodes: Some(60),
                 pools: 1
             }
         );

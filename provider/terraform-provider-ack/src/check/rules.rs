@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use ack_api::capacity::PoolLedger;
 use ack_api::edition::{self, Edition, Feature};
 use serde_json::Value as Json;
 
@@ -164,9 +165,38 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
         }
     }
 
-    // Node limits per cluster.
-    let mut totals: BTreeMap<String, (Option<u64>, Vec<&Change>)> = BTreeMap::new();
-    for pool in plan.of_type("ack_node_pool").filter(alive) {
+    // Node limits per cluster, counted by the same ledger as the provider's
+    // plan registry: pools keyed by address, prior pools the plan leaves
+    // alone included, destroyed pools subtracted, moves counted where they go.
+    let mut ledger: PoolLedger<String> = PoolLedger::new();
+    let mut prior_by_cluster: BTreeMap<&str, Vec<(String, String, u64)>> = BTreeMap::new();
+    for (a, c, n) in &plan.prior_pools {
+        prior_by_cluster
+            .entry(c.as_str())
+            .or_default()
+            .push((a.clone(), a.clone(), *n));
+    }
+    let prior: std::collections::HashSet<&str> = plan
+        .prior_pools
+        .iter()
+        .map(|(a, _, _)| a.as_str())
+        .collect();
+    for (cluster, pools) in prior_by_cluster {
+        ledger.set_existing(cluster, pools);
+    }
+    let cluster_name = |c: &Change| -> String {
+        c.value()
+            .get("name")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut planned: BTreeMap<String, (&Change, Vec<&Change>)> = BTreeMap::new();
+    for pool in plan.of_type("ack_node_pool") {
+        if pool.after.is_null() {
+            ledger.destroy(pool.address.clone());
+            continue;
+        }
         let Some(cluster) = plan.cluster_of(pool) else {
             continue;
         };
@@ -175,33 +205,25 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
         } else {
             None
         };
-        let e = totals
-            .entry(cluster.address.clone())
-            .or_insert((Some(0), Vec::new()));
-        e.0 = e.0.zip(size).map(|(a, b)| a + b);
-        e.1.push(pool);
+        let name = cluster_name(cluster);
+        ledger.plan(
+            pool.address.clone(),
+            &name,
+            &pool.address,
+            size,
+            prior.contains(pool.address.as_str()),
+        );
+        planned
+            .entry(name)
+            .or_insert((cluster, Vec::new()))
+            .1
+            .push(pool);
     }
-    let addresses = plan.addresses();
-    let mut prior_by_cluster: BTreeMap<&str, u64> = BTreeMap::new();
-    for (a, c, n) in &plan.prior_pools {
-        if !addresses.contains(a.as_str()) {
-            *prior_by_cluster.entry(c.as_str()).or_default() += n;
-        }
-    }
-    for (addr, (total, pools)) in totals {
-        let Some(cluster) = plan.change(&addr) else {
+    for (name, (cluster, pools)) in planned {
+        let (Some(total), Some(ed)) = (ledger.totals(&name).nodes, planned_edition(cluster)) else {
             continue;
         };
-        let (Some(total), Some(ed)) = (total, planned_edition(cluster)) else {
-            continue;
-        };
-        let name = cluster
-            .value()
-            .get("name")
-            .and_then(Json::as_str)
-            .unwrap_or_default();
-        let outside = prior_by_cluster.get(name).copied().unwrap_or(0);
-        if let Err(e) = ed.check_nodes(total + outside) {
+        if let Err(e) = ed.check_nodes(total) {
             for p in pools {
                 let attr = if p.after.get("autoscaling").is_some_and(|a| !a.is_null()) {
                     "autoscaling"

@@ -179,6 +179,39 @@ fn node_limits_count_pools_outside_the_configuration() {
     assert!(r.findings[0].message.contains("110 nodes"));
 }
 
+/// The same counting as the provider's plan registry: a pool destroyed in
+/// the plan is subtracted, a pool updated in place counts once at its new
+/// size (regression: the registry and `check` used to disagree).
+#[test]
+fn node_limits_subtract_destroyed_pools_and_count_updates_once() {
+    let pool = |n: u64| json!({"cluster_name": "c", "desired_size": n, "autoscaling": null});
+    let mut root: Json = serde_json::from_str(&plan(
+        vec![
+            change(
+                "ack_cluster.main",
+                &["no-op"],
+                cluster("standard"),
+                cluster("standard"),
+            ),
+            change("ack_node_pool.old", &["delete"], pool(60), Json::Null),
+            change("ack_node_pool.grown", &["update"], pool(10), pool(40)),
+            change("ack_node_pool.new", &["create"], Json::Null, pool(60)),
+        ],
+        &[
+            ("ack_node_pool.grown", "ack_cluster.main"),
+            ("ack_node_pool.new", "ack_cluster.main"),
+        ],
+    ))
+    .unwrap();
+    root["prior_state"] = json!({"values": {"root_module": {"resources": [
+        {"address": "ack_node_pool.old", "type": "ack_node_pool", "values": pool(60)},
+        {"address": "ack_node_pool.grown", "type": "ack_node_pool", "values": pool(10)}
+    ]}}});
+    // 40 + 60 = 100: at the standard limit, not over it.
+    let r = check(&root.to_string(), &Policy::default()).unwrap();
+    assert_eq!(ids(&r), Vec::<(&str, &str)>::new(), "{:?}", r.findings);
+}
+
 #[test]
 fn unknown_editions_skip_and_policies_apply() {
     let mut c = change(

@@ -270,7 +270,15 @@ impl Resource for NodePoolResource {
             .wait_node_pool(cid, &np, Until::Active, task.as_deref(), timeout, cancel)
             .await
         {
-            Ok(Some(p)) => ApplyResponse::ok(state_from(cid, cluster_name, &p, plan), req.private),
+            Ok(Some(p)) => {
+                self.shared.registry.pool_created(
+                    cluster_name,
+                    &p.nodepool_info.name,
+                    &np,
+                    planned_nodes(plan),
+                );
+                ApplyResponse::ok(state_from(cid, cluster_name, &p, plan), req.private)
+            }
             Ok(None) => unreachable_state(plan, cid, &np, req.private, None),
             Err(e) => unreachable_state(plan, cid, &np, req.private, Some(&e)),
         }
@@ -426,7 +434,11 @@ impl Resource for NodePoolResource {
         };
         // Clients that delete without planning (Pulumi's bridge) must leave
         // the registry right too: the pool no longer counts anywhere.
-        self.shared.registry.destroy_pool(PoolKey::Id(np.clone()));
+        self.shared.registry.pool_deleted(
+            str_attr(&req.state, "cluster_name").unwrap_or_default(),
+            str_attr(&req.state, "name").unwrap_or_default(),
+            &np,
+        );
         match client
             .wait_node_pool(&cid, &np, Until::Gone, task.as_deref(), timeout, cancel)
             .await
