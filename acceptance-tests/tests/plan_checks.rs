@@ -68,3 +68,57 @@ fn planning_new_clusters_costs_no_call_per_resource() {
         "planning 63 new resources cost {total} calls: {requests}"
     );
 }
+
+fn pools(n: usize) -> String {
+    format!(
+        "resource \"ack_cluster\" \"main\" {{\n  name    = \"quota\"\n  edition = \"pro\"\n}}\n\
+         resource \"ack_node_pool\" \"p\" {{\n  count          = {n}\n  cluster_name   = ack_cluster.main.name\n  \
+         name           = \"p-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 1\n}}\n"
+    )
+}
+
+/// More node pools than the account's per-cluster quota: refused at plan,
+/// before anything is created; at the quota it plans.
+#[test]
+fn node_pools_over_quota_are_refused_at_plan() {
+    let emu = Emulator::start_with(&["--quota-node-pools-per-cluster", "3"]);
+    let Some(case) = Case::new(&emu) else { return };
+    case.config(&pools(4));
+    let out = case.dir.run(&["plan", "-no-color"]).failure();
+    assert!(out.contains("Node pool quota exceeded"), "{out}");
+    assert!(out.contains("4 node pools"), "{out}");
+    assert!(
+        out.contains("cluster_name"),
+        "points at the attribute: {out}"
+    );
+    assert_eq!(emu.mutations(), 0, "nothing was created");
+    case.config(&pools(3));
+    case.dir.run(&["plan", "-no-color"]).success();
+}
+
+/// More clusters than the quota, counting those that exist: refused at plan.
+#[test]
+fn clusters_over_quota_are_refused_at_plan() {
+    let emu = Emulator::start_with(&["--quota-clusters", "2"]);
+    let Some(case) = Case::new(&emu) else { return };
+    emu.outside(async |c, cancel| {
+        let req = ack_api::model::CreateClusterRequest {
+            name: "made-elsewhere".into(),
+            cluster_type: "ManagedKubernetes".into(),
+            ..Default::default()
+        };
+        c.create_cluster(&req, "t", &cancel).await.unwrap();
+    });
+    let two = "resource \"ack_cluster\" \"a\" {\n  name = \"a\"\n}\nresource \"ack_cluster\" \"b\" {\n  name = \"b\"\n}\n";
+    case.config(two);
+    let out = case.dir.run(&["plan", "-no-color"]).failure();
+    assert!(out.contains("Cluster quota exceeded"), "{out}");
+    assert!(out.contains("3 managed clusters"), "{out}");
+    assert_eq!(
+        emu.requests("CreateCluster"),
+        1,
+        "only the one made elsewhere"
+    );
+    case.config("resource \"ack_cluster\" \"a\" {\n  name = \"a\"\n}\n");
+    case.dir.run(&["plan", "-no-color"]).success();
+}

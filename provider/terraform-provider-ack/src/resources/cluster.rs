@@ -278,8 +278,15 @@ impl Resource for ClusterResource {
             maintenance_window: maintenance_window(plan),
             tags: common::tags_to_api(plan.get("tags").unwrap_or(&Value::Null)),
         };
-        let token = uuid::Uuid::new_v4().to_string();
         let cancel = &req.ctx.cancel;
+        let over = quota::at_apply(&self.shared, client, None, cancel).await;
+        if over.has_errors() {
+            return ApplyResponse {
+                diagnostics: over,
+                ..Default::default()
+            };
+        }
+        let token = uuid::Uuid::new_v4().to_string();
         let timeout = common::timeout(plan, "create", CREATE_TIMEOUT);
         let client = client.until(timeout);
         let id = match client.create_cluster(&body, &token, cancel).await {

@@ -257,6 +257,13 @@ impl Resource for NodePoolResource {
             };
         }
         let cid = cluster.cluster_id.as_str();
+        let over = quota::at_apply(&self.shared, &client, Some((cid, cluster_name)), cancel).await;
+        if over.has_errors() {
+            return ApplyResponse {
+                diagnostics: over,
+                ..Default::default()
+            };
+        }
         let token = uuid::Uuid::new_v4().to_string();
         let (np, task) = match client
             .create_node_pool(cid, &request(plan), &token, cancel)

@@ -98,6 +98,39 @@ pub async fn check_new_cluster(shared: &Shared, cancel: &CancellationToken, d: &
     }
 }
 
+/// The quota checks again at apply, for clients that create without
+/// planning (Pulumi's bridge): what exists now plus the object about to be
+/// created, with the plan's diagnostics. Skipped (the API still enforces the
+/// quota) when the quotas or the listing cannot be read.
+pub async fn at_apply(
+    shared: &Shared,
+    client: &ack_api::client::Client,
+    new_pool_of: Option<(&str, &str)>,
+    cancel: &CancellationToken,
+) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let Ok(q) = quotas(shared, cancel).await else {
+        return d;
+    };
+    match new_pool_of {
+        Some((cluster_id, cluster_name)) => {
+            if q.node_pools_per_cluster().is_some() {
+                if let Ok(pools) = client.node_pools(cluster_id, cancel).await {
+                    check_node_pools(&q, cluster_name, pools.len() + 1, &mut d);
+                }
+            }
+        }
+        None => {
+            if q.managed_clusters().is_some() {
+                if let Ok(clusters) = client.clusters(cancel).await {
+                    check_clusters(&q, clusters.len() + 1, &mut d);
+                }
+            }
+        }
+    }
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
