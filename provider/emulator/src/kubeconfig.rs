@@ -113,8 +113,10 @@ fn endpoint(c: &ClusterDetail, private: bool) -> ApiResult<String> {
 
 fn parse_query(q: &HashMap<String, String>) -> ApiResult<(bool, i64)> {
     let private = match q.get("PrivateIpAddress").map(String::as_str) {
-        None | Some("" | "false") => false,
-        Some("true") => true,
+        // As the service parses booleans (Go's strconv.ParseBool): the
+        // official Python SDK sends Python's `True`/`False`.
+        None | Some("" | "0" | "f" | "F" | "false" | "False" | "FALSE") => false,
+        Some("1" | "t" | "T" | "true" | "True" | "TRUE") => true,
         Some(other) => {
             return Err(ApiError::invalid(format!(
                 "PrivateIpAddress must be true or false, got {other:?}"

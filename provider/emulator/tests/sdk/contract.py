@@ -363,6 +363,33 @@ def errors():
     assert e.retry_after and e.retry_after > 0
 
 
+@check("DescribeClusterUserKubeconfig: temporary kubeconfig, endpoints, range, missing cluster")
+def kubeconfig():
+    c = client()
+    d = create(c, "sdk-kubeconfig", "ack.pro.small")
+    r = c.describe_cluster_user_kubeconfig(
+        d.cluster_id, m.DescribeClusterUserKubeconfigRequest(temporary_duration_minutes=15)
+    ).body
+    assert "apiVersion: v1" in r.config and "client-key-data" in r.config, r.config[:80]
+    assert r.expiration.endswith("Z"), r.expiration
+    internal = c.describe_cluster_user_kubeconfig(
+        d.cluster_id, m.DescribeClusterUserKubeconfigRequest(private_ip_address=True, temporary_duration_minutes=60)
+    ).body
+    assert internal.config != r.config
+    expect_error(
+        lambda: c.describe_cluster_user_kubeconfig(
+            d.cluster_id, m.DescribeClusterUserKubeconfigRequest(temporary_duration_minutes=5)
+        ),
+        "InvalidParameter.TemporaryDurationMinutes",
+    )
+    expect_error(
+        lambda: c.describe_cluster_user_kubeconfig("c" + "0" * 32, m.DescribeClusterUserKubeconfigRequest()),
+        "ErrorClusterNotFound",
+        404,
+    )
+    wait_task(c, c.delete_cluster(d.cluster_id, m.DeleteClusterRequest()).body.task_id)
+
+
 @check("responses carry only fields the SDK's models know")
 def known_fields():
     assert not UNKNOWN_FIELDS, sorted(set(UNKNOWN_FIELDS))
