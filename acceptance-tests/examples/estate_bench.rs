@@ -82,7 +82,8 @@ fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(5usize);
-    let emu = Emulator::start();
+    // 25 managed clusters: above the default managed-cluster quota of 20.
+    let emu = Emulator::start_with(&["--quota-managed-clusters", "50"]);
     let case = Case::new(&emu).expect("terraform is needed");
     case.config(&ack_estate());
     let data = WorkDir::new(&ProviderSource::Reattach {
