@@ -1,58 +1,108 @@
 //! `terraform-provider-ack`: under Terraform it serves the plugin protocol;
-//! run by hand it offers `version` and `schema`.
+//! run by hand it offers `version`, `schema`, `docs` and `check`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use clap::{Args, Parser, Subcommand};
+use terraform_provider_ack::check::{self, policy::Policy, rego, report, Severity};
 use terraform_provider_ack::provider::{AckProvider, ADDRESS};
 
-const USAGE: &str = "\
-terraform-provider-ack: Terraform provider for ACK Pro and ACK Standard clusters
+/// Terraform provider for ACK Pro and ACK Standard clusters.
+///
+/// Terraform starts this binary itself (plugin protocol 6, with no command);
+/// the commands below are for people and pipelines.
+#[derive(Debug, Parser)]
+#[command(name = "terraform-provider-ack", version, about, long_about)]
+struct Cli {
+    /// Serve in debug mode and print TF_REATTACH_PROVIDERS for Terraform.
+    #[arg(long)]
+    debug: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-Terraform starts this binary itself. By hand:
-  terraform-provider-ack version     print the version
-  terraform-provider-ack schema      print the provider schema as JSON (like `terraform providers schema -json`)
-  terraform-provider-ack schema --out DIR | --check DIR
-                                     write (or compare) the provider schema, a JSON Schema per resource
-                                     and data source configuration, and the check report's JSON Schema
-  terraform-provider-ack docs [DIR]  write the registry docs to DIR (default: docs)
-  terraform-provider-ack docs --check [DIR]
-                                     exit 1 when DIR differs from what the generator writes
-  terraform-provider-ack check PLAN.json [--format text|json|sarif|junit] [--policy PATH]... [--fail-on error|warning|note]
-                                     [--namespace NAME]... [--all-namespaces]
-                                     check a saved plan (`terraform show -json tfplan`) against the tier
-                                     rules and policies; exit 0 clean, 1 findings, 2 unusable input.
-                                     --policy takes TOML/YAML policy files, .rego files and directories of
-                                     .rego files (conftest conventions: package main, deny/violation/warn)
-  terraform-provider-ack --debug     serve in debug mode and print TF_REATTACH_PROVIDERS
-";
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the version.
+    Version,
+    /// Print the provider schema as JSON (like `terraform providers schema -json`),
+    /// or write/compare the generated schema files.
+    Schema {
+        /// Write the provider schema, a JSON Schema per resource and data
+        /// source configuration, and the check report's JSON Schema to DIR.
+        #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "schemas", conflicts_with = "check")]
+        out: Option<PathBuf>,
+        /// Exit 1 when DIR differs from what the generator writes.
+        #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "schemas")]
+        check: Option<PathBuf>,
+    },
+    /// Write the registry docs (index, resources, data sources, functions, guides).
+    Docs {
+        /// Exit 1 when DIR differs from what the generator writes, instead of writing.
+        #[arg(long)]
+        check: bool,
+        /// The docs directory.
+        #[arg(default_value = "docs")]
+        dir: PathBuf,
+    },
+    /// Check a saved plan (`terraform show -json tfplan > plan.json`) against the
+    /// tier rules and policies; exit 0 clean, 1 findings, 2 unusable input.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The plan as JSON: `terraform show -json tfplan > plan.json`.
+    plan: PathBuf,
+    /// Report format.
+    #[arg(long, value_name = "text|json|sarif|junit", default_value = "text", value_parser = parse_format)]
+    format: report::Format,
+    /// A TOML/YAML policy file, a .rego file or a directory of .rego files
+    /// (conftest conventions: package main, rules deny/violation/warn). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    policy: Vec<PathBuf>,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_name = "error|warning|note", default_value = "error", value_parser = parse_severity)]
+    fail_on: Severity,
+    /// Rego package to evaluate (default `main`). Repeatable.
+    #[arg(long, value_name = "NAME")]
+    namespace: Vec<String>,
+    /// Evaluate every Rego package instead of the named namespaces.
+    #[arg(long)]
+    all_namespaces: bool,
+}
+
+fn parse_format(s: &str) -> Result<report::Format, String> {
+    report::Format::parse(s)
+        .ok_or_else(|| format!("unknown format {s:?}: use text, json, sarif or junit"))
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("unknown severity {s:?}: use error, warning or note"))
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("version" | "--version") => {
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(cli.debug),
+        Some(Command::Version) => {
             println!("terraform-provider-ack {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
-        Some("schema") => schema(&args[1..]),
-        Some("docs") => docs(&args[1..]),
-        Some("check") => check(&args[1..]),
-        Some("help" | "--help" | "-h") => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        None | Some("--debug") => serve(args.first().is_some_and(|a| a == "--debug")),
-        Some(other) => {
-            eprintln!("unknown command {other:?}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
+        Some(Command::Schema { out, check }) => schema(out, check),
+        Some(Command::Docs { check, dir }) => docs(check, &dir),
+        Some(Command::Check(args)) => run_check(args),
     }
 }
 
 fn serve(debug: bool) -> ExitCode {
     if !debug {
         if let Err(e) = tfplugin::server::check_environment() {
-            eprintln!("{e}\n\n{USAGE}");
+            eprintln!(
+                "{e}\n\nRun `terraform-provider-ack --help` for the commands offered by hand."
+            );
             return ExitCode::FAILURE;
         }
     }
@@ -82,13 +132,7 @@ fn serve(debug: bool) -> ExitCode {
     }
 }
 
-fn docs(args: &[String]) -> ExitCode {
-    let check = args.iter().any(|a| a == "--check");
-    let dir = args
-        .iter()
-        .find(|a| !a.starts_with("--"))
-        .map_or("docs", String::as_str);
-    let dir = std::path::Path::new(dir);
+fn docs(check: bool, dir: &std::path::Path) -> ExitCode {
     if check {
         let drift = terraform_provider_ack::docs::drift(dir);
         if drift.is_empty() {
@@ -113,80 +157,42 @@ fn docs(args: &[String]) -> ExitCode {
     }
 }
 
-fn check(args: &[String]) -> ExitCode {
-    use terraform_provider_ack::check::{self, policy::Policy, rego, report, Severity};
-    let mut plan_path = None;
-    let mut format = report::Format::Text;
+fn run_check(args: CheckArgs) -> ExitCode {
     let mut policy = Policy::default();
     let mut rego = rego::RegoPolicies::new();
-    let mut fail_on = Severity::Error;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |flag: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        let r: Result<(), String> = match a.as_str() {
-            "--format" => value("--format").and_then(|v| {
-                report::Format::parse(&v)
-                    .map(|f| format = f)
-                    .ok_or_else(|| format!("unknown format {v:?}: use text, json, sarif or junit"))
-            }),
-            "--policy" => value("--policy").and_then(|v| {
-                let path = std::path::Path::new(&v);
+    rego.set_all_namespaces(args.all_namespaces);
+    let loaded = args
+        .namespace
+        .iter()
+        .try_for_each(|ns| rego.add_namespace(ns))
+        .and_then(|()| {
+            args.policy.iter().try_for_each(|path| {
                 if path.is_dir() || rego::is_rego(path) {
-                    rego.add_path(path).map_err(|e| e.to_string())
+                    rego.add_path(path)
                 } else {
-                    Policy::load(&v)
-                        .map(|p| policy.merge(p))
-                        .map_err(|e| e.to_string())
+                    Policy::load(&path.to_string_lossy()).map(|p| policy.merge(p))
                 }
-            }),
-            "--namespace" => {
-                value("--namespace").and_then(|v| rego.add_namespace(&v).map_err(|e| e.to_string()))
-            }
-            "--all-namespaces" => {
-                rego.set_all_namespaces(true);
-                Ok(())
-            }
-            "--fail-on" => value("--fail-on").and_then(|v| {
-                Severity::parse(&v)
-                    .map(|s| fail_on = s)
-                    .ok_or_else(|| format!("unknown severity {v:?}: use error, warning or note"))
-            }),
-            p if !p.starts_with("--") && plan_path.is_none() => {
-                plan_path = Some(p.to_owned());
-                Ok(())
-            }
-            other => Err(format!("unexpected argument {other:?}")),
-        };
-        if let Err(e) = r {
-            eprintln!("check: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    }
-    let Some(path) = plan_path else {
-        eprintln!("check: give the plan file: terraform show -json tfplan > plan.json && terraform-provider-ack check plan.json");
+            })
+        });
+    if let Err(e) = loaded {
+        eprintln!("check: {e}");
         return ExitCode::from(2);
-    };
-    let text = match std::fs::read(&path) {
+    }
+    let text = match std::fs::read(&args.plan) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) => {
-            eprintln!(
-                "check: {}",
-                check::CheckError::Read {
-                    path,
-                    message: e.to_string()
-                }
-            );
+            let error = check::CheckError::Read {
+                path: args.plan.display().to_string(),
+                message: e.to_string(),
+            };
+            eprintln!("check: {error}");
             return ExitCode::from(2);
         }
     };
     match check::check_with(&text, &policy, &rego) {
         Ok(r) => {
-            print!("{}", report::render(&r, format));
-            if r.worst().is_some_and(|w| w >= fail_on) {
+            print!("{}", report::render(&r, args.format));
+            if r.worst().is_some_and(|w| w >= args.fail_on) {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -199,47 +205,36 @@ fn check(args: &[String]) -> ExitCode {
     }
 }
 
-fn schema(args: &[String]) -> ExitCode {
+fn schema(out: Option<PathBuf>, check: Option<PathBuf>) -> ExitCode {
     use terraform_provider_ack::schemas;
-    match args.first().map(String::as_str) {
-        None => {
-            let schema = tfplugin::schema_json::providers_schema(&AckProvider::new(), ADDRESS);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
-            ExitCode::SUCCESS
-        }
-        Some("--out") => {
-            let dir = std::path::Path::new(args.get(1).map_or("schemas", String::as_str));
-            match schemas::write(dir) {
-                Ok(()) => {
-                    println!("wrote {}", dir.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("could not write {}: {e}", dir.display());
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Some("--check") => {
-            let dir = std::path::Path::new(args.get(1).map_or("schemas", String::as_str));
-            let drift = schemas::drift(dir);
-            if drift.is_empty() {
-                println!("schemas are up to date");
+    if let Some(dir) = out {
+        return match schemas::write(&dir) {
+            Ok(()) => {
+                println!("wrote {}", dir.display());
                 ExitCode::SUCCESS
-            } else {
-                eprintln!(
-                    "these files differ from the generator's output: {}\nrun `cargo run -p terraform-provider-ack -- schema --out schemas` and commit the result",
-                    drift.join(", ")
-                );
+            }
+            Err(e) => {
+                eprintln!("could not write {}: {e}", dir.display());
                 ExitCode::FAILURE
             }
-        }
-        Some(other) => {
-            eprintln!("schema: unexpected argument {other:?}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
+        };
     }
+    if let Some(dir) = check {
+        let drift = schemas::drift(&dir);
+        if drift.is_empty() {
+            println!("schemas are up to date");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!(
+            "these files differ from the generator's output: {}\nrun `cargo run -p terraform-provider-ack -- schema --out schemas` and commit the result",
+            drift.join(", ")
+        );
+        return ExitCode::FAILURE;
+    }
+    let schema = tfplugin::schema_json::providers_schema(&AckProvider::new(), ADDRESS);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&schema).unwrap_or_default()
+    );
+    ExitCode::SUCCESS
 }
