@@ -205,8 +205,8 @@ impl Resource for BackupPolicyResource {
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
-        let unchanged = ReadResponse::unchanged(&req);
-        self.read_policy(req).await.or_respond(|| unchanged)
+        let refreshed = self.read_policy(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
     }
 
     async fn update(&self, req: UpdateRequest) -> ApplyResponse {
@@ -225,7 +225,7 @@ impl Resource for BackupPolicyResource {
 }
 
 impl BackupPolicyResource {
-    async fn read_policy(&self, req: ReadRequest) -> Result<ReadResponse, Diagnostics> {
+    async fn read_policy(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
         let client = common::client(&self.shared)?;
         let state = Model::read(&req.state)?;
         let id = state.cluster_id.as_ref().or(state.id.as_ref());
@@ -233,16 +233,16 @@ impl BackupPolicyResource {
         let cancel = &req.ctx.cancel;
         let cluster = match client.describe_cluster(id, cancel).await {
             Ok(Some(c)) => c,
-            Ok(None) => return Ok(ReadResponse::gone(req.private)),
+            Ok(None) => return Ok(ReadResponse::gone(req.private.clone())),
             Err(e) => return Err(api_diag("read the cluster", &e).into()),
         };
         match client.backup_policy(id, cancel).await {
             Ok(Some(p)) => {
                 let name = state.cluster_name.as_ref().unwrap_or(&cluster.name);
                 let now = Model::from_api(id, name, p).value()?;
-                Ok(ReadResponse::found(now, req.private))
+                Ok(ReadResponse::found(now, req.private.clone()))
             }
-            Ok(None) => Ok(ReadResponse::gone(req.private)),
+            Ok(None) => Ok(ReadResponse::gone(req.private.clone())),
             Err(e) => Err(api_diag("read the backup policy", &e).into()),
         }
     }

@@ -117,14 +117,14 @@ impl Resource for EncryptionResource {
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
-        let unchanged = ReadResponse::unchanged(&req);
-        self.read_key(req).await.or_respond(|| unchanged)
+        let refreshed = self.read_key(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
     }
 
     async fn update(&self, req: UpdateRequest) -> ApplyResponse {
         let (plan, prior) = match (Model::read(&req.plan), Model::read(&req.prior_state)) {
             (Ok(plan), Ok(prior)) => (plan, prior),
-            (Err(d), _) | (_, Err(d)) => return ApplyResponse::unchanged(&req).with_error(d),
+            (Err(d), _) | (_, Err(d)) => return ApplyResponse::unchanged(req).with_error(d),
         };
         // Only `cluster_name` changed (the cluster was renamed): no key change,
         // which the service would rate-limit.
@@ -136,7 +136,7 @@ impl Resource for EncryptionResource {
             };
             return match state.value() {
                 Ok(v) => ApplyResponse::ok(v, req.private),
-                Err(d) => ApplyResponse::unchanged(&req).with_error(d),
+                Err(d) => ApplyResponse::unchanged(req).with_error(d),
             };
         }
         self.apply(&req.ctx.cancel, &req.plan, req.private)
@@ -154,7 +154,7 @@ impl Resource for EncryptionResource {
 }
 
 impl EncryptionResource {
-    async fn read_key(&self, req: ReadRequest) -> Result<ReadResponse, Diagnostics> {
+    async fn read_key(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
         let client = common::client(&self.shared)?;
         let state = Model::read(&req.state)?;
         let id = state.cluster_id.as_ref().or(state.id.as_ref());
@@ -166,9 +166,9 @@ impl EncryptionResource {
         match found.as_ref().and_then(|c| Some((c, key_of(c)?))) {
             Some((c, key)) => {
                 let now = Model::from_api(c, &key, &state).value()?;
-                Ok(ReadResponse::found(now, req.private))
+                Ok(ReadResponse::found(now, req.private.clone()))
             }
-            None => Ok(ReadResponse::gone(req.private)),
+            None => Ok(ReadResponse::gone(req.private.clone())),
         }
     }
 

@@ -254,8 +254,8 @@ impl Resource for SchedulerProfileResource {
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
-        let unchanged = ReadResponse::unchanged(&req);
-        self.read_profile(req).await.or_respond(|| unchanged)
+        let refreshed = self.read_profile(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
     }
 
     async fn update(&self, req: UpdateRequest) -> ApplyResponse {
@@ -274,7 +274,7 @@ impl Resource for SchedulerProfileResource {
 }
 
 impl SchedulerProfileResource {
-    async fn read_profile(&self, req: ReadRequest) -> Result<ReadResponse, Diagnostics> {
+    async fn read_profile(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
         let client = common::client(&self.shared)?;
         let state = Model::read(&req.state)?;
         let id = state.cluster_id.as_ref().or(state.id.as_ref());
@@ -282,7 +282,7 @@ impl SchedulerProfileResource {
         let cancel = &req.ctx.cancel;
         let cluster = match client.describe_cluster(id, cancel).await {
             Ok(Some(c)) => c,
-            Ok(None) => return Ok(ReadResponse::gone(req.private)),
+            Ok(None) => return Ok(ReadResponse::gone(req.private.clone())),
             Err(e) => return Err(api_diag("read the cluster", &e).into()),
         };
         match client.scheduler(id, cancel).await {
@@ -290,9 +290,9 @@ impl SchedulerProfileResource {
                 let cfg: SchedulerConfig = serde_json::from_str(&inst.config).unwrap_or_default();
                 let name = state.cluster_name.as_ref().unwrap_or(&cluster.name);
                 let now = Model::from_api(id, name, &cfg, &state).value()?;
-                Ok(ReadResponse::found(now, req.private))
+                Ok(ReadResponse::found(now, req.private.clone()))
             }
-            Err(e) if e.is_not_found() => Ok(ReadResponse::gone(req.private)),
+            Err(e) if e.is_not_found() => Ok(ReadResponse::gone(req.private.clone())),
             Err(e) => Err(api_diag("read the scheduler configuration", &e).into()),
         }
     }

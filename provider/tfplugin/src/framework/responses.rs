@@ -6,8 +6,8 @@
 //! turns its error into a response with `with_error`:
 //!
 //! ```ignore
-//! let unchanged = ReadResponse::unchanged(&req);
-//! self.refresh(req).await.unwrap_or_else(|d| unchanged.with_error(d))
+//! let refreshed = self.refresh(&req).await;
+//! refreshed.or_respond(|| ReadResponse::unchanged(req))
 //! ```
 
 use super::*;
@@ -31,8 +31,8 @@ impl ApplyResponse {
     }
 
     /// A failed update: the prior state stays as it was.
-    pub fn unchanged(req: &UpdateRequest) -> ApplyResponse {
-        ApplyResponse::ok(req.prior_state.clone(), req.private.clone())
+    pub fn unchanged(req: UpdateRequest) -> ApplyResponse {
+        ApplyResponse::ok(req.prior_state, req.private)
     }
 
     /// Adds diagnostics (errors or warnings) to the response.
@@ -45,8 +45,8 @@ impl ApplyResponse {
 impl ReadResponse {
     /// The state as the request had it: what a read answers when it could
     /// not learn anything new (add the reason with [`Self::with_error`]).
-    pub fn unchanged(req: &ReadRequest) -> ReadResponse {
-        ReadResponse::found(req.state.clone(), req.private.clone())
+    pub fn unchanged(req: ReadRequest) -> ReadResponse {
+        ReadResponse::found(req.state, req.private)
     }
 
     /// The object as read now.
@@ -133,13 +133,19 @@ mod tests {
             state: Value::object([("id", Value::from("a"))]),
             private: Private::default(),
         };
-        let r = ReadResponse::unchanged(&req).with_error(Diagnostic::error("x", "y"));
-        assert_eq!(r.state, req.state);
+        let state = req.state.clone();
+        let r = ReadResponse::unchanged(req).with_error(Diagnostic::error("x", "y"));
+        assert_eq!(r.state, state);
         assert!(r.diagnostics.has_errors());
         assert!(ReadResponse::gone(Private::default()).state.is_null());
         let failed: Result<ReadResponse, Diagnostics> = Err(Diagnostic::error("x", "y").into());
-        let r = failed.or_respond(|| ReadResponse::unchanged(&req));
-        assert_eq!((r.state, r.diagnostics.len()), (req.state.clone(), 1));
+        let req = ReadRequest {
+            ctx: Ctx::default(),
+            state: state.clone(),
+            private: Private::default(),
+        };
+        let r = failed.or_respond(|| ReadResponse::unchanged(req));
+        assert_eq!((r.state, r.diagnostics.len()), (state, 1));
     }
 
     #[test]
@@ -151,8 +157,9 @@ mod tests {
             prior_state: Value::object([("id", Value::from("a"))]),
             private: Private::default(),
         };
-        let r = ApplyResponse::unchanged(&req).with_error(Diagnostic::error("x", "y"));
-        assert_eq!(r.state, req.prior_state);
+        let prior = req.prior_state.clone();
+        let r = ApplyResponse::unchanged(req).with_error(Diagnostic::error("x", "y"));
+        assert_eq!(r.state, prior);
         assert!(ApplyResponse::error(Diagnostic::error("x", "y"))
             .state
             .is_null());

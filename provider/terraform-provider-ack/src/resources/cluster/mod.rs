@@ -60,13 +60,13 @@ impl Resource for ClusterResource {
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
-        let unchanged = ReadResponse::unchanged(&req);
-        self.read_cluster(req).await.or_respond(|| unchanged)
+        let refreshed = self.read_cluster(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
     }
 
     async fn update(&self, req: UpdateRequest) -> ApplyResponse {
-        let unchanged = ApplyResponse::unchanged(&req);
-        self.update_cluster(req).await.or_respond(|| unchanged)
+        let updated = self.update_cluster(&req).await;
+        updated.or_respond(|| ApplyResponse::unchanged(req))
     }
 
     async fn delete(&self, req: DeleteRequest) -> Diagnostics {
@@ -115,20 +115,20 @@ impl ClusterResource {
         }
     }
 
-    async fn read_cluster(&self, req: ReadRequest) -> Result<ReadResponse, Diagnostics> {
+    async fn read_cluster(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
         let client = common::client(&self.shared)?;
         let state = Cluster::read(&req.state)?;
         match client.describe_cluster(state.id(), &req.ctx.cancel).await {
             Ok(Some(detail)) if detail.state != "deleting" => {
                 let now = Cluster::from_api(&detail, &state).value()?;
-                Ok(ReadResponse::found(now, req.private))
+                Ok(ReadResponse::found(now, req.private.clone()))
             }
-            Ok(_) => Ok(ReadResponse::gone(req.private)),
+            Ok(_) => Ok(ReadResponse::gone(req.private.clone())),
             Err(e) => Err(api_diag("read the cluster", &e).into()),
         }
     }
 
-    async fn update_cluster(&self, req: UpdateRequest) -> Result<ApplyResponse, Diagnostics> {
+    async fn update_cluster(&self, req: &UpdateRequest) -> Result<ApplyResponse, Diagnostics> {
         let client = common::client(&self.shared)?;
         let plan = Cluster::read(&req.plan)?;
         let prior = Cluster::read(&req.prior_state)?;
@@ -189,7 +189,7 @@ impl ClusterResource {
                 api_diag(what, &ApiError::Failed(format!("cluster {id} disappeared")))
             })?;
         let state = Cluster::from_api(&detail, &plan).value()?;
-        Ok(ApplyResponse::ok(state, req.private))
+        Ok(ApplyResponse::ok(state, req.private.clone()))
     }
 
     async fn delete_cluster(&self, req: DeleteRequest) -> Result<(), Diagnostics> {

@@ -57,13 +57,13 @@ impl Resource for NodePoolResource {
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
-        let unchanged = ReadResponse::unchanged(&req);
-        self.read_pool(req).await.or_respond(|| unchanged)
+        let refreshed = self.read_pool(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
     }
 
     async fn update(&self, req: UpdateRequest) -> ApplyResponse {
-        let unchanged = ApplyResponse::unchanged(&req);
-        self.update_pool(req).await.or_respond(|| unchanged)
+        let updated = self.update_pool(&req).await;
+        updated.or_respond(|| ApplyResponse::unchanged(req))
     }
 
     async fn delete(&self, req: DeleteRequest) -> Diagnostics {
@@ -148,7 +148,7 @@ impl NodePoolResource {
         Ok(ApplyResponse::ok(state, req.private))
     }
 
-    async fn read_pool(&self, req: ReadRequest) -> Result<ReadResponse, Diagnostics> {
+    async fn read_pool(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
         let client = common::client(&self.shared)?;
         let state = NodePool::read(&req.state)?;
         let cancel = &req.ctx.cancel;
@@ -157,21 +157,21 @@ impl NodePoolResource {
             Some(n) => n.clone(),
             None => match client.describe_cluster(cid, cancel).await {
                 Ok(Some(c)) => c.name,
-                Ok(None) => return Ok(ReadResponse::gone(req.private)),
+                Ok(None) => return Ok(ReadResponse::gone(req.private.clone())),
                 Err(e) => return Err(api_diag("read the cluster", &e).into()),
             },
         };
         match client.node_pool(cid, np, cancel).await {
             Ok(Some(p)) if p.status.state != "deleting" => {
                 let now = NodePool::from_api(cid, &cluster_name, &p, &state).value()?;
-                Ok(ReadResponse::found(now, req.private))
+                Ok(ReadResponse::found(now, req.private.clone()))
             }
-            Ok(_) => Ok(ReadResponse::gone(req.private)),
+            Ok(_) => Ok(ReadResponse::gone(req.private.clone())),
             Err(e) => Err(api_diag("read the node pool", &e).into()),
         }
     }
 
-    async fn update_pool(&self, req: UpdateRequest) -> Result<ApplyResponse, Diagnostics> {
+    async fn update_pool(&self, req: &UpdateRequest) -> Result<ApplyResponse, Diagnostics> {
         let client = common::client(&self.shared)?;
         let plan = NodePool::read(&req.plan)?;
         let prior = NodePool::read(&req.prior_state)?;
@@ -203,7 +203,7 @@ impl NodePoolResource {
                 api_diag("read the node pool", &e)
             })?;
         let state = NodePool::from_api(cid, plan.cluster_name(), &p, &plan).value()?;
-        Ok(ApplyResponse::ok(state, req.private))
+        Ok(ApplyResponse::ok(state, req.private.clone()))
     }
 
     async fn delete_pool(&self, req: DeleteRequest) -> Result<(), Diagnostics> {

@@ -121,7 +121,7 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
 
 /// `node_count` is known at plan time when the size is fixed, and stays as
 /// it is while autoscaling does not change (`prior`: `None` on create).
-fn plan_node_count(plan: &NodePoolPlan, prior: Option<&NodePool>, value: &mut Value) {
+pub(super) fn plan_node_count(plan: &NodePoolPlan, prior: Option<&NodePool>, value: &mut Value) {
     match (&plan.autoscaling, &plan.desired_size) {
         (Planned::Null, Planned::Known(n)) => set(value, "node_count", *n),
         (Planned::Null, Planned::Null) => set(value, "node_count", Value::Null),

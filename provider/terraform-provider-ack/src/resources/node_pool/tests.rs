@@ -118,3 +118,19 @@ fn unknown_sizes_are_not_counted() {
     assert_eq!(m.desired_size, Planned::Unknown);
     assert_eq!(m.planned_nodes(), None);
 }
+
+/// The planned node count follows a known desired size, and stays unknown
+/// when the size is unknown (as before the typed model).
+#[test]
+fn node_count_is_planned_only_when_known() {
+    let mut value = planned(serde_json::json!({"name": "p", "desired_size": 4}));
+    common::set(&mut value, "node_count", Value::unknown());
+    let m = model::NodePoolPlan::read(&value).unwrap();
+    plan::plan_node_count(&m, None, &mut value);
+    assert_eq!(value.get("node_count"), Some(&Value::from(4)));
+    common::set(&mut value, "desired_size", Value::unknown());
+    common::set(&mut value, "node_count", Value::unknown());
+    let m = model::NodePoolPlan::read(&value).unwrap();
+    plan::plan_node_count(&m, None, &mut value);
+    assert!(value.get("node_count").is_some_and(Value::is_unknown));
+}
