@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use ack_api::client::{Client, Error as ApiError, CREATE_TOKEN_TAG};
 use ack_api::model::Tag;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tfplugin::value::serde::{from_value, to_value};
 use tfplugin::{Attribute, AttributePath, Block, Diagnostic, NestedBlock, Nesting, Type, Value};
 
 use crate::provider::Shared;
@@ -48,17 +51,69 @@ pub fn timeouts_block(create: &str, update: &str, delete: &str) -> NestedBlock {
     )
 }
 
-/// The timeout for `op` from a state or plan value, else `default`.
-pub fn timeout(v: &Value, op: &str, default: Duration) -> Duration {
-    v.get("timeouts")
-        .and_then(|t| t.get(op))
-        .and_then(Value::as_str)
+/// The `timeouts` block of a resource's model.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeouts {
+    pub create: Option<String>,
+    pub update: Option<String>,
+    pub delete: Option<String>,
+}
+
+/// The operation a timeout bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Create,
+    Update,
+    Delete,
+}
+
+/// The timeout for `op` from a model's `timeouts` block, else `default`.
+pub fn timeout(t: &Option<Timeouts>, op: Op, default: Duration) -> Duration {
+    t.as_ref()
+        .and_then(|t| match op {
+            Op::Create => t.create.as_deref(),
+            Op::Update => t.update.as_deref(),
+            Op::Delete => t.delete.as_deref(),
+        })
         .and_then(parse_duration)
         .unwrap_or(default)
 }
 
-pub fn str_attr<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
-    v.get(name).and_then(Value::as_str)
+/// Reads a resource's model out of its configuration, plan or state. A
+/// value that does not fit the model (a number where a whole number is
+/// needed, say) is an error naming the model, never a silent default.
+pub fn model<T: DeserializeOwned>(v: &Value, what: &str) -> Result<T, Diagnostic> {
+    from_value(v).map_err(|e| {
+        Diagnostic::error(
+            format!("Invalid {what} value"),
+            format!(
+                "The {what} value does not fit the resource's model: {}",
+                e.message
+            ),
+        )
+        .at(e.path)
+    })
+}
+
+/// Writes a resource's model as a value of the schema's type `ty`.
+pub fn state<T: Serialize>(model: &T, ty: &Type, what: &str) -> Result<Value, Diagnostic> {
+    to_value(model, ty).map_err(|e| {
+        Diagnostic::error(
+            format!("Could not write the {what} state"),
+            format!(
+                "The provider built a state that does not fit the schema: {}",
+                e.message
+            ),
+        )
+        .at(e.path)
+    })
+}
+
+/// Replaces the unknowns left in a planned value with nulls: a partial
+/// state holds what the provider learned, and null for what it did not.
+pub fn null_unknowns(v: &mut Value) {
+    let mut found = Vec::new();
+    tfplugin::plan::strip_unknowns(v, &AttributePath::root(), &mut found);
 }
 
 pub fn set(v: &mut Value, name: &str, x: impl Into<Value>) {
@@ -67,49 +122,34 @@ pub fn set(v: &mut Value, name: &str, x: impl Into<Value>) {
     }
 }
 
-pub fn string_list(v: &Value) -> Option<Vec<String>> {
-    v.as_elements().map(|e| {
-        e.iter()
-            .filter_map(|x| x.as_str().map(str::to_owned))
-            .collect()
-    })
+/// Tags as the API wants them (sorted), from a `map(string)` attribute.
+pub fn tags_to_api(m: Option<&BTreeMap<String, String>>) -> Vec<Tag> {
+    m.into_iter()
+        .flatten()
+        .map(|(key, value)| Tag {
+            key: key.clone(),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+/// Tags as a `map(string)` attribute, without our bookkeeping tags; an
+/// unset attribute (`prior` null) stays null when there are none, so it
+/// never shows a diff.
+pub fn tags_from_api(
+    tags: &[Tag],
+    prior: Option<&BTreeMap<String, String>>,
+) -> Option<BTreeMap<String, String>> {
+    let m: BTreeMap<String, String> = tags
+        .iter()
+        .filter(|t| t.key != CREATE_TOKEN_TAG)
+        .map(|t| (t.key.clone(), t.value.clone()))
+        .collect();
+    (!m.is_empty() || prior.is_some()).then_some(m)
 }
 
 pub fn list_value(items: &[String]) -> Value {
     Value::List(items.iter().map(|s| Value::from(s.as_str())).collect())
-}
-
-pub fn string_map(v: &Value) -> BTreeMap<String, String> {
-    v.as_entries()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Tags as the API wants them (sorted), from a `map(string)` value.
-pub fn tags_to_api(v: &Value) -> Vec<Tag> {
-    string_map(v)
-        .into_iter()
-        .map(|(key, value)| Tag { key, value })
-        .collect()
-}
-
-/// Tags as a `map(string)` value, without our bookkeeping tags; `null`
-/// stays null when there are none, so an unset argument never shows a diff.
-pub fn tags_from_api(tags: &[Tag], prior: &Value) -> Value {
-    let m: BTreeMap<String, Value> = tags
-        .iter()
-        .filter(|t| t.key != CREATE_TOKEN_TAG)
-        .map(|t| (t.key.clone(), Value::from(t.value.as_str())))
-        .collect();
-    if m.is_empty() && prior.is_null() {
-        Value::Null
-    } else {
-        Value::Map(m)
-    }
 }
 
 pub fn map_type() -> Type {
@@ -192,16 +232,15 @@ mod tests {
             key: CREATE_TOKEN_TAG.into(),
             value: "x".into(),
         }];
-        assert_eq!(tags_from_api(&tags, &Value::Null), Value::Null);
+        assert_eq!(tags_from_api(&tags, None), None);
+        assert_eq!(
+            tags_from_api(&tags, Some(&BTreeMap::new())),
+            Some(BTreeMap::new())
+        );
         let tags = vec![Tag {
             key: "env".into(),
             value: "dev".into(),
         }];
-        assert_eq!(
-            tags_from_api(&tags, &Value::Null)
-                .as_entries()
-                .map(|m| m.len()),
-            Some(1)
-        );
+        assert_eq!(tags_from_api(&tags, None).map(|m| m.len()), Some(1));
     }
 }

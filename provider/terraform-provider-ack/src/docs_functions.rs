@@ -29,12 +29,19 @@ fn title(t: &Type) -> String {
         .unwrap_or_default()
 }
 
-fn argument(out: &mut String, i: usize, p: &Parameter, variadic: bool) {
+/// Whether an argument is one of the fixed parameters or the variadic one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Arity {
+    Fixed,
+    Variadic,
+}
+
+fn argument(out: &mut String, i: usize, p: &Parameter, arity: Arity) {
     let mut notes = Vec::new();
     if p.allow_null {
         notes.push("Nullable");
     }
-    if variadic {
+    if arity == Arity::Variadic {
         notes.push("Variadic");
     }
     let extra = if notes.is_empty() {
@@ -84,10 +91,10 @@ pub fn page(name: &str, sig: &Signature, example: Option<&str>) -> String {
     if !sig.parameters.is_empty() || sig.variadic.is_some() {
         out.push_str("## Arguments\n\n");
         for (i, p) in sig.parameters.iter().enumerate() {
-            argument(&mut out, i, p, false);
+            argument(&mut out, i, p, Arity::Fixed);
         }
         if let Some(v) = &sig.variadic {
-            argument(&mut out, sig.parameters.len(), v, true);
+            argument(&mut out, sig.parameters.len(), v, Arity::Variadic);
         }
     }
     out

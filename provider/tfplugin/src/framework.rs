@@ -24,6 +24,9 @@ pub use crate::ephemeral::{
     CloseRequest, EphemeralResource, OpenRequest, OpenResponse, RenewRequest, RenewResponse,
 };
 pub use crate::function::{CallRequest, Function, FunctionError, Parameter, Signature};
+pub use responses::Respond;
+
+mod responses;
 
 /// Provider-private data stored next to a resource's state. Terraform keeps
 /// it opaque; we store a JSON object so each key can be read on its own.
@@ -246,23 +249,6 @@ pub struct ApplyResponse {
     pub diagnostics: Diagnostics,
 }
 
-impl ApplyResponse {
-    pub fn ok(state: Value, private: Private) -> ApplyResponse {
-        ApplyResponse {
-            state,
-            private,
-            diagnostics: Diagnostics::new(),
-        }
-    }
-    pub fn error(d: Diagnostic) -> ApplyResponse {
-        ApplyResponse {
-            state: Value::Null,
-            private: Private::default(),
-            diagnostics: d.into(),
-        }
-    }
-}
-
 #[derive(Debug)]
 pub struct ReadRequest {
     pub ctx: Ctx,
@@ -289,16 +275,6 @@ pub struct ImportResponse {
     pub state: Value,
     pub private: Private,
     pub diagnostics: Diagnostics,
-}
-
-impl ImportResponse {
-    pub fn error(d: Diagnostic) -> ImportResponse {
-        ImportResponse {
-            state: Value::Null,
-            private: Private::default(),
-            diagnostics: d.into(),
-        }
-    }
 }
 
 #[derive(Debug)]

@@ -3,14 +3,17 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::Deserialize;
 use tfplugin::framework::{
     DataSource, ReadDataRequest, ReadDataResponse, Resource, ValidateRequest,
 };
+use tfplugin::value::serde::Planned;
 use tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Value};
 
-use crate::common::{self, api_diag, str_attr};
+use crate::common::{self, api_diag};
 use crate::provider::Shared;
-use crate::resources::cluster::{state_from, ClusterResource};
+use crate::resources::cluster::model::Cluster;
+use crate::resources::cluster::ClusterResource;
 
 pub struct ClusterDataSource {
     pub shared: Arc<Shared>,
@@ -64,8 +67,9 @@ impl DataSource for ClusterDataSource {
     }
 
     async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
-        let id = req.config.get("id").cloned().unwrap_or_default();
-        let name = req.config.get("name").cloned().unwrap_or_default();
+        let Ok(LookUp { id, name }) = LookUp::read(&req.config) else {
+            return Diagnostics::new();
+        };
         if id.is_null() == name.is_null() && !id.is_unknown() && !name.is_unknown() {
             return Diagnostic::error(
                 "Set exactly one of id and name",
@@ -77,44 +81,44 @@ impl DataSource for ClusterDataSource {
     }
 
     async fn read(&self, req: ReadDataRequest) -> ReadDataResponse {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => {
-                return ReadDataResponse {
-                    state: Value::Null,
-                    diagnostics: d.into(),
-                }
-            }
-        };
+        self.find(req).await.unwrap_or_else(ReadDataResponse::error)
+    }
+}
+
+impl ClusterDataSource {
+    async fn find(&self, req: ReadDataRequest) -> Result<ReadDataResponse, Diagnostic> {
+        let client = common::client(&self.shared)?;
+        let config = LookUp::read(&req.config)?;
         let cancel = &req.ctx.cancel;
-        let found = match (str_attr(&req.config, "id"), str_attr(&req.config, "name")) {
+        let found = match (config.id.known(), config.name.known()) {
             (Some(id), _) => client.describe_cluster(id, cancel).await,
             (None, Some(name)) => client.find_cluster(name, cancel).await,
             (None, None) => Ok(None),
         };
-        match found {
-            Ok(Some(d)) => {
-                let mut state = state_from(&d, &Value::Null);
-                if let Value::Object(m) = &mut state {
-                    m.remove("timeouts");
-                }
-                ReadDataResponse {
-                    state,
-                    diagnostics: Diagnostics::new(),
-                }
-            }
-            Ok(None) => ReadDataResponse {
-                state: Value::Null,
-                diagnostics: Diagnostic::error(
+        let d = found
+            .map_err(|e| api_diag("look up the cluster", &e))?
+            .ok_or_else(|| {
+                Diagnostic::error(
                     "Cluster not found",
                     "No cluster has this ID or name in the provider's region.",
                 )
-                .into(),
-            },
-            Err(e) => ReadDataResponse {
-                state: Value::Null,
-                diagnostics: api_diag("look up the cluster", &e).into(),
-            },
-        }
+            })?;
+        // The resource's state without `timeouts`, in the data source's type.
+        let state = Cluster::from_api(&d, &Cluster::default()).value_of(&self.schema().ty())?;
+        Ok(ReadDataResponse::ok(state))
+    }
+}
+
+/// The look-up keys of the configuration.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LookUp {
+    id: Planned<String>,
+    name: Planned<String>,
+}
+
+impl LookUp {
+    fn read(config: &Value) -> Result<LookUp, Diagnostic> {
+        common::model(config, "data source")
     }
 }

@@ -4,7 +4,7 @@
 use ack_api::edition::{self, Edition, Feature};
 use async_trait::async_trait;
 use tfplugin::framework::{DataSource, ReadDataRequest, ReadDataResponse};
-use tfplugin::{Attribute, Block, Diagnostics, Schema, Type, Value};
+use tfplugin::{Attribute, Block, Schema, Type, Value};
 
 #[derive(Debug)]
 pub struct EditionsDataSource;
@@ -52,13 +52,10 @@ impl DataSource for EditionsDataSource {
 
     async fn read(&self, _req: ReadDataRequest) -> ReadDataResponse {
         let list = edition::all().into_iter().map(edition_value).collect();
-        ReadDataResponse {
-            state: Value::object([
-                ("id", Value::from("editions")),
-                ("editions", Value::List(list)),
-            ]),
-            diagnostics: Diagnostics::new(),
-        }
+        ReadDataResponse::ok(Value::object([
+            ("id", Value::from("editions")),
+            ("editions", Value::List(list)),
+        ]))
     }
 }
 

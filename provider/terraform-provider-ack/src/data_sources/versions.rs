@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::Serialize;
 use tfplugin::framework::{DataSource, ReadDataRequest, ReadDataResponse};
-use tfplugin::{Attribute, Block, Diagnostics, Schema, Type, Value};
+use tfplugin::{Attribute, Block, Diagnostic, Schema, Type};
 
 use crate::common::{self, api_diag};
 use crate::provider::Shared;
@@ -35,43 +36,43 @@ impl DataSource for VersionsDataSource {
     }
 
     async fn read(&self, req: ReadDataRequest) -> ReadDataResponse {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => {
-                return ReadDataResponse {
-                    state: Value::Null,
-                    diagnostics: d.into(),
-                }
-            }
+        self.list(req).await.unwrap_or_else(ReadDataResponse::error)
+    }
+}
+
+/// `data "ack_kubernetes_versions"`.
+#[derive(Debug, Serialize)]
+struct Versions {
+    id: String,
+    versions: Vec<Version>,
+    latest: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Version {
+    version: String,
+    upgradable_versions: Vec<String>,
+}
+
+impl VersionsDataSource {
+    async fn list(&self, req: ReadDataRequest) -> Result<ReadDataResponse, Diagnostic> {
+        let client = common::client(&self.shared)?;
+        let list = client
+            .versions(&req.ctx.cancel)
+            .await
+            .map_err(|e| api_diag("list Kubernetes versions", &e))?;
+        let model = Versions {
+            id: client.region().to_owned(),
+            versions: list
+                .iter()
+                .map(|v| Version {
+                    version: v.version.clone(),
+                    upgradable_versions: v.upgradable_versions.clone(),
+                })
+                .collect(),
+            latest: list.last().map(|v| v.version.clone()),
         };
-        match client.versions(&req.ctx.cancel).await {
-            Ok(list) => {
-                let latest = list.last().map(|v| v.version.clone());
-                let versions = list
-                    .iter()
-                    .map(|v| {
-                        Value::object([
-                            ("version", Value::from(v.version.as_str())),
-                            (
-                                "upgradable_versions",
-                                common::list_value(&v.upgradable_versions),
-                            ),
-                        ])
-                    })
-                    .collect();
-                ReadDataResponse {
-                    state: Value::object([
-                        ("id", Value::from(client.region())),
-                        ("versions", Value::List(versions)),
-                        ("latest", Value::from(latest)),
-                    ]),
-                    diagnostics: Diagnostics::new(),
-                }
-            }
-            Err(e) => ReadDataResponse {
-                state: Value::Null,
-                diagnostics: api_diag("list Kubernetes versions", &e).into(),
-            },
-        }
+        let state = common::state(&model, &self.schema().ty(), "data source")?;
+        Ok(ReadDataResponse::ok(state))
     }
 }

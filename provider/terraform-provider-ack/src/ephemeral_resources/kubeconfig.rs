@@ -6,17 +6,20 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use ack_api::client::Client;
 use ack_api::model::KUBECONFIG_MINUTES;
 use async_trait::async_trait;
 use base64::Engine as _;
+use serde::{Deserialize, Serialize};
 use tfplugin::framework::{
     EphemeralResource, OpenRequest, OpenResponse, Private, RenewRequest, RenewResponse,
     ValidateRequest,
 };
 use tfplugin::validators::IntBetween;
+use tfplugin::value::serde::Planned;
 use tfplugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema, Value};
 
-use crate::common::{self, api_diag, set, str_attr};
+use crate::common::{self, api_diag, set};
 use crate::provider::Shared;
 
 /// Lifetime when `duration_minutes` is not set.
@@ -24,6 +27,29 @@ pub const DEFAULT_MINUTES: u32 = 60;
 
 pub struct KubeconfigEphemeral {
     pub shared: Arc<Shared>,
+}
+
+/// `ephemeral "ack_cluster_kubeconfig"`: the configuration and the results.
+/// The cluster's ID and name tell unknown from null (exactly one is set).
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct Kubeconfig {
+    cluster_id: Planned<String>,
+    cluster_name: Planned<String>,
+    private_ip: Option<bool>,
+    duration_minutes: Option<i64>,
+    kubeconfig: Option<String>,
+    host: Option<String>,
+    cluster_ca_certificate: Option<String>,
+    client_certificate: Option<String>,
+    client_key: Option<String>,
+    expiration: Option<String>,
+}
+
+impl Kubeconfig {
+    fn read(v: &Value) -> Result<Kubeconfig, Diagnostic> {
+        common::model(v, "kubeconfig")
+    }
 }
 
 /// What the kubeconfig YAML holds, decoded.
@@ -181,8 +207,14 @@ impl EphemeralResource for KubeconfigEphemeral {
     }
 
     async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
-        let id = req.config.get("cluster_id").cloned().unwrap_or_default();
-        let name = req.config.get("cluster_name").cloned().unwrap_or_default();
+        let Ok(Kubeconfig {
+            cluster_id: id,
+            cluster_name: name,
+            ..
+        }) = Kubeconfig::read(&req.config)
+        else {
+            return Diagnostics::new();
+        };
         if id.is_null() == name.is_null() && !id.is_unknown() && !name.is_unknown() {
             return Diagnostic::error(
                 "Set exactly one of cluster_id and cluster_name",
@@ -204,96 +236,11 @@ impl EphemeralResource for KubeconfigEphemeral {
             // apply (ConfigureProvider left it unconfigured): so do the results.
             return unknown_result(&req.config);
         };
-        let cancel = &req.ctx.cancel;
-        let (found, key) = match (
-            str_attr(&req.config, "cluster_id"),
-            str_attr(&req.config, "cluster_name"),
-        ) {
-            (Some(id), _) => (client.describe_cluster(id, cancel).await, "cluster_id"),
-            (None, Some(name)) => (client.find_cluster(name, cancel).await, "cluster_name"),
-            (None, None) => (Ok(None), "cluster_id"),
+        let issued = match Kubeconfig::read(&req.config) {
+            Ok(config) => self.issue(client, config, &req).await,
+            Err(d) => Err(d),
         };
-        let cluster = match found {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                let name = str_attr(&req.config, "cluster_name");
-                let planned = name
-                    .and_then(|n| self.shared.registry.cluster(n))
-                    .is_some_and(|p| p.id.is_none());
-                if planned {
-                    // The cluster is planned in this run but not created yet.
-                    return unknown_result(&req.config);
-                }
-                return OpenResponse::error(
-                    Diagnostic::error(
-                        "Cluster not found",
-                        format!(
-                            "No cluster has this {} in the provider's region. Check the value, or create the cluster first.",
-                            key.replace('_', " ")
-                        ),
-                    )
-                    .at(AttributePath::attr(key)),
-                );
-            }
-            Err(e) => return OpenResponse::error(api_diag("look up the cluster", &e)),
-        };
-        let private_ip = req
-            .config
-            .get("private_ip")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let minutes = req
-            .config
-            .get("duration_minutes")
-            .and_then(Value::as_i64)
-            .and_then(|m| u32::try_from(m).ok())
-            .unwrap_or(DEFAULT_MINUTES);
-        let kc = match client
-            .user_kubeconfig(&cluster.cluster_id, private_ip, Some(minutes), cancel)
-            .await
-        {
-            Ok(k) => k,
-            Err(e) => {
-                return OpenResponse::error(api_diag(
-                    &format!("get a kubeconfig for cluster {}", cluster.cluster_id),
-                    &e,
-                ))
-            }
-        };
-        let parts = match parse(&kc.config) {
-            Ok(p) => p,
-            Err(why) => {
-                return OpenResponse::error(Diagnostic::error(
-                    "The ACK API returned an unusable kubeconfig",
-                    format!("DescribeClusterUserKubeconfig answered, but {why}."),
-                ))
-            }
-        };
-        let expires = parse_expiration(&kc.expiration)
-            .unwrap_or_else(|| SystemTime::now() + Duration::from_secs(u64::from(minutes) * 60));
-        let mut result = req.config.clone();
-        set(&mut result, "cluster_id", cluster.cluster_id.clone());
-        set(&mut result, "cluster_name", cluster.name.clone());
-        set(&mut result, "kubeconfig", kc.config.clone());
-        set(&mut result, "host", parts.host);
-        set(
-            &mut result,
-            "cluster_ca_certificate",
-            parts.cluster_ca_certificate,
-        );
-        set(&mut result, "client_certificate", parts.client_certificate);
-        set(&mut result, "client_key", parts.client_key);
-        set(&mut result, "expiration", kc.expiration.clone());
-        let mut private = Private::default();
-        private.set("cluster_id", &cluster.cluster_id);
-        private.set("expires", &unix(expires));
-        private.set("minutes", &minutes);
-        OpenResponse {
-            result,
-            private,
-            renew_at: Some(renew_at(expires, minutes)),
-            diagnostics: Diagnostics::new(),
-        }
+        issued.unwrap_or_else(OpenResponse::error)
     }
 
     async fn renew(&self, req: RenewRequest) -> RenewResponse {
@@ -322,6 +269,82 @@ impl EphemeralResource for KubeconfigEphemeral {
             renew_at: None,
             diagnostics,
         }
+    }
+}
+
+impl KubeconfigEphemeral {
+    /// Finds the cluster and asks for a kubeconfig; the result is the
+    /// configuration with the cluster's ID and name and the kubeconfig's parts.
+    async fn issue(
+        &self,
+        client: &Client,
+        mut m: Kubeconfig,
+        req: &OpenRequest,
+    ) -> Result<OpenResponse, Diagnostic> {
+        let cancel = &req.ctx.cancel;
+        let (found, key) = match (m.cluster_id.known(), m.cluster_name.known()) {
+            (Some(id), _) => (client.describe_cluster(id, cancel).await, "cluster_id"),
+            (None, Some(name)) => (client.find_cluster(name, cancel).await, "cluster_name"),
+            (None, None) => (Ok(None), "cluster_id"),
+        };
+        let Some(cluster) = found.map_err(|e| api_diag("look up the cluster", &e))? else {
+            let planned = m
+                .cluster_name
+                .known()
+                .and_then(|n| self.shared.registry.cluster(n))
+                .is_some_and(|p| p.id.is_none());
+            if planned {
+                // The cluster is planned in this run but not created yet.
+                return Ok(unknown_result(&req.config));
+            }
+            return Err(Diagnostic::error(
+                "Cluster not found",
+                format!(
+                    "No cluster has this {} in the provider's region. Check the value, or create the cluster first.",
+                    key.replace('_', " ")
+                ),
+            )
+            .at(AttributePath::attr(key)));
+        };
+        let private_ip = m.private_ip.unwrap_or(false);
+        let minutes = m
+            .duration_minutes
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(DEFAULT_MINUTES);
+        let kc = client
+            .user_kubeconfig(&cluster.cluster_id, private_ip, Some(minutes), cancel)
+            .await
+            .map_err(|e| {
+                let what = format!("get a kubeconfig for cluster {}", cluster.cluster_id);
+                api_diag(&what, &e)
+            })?;
+        let parts = parse(&kc.config).map_err(|why| {
+            Diagnostic::error(
+                "The ACK API returned an unusable kubeconfig",
+                format!("DescribeClusterUserKubeconfig answered, but {why}."),
+            )
+        })?;
+        let expires = parse_expiration(&kc.expiration)
+            .unwrap_or_else(|| SystemTime::now() + Duration::from_secs(u64::from(minutes) * 60));
+        m.cluster_id = Planned::Known(cluster.cluster_id.clone());
+        m.cluster_name = Planned::Known(cluster.name.clone());
+        m.kubeconfig = Some(kc.config.clone());
+        m.host = Some(parts.host);
+        m.cluster_ca_certificate = Some(parts.cluster_ca_certificate);
+        m.client_certificate = Some(parts.client_certificate);
+        m.client_key = Some(parts.client_key);
+        m.expiration = Some(kc.expiration.clone());
+        let result = common::state(&m, &self.schema().ty(), "kubeconfig")?;
+        let mut private = Private::default();
+        private.set("cluster_id", &cluster.cluster_id);
+        private.set("expires", &unix(expires));
+        private.set("minutes", &minutes);
+        Ok(OpenResponse {
+            result,
+            private,
+            renew_at: Some(renew_at(expires, minutes)),
+            diagnostics: Diagnostics::new(),
+        })
     }
 }
 

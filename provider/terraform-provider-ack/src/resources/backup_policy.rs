@@ -4,25 +4,126 @@
 //! emulator's documented extension (`/x-ack-emulator/clusters/{id}/etcd-backup-policy`);
 //! against the real service it cannot work, and its docs say so.
 //!
-//! Order: schema, plan, create, read, update, delete, import, helpers, tests.
+//! Order: model, schema, plan, create, read, update, delete, import,
+//! helpers, tests.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ack_api::edition::Feature;
 use ack_api::model::{BackupPolicy, ColdBackup, GeoReplication, HotBackup};
 use ack_api::request::ApiRequest;
 use async_trait::async_trait;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 use tfplugin::framework::*;
 use tfplugin::modifiers::UseStateForUnknown;
 use tfplugin::validators::IntBetween;
-use tfplugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Nesting, Schema, Value};
+use tfplugin::value::serde::Planned;
+use tfplugin::{
+    Attribute, AttributePath, Block, Diagnostic, Diagnostics, Nesting, Schema, Type, Value,
+};
 
-use crate::common::{self, api_diag, str_attr};
+use crate::common::{self, api_diag};
 use crate::provider::Shared;
 use crate::resources::dependent;
 
 pub struct BackupPolicyResource {
     pub shared: Arc<Shared>,
+}
+
+/// `ack_backup_policy` as applied and stored (wholly known): the parts'
+/// attributes are required, so a part is complete or absent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct Model {
+    id: Option<String>,
+    cluster_name: Option<String>,
+    cold_backup: Option<ColdBackup>,
+    hot_backup: Option<HotBackup>,
+    geo_replication: Option<GeoReplication>,
+    cluster_id: Option<String>,
+}
+
+/// What the plan-time checks read of a configuration or plan, where any
+/// value may be unknown.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PlanView {
+    cold_backup: Planned<IgnoredAny>,
+    hot_backup: Planned<IgnoredAny>,
+    geo_replication: Planned<GeoView>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct GeoView {
+    region: Option<String>,
+}
+
+impl Model {
+    fn read(v: &Value) -> Result<Model, Diagnostic> {
+        common::model(v, "backup policy")
+    }
+
+    fn value(&self) -> Result<Value, Diagnostic> {
+        static TY: OnceLock<Type> = OnceLock::new();
+        let ty = TY.get_or_init(|| schema().ty());
+        common::state(self, ty, "backup policy")
+    }
+
+    /// The policy as the API wants it.
+    fn policy(&self) -> BackupPolicy {
+        BackupPolicy {
+            cold_backup: self.cold_backup.clone(),
+            hot_backup: self.hot_backup.clone(),
+            geo_replication: self.geo_replication.clone(),
+        }
+    }
+
+    fn from_api(cluster_id: &str, cluster_name: &str, p: BackupPolicy) -> Model {
+        Model {
+            id: Some(cluster_id.to_owned()),
+            cluster_name: Some(cluster_name.to_owned()),
+            cold_backup: p.cold_backup,
+            hot_backup: p.hot_backup,
+            geo_replication: p.geo_replication,
+            cluster_id: Some(cluster_id.to_owned()),
+        }
+    }
+}
+
+fn schema() -> Schema {
+    Schema::new(
+        Block::new()
+            .description(
+                "etcd backup policy of an ACK Pro cluster: high-frequency cold and hot backups and geo-disaster \
+                 recovery (refused at plan time on `standard`). **ACK has no public API for this**: the resource \
+                 manages an extension endpoint of `ack-emulator` (`/x-ack-emulator/clusters/{id}/etcd-backup-policy`) \
+                 and does not work against the real service. All arguments change in place.",
+            )
+            .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
+            .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()))
+            .attribute(
+                Attribute::nested("cold_backup", Nesting::Single, vec![num("interval_hours", 1, 24, "Hours between cold backups"), num("retention_days", 1, 365, "Days cold backups are kept")])
+                    .optional()
+                    .description("Cold (snapshot) backups of etcd."),
+            )
+            .attribute(
+                Attribute::nested("hot_backup", Nesting::Single, vec![num("interval_minutes", 5, 60, "Minutes between hot backups"), num("retention_hours", 1, 168, "Hours hot backups are kept")])
+                    .optional()
+                    .description("Hot (continuous) backups of etcd."),
+            )
+            .attribute(
+                Attribute::nested(
+                    "geo_replication",
+                    Nesting::Single,
+                    vec![Attribute::string("region").required().description("Region to copy backups to; must differ from the cluster's region.")],
+                )
+                .optional()
+                .description("Copy backups to another region for disaster recovery."),
+            )
+            .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster.")),
+    )
 }
 
 fn num(name: &str, lo: i64, hi: i64, what: &str) -> Attribute {
@@ -39,43 +140,16 @@ impl Resource for BackupPolicyResource {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            Block::new()
-                .description(
-                    "etcd backup policy of an ACK Pro cluster: high-frequency cold and hot backups and geo-disaster \
-                     recovery (refused at plan time on `standard`). **ACK has no public API for this**: the resource \
-                     manages an extension endpoint of `ack-emulator` (`/x-ack-emulator/clusters/{id}/etcd-backup-policy`) \
-                     and does not work against the real service. All arguments change in place.",
-                )
-                .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
-                .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()))
-                .attribute(
-                    Attribute::nested("cold_backup", Nesting::Single, vec![num("interval_hours", 1, 24, "Hours between cold backups"), num("retention_days", 1, 365, "Days cold backups are kept")])
-                        .optional()
-                        .description("Cold (snapshot) backups of etcd."),
-                )
-                .attribute(
-                    Attribute::nested("hot_backup", Nesting::Single, vec![num("interval_minutes", 5, 60, "Minutes between hot backups"), num("retention_hours", 1, 168, "Hours hot backups are kept")])
-                        .optional()
-                        .description("Hot (continuous) backups of etcd."),
-                )
-                .attribute(
-                    Attribute::nested(
-                        "geo_replication",
-                        Nesting::Single,
-                        vec![Attribute::string("region").required().description("Region to copy backups to; must differ from the cluster's region.")],
-                    )
-                    .optional()
-                    .description("Copy backups to another region for disaster recovery."),
-                )
-                .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster.")),
-        )
+        schema()
     }
 
     async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
-        let empty = ["cold_backup", "hot_backup", "geo_replication"]
-            .iter()
-            .all(|a| req.config.get(a).is_some_and(Value::is_null));
+        let Ok(parts) = common::model::<PlanView>(&req.config, "backup policy") else {
+            return Diagnostics::new();
+        };
+        let empty = parts.cold_backup.is_null()
+            && parts.hot_backup.is_null()
+            && parts.geo_replication.is_null();
         if empty {
             return Diagnostic::error(
                 "Empty backup policy",
@@ -96,16 +170,19 @@ impl Resource for BackupPolicyResource {
             Feature::EtcdBackupPolicy,
             AttributePath::attr("cluster_name"),
         );
+        let plan = match common::model::<PlanView>(&resp.plan, "backup policy") {
+            Ok(p) => p,
+            Err(d) => return resp.diagnostics.push(d),
+        };
         let region = cluster
             .existing
             .as_ref()
             .map(|c| c.region_id.clone())
             .or_else(|| self.shared.config.get().map(|c| c.region.clone()));
-        let geo = resp
-            .plan
-            .get("geo_replication")
-            .and_then(|g| g.get("region"))
-            .and_then(Value::as_str);
+        let geo = plan
+            .geo_replication
+            .known()
+            .and_then(|g| g.region.as_deref());
         if let (Some(geo), Some(region)) = (geo, region) {
             if geo == region {
                 resp.diagnostics.push(
@@ -122,83 +199,24 @@ impl Resource for BackupPolicyResource {
     }
 
     async fn create(&self, req: CreateRequest) -> ApplyResponse {
-        self.put(&req.ctx, &req.plan, req.private).await
+        self.put(&req.ctx, &req.plan, req.private)
+            .await
+            .or_respond(ApplyResponse::default)
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => {
-                return ReadResponse {
-                    state: req.state,
-                    private: req.private,
-                    diagnostics: d.into(),
-                }
-            }
-        };
-        let id = str_attr(&req.state, "cluster_id")
-            .or(str_attr(&req.state, "id"))
-            .unwrap_or_default()
-            .to_owned();
-        let cancel = &req.ctx.cancel;
-        let cluster = match client.describe_cluster(&id, cancel).await {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                return ReadResponse {
-                    state: Value::Null,
-                    private: req.private,
-                    diagnostics: Diagnostics::new(),
-                }
-            }
-            Err(e) => {
-                return ReadResponse {
-                    state: req.state,
-                    private: req.private,
-                    diagnostics: api_diag("read the cluster", &e).into(),
-                }
-            }
-        };
-        match client.backup_policy(&id, cancel).await {
-            Ok(Some(p)) => {
-                let name = str_attr(&req.state, "cluster_name")
-                    .map_or(cluster.name.clone(), str::to_owned);
-                ReadResponse {
-                    state: state(&id, &name, &p),
-                    private: req.private,
-                    diagnostics: Diagnostics::new(),
-                }
-            }
-            Ok(None) => ReadResponse {
-                state: Value::Null,
-                private: req.private,
-                diagnostics: Diagnostics::new(),
-            },
-            Err(e) => ReadResponse {
-                state: req.state,
-                private: req.private,
-                diagnostics: api_diag("read the backup policy", &e).into(),
-            },
-        }
+        let refreshed = self.read_policy(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
     }
 
     async fn update(&self, req: UpdateRequest) -> ApplyResponse {
-        self.put(&req.ctx, &req.plan, req.private).await
+        self.put(&req.ctx, &req.plan, req.private)
+            .await
+            .or_respond(ApplyResponse::default)
     }
 
     async fn delete(&self, req: DeleteRequest) -> Diagnostics {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let id = str_attr(&req.state, "cluster_id").unwrap_or_default();
-        match client
-            .send(&ApiRequest::delete_backup_policy(id), &req.ctx.cancel)
-            .await
-        {
-            Ok(_) => Diagnostics::new(),
-            Err(e) if e.is_not_found() => Diagnostics::new(),
-            Err(e) => api_diag("delete the backup policy", &e).into(),
-        }
+        self.delete_policy(req).await.err().unwrap_or_default()
     }
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {
@@ -206,105 +224,71 @@ impl Resource for BackupPolicyResource {
     }
 }
 
-// ------------------------------------------------------------------ helpers
-
 impl BackupPolicyResource {
-    async fn put(&self, ctx: &Ctx, plan: &Value, private: Private) -> ApplyResponse {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => return ApplyResponse::error(d),
+    async fn read_policy(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = Model::read(&req.state)?;
+        let id = state.cluster_id.as_ref().or(state.id.as_ref());
+        let id = id.map_or("", String::as_str);
+        let cancel = &req.ctx.cancel;
+        let cluster = match client.describe_cluster(id, cancel).await {
+            Ok(Some(c)) => c,
+            Ok(None) => return Ok(ReadResponse::gone(req.private.clone())),
+            Err(e) => return Err(api_diag("read the cluster", &e).into()),
         };
-        let name = str_attr(plan, "cluster_name").unwrap_or_default();
-        let cluster = match dependent::running_cluster(
-            client,
-            name,
-            std::time::Duration::from_secs(1800),
-            &ctx.cancel,
-        )
-        .await
+        match client.backup_policy(id, cancel).await {
+            Ok(Some(p)) => {
+                let name = state.cluster_name.as_ref().unwrap_or(&cluster.name);
+                let now = Model::from_api(id, name, p).value()?;
+                Ok(ReadResponse::found(now, req.private.clone()))
+            }
+            Ok(None) => Ok(ReadResponse::gone(req.private.clone())),
+            Err(e) => Err(api_diag("read the backup policy", &e).into()),
+        }
+    }
+
+    async fn delete_policy(&self, req: DeleteRequest) -> Result<(), Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = Model::read(&req.state)?;
+        let id = state.cluster_id.as_deref().unwrap_or_default();
+        match client
+            .send(&ApiRequest::delete_backup_policy(id), &req.ctx.cancel)
+            .await
         {
-            Ok(c) => c,
-            Err(d) => return ApplyResponse::error(d),
-        };
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(api_diag("delete the backup policy", &e).into()),
+        }
+    }
+
+    // ------------------------------------------------------------- helpers
+
+    /// Create and update: PUT the whole policy.
+    async fn put(
+        &self,
+        ctx: &Ctx,
+        plan: &Value,
+        private: Private,
+    ) -> Result<ApplyResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let plan = Model::read(plan)?;
+        let name = plan.cluster_name.as_deref().unwrap_or_default();
+        let wait = std::time::Duration::from_secs(1800);
+        let cluster = dependent::running_cluster(client, name, wait, &ctx.cancel).await?;
         let wanted = [(
             Feature::EtcdBackupPolicy,
             AttributePath::attr("cluster_name"),
         )];
-        if let Err(diagnostics) = dependent::require_at_apply(&cluster, &wanted) {
-            return ApplyResponse {
-                diagnostics,
-                ..Default::default()
-            };
-        }
-        let policy = policy(plan);
-        match client
-            .send(
-                &ApiRequest::put_backup_policy(&cluster.cluster_id, &policy),
-                &ctx.cancel,
-            )
+        dependent::require_at_apply(&cluster, &wanted)?;
+        let policy = plan.policy();
+        let cid = &cluster.cluster_id;
+        client
+            .send(&ApiRequest::put_backup_policy(cid, &policy), &ctx.cancel)
             .await
-        {
-            Ok(_) => ApplyResponse::ok(state(&cluster.cluster_id, name, &policy), private),
-            Err(e) => ApplyResponse::error(api_diag("set the backup policy", &e)),
-        }
+            .map_err(|e| api_diag("set the backup policy", &e))?;
+        let state = Model::from_api(cid, name, policy).value()?;
+        Ok(ApplyResponse::ok(state, private))
     }
-}
-
-fn n(v: &Value, name: &str) -> u32 {
-    v.get(name)
-        .and_then(Value::as_i64)
-        .and_then(|x| u32::try_from(x).ok())
-        .unwrap_or(0)
-}
-
-fn policy(plan: &Value) -> BackupPolicy {
-    let part = |name: &str| plan.get(name).filter(|v| !v.is_null());
-    BackupPolicy {
-        cold_backup: part("cold_backup").map(|c| ColdBackup {
-            interval_hours: n(c, "interval_hours"),
-            retention_days: n(c, "retention_days"),
-        }),
-        hot_backup: part("hot_backup").map(|h| HotBackup {
-            interval_minutes: n(h, "interval_minutes"),
-            retention_hours: n(h, "retention_hours"),
-        }),
-        geo_replication: part("geo_replication").map(|g| GeoReplication {
-            region: str_attr(g, "region").unwrap_or_default().into(),
-        }),
-    }
-}
-
-fn state(cluster_id: &str, cluster_name: &str, p: &BackupPolicy) -> Value {
-    let num = |x: u32| Value::from(i64::from(x));
-    Value::object([
-        ("id", Value::from(cluster_id)),
-        ("cluster_name", Value::from(cluster_name)),
-        (
-            "cold_backup",
-            p.cold_backup.as_ref().map_or(Value::Null, |c| {
-                Value::object([
-                    ("interval_hours", num(c.interval_hours)),
-                    ("retention_days", num(c.retention_days)),
-                ])
-            }),
-        ),
-        (
-            "hot_backup",
-            p.hot_backup.as_ref().map_or(Value::Null, |h| {
-                Value::object([
-                    ("interval_minutes", num(h.interval_minutes)),
-                    ("retention_hours", num(h.retention_hours)),
-                ])
-            }),
-        ),
-        (
-            "geo_replication",
-            p.geo_replication.as_ref().map_or(Value::Null, |g| {
-                Value::object([("region", Value::from(g.region.as_str()))])
-            }),
-        ),
-        ("cluster_id", Value::from(cluster_id)),
-    ])
 }
 
 #[cfg(test)]
@@ -313,11 +297,8 @@ mod tests {
 
     #[test]
     fn schema_is_valid_and_policy_round_trips() {
-        let r = BackupPolicyResource {
-            shared: Arc::default(),
-        };
         assert_eq!(
-            tfplugin::schema::check_schema(&r.schema().block),
+            tfplugin::schema::check_schema(&schema().block),
             Vec::<String>::new()
         );
         let p = BackupPolicy {
@@ -330,6 +311,37 @@ mod tests {
                 region: "cn-shanghai".into(),
             }),
         };
-        assert_eq!(policy(&state("c", "n", &p)), p);
+        let state = Model::from_api("c", "n", p.clone()).value().unwrap();
+        assert_eq!(state.get("hot_backup"), Some(&Value::Null));
+        assert_eq!(Model::read(&state).unwrap().policy(), p);
+    }
+
+    /// Regression: a part's number missing from the plan was sent as 0
+    /// (`n` read it so); now reading the plan fails at that attribute.
+    #[test]
+    fn a_missing_interval_is_an_error_not_zero() {
+        let plan = Value::object([
+            ("cluster_name", Value::from("c")),
+            (
+                "cold_backup",
+                Value::object([
+                    ("interval_hours", Value::Null),
+                    ("retention_days", Value::from(7)),
+                ]),
+            ),
+        ]);
+        assert!(Model::read(&plan).is_err());
+    }
+
+    /// Unknown parts count as set: a policy is not empty while a part is unknown.
+    #[test]
+    fn unknown_parts_are_not_empty() {
+        let config = Value::object([
+            ("cold_backup", Value::unknown()),
+            ("hot_backup", Value::Null),
+            ("geo_replication", Value::Null),
+        ]);
+        let v: PlanView = common::model(&config, "backup policy").unwrap();
+        assert!(v.cold_backup.is_unknown());
     }
 }

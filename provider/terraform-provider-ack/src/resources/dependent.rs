@@ -8,10 +8,12 @@ use std::time::Duration;
 use ack_api::client::Client;
 use ack_api::edition::{self, Edition, Feature};
 use ack_api::model::{ClusterDetail, NodePoolDetail};
+use serde::Deserialize;
 use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
+use tfplugin::value::serde::from_value;
 use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
 
-use crate::common::{self, api_diag, at, set, str_attr};
+use crate::common::{self, api_diag, at, set};
 use crate::provider::Shared;
 
 /// A dependent's view of its cluster at plan time.
@@ -117,11 +119,6 @@ pub fn plan_cluster_id(
     cluster: &ClusterRef,
 ) {
     let plan = &mut resp.plan;
-    let prior_id = req
-        .prior_state
-        .get("cluster_id")
-        .cloned()
-        .unwrap_or_default();
     if req.is_create() {
         set(
             plan,
@@ -130,13 +127,35 @@ pub fn plan_cluster_id(
         );
         return;
     }
-    let renamed = str_attr(&req.prior_state, "cluster_name") != str_attr(plan, "cluster_name");
-    if renamed && (cluster.id.is_none() || prior_id.as_str() != cluster.id.as_deref()) {
+    let (prior, planned) = (Link::read(&req.prior_state), Link::read(plan));
+    let renamed = prior.cluster_name != planned.cluster_name;
+    if renamed && (cluster.id.is_none() || prior.cluster_id != cluster.id) {
         resp.requires_replace
             .push(AttributePath::attr("cluster_name"));
         set(plan, "cluster_id", Value::unknown());
     } else {
-        set(plan, "cluster_id", prior_id);
+        set(
+            plan,
+            "cluster_id",
+            prior.cluster_id.map_or(Value::Null, Value::from),
+        );
+    }
+}
+
+/// What every dependent resource has: its cluster's name and ID. Unknown
+/// reads as `None`, as the comparisons above want.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Link {
+    cluster_name: Option<String>,
+    cluster_id: Option<String>,
+}
+
+impl Link {
+    /// Both attributes are strings in every dependent's schema, so the
+    /// model always reads; anything else reads as neither being set.
+    fn read(v: &Value) -> Link {
+        from_value(v).unwrap_or_default()
     }
 }
 
@@ -151,7 +170,7 @@ pub async fn plan_feature(
     if resp.is_destroy() {
         return None;
     }
-    let name = str_attr(&resp.plan, "cluster_name")?.to_owned();
+    let name = Link::read(&resp.plan).cluster_name?;
     let mut cluster = resolve(shared, &name, Need::Edition, &req.ctx.cancel).await;
     resp.diagnostics
         .extend(std::mem::take(&mut cluster.warnings));
@@ -254,13 +273,10 @@ pub async fn running_cluster(
 /// partial state (`id`, `cluster_id`) that `read` completes.
 pub fn import_by_cluster_id(id: &str, resource: &str) -> tfplugin::framework::ImportResponse {
     match import_cluster_id(id, resource) {
-        Ok(id) => tfplugin::framework::ImportResponse {
-            state: Value::object([
-                ("id", Value::from(id.as_str())),
-                ("cluster_id", Value::from(id)),
-            ]),
-            ..Default::default()
-        },
+        Ok(id) => tfplugin::framework::ImportResponse::ok(Value::object([
+            ("id", Value::from(id.as_str())),
+            ("cluster_id", Value::from(id)),
+        ])),
         Err(d) => tfplugin::framework::ImportResponse::error(d),
     }
 }

@@ -1,22 +1,24 @@
 //! `ack_encryption`: KMS encryption of Kubernetes Secrets (UpdateKMSEncryption).
 //! ACK Pro only. Destroying the resource disables encryption.
 //!
-//! Order: schema, plan, create, read, update, delete, import, helpers, tests.
+//! Order: model, schema, plan, create, read, update, delete, import,
+//! helpers, tests.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use ack_api::client::{Client, Error as ApiError};
 use ack_api::edition::Feature;
 use ack_api::model::{ClusterDetail, KmsEncryptionRequest};
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use tfplugin::framework::*;
 use tfplugin::modifiers::UseStateForUnknown;
 use tfplugin::validators::Check;
-use tfplugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema, Value};
+use tfplugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema, Type, Value};
 use tokio_util::sync::CancellationToken;
 
-use crate::common::{self, api_diag, str_attr};
+use crate::common::{self, api_diag, Op, Timeouts};
 use crate::provider::Shared;
 use crate::resources::dependent;
 
@@ -31,6 +33,61 @@ pub fn valid_key_id(k: &str) -> bool {
     ack_api::rules::kms_key_id(k).is_ok()
 }
 
+/// `ack_encryption` as planned and stored.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct Model {
+    id: Option<String>,
+    cluster_name: Option<String>,
+    kms_key_id: Option<String>,
+    cluster_id: Option<String>,
+    timeouts: Option<Timeouts>,
+}
+
+impl Model {
+    fn read(v: &Value) -> Result<Model, Diagnostic> {
+        common::model(v, "encryption")
+    }
+
+    fn value(&self) -> Result<Value, Diagnostic> {
+        static TY: OnceLock<Type> = OnceLock::new();
+        let ty = TY.get_or_init(|| schema().ty());
+        common::state(self, ty, "encryption")
+    }
+
+    /// The state for cluster `c` with `key`; `prior` gives the cluster's
+    /// name as configured and the timeouts.
+    fn from_api(c: &ClusterDetail, key: &str, prior: &Model) -> Model {
+        Model {
+            id: Some(c.cluster_id.clone()),
+            cluster_name: Some(prior.cluster_name.clone().unwrap_or_else(|| c.name.clone())),
+            kms_key_id: Some(key.to_owned()),
+            cluster_id: Some(c.cluster_id.clone()),
+            timeouts: prior.timeouts.clone(),
+        }
+    }
+}
+
+fn schema() -> Schema {
+    Schema::new(
+        Block::new()
+            .description("KMS encryption of Kubernetes Secrets at rest (ACK Pro only; refused at plan time on `standard`). Rotating `kms_key_id` happens in place; the service allows one key change per 5 minutes, and the provider waits that out. Destroying the resource disables encryption.")
+            .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
+            .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()))
+            .attribute(
+                Attribute::string("kms_key_id")
+                    .required()
+                    .description("ID of the KMS customer master key (`key-…`, AES-256, ENCRYPT/DECRYPT). Changing it rotates the key in place.")
+                    .validator(Check::new("A KMS key ID such as `key-hzz62f1cb66fa42qo9wsx`.", |v: &Value| {
+                        let k = v.as_str().unwrap_or_default();
+                        if valid_key_id(k) { Ok(()) } else { Err(format!("{k:?} is not a KMS key ID: expected \"key-\" followed by letters, digits or '-' (8-64 characters in all).")) }
+                    })),
+            )
+            .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster."))
+            .block(common::timeouts_block("20m", "20m", "20m")),
+    )
+}
+
 #[async_trait]
 impl Resource for EncryptionResource {
     fn type_name(&self) -> String {
@@ -38,23 +95,7 @@ impl Resource for EncryptionResource {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            Block::new()
-                .description("KMS encryption of Kubernetes Secrets at rest (ACK Pro only; refused at plan time on `standard`). Rotating `kms_key_id` happens in place; the service allows one key change per 5 minutes, and the provider waits that out. Destroying the resource disables encryption.")
-                .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
-                .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()))
-                .attribute(
-                    Attribute::string("kms_key_id")
-                        .required()
-                        .description("ID of the KMS customer master key (`key-…`, AES-256, ENCRYPT/DECRYPT). Changing it rotates the key in place.")
-                        .validator(Check::new("A KMS key ID such as `key-hzz62f1cb66fa42qo9wsx`.", |v: &Value| {
-                            let k = v.as_str().unwrap_or_default();
-                            if valid_key_id(k) { Ok(()) } else { Err(format!("{k:?} is not a KMS key ID: expected \"key-\" followed by letters, digits or '-' (8-64 characters in all).")) }
-                        })),
-                )
-                .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster."))
-                .block(common::timeouts_block("20m", "20m", "20m")),
-        )
+        schema()
     }
 
     async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
@@ -70,86 +111,41 @@ impl Resource for EncryptionResource {
     }
 
     async fn create(&self, req: CreateRequest) -> ApplyResponse {
-        self.apply(&req.ctx.cancel, &req.plan, req.private).await
+        self.apply(&req.ctx.cancel, &req.plan, req.private)
+            .await
+            .or_respond(ApplyResponse::default)
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => {
-                return ReadResponse {
-                    state: req.state,
-                    private: req.private,
-                    diagnostics: d.into(),
-                }
-            }
-        };
-        let id = str_attr(&req.state, "cluster_id")
-            .or(str_attr(&req.state, "id"))
-            .unwrap_or_default()
-            .to_owned();
-        match client.describe_cluster(&id, &req.ctx.cancel).await {
-            Ok(Some(c)) => match key_of(&c) {
-                Some(key) => ReadResponse {
-                    state: state(&c, &key, &req.state),
-                    private: req.private,
-                    diagnostics: Diagnostics::new(),
-                },
-                None => ReadResponse {
-                    state: Value::Null,
-                    private: req.private,
-                    diagnostics: Diagnostics::new(),
-                },
-            },
-            Ok(None) => ReadResponse {
-                state: Value::Null,
-                private: req.private,
-                diagnostics: Diagnostics::new(),
-            },
-            Err(e) => ReadResponse {
-                state: req.state,
-                private: req.private,
-                diagnostics: api_diag("read the cluster", &e).into(),
-            },
-        }
+        let refreshed = self.read_key(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
     }
 
     async fn update(&self, req: UpdateRequest) -> ApplyResponse {
+        let (plan, prior) = match (Model::read(&req.plan), Model::read(&req.prior_state)) {
+            (Ok(plan), Ok(prior)) => (plan, prior),
+            (Err(d), _) | (_, Err(d)) => return ApplyResponse::unchanged(req).with_error(d),
+        };
         // Only `cluster_name` changed (the cluster was renamed): no key change,
         // which the service would rate-limit.
-        if req.plan.get("kms_key_id") == req.prior_state.get("kms_key_id") {
-            let mut state = req.prior_state.clone();
-            for attr in ["cluster_name", "timeouts"] {
-                common::set(
-                    &mut state,
-                    attr,
-                    req.plan.get(attr).cloned().unwrap_or_default(),
-                );
-            }
-            return ApplyResponse::ok(state, req.private);
+        if plan.kms_key_id == prior.kms_key_id {
+            let state = Model {
+                cluster_name: plan.cluster_name,
+                timeouts: plan.timeouts,
+                ..prior
+            };
+            return match state.value() {
+                Ok(v) => ApplyResponse::ok(v, req.private),
+                Err(d) => ApplyResponse::unchanged(req).with_error(d),
+            };
         }
-        self.apply(&req.ctx.cancel, &req.plan, req.private).await
+        self.apply(&req.ctx.cancel, &req.plan, req.private)
+            .await
+            .or_respond(ApplyResponse::default)
     }
 
     async fn delete(&self, req: DeleteRequest) -> Diagnostics {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let id = str_attr(&req.state, "cluster_id")
-            .unwrap_or_default()
-            .to_owned();
-        let timeout = common::timeout(&req.state, "delete", TIMEOUT);
-        let bounded = client.until(timeout);
-        let client = &bounded;
-        let body = KmsEncryptionRequest {
-            kms_key_id: None,
-            disable_encryption: true,
-        };
-        match change_key(client, &id, &body, timeout, &req.ctx.cancel).await {
-            Ok(()) | Err(ApiError::Api { status: 404, .. }) => Diagnostics::new(),
-            Err(e) => api_diag("disable Secrets encryption", &e).into(),
-        }
+        self.disable(req).await.err().unwrap_or_default()
     }
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {
@@ -157,53 +153,81 @@ impl Resource for EncryptionResource {
     }
 }
 
-// ------------------------------------------------------------------ helpers
-
 impl EncryptionResource {
+    async fn read_key(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = Model::read(&req.state)?;
+        let id = state.cluster_id.as_ref().or(state.id.as_ref());
+        let id = id.map_or("", String::as_str);
+        let found = client
+            .describe_cluster(id, &req.ctx.cancel)
+            .await
+            .map_err(|e| api_diag("read the cluster", &e))?;
+        match found.as_ref().and_then(|c| Some((c, key_of(c)?))) {
+            Some((c, key)) => {
+                let now = Model::from_api(c, &key, &state).value()?;
+                Ok(ReadResponse::found(now, req.private.clone()))
+            }
+            None => Ok(ReadResponse::gone(req.private.clone())),
+        }
+    }
+
+    /// Destroy: encryption off.
+    async fn disable(&self, req: DeleteRequest) -> Result<(), Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = Model::read(&req.state)?;
+        let id = state.cluster_id.as_deref().unwrap_or_default();
+        let timeout = common::timeout(&state.timeouts, Op::Delete, TIMEOUT);
+        let client = client.until(timeout);
+        let body = KmsEncryptionRequest {
+            kms_key_id: None,
+            disable_encryption: true,
+        };
+        match change_key(&client, id, &body, timeout, &req.ctx.cancel).await {
+            Ok(()) | Err(ApiError::Api { status: 404, .. }) => Ok(()),
+            Err(e) => Err(api_diag("disable Secrets encryption", &e).into()),
+        }
+    }
+
+    // ------------------------------------------------------------- helpers
+
+    /// Create and update: set the key.
     async fn apply(
         &self,
         cancel: &CancellationToken,
         plan: &Value,
         private: Private,
-    ) -> ApplyResponse {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => return ApplyResponse::error(d),
-        };
-        let timeout = common::timeout(plan, "create", TIMEOUT);
-        let bounded = client.until(timeout);
-        let client = &bounded;
-        let name = str_attr(plan, "cluster_name").unwrap_or_default();
-        let cluster = match dependent::running_cluster(client, name, timeout, cancel).await {
-            Ok(c) => c,
-            Err(d) => return ApplyResponse::error(d),
-        };
+    ) -> Result<ApplyResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let plan = Model::read(plan)?;
+        // Create and update alike use the `create` timeout.
+        let timeout = common::timeout(&plan.timeouts, Op::Create, TIMEOUT);
+        let client = client.until(timeout);
+        let name = plan.cluster_name.as_deref().unwrap_or_default();
+        let cluster = dependent::running_cluster(&client, name, timeout, cancel).await?;
         let wanted = [(
             Feature::KmsSecretEncryption,
             AttributePath::attr("kms_key_id"),
         )];
-        if let Err(diagnostics) = dependent::require_at_apply(&cluster, &wanted) {
-            return ApplyResponse {
-                diagnostics,
-                ..Default::default()
-            };
-        }
-        let key = str_attr(plan, "kms_key_id").unwrap_or_default().to_owned();
+        dependent::require_at_apply(&cluster, &wanted)?;
+        let key = plan.kms_key_id.clone().unwrap_or_default();
         let body = KmsEncryptionRequest {
             kms_key_id: Some(key.clone()),
             disable_encryption: false,
         };
-        if let Err(e) = change_key(client, &cluster.cluster_id, &body, timeout, cancel).await {
-            return ApplyResponse::error(api_diag("set the Secrets encryption key", &e));
-        }
-        match client.describe_cluster(&cluster.cluster_id, cancel).await {
-            Ok(Some(c)) => ApplyResponse::ok(state(&c, &key_of(&c).unwrap_or(key), plan), private),
-            Ok(None) => ApplyResponse::error(Diagnostic::error(
-                "Cluster disappeared",
-                format!("Cluster {} is gone.", cluster.cluster_id),
-            )),
-            Err(e) => ApplyResponse::error(api_diag("read the cluster", &e)),
-        }
+        let id = &cluster.cluster_id;
+        change_key(&client, id, &body, timeout, cancel)
+            .await
+            .map_err(|e| api_diag("set the Secrets encryption key", &e))?;
+        let c = client
+            .describe_cluster(id, cancel)
+            .await
+            .map_err(|e| api_diag("read the cluster", &e))?
+            .ok_or_else(|| {
+                Diagnostic::error("Cluster disappeared", format!("Cluster {id} is gone."))
+            })?;
+        let state = Model::from_api(&c, &key_of(&c).unwrap_or(key), &plan).value()?;
+        Ok(ApplyResponse::ok(state, private))
     }
 }
 
@@ -260,20 +284,6 @@ fn key_of(c: &ClusterDetail) -> Option<String> {
         .as_str()
         .filter(|k| !k.is_empty())
         .map(str::to_owned)
-}
-
-fn state(c: &ClusterDetail, key: &str, prior: &Value) -> Value {
-    let name = str_attr(prior, "cluster_name").map_or_else(|| c.name.clone(), str::to_owned);
-    Value::object([
-        ("id", Value::from(c.cluster_id.as_str())),
-        ("cluster_name", Value::from(name)),
-        ("kms_key_id", Value::from(key)),
-        ("cluster_id", Value::from(c.cluster_id.as_str())),
-        (
-            "timeouts",
-            prior.get("timeouts").cloned().unwrap_or_default(),
-        ),
-    ])
 }
 
 #[cfg(test)]

@@ -3,22 +3,27 @@
 //! need ACK Pro; `cgpu_edition = "basic"` works on standard. Destroying the
 //! resource restores the defaults.
 //!
-//! Order: schema, plan, create, read, update, delete, import, helpers, tests.
+//! Order: model, schema, plan, create, read, update, delete, import,
+//! helpers, tests.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use ack_api::client::{Client, Error as ApiError};
 use ack_api::edition::Feature;
 use ack_api::model::{SchedulerConfig, ScorePlugin};
 use async_trait::async_trait;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 use tfplugin::framework::*;
 use tfplugin::modifiers::UseStateForUnknown;
 use tfplugin::validators::{IntBetween, LengthBetween, OneOf};
-use tfplugin::{Attribute, AttributePath, Block, Diagnostics, Nesting, Schema, Value};
+use tfplugin::{
+    Attribute, AttributePath, Block, Diagnostic, Diagnostics, Nesting, Schema, Type, Value,
+};
 use tokio_util::sync::CancellationToken;
 
-use crate::common::{self, api_diag, str_attr};
+use crate::common::{self, api_diag, Op, Timeouts};
 use crate::provider::Shared;
 use crate::resources::dependent;
 
@@ -48,6 +53,177 @@ const SWITCHES: [(&str, Feature, &str); 4] = [
     ("npu_scheduling", Feature::NpuScheduling, "NPU scheduling."),
 ];
 
+/// `ack_scheduler_profile` as applied and stored (wholly known).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct Model {
+    id: Option<String>,
+    cluster_name: Option<String>,
+    #[serde(flatten)]
+    switches: Switches,
+    score_plugins: Option<Vec<Plugin>>,
+    cluster_id: Option<String>,
+    timeouts: Option<Timeouts>,
+}
+
+/// The feature switches; also what the plan-time checks read of a plan,
+/// where any of them may be unknown (`None`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct Switches {
+    gang_scheduling: Option<bool>,
+    topology_aware_cpu: Option<bool>,
+    topology_aware_gpu: Option<bool>,
+    npu_scheduling: Option<bool>,
+    cgpu_edition: Option<String>,
+}
+
+/// The plan-time view: the switches, and whether score plugins are set
+/// (their values may be unknown).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PlanView {
+    #[serde(flatten)]
+    switches: Switches,
+    score_plugins: Option<Vec<IgnoredAny>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Plugin {
+    name: String,
+    weight: u32,
+}
+
+impl Model {
+    fn read(v: &Value) -> Result<Model, Diagnostic> {
+        common::model(v, "scheduler profile")
+    }
+
+    fn value(&self) -> Result<Value, Diagnostic> {
+        static TY: OnceLock<Type> = OnceLock::new();
+        let ty = TY.get_or_init(|| schema().ty());
+        common::state(self, ty, "scheduler profile")
+    }
+
+    /// The addon configuration for this plan.
+    fn config(&self) -> SchedulerConfig {
+        let s = &self.switches;
+        let on = |b: Option<bool>| b.unwrap_or(false);
+        SchedulerConfig {
+            gang_scheduling: on(s.gang_scheduling),
+            topology_aware_cpu: on(s.topology_aware_cpu),
+            topology_aware_gpu: on(s.topology_aware_gpu),
+            npu_scheduling: on(s.npu_scheduling),
+            cgpu_edition: s.cgpu_edition.clone().unwrap_or_else(|| "none".into()),
+            score_plugin_weights: self
+                .score_plugins
+                .iter()
+                .flatten()
+                .map(|p| ScorePlugin {
+                    plugin: p.name.clone(),
+                    weight: p.weight,
+                })
+                .collect(),
+        }
+    }
+
+    /// The state for `cfg`; `prior` gives the timeouts and whether an empty
+    /// plugin list was written.
+    fn from_api(
+        cluster_id: &str,
+        cluster_name: &str,
+        cfg: &SchedulerConfig,
+        prior: &Model,
+    ) -> Model {
+        let plugins = cfg.score_plugin_weights.iter().map(|p| Plugin {
+            name: p.plugin.clone(),
+            weight: p.weight,
+        });
+        let set = !cfg.score_plugin_weights.is_empty() || prior.score_plugins.is_some();
+        Model {
+            id: Some(cluster_id.to_owned()),
+            cluster_name: Some(cluster_name.to_owned()),
+            switches: Switches {
+                gang_scheduling: Some(cfg.gang_scheduling),
+                topology_aware_cpu: Some(cfg.topology_aware_cpu),
+                topology_aware_gpu: Some(cfg.topology_aware_gpu),
+                npu_scheduling: Some(cfg.npu_scheduling),
+                cgpu_edition: Some(cfg.cgpu_edition.clone()),
+            },
+            score_plugins: set.then(|| plugins.collect()),
+            cluster_id: Some(cluster_id.to_owned()),
+            timeouts: prior.timeouts.clone(),
+        }
+    }
+}
+
+/// The features a profile asks for, with the attribute that asks;
+/// `plugins`: whether score plugins are set.
+fn wanted<T>(s: &Switches, plugins: Option<&Vec<T>>) -> Vec<(Feature, AttributePath)> {
+    let on = [
+        s.gang_scheduling,
+        s.topology_aware_cpu,
+        s.topology_aware_gpu,
+        s.npu_scheduling,
+    ];
+    let mut out: Vec<(Feature, AttributePath)> = SWITCHES
+        .iter()
+        .zip(on)
+        .filter(|(_, on)| *on == Some(true))
+        .map(|((attr, feature, _), _)| (*feature, AttributePath::attr(*attr)))
+        .collect();
+    if s.cgpu_edition.as_deref() == Some("professional") {
+        out.push((
+            Feature::ProfessionalCgpu,
+            AttributePath::attr("cgpu_edition"),
+        ));
+    }
+    if plugins.is_some_and(|p| !p.is_empty()) {
+        out.push((
+            Feature::MultipleScoringAlgorithms,
+            AttributePath::attr("score_plugins"),
+        ));
+    }
+    out
+}
+
+fn schema() -> Schema {
+    let mut block = Block::new()
+        .description("kube-scheduler configuration of a cluster, through the scheduler addon. Gang, topology-aware and NPU scheduling, score plugins and professional cGPU need ACK Pro and are refused at plan time on `standard`; `cgpu_edition = \"basic\"` works on both. Everything changes in place; destroying the resource restores the defaults.")
+        .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
+        .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()));
+    for (name, _, what) in SWITCHES {
+        block = block.attribute(
+            Attribute::bool(name)
+                .default_value(false)
+                .description(format!("{what} ACK Pro only. Default `false`.")),
+        );
+    }
+    Schema::new(
+        block
+            .attribute(
+                Attribute::string("cgpu_edition")
+                    .default_value("none")
+                    .description("GPU sharing (cGPU): `none`, `basic` (both editions) or `professional` (ACK Pro only). Default `none`.")
+                    .validator(OneOf::new(["none", "basic", "professional"])),
+            )
+            .attribute(
+                Attribute::nested(
+                    "score_plugins",
+                    Nesting::List,
+                    vec![
+                        Attribute::string("name").required().description("Scheduler score plugin, e.g. `NodeResourcesBalancedAllocation`.").validator(LengthBetween(1, 128)),
+                        Attribute::number("weight").required().description("Weight, 1-100000.").validator(IntBetween(1, 100_000)),
+                    ],
+                )
+                .optional()
+                .description("Custom score plugin weights (multiple scoring algorithms; ACK Pro only)."),
+            )
+            .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster."))
+            .block(common::timeouts_block("10m", "10m", "10m")),
+    )
+}
+
 #[async_trait]
 impl Resource for SchedulerProfileResource {
     fn type_name(&self) -> String {
@@ -55,134 +231,41 @@ impl Resource for SchedulerProfileResource {
     }
 
     fn schema(&self) -> Schema {
-        let mut block = Block::new()
-            .description("kube-scheduler configuration of a cluster, through the scheduler addon. Gang, topology-aware and NPU scheduling, score plugins and professional cGPU need ACK Pro and are refused at plan time on `standard`; `cgpu_edition = \"basic\"` works on both. Everything changes in place; destroying the resource restores the defaults.")
-            .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
-            .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()));
-        for (name, _, what) in SWITCHES {
-            block = block.attribute(
-                Attribute::bool(name)
-                    .default_value(false)
-                    .description(format!("{what} ACK Pro only. Default `false`.")),
-            );
-        }
-        Schema::new(
-            block
-                .attribute(
-                    Attribute::string("cgpu_edition")
-                        .default_value("none")
-                        .description("GPU sharing (cGPU): `none`, `basic` (both editions) or `professional` (ACK Pro only). Default `none`.")
-                        .validator(OneOf::new(["none", "basic", "professional"])),
-                )
-                .attribute(
-                    Attribute::nested(
-                        "score_plugins",
-                        Nesting::List,
-                        vec![
-                            Attribute::string("name").required().description("Scheduler score plugin, e.g. `NodeResourcesBalancedAllocation`.").validator(LengthBetween(1, 128)),
-                            Attribute::number("weight").required().description("Weight, 1-100000.").validator(IntBetween(1, 100_000)),
-                        ],
-                    )
-                    .optional()
-                    .description("Custom score plugin weights (multiple scoring algorithms; ACK Pro only)."),
-                )
-                .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster."))
-                .block(common::timeouts_block("10m", "10m", "10m")),
-        )
+        schema()
     }
 
     async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
         let Some(cluster) = dependent::plan_feature(&self.shared, req, resp).await else {
             return;
         };
-        for (feature, attr) in wanted(&resp.plan) {
+        let plan = match common::model::<PlanView>(&resp.plan, "scheduler profile") {
+            Ok(p) => p,
+            Err(d) => return resp.diagnostics.push(d),
+        };
+        for (feature, attr) in wanted(&plan.switches, plan.score_plugins.as_ref()) {
             dependent::require(resp, &cluster, feature, attr);
         }
     }
 
     async fn create(&self, req: CreateRequest) -> ApplyResponse {
-        self.apply(&req.ctx.cancel, &req.plan, req.private).await
+        self.apply(&req.ctx.cancel, &req.plan, req.private)
+            .await
+            .or_respond(ApplyResponse::default)
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => {
-                return ReadResponse {
-                    state: req.state,
-                    private: req.private,
-                    diagnostics: d.into(),
-                }
-            }
-        };
-        let id = str_attr(&req.state, "cluster_id")
-            .or(str_attr(&req.state, "id"))
-            .unwrap_or_default()
-            .to_owned();
-        let cancel = &req.ctx.cancel;
-        let cluster = match client.describe_cluster(&id, cancel).await {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                return ReadResponse {
-                    state: Value::Null,
-                    private: req.private,
-                    diagnostics: Diagnostics::new(),
-                }
-            }
-            Err(e) => {
-                return ReadResponse {
-                    state: req.state,
-                    private: req.private,
-                    diagnostics: api_diag("read the cluster", &e).into(),
-                }
-            }
-        };
-        match client.scheduler(&id, cancel).await {
-            Ok(inst) => {
-                let cfg: SchedulerConfig = serde_json::from_str(&inst.config).unwrap_or_default();
-                let name = str_attr(&req.state, "cluster_name")
-                    .map_or(cluster.name.clone(), str::to_owned);
-                ReadResponse {
-                    state: state(&id, &name, &cfg, &req.state),
-                    private: req.private,
-                    diagnostics: Diagnostics::new(),
-                }
-            }
-            Err(e) if e.is_not_found() => ReadResponse {
-                state: Value::Null,
-                private: req.private,
-                diagnostics: Diagnostics::new(),
-            },
-            Err(e) => ReadResponse {
-                state: req.state,
-                private: req.private,
-                diagnostics: api_diag("read the scheduler configuration", &e).into(),
-            },
-        }
+        let refreshed = self.read_profile(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
     }
 
     async fn update(&self, req: UpdateRequest) -> ApplyResponse {
-        self.apply(&req.ctx.cancel, &req.plan, req.private).await
+        self.apply(&req.ctx.cancel, &req.plan, req.private)
+            .await
+            .or_respond(ApplyResponse::default)
     }
 
     async fn delete(&self, req: DeleteRequest) -> Diagnostics {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let id = str_attr(&req.state, "cluster_id").unwrap_or_default();
-        let timeout = common::timeout(&req.state, "delete", TIMEOUT);
-        let bounded = client.until(timeout);
-        let client = &bounded;
-        let defaults = SchedulerConfig {
-            cgpu_edition: "none".into(),
-            ..Default::default()
-        };
-        match configure(client, id, &defaults, timeout, &req.ctx.cancel).await {
-            Ok(()) => Diagnostics::new(),
-            Err(e) if e.is_not_found() => Diagnostics::new(),
-            Err(e) => api_diag("restore the default scheduler configuration", &e).into(),
-        }
+        self.delete_profile(req).await.err().unwrap_or_default()
     }
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {
@@ -190,65 +273,73 @@ impl Resource for SchedulerProfileResource {
     }
 }
 
-// ------------------------------------------------------------------ helpers
-
 impl SchedulerProfileResource {
+    async fn read_profile(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = Model::read(&req.state)?;
+        let id = state.cluster_id.as_ref().or(state.id.as_ref());
+        let id = id.map_or("", String::as_str);
+        let cancel = &req.ctx.cancel;
+        let cluster = match client.describe_cluster(id, cancel).await {
+            Ok(Some(c)) => c,
+            Ok(None) => return Ok(ReadResponse::gone(req.private.clone())),
+            Err(e) => return Err(api_diag("read the cluster", &e).into()),
+        };
+        match client.scheduler(id, cancel).await {
+            Ok(inst) => {
+                let cfg: SchedulerConfig = serde_json::from_str(&inst.config).unwrap_or_default();
+                let name = state.cluster_name.as_ref().unwrap_or(&cluster.name);
+                let now = Model::from_api(id, name, &cfg, &state).value()?;
+                Ok(ReadResponse::found(now, req.private.clone()))
+            }
+            Err(e) if e.is_not_found() => Ok(ReadResponse::gone(req.private.clone())),
+            Err(e) => Err(api_diag("read the scheduler configuration", &e).into()),
+        }
+    }
+
+    async fn delete_profile(&self, req: DeleteRequest) -> Result<(), Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = Model::read(&req.state)?;
+        let id = state.cluster_id.as_deref().unwrap_or_default();
+        let timeout = common::timeout(&state.timeouts, Op::Delete, TIMEOUT);
+        let client = client.until(timeout);
+        let defaults = SchedulerConfig {
+            cgpu_edition: "none".into(),
+            ..Default::default()
+        };
+        match configure(&client, id, &defaults, timeout, &req.ctx.cancel).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(api_diag("restore the default scheduler configuration", &e).into()),
+        }
+    }
+
+    // ------------------------------------------------------------- helpers
+
+    /// Create and update: the whole configuration.
     async fn apply(
         &self,
         cancel: &CancellationToken,
         plan: &Value,
         private: Private,
-    ) -> ApplyResponse {
-        let client = match common::client(&self.shared) {
-            Ok(c) => c,
-            Err(d) => return ApplyResponse::error(d),
-        };
-        let timeout = common::timeout(plan, "create", TIMEOUT);
-        let bounded = client.until(timeout);
-        let client = &bounded;
-        let name = str_attr(plan, "cluster_name").unwrap_or_default();
-        let cluster = match dependent::running_cluster(client, name, timeout, cancel).await {
-            Ok(c) => c,
-            Err(d) => return ApplyResponse::error(d),
-        };
-        if let Err(diagnostics) = dependent::require_at_apply(&cluster, &wanted(plan)) {
-            return ApplyResponse {
-                diagnostics,
-                ..Default::default()
-            };
-        }
-        let cfg = config(plan);
-        match configure(client, &cluster.cluster_id, &cfg, timeout, cancel).await {
-            Ok(()) => ApplyResponse::ok(state(&cluster.cluster_id, name, &cfg, plan), private),
-            Err(e) => ApplyResponse::error(api_diag("configure kube-scheduler", &e)),
-        }
+    ) -> Result<ApplyResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let plan = Model::read(plan)?;
+        // Create and update alike use the `create` timeout.
+        let timeout = common::timeout(&plan.timeouts, Op::Create, TIMEOUT);
+        let client = client.until(timeout);
+        let name = plan.cluster_name.as_deref().unwrap_or_default();
+        let cluster = dependent::running_cluster(&client, name, timeout, cancel).await?;
+        let asked = wanted(&plan.switches, plan.score_plugins.as_ref());
+        dependent::require_at_apply(&cluster, &asked)?;
+        let cfg = plan.config();
+        let id = &cluster.cluster_id;
+        configure(&client, id, &cfg, timeout, cancel)
+            .await
+            .map_err(|e| api_diag("configure kube-scheduler", &e))?;
+        let state = Model::from_api(id, name, &cfg, &plan).value()?;
+        Ok(ApplyResponse::ok(state, private))
     }
-}
-
-/// The features a planned profile asks for, with the attribute that asks.
-fn wanted(plan: &Value) -> Vec<(Feature, AttributePath)> {
-    let mut out: Vec<(Feature, AttributePath)> = SWITCHES
-        .iter()
-        .filter(|(attr, _, _)| plan.get(attr).and_then(Value::as_bool) == Some(true))
-        .map(|(attr, feature, _)| (*feature, AttributePath::attr(*attr)))
-        .collect();
-    if str_attr(plan, "cgpu_edition") == Some("professional") {
-        out.push((
-            Feature::ProfessionalCgpu,
-            AttributePath::attr("cgpu_edition"),
-        ));
-    }
-    if plan
-        .get("score_plugins")
-        .and_then(Value::as_elements)
-        .is_some_and(|p| !p.is_empty())
-    {
-        out.push((
-            Feature::MultipleScoringAlgorithms,
-            AttributePath::attr("score_plugins"),
-        ));
-    }
-    out
 }
 
 /// ModifyClusterAddon (retried while the addon or cluster is busy), then
@@ -296,79 +387,14 @@ async fn configure(
     Ok(())
 }
 
-fn config(plan: &Value) -> SchedulerConfig {
-    let flag = |n: &str| plan.get(n).and_then(Value::as_bool).unwrap_or(false);
-    SchedulerConfig {
-        gang_scheduling: flag("gang_scheduling"),
-        topology_aware_cpu: flag("topology_aware_cpu"),
-        topology_aware_gpu: flag("topology_aware_gpu"),
-        npu_scheduling: flag("npu_scheduling"),
-        cgpu_edition: str_attr(plan, "cgpu_edition").unwrap_or("none").into(),
-        score_plugin_weights: plan
-            .get("score_plugins")
-            .and_then(Value::as_elements)
-            .map(|ps| {
-                ps.iter()
-                    .map(|p| ScorePlugin {
-                        plugin: str_attr(p, "name").unwrap_or_default().into(),
-                        weight: p
-                            .get("weight")
-                            .and_then(Value::as_i64)
-                            .and_then(|w| u32::try_from(w).ok())
-                            .unwrap_or(1),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }
-}
-
-fn state(cluster_id: &str, cluster_name: &str, cfg: &SchedulerConfig, prior: &Value) -> Value {
-    let plugins = if cfg.score_plugin_weights.is_empty()
-        && prior.get("score_plugins").is_none_or(Value::is_null)
-    {
-        Value::Null
-    } else {
-        Value::List(
-            cfg.score_plugin_weights
-                .iter()
-                .map(|p| {
-                    Value::object([
-                        ("name", Value::from(p.plugin.as_str())),
-                        ("weight", Value::from(i64::from(p.weight))),
-                    ])
-                })
-                .collect(),
-        )
-    };
-    Value::object([
-        ("id", Value::from(cluster_id)),
-        ("cluster_name", Value::from(cluster_name)),
-        ("gang_scheduling", Value::from(cfg.gang_scheduling)),
-        ("topology_aware_cpu", Value::from(cfg.topology_aware_cpu)),
-        ("topology_aware_gpu", Value::from(cfg.topology_aware_gpu)),
-        ("npu_scheduling", Value::from(cfg.npu_scheduling)),
-        ("cgpu_edition", Value::from(cfg.cgpu_edition.as_str())),
-        ("score_plugins", plugins),
-        ("cluster_id", Value::from(cluster_id)),
-        (
-            "timeouts",
-            prior.get("timeouts").cloned().unwrap_or_default(),
-        ),
-    ])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn schema_is_valid_and_config_round_trips() {
-        let r = SchedulerProfileResource {
-            shared: Arc::default(),
-        };
         assert_eq!(
-            tfplugin::schema::check_schema(&r.schema().block),
+            tfplugin::schema::check_schema(&schema().block),
             Vec::<String>::new()
         );
         let cfg = SchedulerConfig {
@@ -380,6 +406,22 @@ mod tests {
             }],
             ..Default::default()
         };
-        assert_eq!(config(&state("c", "n", &cfg, &Value::Null)), cfg);
+        let state = Model::from_api("c", "n", &cfg, &Model::default())
+            .value()
+            .unwrap();
+        assert_eq!(Model::read(&state).unwrap().config(), cfg);
+    }
+
+    /// Score plugins whose values are not known yet still ask for ACK Pro.
+    #[test]
+    fn unknown_plugins_are_wanted() {
+        let plan = Value::object([
+            ("gang_scheduling", Value::unknown()),
+            ("score_plugins", Value::List(vec![Value::unknown()])),
+        ]);
+        let v: PlanView = common::model(&plan, "scheduler profile").unwrap();
+        let asked = wanted(&v.switches, v.score_plugins.as_ref());
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0].0, Feature::MultipleScoringAlgorithms);
     }
 }

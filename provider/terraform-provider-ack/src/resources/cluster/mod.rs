@@ -1,0 +1,270 @@
+//! `ack_cluster`: a managed Kubernetes cluster, ACK Standard or ACK Pro.
+//!
+//! Files: [`model`] (typed model, API requests, state), [`schema`],
+//! [`plan`] (modify_plan); here the life cycle in the order create, read,
+//! update, delete, import, then helpers.
+
+pub mod model;
+mod plan;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ack_api::client::{Client, Error as ApiError};
+use ack_api::model::ModifyClusterRequest;
+use async_trait::async_trait;
+use tfplugin::framework::*;
+use tfplugin::{Diagnostic, Diagnostics, Schema, Value};
+use tokio_util::sync::CancellationToken;
+
+use self::model::Cluster;
+use crate::common::{self, api_diag, Op};
+use crate::provider::Shared;
+use crate::resources::quota;
+
+pub struct ClusterResource {
+    pub shared: Arc<Shared>,
+}
+
+const CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const UPDATE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+const DELETE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+#[async_trait]
+impl Resource for ClusterResource {
+    fn type_name(&self) -> String {
+        "ack_cluster".into()
+    }
+
+    fn schema(&self) -> Schema {
+        schema::schema()
+    }
+
+    async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        crate::validation::disjoint_cidrs(&req.config, &mut d);
+        d
+    }
+
+    async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
+        plan::modify_plan(&self.shared, req, resp).await;
+    }
+
+    async fn create(&self, req: CreateRequest) -> ApplyResponse {
+        self.create_cluster(req)
+            .await
+            .or_respond(ApplyResponse::default)
+    }
+
+    async fn read(&self, req: ReadRequest) -> ReadResponse {
+        let refreshed = self.read_cluster(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
+    }
+
+    async fn update(&self, req: UpdateRequest) -> ApplyResponse {
+        let updated = self.update_cluster(&req).await;
+        updated.or_respond(|| ApplyResponse::unchanged(req))
+    }
+
+    async fn delete(&self, req: DeleteRequest) -> Diagnostics {
+        self.delete_cluster(req).await.err().unwrap_or_default()
+    }
+
+    async fn import(&self, req: ImportRequest) -> ImportResponse {
+        let id = req.id.trim();
+        if !(id.len() == 33
+            && id.starts_with('c')
+            && id[1..].bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return ImportResponse::error(Diagnostic::error(
+                "Invalid import ID",
+                format!("{id:?} is not a cluster ID. Import ack_cluster with its ID, e.g. `terraform import ack_cluster.main c82e6987e2961451182edacd74faf3d4`."),
+            ));
+        }
+        ImportResponse::ok(Value::object([("id", Value::from(id))]))
+    }
+}
+
+impl ClusterResource {
+    async fn create_cluster(&self, req: CreateRequest) -> Result<ApplyResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let plan = Cluster::read(&req.plan)?;
+        let body = plan.create_request(client.region());
+        let cancel = &req.ctx.cancel;
+        let over = quota::at_apply(&self.shared, client, None, cancel).await;
+        if over.has_errors() {
+            return Err(over);
+        }
+        let token = uuid::Uuid::new_v4().to_string();
+        let timeout = common::timeout(&plan.timeouts, Op::Create, CREATE_TIMEOUT);
+        let client = client.until(timeout);
+        let (id, _) = client
+            .create_cluster(&body, &token, cancel)
+            .await
+            .map_err(|e| api_diag("create the cluster", &e))?;
+        // From here on the cluster exists: always hand its ID back.
+        match client.wait_running(&id, timeout, cancel).await {
+            Ok(detail) => {
+                let state = Cluster::from_api(&detail, &plan).value()?;
+                Ok(ApplyResponse::ok(state, req.private))
+            }
+            Err(e) => Ok(unfinished(req.plan, &id, &e, req.private)),
+        }
+    }
+
+    async fn read_cluster(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = Cluster::read(&req.state)?;
+        match client.describe_cluster(state.id(), &req.ctx.cancel).await {
+            Ok(Some(detail)) if detail.state != "deleting" => {
+                let now = Cluster::from_api(&detail, &state).value()?;
+                Ok(ReadResponse::found(now, req.private.clone()))
+            }
+            Ok(_) => Ok(ReadResponse::gone(req.private.clone())),
+            Err(e) => Err(api_diag("read the cluster", &e).into()),
+        }
+    }
+
+    async fn update_cluster(&self, req: &UpdateRequest) -> Result<ApplyResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let plan = Cluster::read(&req.plan)?;
+        let prior = Cluster::read(&req.prior_state)?;
+        let (id, cancel) = (prior.id(), &req.ctx.cancel);
+        let timeout = common::timeout(&plan.timeouts, Op::Update, UPDATE_TIMEOUT);
+        let client = client.until(timeout);
+        let step = Step {
+            client: &client,
+            id,
+            timeout,
+            cancel,
+        };
+        // 1. ModifyCluster: name, deletion protection, maintenance window.
+        let rename = plan.name != prior.name;
+        let protection = plan.deletion_protection != prior.deletion_protection;
+        let window = plan.maintenance_window != prior.maintenance_window;
+        if rename || protection || window {
+            let body = ModifyClusterRequest {
+                cluster_name: rename.then(|| plan.name().to_owned()),
+                deletion_protection: plan.deletion_protection.filter(|_| protection),
+                maintenance_window: window.then(|| plan.maintenance_window().unwrap_or_default()),
+            };
+            let r = client.modify_cluster(id, &body, cancel).await;
+            step.done(r, "modify the cluster", "wait for the cluster update")
+                .await?;
+        }
+        // 2. Tags.
+        if plan.tags != prior.tags {
+            let tags = common::tags_to_api(plan.tags.as_ref());
+            let r = client.set_tags(id, &tags, cancel).await;
+            step.done(r, "update the cluster tags", "wait for the tag update")
+                .await?;
+        }
+        // 3. Standard → pro, in place.
+        if plan.edition != prior.edition && plan.edition.as_deref() == Some("pro") {
+            let r = client.migrate_to_pro(id, cancel).await;
+            step.done(
+                r,
+                "upgrade the cluster to ACK Pro",
+                "wait for the upgrade to ACK Pro",
+            )
+            .await?;
+        }
+        // 4. Kubernetes version.
+        if plan.kubernetes_version != prior.kubernetes_version {
+            if let Some(v) = plan.kubernetes_version.known() {
+                let r = client.upgrade_cluster(id, v, cancel).await;
+                step.done(r, "upgrade Kubernetes", "wait for the Kubernetes upgrade")
+                    .await?;
+            }
+        }
+        let what = "read the cluster after the update";
+        let detail = client
+            .describe_cluster(id, cancel)
+            .await
+            .map_err(|e| api_diag(what, &e))?
+            .ok_or_else(|| {
+                api_diag(what, &ApiError::Failed(format!("cluster {id} disappeared")))
+            })?;
+        let state = Cluster::from_api(&detail, &plan).value()?;
+        Ok(ApplyResponse::ok(state, req.private.clone()))
+    }
+
+    async fn delete_cluster(&self, req: DeleteRequest) -> Result<(), Diagnostics> {
+        let state = Cluster::read(&req.state)?;
+        // Clients that delete without planning first (Pulumi's Terraform
+        // bridge) get the plan's refusal here, before any API call.
+        if let Some(d) = state.deletion_protected() {
+            return Err(d.into());
+        }
+        let client = common::client(&self.shared)?;
+        let (id, cancel) = (state.id(), &req.ctx.cancel);
+        let timeout = common::timeout(&state.timeouts, Op::Delete, DELETE_TIMEOUT);
+        let client = client.until(timeout);
+        client
+            .delete_cluster(id, cancel)
+            .await
+            .map_err(|e| api_diag("delete the cluster", &e))?;
+        // Clients that delete without planning (Pulumi's bridge) must leave
+        // the registry right too.
+        self.shared.registry.destroy_cluster(state.name(), Some(id));
+        client
+            .wait_cluster(id, "the cluster to be deleted", timeout, cancel, |c| {
+                Ok(c.is_none())
+            })
+            .await
+            .map_err(|e| api_diag("wait for the cluster deletion", &e))?;
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/// One step of an update: the API call's outcome, then the wait for the
+/// cluster to run again.
+struct Step<'a> {
+    client: &'a Client,
+    id: &'a str,
+    timeout: Duration,
+    cancel: &'a CancellationToken,
+}
+
+impl Step<'_> {
+    async fn done<T>(
+        &self,
+        r: Result<T, ApiError>,
+        call: &str,
+        wait: &str,
+    ) -> Result<(), Diagnostic> {
+        r.map_err(|e| api_diag(call, &e))?;
+        self.client
+            .wait_running(self.id, self.timeout, self.cancel)
+            .await
+            .map_err(|e| api_diag(wait, &e))?;
+        Ok(())
+    }
+}
+
+/// The answer of a create whose cluster exists but is not running yet: its
+/// ID, with null for what the provider could not learn. Interrupted, the
+/// cluster is recorded as it is, not tainted (a half-created cluster is
+/// finished by the service, and replacing it would throw that work away).
+fn unfinished(plan: Value, id: &str, e: &ApiError, private: Private) -> ApplyResponse {
+    let mut partial = plan;
+    common::set(&mut partial, "id", id);
+    common::null_unknowns(&mut partial);
+    let diagnostic = if *e == ApiError::Cancelled {
+        Diagnostic::warning(
+            "Cluster creation interrupted",
+            format!(
+                "Terraform was interrupted while cluster {id} was being created. The cluster exists \
+                 and is recorded in the state; the next plan reads its state from the service."
+            ),
+        )
+    } else {
+        api_diag("wait for the new cluster", e)
+    };
+    ApplyResponse::ok(partial, private).with_error(diagnostic)
+}

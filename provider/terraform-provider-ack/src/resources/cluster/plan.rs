@@ -1,0 +1,99 @@
+//! Plan-time rules of `ack_cluster`: edition changes, values derived from
+//! the edition (known at plan time), edition-gated settings, quotas,
+//! version upgrades and deletion protection.
+
+use ack_api::edition::{self, Feature};
+use ack_api::versions;
+use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
+use tfplugin::value::serde::Planned;
+use tfplugin::{Diagnostic, Value};
+
+use super::model::{Cluster, ClusterPlan};
+use crate::common::{at, set};
+use crate::provider::Shared;
+use crate::resources::quota;
+
+pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
+    let prior = (!req.prior_state.is_null()).then(|| Cluster::read(&req.prior_state));
+    let plan = (!resp.plan.is_null()).then(|| ClusterPlan::read(&resp.plan));
+    let config = (!req.config.is_null()).then(|| ClusterPlan::read(&req.config));
+    let (prior, plan, config) = match (prior.transpose(), plan.transpose(), config.transpose()) {
+        (Ok(prior), Ok(plan), Ok(config)) => (prior, plan, config),
+        (Err(d), _, _) | (_, Err(d), _) | (_, _, Err(d)) => return resp.diagnostics.push(d),
+    };
+    let Some(plan) = plan else {
+        if let Some(prior) = prior {
+            if let Some(d) = prior.deletion_protected() {
+                resp.diagnostics.push(d);
+            }
+            shared
+                .registry
+                .destroy_cluster(prior.name(), prior.id.as_deref());
+        }
+        return;
+    };
+    let planned_edition = plan.edition();
+    if let Some(ed) = planned_edition {
+        if let Some(from) = prior.as_ref().and_then(Cluster::edition) {
+            if let Err(e) = edition::check_change(from, ed) {
+                resp.diagnostics.push(at(
+                    Diagnostic::error("Edition cannot be changed back", e.to_string()),
+                    "edition",
+                ));
+            }
+        }
+        let v = &mut resp.plan;
+        set(v, "sla", ed.sla);
+        set(v, "sla_compensation", ed.sla_compensation);
+        set(v, "max_nodes", i64::from(ed.max_nodes));
+        set(v, "api_server_autoscaling", ed.api_server_autoscaling);
+        set(v, "etcd_disk_encryption", ed.etcd_disk_encryption);
+        if !plan.maintenance_window.is_null() {
+            if let Err(e) = ed.require(Feature::MaintenanceWindow) {
+                resp.diagnostics.push(at(
+                    Diagnostic::error("Maintenance window needs ACK Pro", e.to_string()),
+                    "maintenance_window",
+                ));
+            }
+        }
+    }
+    if let Some(name) = &plan.name {
+        let id = prior.as_ref().and_then(|p| p.id.clone());
+        shared.registry.plan_cluster(name, planned_edition, id);
+        if prior.is_none() {
+            quota::check_new_cluster(shared, &req.ctx.cancel, &mut resp.diagnostics).await;
+        }
+    }
+    let configured = config.map(|c| c.kubernetes_version).unwrap_or_default();
+    plan_version(&configured, prior.as_ref(), resp);
+}
+
+/// The version is known at plan time when derivable (the default for a new
+/// cluster, the current one otherwise); upgrades go one minor at a time.
+fn plan_version(
+    configured: &Planned<String>,
+    prior: Option<&Cluster>,
+    resp: &mut ModifyPlanResponse,
+) {
+    let current = prior.map(|p| &p.kubernetes_version);
+    match configured {
+        Planned::Null => {
+            let v = match current {
+                None => Value::from(versions::DEFAULT),
+                Some(v) => v.known().map_or(Value::Null, |v| Value::from(v.as_str())),
+            };
+            set(&mut resp.plan, "kubernetes_version", v);
+        }
+        Planned::Known(to) => {
+            if let Some(from) = current.and_then(Planned::known) {
+                if let Err(e) = versions::check_upgrade(from, to) {
+                    resp.diagnostics.push(at(
+                        Diagnostic::error("Kubernetes version change not possible", e.to_string()),
+                        "kubernetes_version",
+                    ));
+                }
+            }
+        }
+        Planned::Unknown => {}
+    }
+}

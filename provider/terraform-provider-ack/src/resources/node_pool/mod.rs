@@ -1,0 +1,268 @@
+//! `ack_node_pool`: a node pool of a cluster, referenced by `cluster_name`.
+//!
+//! Files: [`model`] (typed model, API request, state), [`schema`], [`plan`]
+//! (validate, modify_plan); here the life cycle in the order create, read,
+//! update, delete, import, then helpers.
+
+mod model;
+mod plan;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ack_api::client::{Error as ApiError, Until};
+use async_trait::async_trait;
+use tfplugin::framework::*;
+use tfplugin::{Diagnostic, Diagnostics, Schema, Value};
+
+use self::model::NodePool;
+use crate::common::{self, api_diag, at, Op};
+use crate::provider::Shared;
+use crate::resources::dependent;
+use crate::resources::quota;
+
+pub struct NodePoolResource {
+    pub shared: Arc<Shared>,
+}
+
+const CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const UPDATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const DELETE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+#[async_trait]
+impl Resource for NodePoolResource {
+    fn type_name(&self) -> String {
+        "ack_node_pool".into()
+    }
+
+    fn schema(&self) -> Schema {
+        schema::schema()
+    }
+
+    async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
+        plan::validate(&req.config)
+    }
+
+    async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
+        plan::modify_plan(&self.shared, req, resp).await;
+    }
+
+    async fn create(&self, req: CreateRequest) -> ApplyResponse {
+        self.create_pool(req)
+            .await
+            .or_respond(ApplyResponse::default)
+    }
+
+    async fn read(&self, req: ReadRequest) -> ReadResponse {
+        let refreshed = self.read_pool(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
+    }
+
+    async fn update(&self, req: UpdateRequest) -> ApplyResponse {
+        let updated = self.update_pool(&req).await;
+        updated.or_respond(|| ApplyResponse::unchanged(req))
+    }
+
+    async fn delete(&self, req: DeleteRequest) -> Diagnostics {
+        self.delete_pool(req).await.err().unwrap_or_default()
+    }
+
+    async fn import(&self, req: ImportRequest) -> ImportResponse {
+        let Some((cid, np)) = req
+            .id
+            .trim()
+            .split_once(':')
+            .filter(|(c, n)| !c.is_empty() && !n.is_empty())
+        else {
+            return ImportResponse::error(Diagnostic::error("Invalid import ID", format!("{:?} is not `<cluster_id>:<node_pool_id>`, e.g. `terraform import ack_node_pool.workers c82e…:np5b…`.", req.id)));
+        };
+        ImportResponse::ok(Value::object([
+            ("id", Value::from(format!("{cid}:{np}"))),
+            ("cluster_id", Value::from(cid)),
+            ("node_pool_id", Value::from(np)),
+        ]))
+    }
+}
+
+impl NodePoolResource {
+    async fn create_pool(&self, req: CreateRequest) -> Result<ApplyResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let plan = NodePool::read(&req.plan)?;
+        let cancel = &req.ctx.cancel;
+        let timeout = common::timeout(&plan.timeouts, Op::Create, CREATE_TIMEOUT);
+        let client = client.until(timeout);
+        let cluster_name = plan.cluster_name();
+        let cluster = client
+            .find_cluster(cluster_name, cancel)
+            .await
+            .map_err(|e| api_diag("look up the cluster", &e))?
+            .ok_or_else(|| {
+                at(
+                    Diagnostic::error(
+                        "Cluster not found",
+                        format!(
+                            "No cluster named {cluster_name:?} exists in the provider's region."
+                        ),
+                    ),
+                    "cluster_name",
+                )
+            })?;
+        dependent::require_at_apply(&cluster, &plan::wanted(plan.managed.as_ref()))?;
+        let cid = cluster.cluster_id.as_str();
+        let over = quota::at_apply(&self.shared, &client, Some((cid, cluster_name)), cancel).await;
+        if over.has_errors() {
+            return Err(over);
+        }
+        let token = uuid::Uuid::new_v4().to_string();
+        let (np, task) = client
+            .create_node_pool(cid, &plan.request()?, &token, cancel)
+            .await
+            .map_err(|e| api_diag("create the node pool", &e))?;
+        // From here on the pool exists: always hand its ID back.
+        let waited = client
+            .wait_node_pool(cid, &np, Until::Active, task.as_deref(), timeout, cancel)
+            .await;
+        let p = match waited {
+            Ok(Some(p)) => p,
+            Ok(None) => return Ok(unreachable_state(&req.plan, cid, &np, req.private, None)),
+            Err(e) => {
+                return Ok(unreachable_state(
+                    &req.plan,
+                    cid,
+                    &np,
+                    req.private,
+                    Some(&e),
+                ))
+            }
+        };
+        self.shared.registry.pool_created(
+            cluster_name,
+            &p.nodepool_info.name,
+            &np,
+            plan.planned_nodes(),
+        );
+        let state = NodePool::from_api(cid, cluster_name, &p, &plan).value()?;
+        Ok(ApplyResponse::ok(state, req.private))
+    }
+
+    async fn read_pool(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = NodePool::read(&req.state)?;
+        let cancel = &req.ctx.cancel;
+        let (cid, np) = (state.cluster_id(), state.node_pool_id());
+        let cluster_name = match &state.cluster_name {
+            Some(n) => n.clone(),
+            None => match client.describe_cluster(cid, cancel).await {
+                Ok(Some(c)) => c.name,
+                Ok(None) => return Ok(ReadResponse::gone(req.private.clone())),
+                Err(e) => return Err(api_diag("read the cluster", &e).into()),
+            },
+        };
+        match client.node_pool(cid, np, cancel).await {
+            Ok(Some(p)) if p.status.state != "deleting" => {
+                let now = NodePool::from_api(cid, &cluster_name, &p, &state).value()?;
+                Ok(ReadResponse::found(now, req.private.clone()))
+            }
+            Ok(_) => Ok(ReadResponse::gone(req.private.clone())),
+            Err(e) => Err(api_diag("read the node pool", &e).into()),
+        }
+    }
+
+    async fn update_pool(&self, req: &UpdateRequest) -> Result<ApplyResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let plan = NodePool::read(&req.plan)?;
+        let prior = NodePool::read(&req.prior_state)?;
+        let cancel = &req.ctx.cancel;
+        let timeout = common::timeout(&plan.timeouts, Op::Update, UPDATE_TIMEOUT);
+        let client = client.until(timeout);
+        let (cid, np) = (prior.cluster_id(), prior.node_pool_id());
+        // Turning on a pro-only feature: the plan's tier rule again, for
+        // clients that apply without planning.
+        let asked = plan::wanted(plan.managed.as_ref());
+        if !asked.is_empty() && prior.managed.is_none() {
+            if let Ok(Some(c)) = client.describe_cluster(cid, cancel).await {
+                dependent::require_at_apply(&c, &asked)?;
+            }
+        }
+        let mut task = None;
+        if plan.settings() != prior.settings() {
+            task = client
+                .modify_node_pool(cid, np, &plan.request()?, cancel)
+                .await
+                .map_err(|e| api_diag("update the node pool", &e))?;
+        }
+        let p = client
+            .wait_node_pool(cid, np, Until::Active, task.as_deref(), timeout, cancel)
+            .await
+            .map_err(|e| api_diag("wait for the node pool update", &e))?
+            .ok_or_else(|| {
+                let e = ApiError::Failed(format!("node pool {np} disappeared"));
+                api_diag("read the node pool", &e)
+            })?;
+        let state = NodePool::from_api(cid, plan.cluster_name(), &p, &plan).value()?;
+        Ok(ApplyResponse::ok(state, req.private.clone()))
+    }
+
+    async fn delete_pool(&self, req: DeleteRequest) -> Result<(), Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = NodePool::read(&req.state)?;
+        let cancel = &req.ctx.cancel;
+        let timeout = common::timeout(&state.timeouts, Op::Delete, DELETE_TIMEOUT);
+        let client = client.until(timeout);
+        let (cid, np) = (state.cluster_id(), state.node_pool_id());
+        let task = match client.delete_node_pool(cid, np, cancel).await {
+            Ok(t) => t,
+            Err(e) if e.code() == Some("ErrorClusterNotFound") => None,
+            Err(e) => return Err(api_diag("delete the node pool", &e).into()),
+        };
+        // Clients that delete without planning (Pulumi's bridge) must leave
+        // the registry right too: the pool no longer counts anywhere.
+        let name = state.name.as_deref().unwrap_or_default();
+        self.shared
+            .registry
+            .pool_deleted(state.cluster_name(), name, np);
+        client
+            .wait_node_pool(cid, np, Until::Gone, task.as_deref(), timeout, cancel)
+            .await
+            .map_err(|e| api_diag("wait for the node pool deletion", &e))?;
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/// The answer of a create whose pool exists but did not become active: its
+/// IDs, so that Terraform records it. Interrupted by Terraform, the pool is
+/// recorded as it is (the next plan reads it); failed or timed out, the
+/// diagnostic says why and Terraform marks the pool tainted.
+fn unreachable_state(
+    plan: &Value,
+    cluster_id: &str,
+    np: &str,
+    private: Private,
+    error: Option<&ApiError>,
+) -> ApplyResponse {
+    let mut partial = plan.clone();
+    common::set(&mut partial, "id", format!("{cluster_id}:{np}"));
+    common::set(&mut partial, "cluster_id", cluster_id);
+    common::set(&mut partial, "node_pool_id", np);
+    common::null_unknowns(&mut partial);
+    let diagnostic = match error {
+        Some(ApiError::Cancelled) => Diagnostic::warning(
+            "Node pool creation interrupted",
+            format!(
+                "Terraform was interrupted while node pool {np} was being created. The pool exists and is \
+                 recorded in the state; the next plan reads its state from the service."
+            ),
+        ),
+        Some(e) => api_diag("bring the new node pool to active", e),
+        None => Diagnostic::error(
+            "Node pool disappeared",
+            format!("Node pool {np} was created but is gone; it is tainted and the next apply creates it again."),
+        ),
+    };
+    ApplyResponse::ok(partial, private).with_error(diagnostic)
+}

@@ -1,0 +1,136 @@
+//! Plan-time checks of `ack_node_pool`: the configuration on its own
+//! (validate) and against its cluster's planned edition, node limit and
+//! quotas (modify_plan).
+
+use ack_api::edition::Feature;
+use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
+use tfplugin::value::serde::Planned;
+use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
+
+use super::model::{NodePool, NodePoolPlan};
+use crate::common::{at, set};
+use crate::provider::Shared;
+use crate::registry::PoolKey;
+use crate::resources::dependent::{self, Need};
+use crate::resources::quota;
+
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    // A value the model cannot read is reported by the attribute's validator.
+    let Ok(m) = NodePoolPlan::read(config) else {
+        return d;
+    };
+    let (size, auto) = (&m.desired_size, &m.autoscaling);
+    if !size.is_unknown() && !auto.is_unknown() && size.is_null() == auto.is_null() {
+        d.push(at(Diagnostic::error("Set exactly one of desired_size and autoscaling", "A node pool has a fixed `desired_size` or an `autoscaling { min_size max_size }` block, not both and not neither."), "desired_size"));
+    }
+    if let Some((Some(min), Some(max))) = auto.known().map(|a| (a.min_size, a.max_size)) {
+        if min > max {
+            d.push(
+                Diagnostic::error(
+                    "Invalid autoscaling range",
+                    format!("min_size ({min}) is larger than max_size ({max})."),
+                )
+                .at(AttributePath::attr("autoscaling").push_attr("min_size")),
+            );
+        }
+    }
+    d
+}
+
+/// The features a pool asks for, with the attribute that asks: the
+/// `managed` block, when set.
+pub fn wanted<T>(managed: Option<&T>) -> Vec<(Feature, AttributePath)> {
+    match managed {
+        Some(_) => vec![(Feature::ManagedNodePools, AttributePath::attr("managed"))],
+        None => Vec::new(),
+    }
+}
+
+pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
+    let registry = &shared.registry;
+    let prior = (!req.prior_state.is_null()).then(|| NodePool::read(&req.prior_state));
+    let plan = (!resp.plan.is_null()).then(|| NodePoolPlan::read(&resp.plan));
+    let (prior, plan) = match (prior.transpose(), plan.transpose()) {
+        (Ok(prior), Ok(plan)) => (prior, plan),
+        (Err(d), _) | (_, Err(d)) => return resp.diagnostics.push(d),
+    };
+    let prior_id = prior.as_ref().and_then(|p| p.node_pool_id.clone());
+    let Some(plan) = plan else {
+        if let Some(np) = prior_id {
+            registry.destroy_pool(PoolKey::Id(np));
+        }
+        return;
+    };
+    let Some(cluster_name) = plan.cluster_name.clone() else {
+        return;
+    };
+    let pool_name = plan.name.clone().unwrap_or_default();
+    let mut cluster = dependent::resolve(shared, &cluster_name, Need::Pools, &req.ctx.cancel).await;
+    resp.diagnostics
+        .extend(std::mem::take(&mut cluster.warnings));
+    dependent::plan_cluster_id(req, resp, &cluster);
+    for (feature, attr) in wanted(plan.managed.as_ref()) {
+        dependent::require(resp, &cluster, feature, attr);
+    }
+    // Node limit: this pool's planned size, the cluster's other pools as
+    // planned in this run, and those that exist and the plan leaves alone.
+    // Keyed by pool ID where the pool exists, so renames and moves count once.
+    let key = match prior_id {
+        Some(np) => PoolKey::Id(np),
+        None => PoolKey::New {
+            cluster: cluster_name.clone(),
+            name: pool_name.clone(),
+        },
+    };
+    registry.plan_pool(key, &cluster_name, &pool_name, plan.planned_nodes());
+    let Some(pools) = &cluster.pools else {
+        return;
+    };
+    registry.pools_exist(&cluster_name, pools);
+    let totals = registry.pool_totals(&cluster_name);
+    if let (Some(ed), Some(total)) = (cluster.edition, totals.nodes) {
+        if let Err(e) = ed.check_nodes(total) {
+            let attr = if plan.autoscaling.is_null() {
+                AttributePath::attr("desired_size")
+            } else {
+                AttributePath::attr("autoscaling").push_attr("max_size")
+            };
+            resp.diagnostics.push(
+                Diagnostic::error(
+                    "Node limit of the cluster's edition exceeded",
+                    format!(
+                        "The node pools of cluster {cluster_name:?} would have {total} nodes. {e}"
+                    ),
+                )
+                .at(attr),
+            );
+        }
+    }
+    // Only a pool added to the cluster (created or moved) can exceed the quota.
+    if prior.as_ref().and_then(|p| p.cluster_name.as_ref()) != Some(&cluster_name) {
+        match quota::quotas(shared, &req.ctx.cancel).await {
+            Ok(q) => {
+                quota::check_node_pools(&q, &cluster_name, totals.pools, &mut resp.diagnostics)
+            }
+            Err(warning) => resp.diagnostics.push(warning),
+        }
+    }
+    plan_node_count(&plan, prior.as_ref(), &mut resp.plan);
+}
+
+/// `node_count` is known at plan time when the size is fixed, and stays as
+/// it is while autoscaling does not change (`prior`: `None` on create).
+pub(super) fn plan_node_count(plan: &NodePoolPlan, prior: Option<&NodePool>, value: &mut Value) {
+    match (&plan.autoscaling, &plan.desired_size) {
+        (Planned::Null, Planned::Known(n)) => set(value, "node_count", *n),
+        (Planned::Null, Planned::Null) => set(value, "node_count", Value::Null),
+        (Planned::Null, Planned::Unknown) => {}
+        (auto, _) => {
+            if let Some(prior) = prior.filter(|p| p.autoscaling == *auto) {
+                let n = prior.node_count.map(tfplugin::Number::from);
+                set(value, "node_count", n.map_or(Value::Null, Value::from));
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The schema of `ack_node_pool`.
+
+use tfplugin::modifiers::UseStateForUnknown;
+use tfplugin::validators::{IntBetween, OneOf};
+use tfplugin::{Attribute, Block, Nesting, Schema, Type};
+
+use crate::common;
+
+pub fn schema() -> Schema {
+    Schema::new(
+        Block::new()
+            .description("A node pool of a cluster. Sizes, instance types, labels, taints and managed settings change in place.")
+            .attribute(Attribute::string("id").computed().description("`<cluster_id>:<node_pool_id>`; the import ID.").plan_modifier(UseStateForUnknown))
+            .attribute(Attribute::string("cluster_name").required().description(
+                "Name of the cluster, usually `ack_cluster.<name>.name`. Known at plan time even for a new cluster, so the pool is checked against the cluster's planned edition. Pointing it at another cluster replaces the pool; renaming the same cluster does not.",
+            ).validator(crate::validation::cluster_reference()))
+            .attribute(Attribute::string("name").required().description("Node pool name, unique in the cluster: 1-63 letters, digits, `-` or `_`. Renaming happens in place.").validator(crate::validation::name()))
+            .attribute(
+                Attribute::new("instance_types", Type::list(Type::String))
+                    .required()
+                    .description("ECS instance types, 1 to 10, e.g. `[\"ecs.g7.xlarge\"]`. Changes in place.")
+                    .validator(crate::validation::instance_types()),
+            )
+            .attribute(Attribute::number("desired_size").optional().description("Number of nodes, 0-1000, when not autoscaling. Exactly one of `desired_size` and `autoscaling`. Changes in place.").validator(IntBetween(0, 1000)))
+            .attribute(
+                Attribute::nested(
+                    "autoscaling",
+                    Nesting::Single,
+                    vec![
+                        Attribute::number("min_size").required().description("Fewest nodes, 0-1000.").validator(IntBetween(0, 1000)),
+                        Attribute::number("max_size").required().description("Most nodes, 1-2000; counts against the edition's node limit.").validator(IntBetween(1, 2000)),
+                    ],
+                )
+                .optional()
+                .description("Let the cluster autoscaler size the pool. Exactly one of `desired_size` and `autoscaling`. Changes in place."),
+            )
+            .attribute(Attribute::string("accelerator").default_value("none").description("Accelerator of the nodes: `none`, `gpu` or `npu`. Default `none`. Changes in place.").validator(OneOf::new(["none", "gpu", "npu"])))
+            .attribute(
+                Attribute::new("labels", common::map_type())
+                    .optional()
+                    .description("Kubernetes labels of the nodes; keys and values follow Kubernetes' rules, and the `acklabs.io/` prefix is reserved for the provider. Changes in place.")
+                    .validator(crate::validation::labels()),
+            )
+            .attribute(
+                Attribute::nested(
+                    "taints",
+                    Nesting::List,
+                    vec![
+                        Attribute::string("key").required().description("Taint key, e.g. `dedicated` or `example.com/gpu`.").validator(crate::validation::taint_key()),
+                        Attribute::string("value").optional().description("Taint value, e.g. `gpu`; may be left out.").validator(crate::validation::taint_value()),
+                        Attribute::string("effect").required().description("`NoSchedule`, `PreferNoSchedule` or `NoExecute`.").validator(crate::validation::taint_effect()),
+                    ],
+                )
+                .optional()
+                .description("Kubernetes taints of the nodes, at most one per key and effect. Changes in place.")
+                .validator(crate::validation::DistinctTaints),
+            )
+            .attribute(
+                Attribute::nested(
+                    "managed",
+                    Nesting::Single,
+                    vec![
+                        Attribute::bool("auto_repair").default_value(true).description("Repair failed nodes automatically. Default `true`."),
+                        Attribute::bool("auto_upgrade").default_value(true).description("Upgrade kubelet automatically. Default `true`."),
+                        Attribute::bool("auto_vul_fix").default_value(true).description("Patch CVEs automatically. Default `true`."),
+                        Attribute::number("max_unavailable").default_value(1).description("Nodes that may be unavailable at once during maintenance, 1-1000. Default `1`.").validator(IntBetween(1, 1000)),
+                    ],
+                )
+                .optional()
+                .description("Managed node pool: automatic repair, upgrades and CVE fixes (ACK Pro only; refused at plan time on `standard`). Changes in place."),
+            )
+            .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster the pool belongs to."))
+            .attribute(Attribute::string("node_pool_id").computed().description("Node pool ID.").plan_modifier(UseStateForUnknown))
+            .attribute(Attribute::number("node_count").computed().description("Nodes in the pool. Known at plan time for a fixed `desired_size`."))
+            .attribute(Attribute::string("state").computed().description("Pool state reported by the service, e.g. `active`.").plan_modifier(UseStateForUnknown))
+            .block(common::timeouts_block("30m", "30m", "30m")),
+    )
+}

@@ -1,0 +1,136 @@
+use ack_api::model::{NodePoolDetail, NodePoolInfo, NodePoolStatus};
+use tfplugin::value::serde::Planned;
+use tfplugin::{AttributePath, Value};
+
+use super::model::{NodePool, ACCELERATOR_LABEL};
+use super::*;
+
+#[test]
+fn the_accelerator_label_is_reserved_for_the_provider() {
+    assert!(ack_api::rules::label_key(ACCELERATOR_LABEL).is_ok());
+    assert!(ack_api::rules::user_label_key(ACCELERATOR_LABEL).is_err());
+}
+
+#[test]
+fn schema_is_valid_and_described() {
+    assert_eq!(
+        tfplugin::schema::check_schema(&schema::schema().block),
+        Vec::<String>::new()
+    );
+}
+
+fn planned(json: serde_json::Value) -> Value {
+    tfplugin::value::serde::to_value(&json, model::ty()).unwrap()
+}
+
+#[test]
+fn request_and_state_round_trip() {
+    let plan = planned(serde_json::json!({
+        "cluster_name": "c", "name": "p", "instance_types": ["ecs.g7.xlarge"], "desired_size": 3,
+        "accelerator": "gpu", "labels": {"team": "a"},
+        "taints": [{"key": "k", "value": null, "effect": "NoSchedule"}],
+        "managed": {"auto_repair": true, "auto_upgrade": false, "auto_vul_fix": true, "max_unavailable": 2}
+    }));
+    let m = NodePool::read(&plan).unwrap();
+    let req = m.request().unwrap();
+    assert!(req
+        .kubernetes_config
+        .labels
+        .iter()
+        .any(|l| l.key == ACCELERATOR_LABEL));
+    // ModifyClusterNodePool is partial: autoscaling off is said explicitly.
+    assert_eq!(req.auto_scaling.as_ref().map(|a| a.enable), Some(false));
+    assert_eq!(req.management.as_ref().map(|m| m.enable), Some(true));
+    let detail = NodePoolDetail {
+        nodepool_info: NodePoolInfo {
+            nodepool_id: "np1".into(),
+            name: "p".into(),
+            pool_type: "ess".into(),
+        },
+        scaling_group: req.scaling_group.clone(),
+        kubernetes_config: req.kubernetes_config.clone(),
+        auto_scaling: req.auto_scaling.clone().unwrap_or_default(),
+        management: req.management.clone().unwrap_or_default(),
+        status: NodePoolStatus {
+            state: "active".into(),
+            total_nodes: 3,
+            ..Default::default()
+        },
+    };
+    let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
+    for attr in [
+        "name",
+        "instance_types",
+        "desired_size",
+        "autoscaling",
+        "accelerator",
+        "labels",
+        "taints",
+        "managed",
+    ] {
+        assert_eq!(s.get(attr), plan.get(attr), "{attr}");
+    }
+    assert_eq!(s.get("node_count"), Some(&Value::from(3)));
+    assert_eq!(s.get("id"), Some(&Value::from("c1:np1")));
+    assert_eq!(m.planned_nodes(), Some(3));
+}
+
+/// Regression: a size missing from the plan became 0 nodes in the API
+/// request (`num` read it as 0); now it is an error at the attribute.
+#[test]
+fn a_missing_size_is_an_error_not_zero() {
+    let plan = planned(serde_json::json!({
+        "cluster_name": "c", "name": "p", "instance_types": ["ecs.g7.xlarge"],
+        "autoscaling": {"min_size": 1, "max_size": null}
+    }));
+    let d = NodePool::read(&plan).unwrap().request().unwrap_err();
+    assert_eq!(
+        d.attribute,
+        Some(AttributePath::attr("autoscaling").push_attr("max_size"))
+    );
+    let neither = planned(serde_json::json!({"name": "p"}));
+    let d = NodePool::read(&neither).unwrap().request().unwrap_err();
+    assert_eq!(d.attribute, Some(AttributePath::attr("desired_size")));
+}
+
+/// Unknown sizes stay unknown in the plan: no node count is invented.
+#[test]
+fn unknown_sizes_are_not_counted() {
+    let mut plan = planned(serde_json::json!({"name": "p", "desired_size": 3}));
+    // Unknowns inside lists and maps do not stop the plan-time checks.
+    common::set(
+        &mut plan,
+        "labels",
+        Value::Map([("a".to_owned(), Value::unknown())].into()),
+    );
+    common::set(
+        &mut plan,
+        "instance_types",
+        Value::List(vec![Value::unknown()]),
+    );
+    common::set(&mut plan, "autoscaling", Value::unknown());
+    let m = model::NodePoolPlan::read(&plan).unwrap();
+    assert!(m.autoscaling.is_unknown());
+    assert_eq!(m.planned_nodes(), None);
+    common::set(&mut plan, "autoscaling", Value::Null);
+    common::set(&mut plan, "desired_size", Value::unknown());
+    let m = model::NodePoolPlan::read(&plan).unwrap();
+    assert_eq!(m.desired_size, Planned::Unknown);
+    assert_eq!(m.planned_nodes(), None);
+}
+
+/// The planned node count follows a known desired size, and stays unknown
+/// when the size is unknown (as before the typed model).
+#[test]
+fn node_count_is_planned_only_when_known() {
+    let mut value = planned(serde_json::json!({"name": "p", "desired_size": 4}));
+    common::set(&mut value, "node_count", Value::unknown());
+    let m = model::NodePoolPlan::read(&value).unwrap();
+    plan::plan_node_count(&m, None, &mut value);
+    assert_eq!(value.get("node_count"), Some(&Value::from(4)));
+    common::set(&mut value, "desired_size", Value::unknown());
+    common::set(&mut value, "node_count", Value::unknown());
+    let m = model::NodePoolPlan::read(&value).unwrap();
+    plan::plan_node_count(&m, None, &mut value);
+    assert!(value.get("node_count").is_some_and(Value::is_unknown));
+}
