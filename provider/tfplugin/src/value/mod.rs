@@ -6,6 +6,11 @@ pub mod msgpack;
 mod number;
 pub mod serde;
 
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod testgen;
+
 use std::collections::BTreeMap;
 
 pub use number::Number;
