@@ -498,7 +498,7 @@ fn maintenance_window(v: &Value) -> Option<MaintenanceWindow> {
 /// Values the provider could not learn stay null rather than unknown.
 fn fill_unknowns(v: &mut Value) {
     let mut found = Vec::new();
-    tfplugin::plan::strip_unknowns(v, &AttributePath::root(), &mut found);
+    tfplugin::strip_unknowns(v, &AttributePath::root(), &mut found);
 }
 
 /// The resource's state from the API's view of the cluster. `prior` gives

@@ -493,7 +493,7 @@ fn unreachable_state(
     set(&mut partial, "cluster_id", cluster_id);
     set(&mut partial, "node_pool_id", np);
     let mut found = Vec::new();
-    tfplugin::plan::strip_unknowns(&mut partial, &AttributePath::root(), &mut found);
+    tfplugin::strip_unknowns(&mut partial, &AttributePath::root(), &mut found);
     let diagnostic = match error {
         Some(ack_api::client::Error::Cancelled) => Diagnostic::warning(
             "Node pool creation interrupted",

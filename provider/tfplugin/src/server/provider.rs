@@ -18,6 +18,8 @@ use crate::schema::Schema;
 use crate::types::Type;
 
 mod rpc;
+#[cfg(test)]
+mod tests;
 
 /// Serves a [`Provider`] over tfplugin6.
 #[derive(Clone)]
@@ -92,16 +94,6 @@ impl ProviderService {
                 stop: CancellationToken::new(),
             }),
         }
-    }
-
-    /// The token cancelled by StopProvider.
-    pub fn stop_token(&self) -> CancellationToken {
-        self.inner.stop.clone()
-    }
-
-    /// The GetProviderSchema answer (built once).
-    pub fn schema_response(&self) -> &pb::get_provider_schema::Response {
-        &self.inner.schema_response
     }
 
     fn ctx(&self) -> Ctx {

@@ -2,7 +2,7 @@
 //! collections and structural values, plus their wire codecs.
 
 pub mod json;
-pub mod msgpack;
+pub(crate) mod msgpack;
 mod number;
 pub mod serde;
 
