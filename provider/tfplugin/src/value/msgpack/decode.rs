@@ -177,22 +177,7 @@ impl<'a> Reader<'a> {
             _ => {}
         }
         match ty {
-            Type::Dynamic => {
-                let Head::Array(2) = head else {
-                    return Err(ValueError::new(
-                        path,
-                        "dynamic value must be a [type, value] pair",
-                    ));
-                };
-                let type_json = match self.head(path)? {
-                    Head::Bin(n) | Head::Str(n) => self.take(n, path)?,
-                    _ => return Err(ValueError::new(path, "dynamic type must be JSON bytes")),
-                };
-                let concrete = Type::from_json_bytes(type_json)
-                    .map_err(|e| ValueError::new(path, e.to_string()))?;
-                let inner = self.value(&concrete, path, depth + 1)?;
-                Ok(Value::Dynamic(Box::new(concrete), Box::new(inner)))
-            }
+            Type::Dynamic => self.dynamic(head, path, depth),
             Type::String => match head {
                 Head::Str(n) => Ok(Value::String(self.string(n, path)?)),
                 _ => Err(ValueError::new(path, "a string is required")),
@@ -229,53 +214,102 @@ impl<'a> Reader<'a> {
                     Value::List(items)
                 })
             }
-            Type::Tuple(types) => {
-                let Head::Array(n) = head else {
-                    return Err(ValueError::new(path, "a tuple is required"));
-                };
-                if n != types.len() {
-                    return Err(ValueError::new(
-                        path,
-                        format!("tuple needs {} elements, got {n}", types.len()),
-                    ));
-                }
-                let mut items = Vec::with_capacity(n);
-                for (i, t) in types.iter().enumerate() {
-                    items.push(self.value(t, &path.push_index(i), depth + 1)?);
-                }
-                Ok(Value::Tuple(items))
-            }
-            Type::Map(et) => {
-                let Head::Map(n) = head else {
-                    return Err(ValueError::new(path, "a map is required"));
-                };
-                let mut m = BTreeMap::new();
-                for _ in 0..n {
-                    let k = self.key(path)?;
-                    let v = self.value(et, &path.push_key(&k), depth + 1)?;
-                    m.insert(k, v);
-                }
-                Ok(Value::Map(m))
-            }
-            Type::Object(attrs) => {
-                let Head::Map(n) = head else {
-                    return Err(ValueError::new(path, "an object is required"));
-                };
-                let mut m = BTreeMap::new();
-                for _ in 0..n {
-                    let k = self.key(path)?;
-                    let aty = attrs.get(&k).ok_or_else(|| {
-                        ValueError::new(path, format!("unsupported attribute {k:?}"))
-                    })?;
-                    let v = self.value(aty, &path.push_attr(&k), depth + 1)?;
-                    m.insert(k, v);
-                }
-                for name in attrs.keys() {
-                    m.entry(name.clone()).or_insert(Value::Null);
-                }
-                Ok(Value::Object(m))
-            }
+            Type::Tuple(types) => self.tuple(types, head, path, depth),
+            Type::Map(et) => self.map(et, head, path, depth),
+            Type::Object(attrs) => self.object(attrs, head, path, depth),
         }
+    }
+
+    /// A `[type JSON, value]` pair under a `dynamic` constraint.
+    fn dynamic(
+        &mut self,
+        head: Head,
+        path: &AttributePath,
+        depth: usize,
+    ) -> Result<Value, ValueError> {
+        let Head::Array(2) = head else {
+            return Err(ValueError::new(
+                path,
+                "dynamic value must be a [type, value] pair",
+            ));
+        };
+        let type_json = match self.head(path)? {
+            Head::Bin(n) | Head::Str(n) => self.take(n, path)?,
+            _ => return Err(ValueError::new(path, "dynamic type must be JSON bytes")),
+        };
+        let concrete =
+            Type::from_json_bytes(type_json).map_err(|e| ValueError::new(path, e.to_string()))?;
+        let inner = self.value(&concrete, path, depth + 1)?;
+        Ok(Value::Dynamic(Box::new(concrete), Box::new(inner)))
+    }
+
+    fn tuple(
+        &mut self,
+        types: &[Type],
+        head: Head,
+        path: &AttributePath,
+        depth: usize,
+    ) -> Result<Value, ValueError> {
+        let Head::Array(n) = head else {
+            return Err(ValueError::new(path, "a tuple is required"));
+        };
+        if n != types.len() {
+            return Err(ValueError::new(
+                path,
+                format!("tuple needs {} elements, got {n}", types.len()),
+            ));
+        }
+        let mut items = Vec::with_capacity(n);
+        for (i, t) in types.iter().enumerate() {
+            items.push(self.value(t, &path.push_index(i), depth + 1)?);
+        }
+        Ok(Value::Tuple(items))
+    }
+
+    fn map(
+        &mut self,
+        et: &Type,
+        head: Head,
+        path: &AttributePath,
+        depth: usize,
+    ) -> Result<Value, ValueError> {
+        let Head::Map(n) = head else {
+            return Err(ValueError::new(path, "a map is required"));
+        };
+        let mut m = BTreeMap::new();
+        for _ in 0..n {
+            let k = self.key(path)?;
+            let v = self.value(et, &path.push_key(&k), depth + 1)?;
+            m.insert(k, v);
+        }
+        Ok(Value::Map(m))
+    }
+
+    /// An object: every attribute of the type, null when absent; an
+    /// attribute the type does not have is an error.
+    fn object(
+        &mut self,
+        attrs: &BTreeMap<String, Type>,
+        head: Head,
+        path: &AttributePath,
+        depth: usize,
+    ) -> Result<Value, ValueError> {
+        let Head::Map(n) = head else {
+            return Err(ValueError::new(path, "an object is required"));
+        };
+        let mut m = BTreeMap::new();
+        for _ in 0..n {
+            let k = self.key(path)?;
+            let aty = attrs
+                .get(&k)
+                .ok_or_else(|| ValueError::new(path, format!("unsupported attribute {k:?}")))?;
+            let v = self.value(aty, &path.push_attr(&k), depth + 1)?;
+            m.insert(k, v);
+        }
+        for name in attrs.keys() {
+            m.entry(name.clone()).or_insert(Value::Null);
+        }
+        Ok(Value::Object(m))
     }
 
     fn key(&mut self, path: &AttributePath) -> Result<String, ValueError> {
