@@ -34,11 +34,12 @@ use std::process::{Child, Command, Stdio};
 use acceptance_tests::Emulator;
 use serde_json::{json, Value as Json};
 use terraform_provider_ack::provider::AckProvider;
+use tfplugin::__private::msgpack;
+use tfplugin::__private::proto::tfplugin6 as pb;
 use tfplugin::framework::Provider as _;
-use tfplugin::proto::tfplugin6 as pb;
 use tfplugin::schema::{AttributeType, Nesting};
 use tfplugin::testing::cargo_artifact;
-use tfplugin::value::{json as tfjson, msgpack};
+use tfplugin::value::json as tfjson;
 use tfplugin::{Attribute, AttributePath, Schema, Type, Value};
 use tonic::transport::{Channel, Endpoint};
 

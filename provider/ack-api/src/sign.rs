@@ -3,7 +3,16 @@
 //! parts; no I/O.
 
 use hmac::{Hmac, Mac};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
+
+/// What ACS3 signing percent-encodes: everything but RFC 3986's unreserved
+/// characters `A-Za-z0-9-_.~` (non-ASCII bytes are always encoded).
+const ACS3_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// The algorithm name in `Authorization`.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -18,15 +27,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// RFC 3986 percent-encoding: keeps `A-Za-z0-9-_.~`, encodes everything else.
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, ACS3_ENCODE).to_string()
 }
 
 /// Percent-decodes `s` (`+` is kept as is); invalid escapes are kept literally.
@@ -58,27 +59,13 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
 }
 
 fn decode(s: &str, plus_is_space: bool) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if plus_is_space && bytes[i] == b'+' {
-            out.push(b' ');
-            i += 1;
-            continue;
-        }
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
+    if plus_is_space && s.contains('+') {
+        percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    } else {
+        percent_decode_str(s).decode_utf8_lossy().into_owned()
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The names of the headers that are signed: `host`, `content-type` and every
@@ -148,14 +135,33 @@ pub fn string_to_sign(canonical: &str) -> String {
     format!("{ALGORITHM}\n{}", sha256_hex(canonical.as_bytes()))
 }
 
+/// HMAC-SHA256 keyed by `key` over `message`; `None` only if the key were
+/// refused, which HMAC never does (it takes keys of any length).
+fn mac(key: &[u8], message: &[u8]) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
+    mac.update(message);
+    Some(mac)
+}
+
 /// Lowercase hex HMAC-SHA256 of the string to sign, keyed by the secret.
 pub fn signature(secret: &str, canonical: &str) -> String {
-    // HMAC accepts keys of any length; this cannot fail.
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
-        return String::new();
+    mac(secret.as_bytes(), string_to_sign(canonical).as_bytes())
+        .map(|m| hex::encode(m.finalize().into_bytes()))
+        .unwrap_or_default()
+}
+
+/// Whether `presented` (lowercase hex, as [`signature`] writes it) is the
+/// signature of `canonical` under `secret`. The MAC is compared in constant
+/// time by the MAC itself.
+pub fn verify_signature(secret: &str, canonical: &str, presented: &str) -> bool {
+    let lower_hex = presented
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let Some(tag) = hex::decode(presented).ok().filter(|_| lower_hex) else {
+        return false;
     };
-    mac.update(string_to_sign(canonical).as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    mac(secret.as_bytes(), string_to_sign(canonical).as_bytes())
+        .is_some_and(|m| m.verify_slice(&tag).is_ok())
 }
 
 /// The `Authorization` header value.
@@ -214,13 +220,16 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, SignError> {
     })
 }
 
-/// Constant-time comparison of two signatures.
-pub fn signatures_match(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+/// Constant-time comparison of two secrets (a security token against the
+/// configured one): both are MACed under the one key and the MACs compared
+/// by the MAC's own constant-time check, so neither the contents nor the
+/// lengths leak through timing.
+pub fn secrets_match(want: &str, got: &str) -> bool {
+    const KEY: &[u8] = b"ack-api secret comparison";
+    let Some(want) = mac(KEY, want.as_bytes()) else {
+        return false;
+    };
+    mac(KEY, got.as_bytes()).is_some_and(|m| m.verify_slice(&want.finalize().into_bytes()).is_ok())
 }
 
 #[cfg(test)]
@@ -271,6 +280,7 @@ mod tests {
             sig,
             "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
         );
+        assert!(verify_signature("YourAccessKeySecret", &canonical, &sig));
         assert_eq!(
             authorization("YourAccessKeyId", &signed, &sig),
             "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
@@ -422,8 +432,48 @@ mod tests {
         assert_eq!(a.signed_headers, ["host", "x-acs-date"]);
         assert!(parse_authorization("acs id:sig").is_err());
         assert!(parse_authorization("ACS3-HMAC-SHA256 Credential=id").is_err());
-        assert!(signatures_match("abc", "abc") && !signatures_match("abc", "abd"));
+        assert!(secrets_match("abc", "abc") && !secrets_match("abc", "abd"));
+        assert!(!secrets_match("abc", "abcd") && !secrets_match("", "a"));
+        let canonical = "GET\n/\n\nhost:h\n\nhost\n".to_owned() + EMPTY_SHA256;
+        let sig = signature("k", &canonical);
+        assert!(verify_signature("k", &canonical, &sig));
+        assert!(!verify_signature("x", &canonical, &sig));
+        assert!(!verify_signature(
+            "k",
+            &canonical,
+            &sig.to_ascii_uppercase()
+        ));
+        assert!(!verify_signature("k", &canonical, &sig[..62]));
+        assert!(!verify_signature("k", &canonical, "zz"));
         assert_eq!(percent_encode("a b*~"), "a%20b%2A~");
         assert_eq!(percent_decode("a%20b%2A~"), "a b*~");
+        assert_eq!(percent_decode("a+b%2"), "a+b%2");
+        assert_eq!(percent_encode("é/-_.~!'()"), "%C3%A9%2F-_.~%21%27%28%29");
+    }
+
+    /// The encoding ACS3 signing used before `percent-encoding`: keep
+    /// `A-Za-z0-9-_.~`, `%XX` (uppercase) for every other byte.
+    fn former_percent_encode(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn percent_encoding_is_unchanged(s in "\\PC{0,24}", bytes in proptest::collection::vec(0u8..128, 0..24)) {
+            let ascii = String::from_utf8(bytes).unwrap();
+            for s in [s, ascii] {
+                proptest::prop_assert_eq!(percent_encode(&s), former_percent_encode(&s));
+                proptest::prop_assert_eq!(percent_decode(&percent_encode(&s)), s.clone());
+                proptest::prop_assert_eq!(query_decode(&percent_encode(&s)), s);
+            }
+        }
     }
 }

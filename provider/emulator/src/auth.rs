@@ -41,7 +41,7 @@ fn check_token(state: &State, headers: &HeaderMap, signed: &[String]) -> ApiResu
     }
     match (state.config.security_token.as_deref(), sent) {
         (None, None) => Ok(()),
-        (Some(want), Some(got)) if sign::signatures_match(want, got) => Ok(()),
+        (Some(want), Some(got)) if sign::secrets_match(want, got) => Ok(()),
         (Some(_), None) => Err(ApiError::bad_request(
             "InvalidSecurityToken.Malformed",
             "Specified SecurityToken is malformed: the access key is temporary (STS) and needs its x-acs-security-token.",
@@ -133,8 +133,7 @@ pub fn verify(
         signed: &signed,
         payload_hash: &hash,
     });
-    let expected = sign::signature(&state.config.access_key_secret, &canonical);
-    if !sign::signatures_match(&expected, &auth.signature) {
+    if !sign::verify_signature(&state.config.access_key_secret, &canonical, &auth.signature) {
         return Err(ApiError::bad_request(
             "SignatureDoesNotMatch",
             "Specified signature is not matched with our calculation.",

@@ -113,7 +113,7 @@ pub fn state<T: Serialize>(model: &T, ty: &Type, what: &str) -> Result<Value, Di
 /// state holds what the provider learned, and null for what it did not.
 pub fn null_unknowns(v: &mut Value) {
     let mut found = Vec::new();
-    tfplugin::plan::strip_unknowns(v, &AttributePath::root(), &mut found);
+    tfplugin::strip_unknowns(v, &AttributePath::root(), &mut found);
 }
 
 pub fn set(v: &mut Value, name: &str, x: impl Into<Value>) {

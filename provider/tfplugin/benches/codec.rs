@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use tfplugin::value::{json, msgpack};
+use tfplugin::__private::msgpack;
+use tfplugin::value::json;
 use tfplugin::{Type, Value};
 
 fn cluster() -> (Type, Value) {

@@ -16,8 +16,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hyper_util::rt::TokioIo;
-use tfplugin::proto::plugin::{grpc_controller_client::GrpcControllerClient, Empty};
-use tfplugin::proto::tfplugin6::{get_provider_schema, provider_client::ProviderClient};
+use tfplugin::__private::proto::plugin::{grpc_controller_client::GrpcControllerClient, Empty};
+use tfplugin::__private::proto::tfplugin6::{get_provider_schema, provider_client::ProviderClient};
 use tonic::transport::{Channel, Endpoint};
 
 struct Sample {

@@ -10,8 +10,8 @@
 //! - [`server`]: the go-plugin handshake, AutoMTLS and the gRPC services.
 //! - [`logging`]: hclog JSON logs on stderr, as Terraform expects.
 //!
-//! The generated protocol types live in [`proto`]; providers built on this
-//! crate never need them.
+//! The generated protocol types, the msgpack wire codec and the planning
+//! engine are internal: providers built on this crate never need them.
 
 pub mod diag;
 pub mod ephemeral;
@@ -20,7 +20,7 @@ pub mod function;
 pub mod logging;
 pub mod modifiers;
 pub mod path;
-pub mod plan;
+mod plan;
 pub mod schema;
 pub mod schema_json;
 pub mod server;
@@ -31,7 +31,7 @@ pub mod value;
 
 /// Generated protocol types (tfplugin6 and go-plugin's side services).
 #[allow(clippy::all, missing_docs, rust_2018_idioms)]
-pub mod proto {
+mod proto {
     pub mod tfplugin6 {
         tonic::include_proto!("tfplugin6");
     }
@@ -43,6 +43,22 @@ pub mod proto {
 pub use diag::{Diagnostic, Diagnostics};
 pub use framework::*;
 pub use path::AttributePath;
+pub use plan::strip_unknowns;
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 pub use types::Type;
 pub use value::{Number, Value};
+
+/// Internals for this crate's own integration tests, benchmarks and the
+/// workspace's protocol-level acceptance tests (which speak tfplugin6 to
+/// the provider directly). Not a stable API: providers never need it.
+#[doc(hidden)]
+pub mod __private {
+    /// The generated protocol types.
+    pub mod proto {
+        pub use crate::proto::{plugin, tfplugin6};
+    }
+    /// The msgpack wire codec.
+    pub mod msgpack {
+        pub use crate::value::msgpack::{decode, encode, infer_type};
+    }
+}

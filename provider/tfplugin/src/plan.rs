@@ -1,8 +1,17 @@
 //! The planning rules, as pure functions over a schema and values: defaults,
 //! write-only attributes, computed values that become unknown, attribute plan
 //! modifiers and validators. The server calls them in that order.
+//!
+//! [`resource`] and [`data_source`] apply them around the calls into the
+//! framework traits, one function per RPC, over decoded values.
 
-use crate::diag::Diagnostics;
+mod data_source;
+mod resource;
+
+pub(crate) use data_source::DataSourceEntry;
+pub(crate) use resource::{until_stopped, PlanInputs, RawState, ResourceEntry};
+
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::modifiers::{AttributePlanRequest, AttributePlanResponse};
 use crate::path::AttributePath;
 use crate::schema::{Attribute, Block, Nesting};
@@ -312,7 +321,7 @@ fn validate_attrs(
         }
         if a.deprecated {
             diags.push(
-                crate::diag::Diagnostic::warning(
+                Diagnostic::warning(
                     format!("Argument {} is deprecated", a.name),
                     a.description.clone(),
                 )
@@ -341,7 +350,7 @@ fn validate_attrs(
 /// first line. So such paths are cut back to the attribute, or to the
 /// element, which Terraform then shows; the summary and detail written by
 /// the validator still name the exact field.
-fn locatable(mut d: crate::diag::Diagnostic, base: &AttributePath) -> crate::diag::Diagnostic {
+fn locatable(mut d: Diagnostic, base: &AttributePath) -> Diagnostic {
     use crate::path::Step;
     if let Some(path) = &d.attribute {
         let (steps, stem) = (path.steps(), base.steps());
@@ -354,6 +363,31 @@ fn locatable(mut d: crate::diag::Diagnostic, base: &AttributePath) -> crate::dia
         }
     }
     d
+}
+
+/// Cleans a state a provider returned: write-only attributes become null,
+/// leftover unknowns become null with an error naming them.
+pub(crate) fn finish_state(
+    schema: &crate::schema::Schema,
+    state: &mut Value,
+    diagnostics: &mut Diagnostics,
+    what: &str,
+) {
+    if state.is_null() {
+        return;
+    }
+    null_write_only(&schema.block, state);
+    let mut unknown = Vec::new();
+    strip_unknowns(state, &AttributePath::root(), &mut unknown);
+    for p in unknown {
+        diagnostics.push(
+            Diagnostic::error(
+                format!("Provider left a value unknown after {what}"),
+                "Every value must be known once an operation finishes. This is a bug in the provider; please report it.",
+            )
+            .at(p),
+        );
+    }
 }
 
 /// Replaces any unknown left in a value with null and reports the paths:

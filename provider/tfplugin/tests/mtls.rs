@@ -16,10 +16,10 @@ use rustls::pki_types::{CertificateDer, UnixTime};
 use rustls::server::danger::ClientCertVerifier as _;
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use support::{ClientAuth, Identity};
+use tfplugin::__private::msgpack;
+use tfplugin::__private::proto::tfplugin6 as pb;
 use tfplugin::framework::*;
-use tfplugin::proto::tfplugin6 as pb;
 use tfplugin::server::{AutoMtls, PinnedClientCert, ServeError};
-use tfplugin::value::msgpack;
 use tfplugin::{Block, Diagnostics, Schema, Value};
 use tokio::sync::watch;
 

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use tfplugin::__private::msgpack;
+use tfplugin::__private::proto::plugin as plugin_pb;
+use tfplugin::__private::proto::tfplugin6 as pb;
 use tfplugin::framework::*;
-use tfplugin::proto::plugin as plugin_pb;
-use tfplugin::proto::tfplugin6 as pb;
-use tfplugin::value::msgpack;
 use tfplugin::{Attribute, Block, Diagnostics, Schema, Type, Value};
 use tokio::sync::watch;
 

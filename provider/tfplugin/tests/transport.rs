@@ -144,8 +144,8 @@ fn only_terraform_gets_past_the_tls_handshake() {
         let ch = support::connect(net, addr, &server_cert, Some(terraform.presenting()))
             .await
             .unwrap();
-        tfplugin::proto::plugin::grpc_controller_client::GrpcControllerClient::new(ch)
-            .shutdown(tfplugin::proto::plugin::Empty {})
+        tfplugin::__private::proto::plugin::grpc_controller_client::GrpcControllerClient::new(ch)
+            .shutdown(tfplugin::__private::proto::plugin::Empty {})
             .await
             .unwrap();
     });

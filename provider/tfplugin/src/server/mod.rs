@@ -19,7 +19,7 @@ use tokio::sync::watch;
 use tonic::transport::Server;
 
 pub use listen::{Address, Listener};
-pub use provider::ProviderService;
+pub(crate) use provider::ProviderService;
 pub use tls::{AutoMtls, PinError, PinnedClientCert};
 
 use crate::framework::Provider;
@@ -270,14 +270,14 @@ fn build_router(
 /// socket path) or `tcp` (ADDRESS `127.0.0.1:PORT`), and CERT is the DER
 /// certificate in standard base64 without padding (empty when serving
 /// plaintext).
-pub fn handshake_line(address: &Address, cert_der: &[u8]) -> String {
+pub(crate) fn handshake_line(address: &Address, cert_der: &[u8]) -> String {
     let cert = base64::engine::general_purpose::STANDARD_NO_PAD.encode(cert_der);
     format!("1|6|{}|{}|grpc|{cert}\n", address.network, address.address)
 }
 
 /// The `TF_REATTACH_PROVIDERS` value for a provider served at `address`
 /// (go-plugin's `ReattachConfig`, its `Addr` as `{"Network","String"}`).
-pub fn reattach_json(provider_address: &str, address: &Address) -> String {
+pub(crate) fn reattach_json(provider_address: &str, address: &Address) -> String {
     serde_json::json!({
         provider_address: {
             "Protocol": "grpc",

@@ -2,9 +2,14 @@
 //! collections and structural values, plus their wire codecs.
 
 pub mod json;
-pub mod msgpack;
+pub(crate) mod msgpack;
 mod number;
 pub mod serde;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod testgen;
 
 use std::collections::BTreeMap;
 

@@ -281,7 +281,7 @@ pub async fn get_schema(
     server_cert: &[u8],
     auth: Option<ClientAuth>,
 ) -> Result<(), String> {
-    use tfplugin::proto::tfplugin6 as pb;
+    use tfplugin::__private::proto::tfplugin6 as pb;
     let ch = connect(network, address, server_cert, auth)
         .await
         .map_err(|e| format!("connect: {e:?}"))?;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::value::{Number, Refinements};
 
 fn obj_type() -> Type {
     Type::object([

@@ -9,13 +9,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use super::ProviderService;
+use crate::framework::*;
+use crate::proto::tfplugin6 as pb;
+use crate::proto::tfplugin6::provider_server::Provider as _;
+use crate::value::msgpack;
+use crate::{Attribute, Block, Diagnostics, Schema, Type, Value};
 use async_trait::async_trait;
-use tfplugin::framework::*;
-use tfplugin::proto::tfplugin6 as pb;
-use tfplugin::proto::tfplugin6::provider_server::Provider as _;
-use tfplugin::server::ProviderService;
-use tfplugin::value::msgpack;
-use tfplugin::{Attribute, Block, Diagnostics, Schema, Type, Value};
 use tonic::Request;
 
 struct P {
@@ -122,7 +122,7 @@ impl EphemeralResource for Lease {
     async fn close(&self, req: CloseRequest) -> Diagnostics {
         let lease: String = req.private.get("lease").unwrap_or_default();
         let mut d = Diagnostics::new();
-        d.push(tfplugin::Diagnostic::warning("closed", lease));
+        d.push(crate::Diagnostic::warning("closed", lease));
         d
     }
 }
