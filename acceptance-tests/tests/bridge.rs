@@ -37,9 +37,9 @@ use terraform_provider_ack::provider::AckProvider;
 use tfplugin::framework::Provider as _;
 use tfplugin::proto::tfplugin6 as pb;
 use tfplugin::schema::{AttributeType, Nesting};
-use tfplugin::testing::cargo_artifact;
 use tfplugin::value::{json as tfjson, msgpack};
 use tfplugin::{Attribute, AttributePath, Schema, Type, Value};
+use tfplugin_testing::cargo_artifact;
 use tonic::transport::{Channel, Endpoint};
 
 type Client = pb::provider_client::ProviderClient<Channel>;

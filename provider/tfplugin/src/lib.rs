@@ -24,7 +24,6 @@ pub mod plan;
 pub mod schema;
 pub mod schema_json;
 pub mod server;
-pub mod testing;
 pub mod types;
 pub mod validators;
 pub mod value;
