@@ -1,7 +1,6 @@
 //! The ACK provider: configuration, resources, data sources and the
 //! command-line subcommands of `terraform-provider-ack`.
 
-pub mod check;
 pub mod common;
 pub mod config;
 pub mod data_sources;

@@ -114,7 +114,7 @@ fn docs(args: &[String]) -> ExitCode {
 }
 
 fn check(args: &[String]) -> ExitCode {
-    use terraform_provider_ack::check::{self, policy::Policy, rego, report, Severity};
+    use ack_check::{self as check, policy::Policy, rego, report, Severity};
     let mut plan_path = None;
     let mut format = report::Format::Text;
     let mut policy = Policy::default();

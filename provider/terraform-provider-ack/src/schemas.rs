@@ -262,10 +262,10 @@ mod tests {
             cluster["properties"].get("sla").is_none(),
             "computed-only attributes are not configuration"
         );
-        let report = crate::check::Report {
+        let report = ack_check::Report {
             plan_format_version: "1.2".into(),
             terraform_version: "1.11.4".into(),
-            rules: crate::check::rules::catalog(),
+            rules: ack_check::rules::catalog(),
             resources: vec![],
             findings: vec![],
         };

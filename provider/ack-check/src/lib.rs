@@ -1,8 +1,16 @@
-//! `terraform-provider-ack check PLAN.json`: evaluates a saved plan
-//! (`terraform show -json tfplan`) against the tier rules of the edition
-//! catalog and organisation policies, for CI pipelines.
+//! Checks a saved plan (`terraform show -json tfplan`) for CI pipelines —
+//! what `terraform-provider-ack check PLAN.json` runs: the edition catalog's
+//! tier rules and the value rules of `ack-api` over the whole plan, policy
+//! files (TOML/YAML) and Rego policies (conftest conventions), with reports
+//! as text, JSON, SARIF or JUnit.
 //!
-//! Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 unusable input.
+//! It knows the ACK API contract (`ack-api`) and Terraform's plan JSON, and
+//! nothing of the provider, the plugin protocol or HTTP: it does no I/O
+//! beyond reading the policy files it is given. Rules are never copied
+//! here: they are `ack-api`'s.
+//!
+//! The command's exit codes: 0 clean, 1 findings at or above `--fail-on`,
+//! 2 unusable input.
 
 pub mod plan;
 pub mod policy;
