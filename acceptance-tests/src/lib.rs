@@ -137,20 +137,20 @@ impl Emulator {
     }
 
     /// A client for changes made "outside Terraform".
-    pub fn client(&self) -> ack_api::client::Client {
-        let cfg = ack_api::client::ClientConfig::new(
+    pub fn client(&self) -> ack_client::Client {
+        let cfg = ack_client::ClientConfig::new(
             &self.endpoint(),
             "cn-hangzhou",
             "emulator",
             "emulator-secret",
         );
-        ack_api::client::Client::new(cfg).unwrap_or_else(|e| panic!("{e}"))
+        ack_client::Client::new(cfg).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Runs `f` with a client on a fresh runtime.
     pub fn outside<T>(
         &self,
-        f: impl AsyncFnOnce(ack_api::client::Client, tokio_util::sync::CancellationToken) -> T,
+        f: impl AsyncFnOnce(ack_client::Client, tokio_util::sync::CancellationToken) -> T,
     ) -> T {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -12,6 +12,10 @@
 //!
 //! The generated protocol types live in [`proto`]; providers built on this
 //! crate never need them.
+//!
+//! It knows nothing of ACK or any other provider, and depends on no crate
+//! of this workspace; the test harness that drives a real terraform binary
+//! is the dev-only crate `tfplugin-testing`.
 
 pub mod diag;
 pub mod ephemeral;

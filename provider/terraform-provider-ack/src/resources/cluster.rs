@@ -303,7 +303,7 @@ impl Resource for ClusterResource {
                 // Interrupted: the cluster is recorded as it is, not tainted
                 // (a half-created cluster is finished by the service, and
                 // replacing it would throw that work away).
-                let diagnostic = if e == ack_api::client::Error::Cancelled {
+                let diagnostic = if e == ack_client::Error::Cancelled {
                     Diagnostic::warning(
                         "Cluster creation interrupted",
                         format!(
@@ -363,7 +363,7 @@ impl Resource for ClusterResource {
         let id = str_attr(prior, "id").unwrap_or_default().to_owned();
         let timeout = common::timeout(plan, "update", UPDATE_TIMEOUT);
         let client = client.until(timeout);
-        let fail = |what: &str, e: &ack_api::client::Error| ApplyResponse {
+        let fail = |what: &str, e: &ack_client::Error| ApplyResponse {
             state: prior.clone(),
             private: req.private.clone(),
             diagnostics: api_diag(what, e).into(),
@@ -424,7 +424,7 @@ impl Resource for ClusterResource {
             Ok(Some(detail)) => ApplyResponse::ok(state_from(&detail, plan), req.private),
             Ok(None) => fail(
                 "read the cluster after the update",
-                &ack_api::client::Error::Failed(format!("cluster {id} disappeared")),
+                &ack_client::Error::Failed(format!("cluster {id} disappeared")),
             ),
             Err(e) => fail("read the cluster after the update", &e),
         }
@@ -602,7 +602,7 @@ mod tests {
             state: "running".into(),
             master_url: r#"{"api_server_endpoint":"https://1.2.3.4:6443"}"#.into(),
             tags: vec![ack_api::model::Tag {
-                key: ack_api::client::CREATE_TOKEN_TAG.into(),
+                key: ack_client::CREATE_TOKEN_TAG.into(),
                 value: "t".into(),
             }],
             ..Default::default()

@@ -6,12 +6,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ack_api::client::Until;
 use ack_api::edition::Feature;
 use ack_api::model::{
     AutoScaling, KubernetesConfig, Management, NodePoolDetail, NodePoolInfo, NodePoolRequest,
     ScalingGroup, Tag, Taint, UpgradeConfig,
 };
+use ack_client::Until;
 use async_trait::async_trait;
 use tfplugin::framework::*;
 use tfplugin::modifiers::UseStateForUnknown;
@@ -360,7 +360,7 @@ impl Resource for NodePoolResource {
         let np = str_attr(prior, "node_pool_id")
             .unwrap_or_default()
             .to_owned();
-        let fail = |what: &str, e: &ack_api::client::Error| ApplyResponse {
+        let fail = |what: &str, e: &ack_client::Error| ApplyResponse {
             state: prior.clone(),
             private: req.private.clone(),
             diagnostics: api_diag(what, e).into(),
@@ -414,7 +414,7 @@ impl Resource for NodePoolResource {
             ),
             Ok(None) => fail(
                 "read the node pool",
-                &ack_api::client::Error::Failed(format!("node pool {np} disappeared")),
+                &ack_client::Error::Failed(format!("node pool {np} disappeared")),
             ),
             Err(e) => fail("wait for the node pool update", &e),
         }
@@ -486,7 +486,7 @@ fn unreachable_state(
     cluster_id: &str,
     np: &str,
     private: tfplugin::Private,
-    error: Option<&ack_api::client::Error>,
+    error: Option<&ack_client::Error>,
 ) -> ApplyResponse {
     let mut partial = plan.clone();
     set(&mut partial, "id", format!("{cluster_id}:{np}"));
@@ -495,7 +495,7 @@ fn unreachable_state(
     let mut found = Vec::new();
     tfplugin::plan::strip_unknowns(&mut partial, &AttributePath::root(), &mut found);
     let diagnostic = match error {
-        Some(ack_api::client::Error::Cancelled) => Diagnostic::warning(
+        Some(ack_client::Error::Cancelled) => Diagnostic::warning(
             "Node pool creation interrupted",
             format!(
                 "Terraform was interrupted while node pool {np} was being created. The pool exists and is \

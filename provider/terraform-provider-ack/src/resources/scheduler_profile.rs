@@ -8,9 +8,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ack_api::client::{Client, Error as ApiError};
 use ack_api::edition::Feature;
 use ack_api::model::{SchedulerConfig, ScorePlugin};
+use ack_client::{Client, Error as ApiError};
 use async_trait::async_trait;
 use tfplugin::framework::*;
 use tfplugin::modifiers::UseStateForUnknown;
