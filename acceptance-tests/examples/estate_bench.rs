@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use acceptance_tests::{Case, Emulator};
 use serde_json::Value as Json;
-use tfplugin::testing::{ProviderSource, WorkDir};
+use tfplugin_testing::{ProviderSource, WorkDir};
 
 const CLUSTERS: usize = 25;
 const POOLS: usize = 20;

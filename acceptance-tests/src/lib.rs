@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
 use serde_json::Value as Json;
-use tfplugin::testing::{cargo_artifact, skip_requested, ProviderSource, WorkDir};
+use tfplugin_testing::{cargo_artifact, ProviderSource, WorkDir};
 
 /// The provider's source address in configurations.
 pub const SOURCE: &str = "acklabs/ack";
@@ -16,11 +16,20 @@ pub const SOURCE: &str = "acklabs/ack";
 pub const REQUIRED_PROVIDERS: &str =
     "terraform {\n  required_providers {\n    ack = {\n      source = \"acklabs/ack\"\n    }\n  }\n}\n";
 
+/// Set to `1` (or `true`) to skip the tests that need terraform on purpose.
+pub const SKIP_ENV: &str = "ACK_SKIP_ACCEPTANCE";
+
+/// True when the tests that need terraform were switched off with
+/// `ACK_SKIP_ACCEPTANCE=1`.
+pub fn skip_requested() -> bool {
+    tfplugin_testing::skip_requested(SKIP_ENV)
+}
+
 /// A working directory whose terraform runs the built provider through
 /// `dev_overrides`; `None` when acceptance tests are skipped on purpose.
 pub fn workdir() -> Option<WorkDir> {
     if skip_requested() {
-        eprintln!("skipped: ACK_SKIP_ACCEPTANCE=1");
+        eprintln!("skipped: {SKIP_ENV}=1");
         return None;
     }
     let binary = cargo_artifact("terraform-provider-ack");
@@ -128,20 +137,20 @@ impl Emulator {
     }
 
     /// A client for changes made "outside Terraform".
-    pub fn client(&self) -> ack_api::client::Client {
-        let cfg = ack_api::client::ClientConfig::new(
+    pub fn client(&self) -> ack_client::Client {
+        let cfg = ack_client::ClientConfig::new(
             &self.endpoint(),
             "cn-hangzhou",
             "emulator",
             "emulator-secret",
         );
-        ack_api::client::Client::new(cfg).unwrap_or_else(|e| panic!("{e}"))
+        ack_client::Client::new(cfg).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Runs `f` with a client on a fresh runtime.
     pub fn outside<T>(
         &self,
-        f: impl AsyncFnOnce(ack_api::client::Client, tokio_util::sync::CancellationToken) -> T,
+        f: impl AsyncFnOnce(ack_client::Client, tokio_util::sync::CancellationToken) -> T,
     ) -> T {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -197,10 +206,10 @@ impl Case {
             .dir
             .run(&["import", "-no-color", address, id])
             .success();
-        let want = tfplugin::testing::state_resource(&self.dir.state(), address)
+        let want = tfplugin_testing::state_resource(&self.dir.state(), address)
             .cloned()
             .unwrap_or_default();
-        let got = tfplugin::testing::state_resource(&other.dir.state(), address)
+        let got = tfplugin_testing::state_resource(&other.dir.state(), address)
             .cloned()
             .unwrap_or_default();
         let strip = |mut v: Json| {
@@ -227,7 +236,7 @@ impl Case {
 
 /// Attribute values of `address` in the state.
 pub fn values(dir: &WorkDir, address: &str) -> Json {
-    tfplugin::testing::state_resource(&dir.state(), address)
+    tfplugin_testing::state_resource(&dir.state(), address)
         .cloned()
         .unwrap_or_default()
 }

@@ -38,9 +38,9 @@ use tfplugin::__private::msgpack;
 use tfplugin::__private::proto::tfplugin6 as pb;
 use tfplugin::framework::Provider as _;
 use tfplugin::schema::{AttributeType, Nesting};
-use tfplugin::testing::cargo_artifact;
 use tfplugin::value::json as tfjson;
 use tfplugin::{Attribute, AttributePath, Schema, Type, Value};
+use tfplugin_testing::cargo_artifact;
 use tonic::transport::{Channel, Endpoint};
 
 type Client = pb::provider_client::ProviderClient<Channel>;

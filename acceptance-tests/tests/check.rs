@@ -5,7 +5,7 @@
 use std::process::Command;
 
 use acceptance_tests::{Case, Emulator};
-use tfplugin::testing::cargo_artifact;
+use tfplugin_testing::cargo_artifact;
 
 const CLEAN: &str = r#"
 resource "ack_cluster" "main" {

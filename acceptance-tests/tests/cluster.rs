@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use acceptance_tests::{change, values, Case, Emulator};
-use tfplugin::testing::actions_for;
+use tfplugin_testing::actions_for;
 
 const STANDARD: &str = r#"
 resource "ack_cluster" "main" {

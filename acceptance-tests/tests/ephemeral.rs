@@ -6,17 +6,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{Emulator, SOURCE};
+use acceptance_tests::{skip_requested, Emulator, SKIP_ENV, SOURCE};
 use base64::Engine as _;
-use tfplugin::testing::{
-    cargo_artifact, contains_bytes, plan_file_contents, skip_requested, ProviderSource, WorkDir,
+use tfplugin_testing::{
+    cargo_artifact, contains_bytes, plan_file_contents, ProviderSource, WorkDir,
 };
 
 const CONFORMANCE: &str = "example/conformance";
 
 fn workdir(emu: &Emulator) -> Option<WorkDir> {
     if skip_requested() {
-        eprintln!("skipped: ACK_SKIP_ACCEPTANCE=1");
+        eprintln!("skipped: {SKIP_ENV}=1");
         return None;
     }
     let mut dir = WorkDir::new(&ProviderSource::DevOverrides(vec![
@@ -140,7 +140,7 @@ fn kubeconfig_configures_another_provider_and_stays_out_of_state_and_plan() {
         "nothing to hand over before the cluster exists"
     );
     assert_eq!(
-        tfplugin::testing::actions_for(&plan, "conformance_thing.workload"),
+        tfplugin_testing::actions_for(&plan, "conformance_thing.workload"),
         ["create"]
     );
     assert_eq!(emu.requests("DescribeClusterUserKubeconfig"), 0);
@@ -171,7 +171,7 @@ fn kubeconfig_configures_another_provider_and_stays_out_of_state_and_plan() {
     // A saved plan of the created cluster opens a fresh kubeconfig; neither holds any of it.
     let replan = dir.plan(&[]);
     assert!(
-        tfplugin::testing::plan_actions(&replan)
+        tfplugin_testing::plan_actions(&replan)
             .iter()
             .all(|(_, a)| a == &["no-op"]),
         "{replan}"

@@ -60,7 +60,7 @@ fn every_example_applies_and_destroys() {
         "ack_scheduler_profile.scheduler",
     ] {
         assert!(
-            tfplugin::testing::state_resource(&case.dir.state(), id).is_some(),
+            tfplugin_testing::state_resource(&case.dir.state(), id).is_some(),
             "{id} applied"
         );
     }

@@ -18,7 +18,7 @@ use acceptance_tests::{workdir, Case, Emulator, REQUIRED_PROVIDERS};
 use ack_api::request::{ApiRequest, Credentials};
 use serde::Deserialize;
 use serde_json::Value as Json;
-use tfplugin::testing::cargo_artifact;
+use tfplugin_testing::cargo_artifact;
 
 /// One table of `tests/hostile/`.
 #[derive(Deserialize)]
@@ -187,7 +187,7 @@ fn hcl_values_are_refused_at_validate_with_the_attribute_named() {
 fn tier_rules_are_refused_at_plan_with_the_attribute_named() {
     let t: Table<HclCase> = read_table("hcl.toml");
     let cases: Vec<&HclCase> = t.case.iter().filter(|c| is_stage(c, "plan")).collect();
-    if tfplugin::testing::skip_requested() {
+    if acceptance_tests::skip_requested() {
         return;
     }
     let emu = Emulator::start();
@@ -392,7 +392,7 @@ impl Caller<'_> {
 #[test]
 fn the_emulator_refuses_hostile_bodies_with_api_errors() {
     let cases: Vec<ApiCase> = table("api.toml");
-    if tfplugin::testing::skip_requested() {
+    if acceptance_tests::skip_requested() {
         return;
     }
     let emu = Emulator::start();

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use acceptance_tests::{change, values, Case, Emulator};
-use tfplugin::testing::actions_for;
+use tfplugin_testing::actions_for;
 
 fn config(edition: &str, pool: &str) -> String {
     format!(

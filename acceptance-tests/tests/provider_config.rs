@@ -40,7 +40,7 @@ fn terraform_sees_the_provider_schema() {
 // data_sources.rs.
 
 /// Diagnostics of `terraform validate -json`.
-fn validate_json(dir: &tfplugin::testing::WorkDir) -> Vec<serde_json::Value> {
+fn validate_json(dir: &tfplugin_testing::WorkDir) -> Vec<serde_json::Value> {
     let run = dir.run(&["validate", "-json", "-no-color"]);
     let out: serde_json::Value = serde_json::from_slice(&run.output.stdout)
         .unwrap_or_else(|e| panic!("validate -json: {e}\n{}\n{}", run.stdout(), run.stderr()));

@@ -144,7 +144,7 @@ fn an_interrupted_create_is_recorded_not_orphaned() {
     assert!(status.success());
     let _ = child.wait().unwrap();
     let state = case.dir.state();
-    let recorded = tfplugin::testing::state_resource(&state, "ack_cluster.main")
+    let recorded = tfplugin_testing::state_resource(&state, "ack_cluster.main")
         .and_then(|v| v["id"].as_str().map(str::to_owned));
     assert!(
         recorded.is_some(),

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use acceptance_tests::{values, Case, Emulator};
-use tfplugin::testing::actions_for;
+use tfplugin_testing::actions_for;
 
 fn cluster(edition: &str) -> String {
     format!("resource \"ack_cluster\" \"main\" {{\n  name    = \"tiers\"\n  edition = \"{edition}\"\n}}\n")

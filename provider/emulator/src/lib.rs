@@ -5,6 +5,10 @@
 //! server-side from the `ack-api` catalog, asynchronous tasks with the real
 //! state names, SQLite persistence that survives `kill -9`, and fault
 //! injection. Use [`app`] to get a router and [`run`] to serve it.
+//!
+//! It knows the API contract (`ack-api`: every rule it enforces is the
+//! catalog's, never a copy) and nothing of Terraform, the provider or the
+//! client: `ack-client` is only a dev-dependency, for its tests.
 
 pub mod auth;
 pub mod db;

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use ack_api::client::{Client, ClientConfig, Until};
 use ack_api::model::{CreateClusterRequest, NodePoolInfo, NodePoolRequest, ScalingGroup};
+use ack_client::{Client, ClientConfig, Until};
 use ack_emulator::{Config, State};
 use tokio_util::sync::CancellationToken;
 
@@ -329,7 +329,7 @@ async fn cancellation_stops_waiting() {
         .client
         .wait_running(&id, Duration::from_secs(600), &cancel)
         .await;
-    assert_eq!(r.unwrap_err(), ack_api::client::Error::Cancelled);
+    assert_eq!(r.unwrap_err(), ack_client::Error::Cancelled);
 }
 
 /// Regression: dependents created in parallel (encryption, backup policy,

@@ -6,10 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-use ack_api::client::{Client, ClientConfig, Error, Until};
 use ack_api::model::{
     CreateClusterRequest, ModifyClusterRequest, NodePoolInfo, NodePoolRequest, ScalingGroup,
 };
+use ack_client::{Client, ClientConfig, Error, Until};
 use ack_emulator::{Config, State};
 use tokio_util::sync::CancellationToken;
 

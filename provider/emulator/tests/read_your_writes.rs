@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ack_api::client::{Client, ClientConfig, Until};
 use ack_api::model::{CreateClusterRequest, NodePoolInfo, NodePoolRequest, ScalingGroup};
+use ack_client::{Client, ClientConfig, Until};
 use ack_emulator::{Config, State};
 use axum::extract::Request;
 use axum::middleware::{self, Next};

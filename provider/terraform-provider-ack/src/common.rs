@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use ack_api::client::{Client, Error as ApiError, CREATE_TOKEN_TAG};
 use ack_api::model::Tag;
+use ack_client::{Client, Error as ApiError, CREATE_TOKEN_TAG};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tfplugin::value::serde::{from_value, to_value};

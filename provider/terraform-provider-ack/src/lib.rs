@@ -1,7 +1,11 @@
 //! The ACK provider: configuration, resources, data sources and the
 //! command-line subcommands of `terraform-provider-ack`.
+//!
+//! It ties the other crates together — the protocol (`tfplugin`), the API
+//! contract (`ack-api`), the client (`ack-client`) and the plan check
+//! (`ack-check`) — and holds no protocol internals, no HTTP and no copy of
+//! a tier rule or limit: those are the catalog's, in `ack-api`.
 
-pub mod check;
 pub mod common;
 pub mod config;
 pub mod data_sources;

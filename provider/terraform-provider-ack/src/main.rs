@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use ack_check::{self as check, policy::Policy, rego, report, Severity};
 use clap::{Args, Parser, Subcommand};
-use terraform_provider_ack::check::{self, policy::Policy, rego, report, Severity};
 use terraform_provider_ack::provider::{AckProvider, ADDRESS};
 
 /// Terraform provider for ACK Pro and ACK Standard clusters.

@@ -23,7 +23,7 @@ pub struct Shared {
     /// Set by ConfigureProvider; unset while the block holds unknown values.
     pub config: OnceLock<ProviderConfig>,
     /// The API client, built (without any network call) by ConfigureProvider.
-    pub client: OnceLock<ack_api::client::Client>,
+    pub client: OnceLock<ack_client::Client>,
     /// Planned editions and node pool sizes of this process's plan.
     pub registry: Registry,
     /// The account's quotas, read once per process (or why they could not be).
@@ -172,7 +172,7 @@ impl Provider for AckProvider {
         match ProviderConfig::resolve(&req.config, &ProcessEnv) {
             Ok(c) => {
                 tracing::debug!(endpoint = %c.endpoint, region = %c.region, "Provider configured");
-                let mut cc = ack_api::client::ClientConfig::new(
+                let mut cc = ack_client::ClientConfig::new(
                     &c.endpoint,
                     &c.region,
                     &c.credentials.access_key_id,
@@ -183,7 +183,7 @@ impl Provider for AckProvider {
                     .security_token
                     .as_ref()
                     .map(|t| t.expose().to_owned());
-                match ack_api::client::Client::new(cc) {
+                match ack_client::Client::new(cc) {
                     Ok(client) => {
                         let _ = self.shared.client.set(client);
                     }

@@ -185,38 +185,25 @@ fn config_schema(name: &str, kind: &str, block: &Block) -> Json {
     s
 }
 
-/// JSON Schema of `check --format json`.
+/// JSON Schema of `check --format json`: derived from the report's types
+/// ([`ack_check::Report::json_schema`]), with this provider's `$id` and title.
 pub fn report_schema() -> Json {
-    let severity = json!({"type": "string", "enum": ["note", "warning", "error"]});
-    json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://registry.terraform.io/providers/acklabs/ack/check-report",
-        "title": "terraform-provider-ack check report",
-        "type": "object",
-        "required": ["plan_format_version", "terraform_version", "rules", "resources", "findings"],
-        "additionalProperties": false,
-        "properties": {
-            "plan_format_version": {"type": "string", "description": "format_version of the checked plan."},
-            "terraform_version": {"type": "string"},
-            "rules": {"type": "array", "items": {
-                "type": "object", "required": ["id", "name", "description", "severity"], "additionalProperties": false,
-                "properties": {"id": {"type": "string", "description": "Built-in rules are ACK-TIER-nnn / ACK-POL-nnn; custom rules keep their id; Rego rules are package and rule name, e.g. main.deny."}, "name": {"type": "string"}, "description": {"type": "string"}, "severity": severity}
-            }},
-            "resources": {"type": "array", "items": {"type": "string"}, "description": "Addresses of the resources checked."},
-            "findings": {"type": "array", "items": {
-                "type": "object", "required": ["rule_id", "severity", "address", "message", "attribute"], "additionalProperties": false,
-                "properties": {
-                    "rule_id": {"type": "string", "description": "id of the rule in rules."},
-                    "severity": severity,
-                    "address": {"type": "string", "description": "Resource address, e.g. ack_cluster.main; `plan` for a Rego finding about no single resource."},
-                    "message": {"type": "string"},
-                    "attribute": {"type": ["string", "null"]},
-                    "before": {"type": "object", "description": "Relevant attributes before the change."},
-                    "after": {"type": "object", "description": "Relevant attributes after the change."}
-                }
-            }}
-        }
-    })
+    let mut derived = match ack_check::Report::json_schema() {
+        Json::Object(o) => o,
+        _ => Map::new(),
+    };
+    let mut out = Map::new();
+    if let Some(dialect) = derived.remove("$schema") {
+        out.insert("$schema".into(), dialect);
+    }
+    out.insert(
+        "$id".into(),
+        json!("https://registry.terraform.io/providers/acklabs/ack/check-report"),
+    );
+    out.insert("title".into(), json!("terraform-provider-ack check report"));
+    derived.remove("title");
+    out.extend(derived);
+    Json::Object(out)
 }
 
 #[cfg(test)]
@@ -262,10 +249,10 @@ mod tests {
             cluster["properties"].get("sla").is_none(),
             "computed-only attributes are not configuration"
         );
-        let report = crate::check::Report {
+        let report = ack_check::Report {
             plan_format_version: "1.2".into(),
             terraform_version: "1.11.4".into(),
-            rules: crate::check::rules::catalog(),
+            rules: ack_check::rules::catalog(),
             resources: vec![],
             findings: vec![],
         };

@@ -12,6 +12,10 @@
 //!
 //! The generated protocol types, the msgpack wire codec and the planning
 //! engine are internal: providers built on this crate never need them.
+//!
+//! It knows nothing of ACK or any other provider, and depends on no crate
+//! of this workspace; the test harness that drives a real terraform binary
+//! is the dev-only crate `tfplugin-testing`.
 
 pub mod diag;
 pub mod ephemeral;
@@ -24,7 +28,6 @@ mod plan;
 pub mod schema;
 pub mod schema_json;
 pub mod server;
-pub mod testing;
 pub mod types;
 pub mod validators;
 pub mod value;

@@ -11,11 +11,16 @@ use std::process::{Child, Command, Stdio};
 
 use base64::Engine as _;
 use serde_json::Value as Json;
-use tfplugin::testing::{
-    actions_for, cargo_artifact, skip_requested, state_resource, ProviderSource, WorkDir,
-};
+use tfplugin_testing::{actions_for, cargo_artifact, state_resource, ProviderSource, WorkDir};
 
 const ADDRESS: &str = "example/conformance";
+
+/// The workspace's switch for skipping the tests that need terraform (README).
+const SKIP_ENV: &str = "ACK_SKIP_ACCEPTANCE";
+
+fn skip_requested() -> bool {
+    tfplugin_testing::skip_requested(SKIP_ENV)
+}
 
 fn binary() -> std::path::PathBuf {
     cargo_artifact("terraform-provider-conformance")
@@ -31,7 +36,7 @@ fn header(dir: &WorkDir) -> String {
 
 fn workdir() -> Option<WorkDir> {
     if skip_requested() {
-        eprintln!("skipped: ACK_SKIP_ACCEPTANCE=1");
+        eprintln!("skipped: {SKIP_ENV}=1");
         return None;
     }
     Some(WorkDir::new(&ProviderSource::DevOverride {

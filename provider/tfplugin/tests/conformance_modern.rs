@@ -4,16 +4,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use tfplugin::testing::{
-    cargo_artifact, contains_bytes, plan_file_contents, skip_requested, state_resource,
-    ProviderSource, WorkDir,
+use tfplugin_testing::{
+    cargo_artifact, contains_bytes, plan_file_contents, state_resource, ProviderSource, WorkDir,
 };
 
 const ADDRESS: &str = "example/conformance";
 
+/// The workspace's switch for skipping the tests that need terraform (README).
+const SKIP_ENV: &str = "ACK_SKIP_ACCEPTANCE";
+
+fn skip_requested() -> bool {
+    tfplugin_testing::skip_requested(SKIP_ENV)
+}
+
 fn workdir() -> Option<WorkDir> {
     if skip_requested() {
-        eprintln!("skipped: ACK_SKIP_ACCEPTANCE=1");
+        eprintln!("skipped: {SKIP_ENV}=1");
         return None;
     }
     Some(WorkDir::new(&ProviderSource::DevOverride {

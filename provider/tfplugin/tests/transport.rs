@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use base64::Engine as _;
-use tfplugin::testing::cargo_artifact;
+use tfplugin_testing::cargo_artifact;
 
 fn binary() -> std::path::PathBuf {
     cargo_artifact("terraform-provider-conformance")

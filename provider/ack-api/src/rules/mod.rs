@@ -33,6 +33,9 @@ pub use window::{maintenance_duration, maintenance_time, maintenance_window, wee
 /// Tag keys starting with this are the provider's bookkeeping (the create
 /// token); users may not set them.
 pub const RESERVED_TAG_PREFIX: &str = "acklabs:";
+/// Tag key under which creates record their idempotency token (the client
+/// finds an object it created but lost the answer for by this tag).
+pub const CREATE_TOKEN_TAG: &str = "acklabs:create-token";
 /// Node label keys under this prefix carry provider attributes (such as the
 /// accelerator); users may not set them.
 pub const RESERVED_LABEL_PREFIX: &str = "acklabs.io/";
@@ -170,8 +173,8 @@ mod tests {
 
     #[test]
     fn the_providers_own_keys_are_reserved() {
-        assert!(crate::client::CREATE_TOKEN_TAG.starts_with(RESERVED_TAG_PREFIX));
-        assert!(user_tag_key(crate::client::CREATE_TOKEN_TAG).is_err());
+        assert!(CREATE_TOKEN_TAG.starts_with(RESERVED_TAG_PREFIX));
+        assert!(user_tag_key(CREATE_TOKEN_TAG).is_err());
     }
 
     #[test]

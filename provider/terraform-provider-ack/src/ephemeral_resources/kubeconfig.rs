@@ -6,8 +6,8 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use ack_api::client::Client;
 use ack_api::model::KUBECONFIG_MINUTES;
+use ack_client::Client;
 use async_trait::async_trait;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ack_api::client::Client;
 use ack_api::edition::{self, Edition, Feature};
 use ack_api::model::{ClusterDetail, NodePoolDetail};
+use ack_client::Client;
 use serde::Deserialize;
 use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
 use tfplugin::value::serde::from_value;

@@ -104,7 +104,7 @@ pub async fn check_new_cluster(shared: &Shared, cancel: &CancellationToken, d: &
 /// quota) when the quotas or the listing cannot be read.
 pub async fn at_apply(
     shared: &Shared,
-    client: &ack_api::client::Client,
+    client: &ack_client::Client,
     new_pool_of: Option<(&str, &str)>,
     cancel: &CancellationToken,
 ) -> Diagnostics {

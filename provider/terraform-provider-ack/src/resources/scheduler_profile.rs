@@ -9,9 +9,9 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use ack_api::client::{Client, Error as ApiError};
 use ack_api::edition::Feature;
 use ack_api::model::{SchedulerConfig, ScorePlugin};
+use ack_client::{Client, Error as ApiError};
 use async_trait::async_trait;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};

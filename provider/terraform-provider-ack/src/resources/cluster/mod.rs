@@ -13,8 +13,8 @@ mod tests;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ack_api::client::{Client, Error as ApiError};
 use ack_api::model::ModifyClusterRequest;
+use ack_client::{Client, Error as ApiError};
 use async_trait::async_trait;
 use tfplugin::framework::*;
 use tfplugin::{Diagnostic, Diagnostics, Schema, Value};

@@ -22,7 +22,7 @@ fn state_hides_bookkeeping_and_derives_the_edition() {
         state: "running".into(),
         master_url: r#"{"api_server_endpoint":"https://1.2.3.4:6443"}"#.into(),
         tags: vec![ack_api::model::Tag {
-            key: ack_api::client::CREATE_TOKEN_TAG.into(),
+            key: ack_client::CREATE_TOKEN_TAG.into(),
             value: "t".into(),
         }],
         ..Default::default()

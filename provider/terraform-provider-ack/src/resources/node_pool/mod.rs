@@ -13,7 +13,7 @@ mod tests;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ack_api::client::{Error as ApiError, Until};
+use ack_client::{Error as ApiError, Until};
 use async_trait::async_trait;
 use tfplugin::framework::*;
 use tfplugin::{Diagnostic, Diagnostics, Schema, Value};

@@ -5,6 +5,11 @@
 //! plan → apply → empty plan → import → destroy cycle.
 //!
 //! The terraform binary comes from `TF_ACC_TERRAFORM_PATH`, else `PATH`.
+//!
+//! A dev-only crate: tests, examples and benchmarks depend on it, never a
+//! provider. It knows terraform's CLI and nothing of any provider — not the
+//! provider's name, its resources, nor the environment variable a test
+//! suite uses to skip these tests (callers pass it to [`skip_requested`]).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -58,12 +63,15 @@ impl Drain {
     }
 }
 
-/// Set to `1` to skip tests that need terraform on purpose.
-pub const SKIP_ENV: &str = "ACK_SKIP_ACCEPTANCE";
+/// The skip variable last asked about, named by [`terraform_binary`]'s
+/// message when terraform is missing.
+static SKIP_VAR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-/// True when acceptance tests were switched off with `ACK_SKIP_ACCEPTANCE=1`.
-pub fn skip_requested() -> bool {
-    std::env::var(SKIP_ENV).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+/// True when the test suite's skip switch, the environment variable `var`,
+/// is set to `1` or `true`: tests that need terraform are skipped on purpose.
+pub fn skip_requested(var: &str) -> bool {
+    let _ = SKIP_VAR.set(var.to_owned());
+    std::env::var(var).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
 }
 
 /// The terraform binary to use. Panics with instructions when there is none:
@@ -79,9 +87,12 @@ pub fn terraform_binary() -> PathBuf {
             return candidate;
         }
     }
+    let skip = SKIP_VAR
+        .get()
+        .map_or("the suite's skip variable", String::as_str);
     panic!(
         "terraform was not found on PATH and TF_ACC_TERRAFORM_PATH is not set. \
-         Install Terraform 1.11 (see the README), or set {SKIP_ENV}=1 to skip acceptance tests on purpose."
+         Install Terraform 1.11 (see the README), or set {skip}=1 to skip acceptance tests on purpose."
     );
 }
 

@@ -1,8 +1,16 @@
-//! `terraform-provider-ack check PLAN.json`: evaluates a saved plan
-//! (`terraform show -json tfplan`) against the tier rules of the edition
-//! catalog and organisation policies, for CI pipelines.
+//! Checks a saved plan (`terraform show -json tfplan`) for CI pipelines —
+//! what `terraform-provider-ack check PLAN.json` runs: the edition catalog's
+//! tier rules and the value rules of `ack-api` over the whole plan, policy
+//! files (TOML/YAML) and Rego policies (conftest conventions), with reports
+//! as text, JSON, SARIF or JUnit.
 //!
-//! Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 unusable input.
+//! It knows the ACK API contract (`ack-api`) and Terraform's plan JSON, and
+//! nothing of the provider, the plugin protocol or HTTP: it does no I/O
+//! beyond reading the policy files it is given. Rules are never copied
+//! here: they are `ack-api`'s.
+//!
+//! The command's exit codes: 0 clean, 1 findings at or above `--fail-on`,
+//! 2 unusable input.
 
 pub mod plan;
 pub mod policy;
@@ -11,11 +19,15 @@ pub mod report;
 pub mod rules;
 pub mod values;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(inline)]
 pub enum Severity {
     Note,
     Warning,
@@ -41,8 +53,10 @@ impl Severity {
 }
 
 /// A rule every finding refers to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(inline, deny_unknown_fields)]
 pub struct Rule {
+    /// Built-in rules are ACK-TIER-nnn / ACK-POL-nnn; custom rules keep their id; Rego rules are package and rule name, e.g. main.deny.
     pub id: String,
     pub name: String,
     pub description: String,
@@ -50,34 +64,55 @@ pub struct Rule {
 }
 
 /// One violation of one rule by one resource.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[schemars(inline, deny_unknown_fields)]
 pub struct Finding {
+    /// id of the rule in rules.
     pub rule_id: String,
     pub severity: Severity,
-    /// Resource address, e.g. `ack_scheduler_profile.sched`.
+    /// Resource address, e.g. ack_cluster.main; `plan` for a Rego finding about no single resource.
     pub address: String,
     pub message: String,
     /// Attribute the finding is about, if any.
     pub attribute: Option<String>,
-    /// The relevant attributes before and after the change.
+    /// Relevant attributes before the change.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "attributes_schema")]
     pub before: Option<serde_json::Value>,
+    /// Relevant attributes after the change.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "attributes_schema")]
     pub after: Option<serde_json::Value>,
 }
 
-/// The outcome of a check.
-#[derive(Debug, Clone, Serialize)]
+/// `before` and `after` hold attributes by name.
+fn attributes_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "object"})
+}
+
+/// The outcome of a check: what `check --format json` prints.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Report {
+    /// format_version of the checked plan.
     pub plan_format_version: String,
     pub terraform_version: String,
     pub rules: Vec<Rule>,
-    /// Resource addresses the rules looked at.
+    /// Addresses of the resources checked.
     pub resources: Vec<String>,
     pub findings: Vec<Finding>,
 }
 
 impl Report {
+    /// JSON Schema (draft 2020-12) of the report as serialised, derived from
+    /// these types so that it cannot drift from them.
+    pub fn json_schema() -> serde_json::Value {
+        let generator = schemars::generate::SchemaSettings::draft2020_12()
+            .for_serialize()
+            .into_generator();
+        generator.into_root_schema_for::<Report>().to_value()
+    }
+
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }

@@ -1,6 +1,7 @@
-//! The async API client: signs every request, retries throttling and
-//! server errors with backoff and jitter (honouring the rate-limit hint),
-//! makes creates idempotent, waits on tasks and states, honours
+//! The async ACK API client (reqwest + rustls): signs every request,
+//! retries throttling and server errors with exponential backoff and jitter
+//! (honouring the service's retry-after hint; the `retry` module has the
+//! policy), makes creates idempotent, waits on tasks and states, honours
 //! cancellation and deadlines, and shares listings between readers under
 //! read-your-writes (see [`reads`]).
 //!
@@ -13,30 +14,36 @@
 //! Deadlines: [`Client::until`] gives a client whose every call — retries,
 //! busy waits and polls included — ends by the deadline, with an error that
 //! names the limit and the last answer the service gave.
+//!
+//! The API contract — types, request builders, signing, the edition catalog
+//! and its rules — is `ack-api`'s; this crate only sends requests. It knows
+//! nothing of Terraform or the provider. HTTP types never leave it: callers
+//! see [`Error`], whose rate-limit hint is a typed field, never text.
 
 mod clusters;
 mod error;
 mod features;
 mod pools;
 pub mod reads;
+mod retry;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rand::Rng;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::{ClusterDetail, ErrorBody, NodePoolDetail, TaskResponse};
-use crate::request::{ApiRequest, Credentials};
+use ack_api::model::{ClusterDetail, ErrorBody, NodePoolDetail};
+use ack_api::request::{ApiRequest, Credentials};
 use reads::Flights;
+use retry::OnCancel;
 
 pub use error::{human, Error, Result};
 pub use pools::Until;
 
 /// Tag key under which creates record their idempotency token.
-pub const CREATE_TOKEN_TAG: &str = "acklabs:create-token";
+pub use ack_api::rules::CREATE_TOKEN_TAG;
 
 /// How long a shared listing may be reused by readers that wrote nothing.
 const LISTING_MAX_AGE: Duration = Duration::from_secs(60);
@@ -198,40 +205,6 @@ impl Client {
         Error::Timeout(limit, what)
     }
 
-    fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .cfg
-            .base_backoff
-            .saturating_mul(1u32 << attempt.min(10));
-        let capped = exp.min(self.cfg.max_backoff).as_millis() as u64;
-        // Equal jitter: half the step fixed, half random, so retries spread
-        // out without ever retrying at once.
-        let ms = rand::thread_rng().gen_range(capped / 2..=capped);
-        Duration::from_millis(ms.max(1))
-    }
-
-    async fn sleep(cancel: &CancellationToken, d: Duration) -> Result<()> {
-        tokio::select! {
-            () = tokio::time::sleep(d) => Ok(()),
-            () = cancel.cancelled() => Err(Error::Cancelled),
-        }
-    }
-
-    /// Sleeps `d` unless that passes the deadline: then fails at once with
-    /// the deadline error (there is no point waiting to fail).
-    async fn pause(
-        &self,
-        cancel: &CancellationToken,
-        d: Duration,
-        what: &str,
-        last: Option<&Error>,
-    ) -> Result<()> {
-        if self.remaining().is_some_and(|left| left < d) {
-            return Err(self.deadline_error(what, last));
-        }
-        Self::sleep(cancel, d).await
-    }
-
     /// One HTTP exchange, signed afresh.
     async fn exchange(&self, req: &ApiRequest) -> Result<Vec<u8>> {
         let creds = Credentials {
@@ -297,72 +270,6 @@ impl Client {
             .await
     }
 
-    /// [`Client::send`] for an operation that started at `since`: the busy
-    /// window counts from there, not from this attempt.
-    async fn send_since(
-        &self,
-        req: &ApiRequest,
-        cancel: &CancellationToken,
-        since: Instant,
-        on_cancel: OnCancel,
-    ) -> Result<Vec<u8>> {
-        let mut attempt = 0;
-        let mut busy_waits = 0;
-        let what = format!("{} to succeed", req.action);
-        let mut last: Option<Error> = None;
-        loop {
-            if cancel.is_cancelled() {
-                return Err(Error::Cancelled);
-            }
-            if self.remaining() == Some(Duration::ZERO) {
-                return Err(self.deadline_error(&what, last.as_ref()));
-            }
-            let started = Instant::now();
-            let result = match on_cancel {
-                OnCancel::Abort => tokio::select! {
-                    r = self.exchange(req) => r,
-                    () = cancel.cancelled() => return Err(Error::Cancelled),
-                },
-                OnCancel::FinishExchange => self.exchange(req).await,
-            };
-            let err = match result {
-                Ok(b) => {
-                    tracing::debug!(
-                        action = req.action,
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        "ACK API call"
-                    );
-                    return Ok(b);
-                }
-                Err(e) => e,
-            };
-            if err.is_busy() && since.elapsed() < self.cfg.busy_timeout {
-                busy_waits += 1;
-                let wait = self.backoff(busy_waits.min(6));
-                tracing::debug!(action = req.action, error = %err, wait_ms = wait.as_millis() as u64, "object busy; waiting");
-                self.pause(cancel, wait, &what, Some(&err)).await?;
-                last = Some(err);
-                continue;
-            }
-            attempt += 1;
-            let retry = err.is_throttling() || (!req.is_mutation() && err.is_ambiguous());
-            if !retry || attempt >= self.cfg.max_attempts {
-                return Err(err);
-            }
-            let mut wait = self.backoff(attempt);
-            if let Error::Api {
-                retry_after: Some(hint),
-                ..
-            } = &err
-            {
-                wait = wait.max((*hint).min(self.cfg.max_backoff));
-            }
-            tracing::debug!(action = req.action, attempt, error = %err, wait_ms = wait.as_millis() as u64, "retrying");
-            self.pause(cancel, wait, &what, Some(&err)).await?;
-            last = Some(err);
-        }
-    }
-
     async fn json<T: DeserializeOwned>(
         &self,
         req: &ApiRequest,
@@ -370,48 +277,6 @@ impl Client {
     ) -> Result<T> {
         let bytes = self.send(req, cancel).await?;
         decode(req, &bytes)
-    }
-
-    /// Runs a mutation; after an ambiguous failure asks `settled` whether the
-    /// change took effect, and retries only if it did not. Busy waits count
-    /// from the start of the whole operation.
-    async fn mutate<F, Fut>(
-        &self,
-        req: &ApiRequest,
-        cancel: &CancellationToken,
-        settled: F,
-    ) -> Result<Option<String>>
-    where
-        F: Fn() -> Fut,
-        Fut: std::future::Future<Output = Result<bool>>,
-    {
-        let since = Instant::now();
-        let what = format!("{} to succeed", req.action);
-        let mut attempt = 0;
-        loop {
-            match self.send_since(req, cancel, since, OnCancel::Abort).await {
-                Ok(bytes) => {
-                    let task: TaskResponse = serde_json::from_slice(&bytes).unwrap_or_default();
-                    return Ok(Some(task.task_id).filter(|t| !t.is_empty()));
-                }
-                Err(e) if e.is_ambiguous() => {
-                    attempt += 1;
-                    self.pause(cancel, self.backoff(attempt), &what, Some(&e))
-                        .await?;
-                    if settled().await? {
-                        tracing::debug!(
-                            action = req.action,
-                            "change already applied after an ambiguous failure"
-                        );
-                        return Ok(None);
-                    }
-                    if attempt >= self.cfg.max_attempts {
-                        return Err(e);
-                    }
-                }
-                Err(e) => return Err(e),
-            }
-        }
     }
 
     /// Sends a create. A create on the wire is never abandoned: Terraform's
@@ -435,15 +300,6 @@ impl Client {
         };
         (client, CancellationToken::new())
     }
-}
-
-/// What Terraform's cancellation does to a request already sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum OnCancel {
-    /// Drop the exchange (reads, and mutations that reconcile).
-    Abort,
-    /// Let it finish (creates: their answer carries the new object's ID).
-    FinishExchange,
 }
 
 fn decode<T: DeserializeOwned>(req: &ApiRequest, bytes: &[u8]) -> Result<T> {

@@ -4,11 +4,11 @@
 use tokio_util::sync::CancellationToken;
 
 use super::{Client, Result};
-use crate::model::{
+use ack_api::model::{
     AddonConfigRequest, AddonInstance, BackupPolicy, KmsEncryptionRequest, UserQuota,
     VersionMetadata,
 };
-use crate::request::ApiRequest;
+use ack_api::request::ApiRequest;
 
 impl Client {
     pub async fn update_kms(
@@ -83,7 +83,7 @@ impl Client {
         private_ip: bool,
         minutes: Option<u32>,
         cancel: &CancellationToken,
-    ) -> Result<crate::model::UserKubeconfig> {
+    ) -> Result<ack_api::model::UserKubeconfig> {
         let req = ApiRequest::user_kubeconfig(cluster_id, private_ip, minutes);
         self.json(&req, cancel).await
     }

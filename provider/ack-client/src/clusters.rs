@@ -7,11 +7,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::reads::After;
 use super::{decode, Client, Error, Result, CREATE_TOKEN_TAG};
-use crate::model::{
+use ack_api::model::{
     ClusterDetail, ClusterList, CreateClusterRequest, MigrateClusterRequest, ModifyClusterRequest,
     Tag, TaskInfo, TaskResponse, UpgradeClusterRequest,
 };
-use crate::request::ApiRequest;
+use ack_api::request::ApiRequest;
 
 /// Key of the region's cluster listing in the shared reads.
 const REGION: &str = "";
@@ -40,6 +40,7 @@ impl Client {
         });
         let api = ApiRequest::create_cluster(&req);
         let mut attempt = 0;
+        let mut delays = self.delays();
         loop {
             let result = self.send_create(&api, cancel).await;
             self.clusters.wrote(REGION);
@@ -59,7 +60,7 @@ impl Client {
             }
             attempt += 1;
             let _ = self
-                .pause(cancel, self.backoff(attempt), "CreateCluster", Some(&err))
+                .pause(cancel, delays.next_wait(), "CreateCluster", Some(&err))
                 .await;
             let (lookup, never) = self.for_cleanup();
             if let Some(c) = lookup

@@ -1,13 +1,13 @@
 //! `check` on a 5,000-resource plan: the built-in rules alone, and with Rego
 //! policies (the example directory plus a policy iterating every resource).
 //!
-//! `cargo bench -p terraform-provider-ack --bench check`
+//! `cargo bench -p ack-check --bench check`
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use ack_check::{check_with, policy::Policy, rego::RegoPolicies};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::{json, Value as Json};
-use terraform_provider_ack::check::{check_with, policy::Policy, rego::RegoPolicies};
 
 /// 50 clusters, each with an encryption, a scheduler profile and 98 node
 /// pools: 5,000 resource changes, tied by `cluster_name` references.

@@ -9,8 +9,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::reads::After;
 use super::{decode, human, Client, Error, Result, CREATE_TOKEN_TAG};
-use crate::model::{NodePoolDetail, NodePoolList, NodePoolRequest, Tag, TaskResponse};
-use crate::request::ApiRequest;
+use ack_api::model::{NodePoolDetail, NodePoolList, NodePoolRequest, Tag, TaskResponse};
+use ack_api::request::ApiRequest;
 
 /// What [`Client::wait_node_pool`] waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +111,7 @@ impl Client {
         });
         let api = ApiRequest::create_node_pool(cluster_id, &req);
         let mut attempt = 0;
+        let mut delays = self.delays();
         loop {
             let result = self.send_create(&api, cancel).await;
             self.pools.wrote(cluster_id);
@@ -135,7 +136,7 @@ impl Client {
             let _ = self
                 .pause(
                     cancel,
-                    self.backoff(attempt),
+                    delays.next_wait(),
                     "CreateClusterNodePool",
                     Some(&err),
                 )
