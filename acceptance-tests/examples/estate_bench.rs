@@ -47,6 +47,24 @@ fn data_estate() -> String {
     hcl
 }
 
+/// The same graph again, each `terraform_data` as wide as our resources (an
+/// input object with as many attributes as `ack_cluster` and `ack_node_pool`
+/// have, 26): what Terraform core itself spends on resources of this size.
+fn wide_data_estate() -> String {
+    let keys = (0..24)
+        .map(|i| format!("k{i} = \"v{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut hcl = String::new();
+    for c in 0..CLUSTERS {
+        hcl += &format!(
+            "resource \"terraform_data\" \"c{c}\" {{\n  input = {{ name = \"estate-{c}\", {keys} }}\n}}\n\
+             resource \"terraform_data\" \"p{c}\" {{\n  count = {POOLS}\n  input = {{ cluster = terraform_data.c{c}.output.name, name = \"pool-${{count.index}}\", {keys} }}\n}}\n"
+        );
+    }
+    hcl
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -86,50 +104,56 @@ fn main() {
     let emu = Emulator::start_with(&["--quota-managed-clusters", "50"]);
     let case = Case::new(&emu).expect("terraform is needed");
     case.config(&ack_estate());
-    let data = WorkDir::new(&ProviderSource::Reattach {
-        json: String::new(),
-    });
-    data.write_config(&data_estate());
-    data.run(&["init", "-no-color"]).success();
+    let baseline = |hcl: String| {
+        let dir = WorkDir::new(&ProviderSource::Reattach {
+            json: String::new(),
+        });
+        dir.write_config(&hcl);
+        dir.run(&["init", "-no-color"]).success();
+        dir
+    };
+    let (data, wide) = (baseline(data_estate()), baseline(wide_data_estate()));
 
-    // Warm both once (first runs read plugins from disk).
+    // Warm each once (first runs read plugins from disk).
     time_plans(&data, 1);
+    time_plans(&wide, 1);
     let before = emu.stats();
     time_plans(&case.dir, 1);
     let create_calls = calls(&before, &emu.stats());
 
-    let mut create = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        create.0.push(time_plans(&case.dir, 1));
-        create.1.push(time_plans(&data, 1));
-    }
+    let interleaved = |runs: usize| {
+        let mut t = [Vec::new(), Vec::new(), Vec::new()];
+        for _ in 0..runs {
+            t[0].push(time_plans(&case.dir, 1));
+            t[1].push(time_plans(&data, 1));
+            t[2].push(time_plans(&wide, 1));
+        }
+        t
+    };
+    let create = interleaved(runs);
     case.dir
         .run(&["apply", "-no-color", "-auto-approve", "-parallelism=10"])
         .success();
     data.run(&["apply", "-no-color", "-auto-approve"]).success();
+    wide.run(&["apply", "-no-color", "-auto-approve"]).success();
     let before = emu.stats();
     time_plans(&case.dir, 1);
     let refresh_calls = calls(&before, &emu.stats());
-    let mut refresh = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        refresh.0.push(time_plans(&case.dir, 1));
-        refresh.1.push(time_plans(&data, 1));
-    }
+    let refresh = interleaved(runs);
     case.destroy();
 
-    let row = |what: &str, (ack, data): (Vec<Duration>, Vec<Duration>), calls: u64| {
-        let (a, d) = (median(ack), median(data));
+    let row = |what: &str, [ack, data, wide]: [Vec<Duration>; 3], calls: u64| {
+        let [a, d, w] = [median(ack), median(data), median(wide)].map(|t| t.as_secs_f64());
         println!(
-            "| {what} | {:.2} s | {:.2} s | {:.2}× | {calls} ({:.2} per cluster) |",
-            a.as_secs_f64(),
-            d.as_secs_f64(),
-            a.as_secs_f64() / d.as_secs_f64(),
+            "| {what} | {a:.2} s | {d:.2} s | {:.2}× | {w:.2} s | {:.2}× | {calls} ({:.2} per cluster) |",
+            a / d,
+            a / w,
             calls as f64 / CLUSTERS as f64
         );
     };
     println!("{CLUSTERS} pro clusters × {POOLS} node pools, median of {runs} interleaved runs, -parallelism=10");
-    println!("| plan | ack + emulator | terraform_data | ratio | API calls per plan |");
-    println!("|---|---|---|---|---|");
+    println!("| plan | ack + emulator | terraform_data | ratio | terraform_data, as wide | ratio | API calls per plan |");
+    println!("|---|---|---|---|---|---|---|");
     row("create (nothing exists)", create, create_calls);
     row("refresh (all exist, no change)", refresh, refresh_calls);
 }
