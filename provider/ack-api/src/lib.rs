@@ -12,6 +12,7 @@ pub mod edition;
 pub mod model;
 pub mod request;
 pub mod rules;
+pub mod scheduler;
 pub mod sign;
 pub mod versions;
 

@@ -94,25 +94,16 @@ fn wanted(c: &Change) -> Vec<(Feature, &'static str)> {
     let mut out = Vec::new();
     match c.resource_type.as_str() {
         "ack_scheduler_profile" => {
-            for (a, f) in [
-                ("gang_scheduling", Feature::GangScheduling),
-                ("topology_aware_cpu", Feature::TopologyAwareCpu),
-                ("topology_aware_gpu", Feature::TopologyAwareGpu),
-                ("npu_scheduling", Feature::NpuScheduling),
-            ] {
-                if is_true(v, a) {
-                    out.push((f, a));
-                }
-            }
-            if v.get("cgpu_edition").and_then(Json::as_str) == Some("professional") {
-                out.push((Feature::ProfessionalCgpu, "cgpu_edition"));
-            }
-            if v.get("score_plugins")
-                .and_then(Json::as_array)
-                .is_some_and(|p| !p.is_empty())
-            {
-                out.push((Feature::MultipleScoringAlgorithms, "score_plugins"));
-            }
+            let switch = |(attr, _): &(&str, Feature)| is_true(v, attr);
+            let ask = ack_api::scheduler::Ask {
+                switches: ack_api::scheduler::SWITCHES.map(|s| switch(&s)),
+                cgpu_edition: v.get("cgpu_edition").and_then(Json::as_str),
+                score_plugins: v
+                    .get("score_plugins")
+                    .and_then(Json::as_array)
+                    .is_some_and(|p| !p.is_empty()),
+            };
+            out.extend(ask.features());
         }
         "ack_encryption" => out.push((Feature::KmsSecretEncryption, "kms_key_id")),
         "ack_backup_policy" => out.push((Feature::EtcdBackupPolicy, "cluster_name")),

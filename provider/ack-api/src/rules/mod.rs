@@ -30,6 +30,12 @@ pub use network::{cidr, cidrs_disjoint};
 pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};
 pub use window::{maintenance_duration, maintenance_time, maintenance_window, weekly_period};
 
+/// Most nodes a node pool may be asked to run at a fixed size
+/// (`scaling_group.desired_size`), and fewest an autoscaling pool may keep.
+pub const MAX_DESIRED_SIZE: u64 = 1000;
+/// Most nodes an autoscaling node pool may grow to (`max_instances`).
+pub const MAX_AUTOSCALING_SIZE: u64 = 2000;
+
 /// Tag keys starting with this are the provider's bookkeeping (the create
 /// token); users may not set them.
 pub const RESERVED_TAG_PREFIX: &str = "acklabs:";

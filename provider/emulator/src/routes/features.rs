@@ -71,25 +71,9 @@ pub async fn kms(
 }
 
 fn check_scheduler(ed: &'static ack_api::edition::Edition, cfg: &SchedulerConfig) -> ApiResult<()> {
-    let wants = [
-        (cfg.gang_scheduling, Feature::GangScheduling),
-        (cfg.topology_aware_cpu, Feature::TopologyAwareCpu),
-        (cfg.topology_aware_gpu, Feature::TopologyAwareGpu),
-        (cfg.npu_scheduling, Feature::NpuScheduling),
-        (
-            !cfg.score_plugin_weights.is_empty(),
-            Feature::MultipleScoringAlgorithms,
-        ),
-        (
-            cfg.cgpu_edition == "professional",
-            Feature::ProfessionalCgpu,
-        ),
-    ];
-    for (on, f) in wants {
-        if on {
-            ed.require(f)
-                .map_err(|e| ApiError::edition(e.api_message()))?;
-        }
+    for (f, _) in ack_api::scheduler::Ask::of_config(cfg).features() {
+        ed.require(f)
+            .map_err(|e| ApiError::edition(e.api_message()))?;
     }
     if !matches!(cfg.cgpu_edition.as_str(), "none" | "basic" | "professional") {
         return Err(ApiError::invalid(format!(

@@ -44,16 +44,23 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
     check_name(&req.nodepool_info.name, "node pool")?;
     super::rules::node_pool(req)?;
     if let Some(a) = req.auto_scaling.as_ref().filter(|a| a.enable) {
-        if a.min_instances > a.max_instances || a.max_instances > 2000 {
+        if a.min_instances > a.max_instances
+            || a.max_instances > ack_api::rules::MAX_AUTOSCALING_SIZE
+        {
             return Err(ApiError::invalid(format!(
-                "The parameter auto_scaling is invalid: min_instances ({}) must not exceed max_instances ({}), which is at most 2000.",
-                a.min_instances, a.max_instances
+                "The parameter auto_scaling is invalid: min_instances ({}) must not exceed max_instances ({}), which is at most {}.",
+                a.min_instances, a.max_instances, ack_api::rules::MAX_AUTOSCALING_SIZE
             )));
         }
-    } else if req.scaling_group.desired_size.is_some_and(|d| d > 1000) {
-        return Err(ApiError::invalid(
-            "The parameter scaling_group.desired_size is invalid: at most 1000.",
-        ));
+    } else if req
+        .scaling_group
+        .desired_size
+        .is_some_and(|d| d > ack_api::rules::MAX_DESIRED_SIZE)
+    {
+        return Err(ApiError::invalid(format!(
+            "The parameter scaling_group.desired_size is invalid: at most {}.",
+            ack_api::rules::MAX_DESIRED_SIZE
+        )));
     }
     let sg = &req.scaling_group;
     let enum_field = |field: &str, v: &Option<String>, allowed: &[&str]| match v.as_deref() {

@@ -33,24 +33,19 @@ pub struct SchedulerProfileResource {
 
 const TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
-/// Boolean switches and the feature each needs.
-const SWITCHES: [(&str, Feature, &str); 4] = [
+/// What each boolean switch does, for its description; the feature each
+/// needs is the catalog's ([`ack_api::scheduler::SWITCHES`]), in this order.
+const SWITCH_DOCS: [(&str, &str); 4] = [
     (
         "gang_scheduling",
-        Feature::GangScheduling,
         "Gang scheduling: all pods of a group start together or not at all.",
     ),
     (
         "topology_aware_cpu",
-        Feature::TopologyAwareCpu,
         "Topology-aware CPU scheduling (CPU pinning by NUMA topology).",
     ),
-    (
-        "topology_aware_gpu",
-        Feature::TopologyAwareGpu,
-        "Topology-aware GPU scheduling.",
-    ),
-    ("npu_scheduling", Feature::NpuScheduling, "NPU scheduling."),
+    ("topology_aware_gpu", "Topology-aware GPU scheduling."),
+    ("npu_scheduling", "NPU scheduling."),
 ];
 
 /// `ack_scheduler_profile` as applied and stored (wholly known).
@@ -166,25 +161,15 @@ fn wanted<T>(s: &Switches, plugins: Option<&Vec<T>>) -> Vec<(Feature, AttributeP
         s.topology_aware_gpu,
         s.npu_scheduling,
     ];
-    let mut out: Vec<(Feature, AttributePath)> = SWITCHES
-        .iter()
-        .zip(on)
-        .filter(|(_, on)| *on == Some(true))
-        .map(|((attr, feature, _), _)| (*feature, AttributePath::attr(*attr)))
-        .collect();
-    if s.cgpu_edition.as_deref() == Some("professional") {
-        out.push((
-            Feature::ProfessionalCgpu,
-            AttributePath::attr("cgpu_edition"),
-        ));
-    }
-    if plugins.is_some_and(|p| !p.is_empty()) {
-        out.push((
-            Feature::MultipleScoringAlgorithms,
-            AttributePath::attr("score_plugins"),
-        ));
-    }
-    out
+    let ask = ack_api::scheduler::Ask {
+        switches: on.map(|o| o == Some(true)),
+        cgpu_edition: s.cgpu_edition.as_deref(),
+        score_plugins: plugins.is_some_and(|p| !p.is_empty()),
+    };
+    ask.features()
+        .into_iter()
+        .map(|(f, attr)| (f, AttributePath::attr(attr)))
+        .collect()
 }
 
 fn schema() -> Schema {
@@ -192,7 +177,7 @@ fn schema() -> Schema {
         .description("kube-scheduler configuration of a cluster, through the scheduler addon. Gang, topology-aware and NPU scheduling, score plugins and professional cGPU need ACK Pro and are refused at plan time on `standard`; `cgpu_edition = \"basic\"` works on both. Everything changes in place; destroying the resource restores the defaults.")
         .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
         .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()));
-    for (name, _, what) in SWITCHES {
+    for (name, what) in SWITCH_DOCS {
         block = block.attribute(
             Attribute::bool(name)
                 .default_value(false)
@@ -390,6 +375,12 @@ async fn configure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn switch_docs_follow_the_catalog_table() {
+        let names = ack_api::scheduler::SWITCHES.map(|(name, _)| name);
+        assert_eq!(SWITCH_DOCS.map(|(name, _)| name), names);
+    }
 
     #[test]
     fn schema_is_valid_and_config_round_trips() {

@@ -1,5 +1,6 @@
 //! The schema of `ack_node_pool`.
 
+use ack_api::rules::{MAX_AUTOSCALING_SIZE, MAX_DESIRED_SIZE};
 use tfplugin::modifiers::UseStateForUnknown;
 use tfplugin::validators::{IntBetween, OneOf};
 use tfplugin::{Attribute, Block, Nesting, Schema, Type};
@@ -21,14 +22,14 @@ pub fn schema() -> Schema {
                     .description("ECS instance types, 1 to 10, e.g. `[\"ecs.g7.xlarge\"]`. Changes in place.")
                     .validator(crate::validation::instance_types()),
             )
-            .attribute(Attribute::number("desired_size").optional().description("Number of nodes, 0-1000, when not autoscaling. Exactly one of `desired_size` and `autoscaling`. Changes in place.").validator(IntBetween(0, 1000)))
+            .attribute(Attribute::number("desired_size").optional().description(format!("Number of nodes, 0-{MAX_DESIRED_SIZE}, when not autoscaling. Exactly one of `desired_size` and `autoscaling`. Changes in place.")).validator(IntBetween(0, MAX_DESIRED_SIZE as i64)))
             .attribute(
                 Attribute::nested(
                     "autoscaling",
                     Nesting::Single,
                     vec![
-                        Attribute::number("min_size").required().description("Fewest nodes, 0-1000.").validator(IntBetween(0, 1000)),
-                        Attribute::number("max_size").required().description("Most nodes, 1-2000; counts against the edition's node limit.").validator(IntBetween(1, 2000)),
+                        Attribute::number("min_size").required().description(format!("Fewest nodes, 0-{MAX_DESIRED_SIZE}.")).validator(IntBetween(0, MAX_DESIRED_SIZE as i64)),
+                        Attribute::number("max_size").required().description(format!("Most nodes, 1-{MAX_AUTOSCALING_SIZE}; counts against the edition's node limit.")).validator(IntBetween(1, MAX_AUTOSCALING_SIZE as i64)),
                     ],
                 )
                 .optional()
