@@ -131,9 +131,18 @@ fn tagged_production(v: &Json) -> bool {
 /// Evaluates every built-in rule.
 pub fn evaluate(plan: &Plan) -> Vec<Finding> {
     let mut out = Vec::new();
-    let alive = |c: &&Change| !c.after.is_null();
+    tier_rules(plan, &mut out);
+    node_limits(plan, &mut out);
+    cluster_rules(plan, &mut out);
+    out
+}
 
-    // Tier rules on every resource, against its cluster's planned edition.
+fn alive(c: &&Change) -> bool {
+    !c.after.is_null()
+}
+
+/// Tier rules on every resource, against its cluster's planned edition.
+fn tier_rules(plan: &Plan, out: &mut Vec<Finding>) {
     for c in plan.changes.iter().filter(alive) {
         let cluster = if c.resource_type == "ack_cluster" {
             Some(c)
@@ -155,10 +164,12 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
             }
         }
     }
+}
 
-    // Node limits per cluster, counted by the same ledger as the provider's
-    // plan registry: pools keyed by address, prior pools the plan leaves
-    // alone included, destroyed pools subtracted, moves counted where they go.
+/// Node limits per cluster, counted by the same ledger as the provider's
+/// plan registry: pools keyed by address, prior pools the plan leaves alone
+/// included, destroyed pools subtracted, moves counted where they go.
+fn node_limits(plan: &Plan, out: &mut Vec<Finding>) {
     let mut ledger: PoolLedger<String> = PoolLedger::new();
     let mut prior_by_cluster: BTreeMap<&str, Vec<(String, String, u64)>> = BTreeMap::new();
     for (a, c, n) in &plan.prior_pools {
@@ -231,7 +242,11 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
             }
         }
     }
+}
 
+/// Rules on clusters themselves: downgrades, replacements, production tags,
+/// deletion protection and encryption of pro clusters.
+fn cluster_rules(plan: &Plan, out: &mut Vec<Finding>) {
     let encrypted: std::collections::HashSet<&str> = plan
         .of_type("ack_encryption")
         .filter(alive)
@@ -291,5 +306,4 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
             out.push(finding(PRO_UNENCRYPTED, c, None, "No ack_encryption for this pro cluster: Kubernetes Secrets are not encrypted with a KMS key.".into(), &["edition"]));
         }
     }
-    out
 }
