@@ -81,6 +81,14 @@ pub fn verify(
             )));
         }
     }
+    check_version(headers)?;
+    let when = request_date(headers)?;
+    let signed = check_signature(state, &auth, method, path, raw_query, headers, body)?;
+    check_token(state, headers, &signed)?;
+    consume_nonce(state, headers, when)
+}
+
+fn check_version(headers: &HeaderMap) -> ApiResult<()> {
     if header(headers, "x-acs-version") != Some(ack_api::API_VERSION) {
         return Err(ApiError::bad_request(
             "InvalidVersion",
@@ -90,6 +98,12 @@ pub fn verify(
             ),
         ));
     }
+    Ok(())
+}
+
+/// The request's `x-acs-date` in milliseconds, refused when malformed or
+/// more than the allowed skew away from now.
+fn request_date(headers: &HeaderMap) -> ApiResult<i64> {
     let date = header(headers, "x-acs-date").unwrap_or_default();
     let when = chrono::NaiveDateTime::parse_from_str(date, "%Y-%m-%dT%H:%M:%SZ")
         .map_err(|_| {
@@ -107,6 +121,20 @@ pub fn verify(
             "Specified time stamp or date value is expired: x-acs-date must be within 15 minutes of the server's time.",
         ));
     }
+    Ok(when)
+}
+
+/// Recomputes the signature over the canonical request and compares it
+/// with the one sent; returns the signed header names, sorted.
+fn check_signature(
+    state: &State,
+    auth: &sign::Authorization,
+    method: &str,
+    path: &str,
+    raw_query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiResult<Vec<String>> {
     let hash = sign::sha256_hex(body);
     if header(headers, "x-acs-content-sha256") != Some(hash.as_str()) {
         return Err(ApiError::bad_request(
@@ -139,13 +167,21 @@ pub fn verify(
             "Specified signature is not matched with our calculation.",
         ));
     }
-    check_token(state, headers, &signed)?;
+    Ok(signed)
+}
+
+/// Remembers the nonce; a nonce seen before is a replay.
+fn consume_nonce(state: &State, headers: &HeaderMap, when: i64) -> ApiResult<()> {
+    let now = now_ms();
     // The nonce is checked last, so a bad request does not burn it. It is
     // kept as long as the request could be accepted: until the later of its
     // own date and now, plus the allowed skew.
     let nonce = header(headers, "x-acs-signature-nonce").unwrap_or_default();
     if nonce.is_empty() {
-        return Err(incomplete("x-acs-signature-nonce is empty"));
+        return Err(ApiError::bad_request(
+            "IncompleteSignature",
+            "x-acs-signature-nonce is empty".to_owned(),
+        ));
     }
     let expires = when.max(now) + MAX_SKEW_MS;
     let fresh = crate::db::remember_nonce(&state.db(), nonce, now, expires)?;
