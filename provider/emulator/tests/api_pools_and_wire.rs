@@ -1,0 +1,387 @@
+//! In-process tests (no socket) of node pools, input rules, signatures, faults, versions and restarts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use ack_api::model::*;
+use ack_api::request::ApiRequest;
+use serde_json::json;
+use support::{pool, Emu};
+
+#[tokio::test]
+async fn node_pool_lifecycle() {
+    let emu = Emu::new();
+    let id = emu.cluster("np", "ack.standard").await;
+    let mut p = pool("workers", 3);
+    p.kubernetes_config.labels = vec![Tag {
+        key: "team".into(),
+        value: "a".into(),
+    }];
+    p.kubernetes_config.taints = vec![Taint {
+        key: "gpu".into(),
+        value: "yes".into(),
+        effect: "NoSchedule".into(),
+    }];
+    let created = emu.call(&ApiRequest::create_node_pool(&id, &p)).await.ok();
+    let np = created["nodepool_id"].as_str().unwrap().to_owned();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(d["status"]["state"], "scaling");
+    emu.tick();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(
+        (
+            d["status"]["state"].as_str(),
+            d["status"]["total_nodes"].as_u64()
+        ),
+        (Some("active"), Some(3))
+    );
+    assert_eq!(
+        emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["size"],
+        3
+    );
+    emu.call(&ApiRequest::create_node_pool(&id, &pool("workers", 1)))
+        .await
+        .err(400, "InvalidParameter.Name");
+
+    // Scale to 5, then autoscaling 2..6.
+    emu.call(&ApiRequest::modify_node_pool(&id, &np, &pool("workers", 5)))
+        .await
+        .ok();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(d["status"]["state"], "scaling");
+    emu.call(&ApiRequest::modify_node_pool(&id, &np, &pool("workers", 6)))
+        .await
+        .err(400, "ErrorNodePoolState");
+    emu.tick();
+    let mut auto = pool("workers", 0);
+    auto.scaling_group.desired_size = None;
+    auto.auto_scaling = Some(AutoScaling {
+        enable: true,
+        min_instances: 2,
+        max_instances: 6,
+        scaling_type: "cpu".into(),
+    });
+    emu.call(&ApiRequest::modify_node_pool(&id, &np, &auto))
+        .await
+        .ok();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_node_pool(&id, &np))
+            .await
+            .ok()["status"]["state"],
+        "removing"
+    );
+    emu.tick();
+    let l = emu.call(&ApiRequest::list_node_pools(&id)).await.ok();
+    assert_eq!(l["nodepools"][0]["status"]["total_nodes"], 2);
+    assert_eq!(l["nodepools"][0]["auto_scaling"]["max_instances"], 6);
+
+    emu.call(&ApiRequest::delete_node_pool(&id, &np)).await.ok();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_node_pool(&id, &np))
+            .await
+            .ok()["status"]["state"],
+        "deleting"
+    );
+    emu.tick();
+    emu.call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .err(404, "ErrorNodePoolNotFound");
+    assert_eq!(emu.stats().await["node_pools"], 0);
+}
+
+#[tokio::test]
+async fn bad_input_gets_real_errors_and_writes_nothing() {
+    let emu = Emu::new();
+    let send = |body: &'static [u8]| {
+        let mut r = ApiRequest::create_cluster(&CreateClusterRequest::default());
+        r.body = Some(body.to_vec());
+        r
+    };
+    emu.call(&send(b"{not json"))
+        .await
+        .err(400, "InvalidParameter");
+    emu.call(&send(br#"{"name": 5, "region_id": "cn-hangzhou"}"#))
+        .await
+        .err(400, "InvalidParameter");
+    // A documented field of the wrong type, a value out of range, a missing
+    // required field.
+    emu.call(&send(
+        br#"{"name": "x", "region_id": "cn-hangzhou", "deletion_protection": "yes", "bogus": 1}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter");
+    emu.call(&send(
+        br#"{"name": "x", "region_id": "cn-hangzhou", "node_cidr_mask": 31}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter");
+    emu.call(&send(br#"{"region_id": "cn-hangzhou"}"#))
+        .await
+        .err(400, "MissingParameter");
+    emu.call(&send(
+        br#"{"name": "bad name!", "region_id": "cn-hangzhou"}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter.Name");
+    emu.call(&send(
+        br#"{"name": "x", "region_id": "cn-hangzhou", "cluster_spec": "ack.gold"}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter");
+    emu.call(&send(
+        br#"{"name": "x", "region_id": "cn-hangzhou", "service_cidr": "10.0.0.0/99"}"#,
+    ))
+    .await
+    .err(400, "InvalidParameter");
+    let mut huge = ApiRequest::create_cluster(&CreateClusterRequest::default());
+    huge.body = Some(vec![b' '; 2 << 20]);
+    emu.call(&huge).await.err(413, "RequestEntityTooLarge");
+    emu.call(&ApiRequest::describe_cluster("../../etc"))
+        .await
+        .err(404, "ErrorClusterNotFound");
+    emu.call(&ApiRequest::describe_cluster(
+        "c0000000000000000000000000000000f",
+    ))
+    .await
+    .err(404, "ErrorClusterNotFound");
+    emu.call(&ApiRequest::describe_task("T-nope"))
+        .await
+        .err(404, "ErrorTaskNotFound");
+    let mut unknown = ApiRequest::describe_cluster("x");
+    unknown.path = "/no/such/api".into();
+    emu.call(&unknown).await.err(404, "InvalidAction.NotFound");
+    assert_eq!(emu.stats().await["clusters"], 0, "no partial write");
+}
+
+#[tokio::test]
+async fn signatures_are_verified() {
+    let emu = Emu::new();
+    let req = ApiRequest::list_clusters();
+    let good = req.signed_headers(
+        support::HOST,
+        &emu.creds(),
+        &support::now_date(),
+        &support::nonce(),
+    );
+    emu.raw("GET", &req.path_and_query(), &[], vec![])
+        .await
+        .err(400, "IncompleteSignature");
+    // Tampered signature.
+    let mut bad = good.clone();
+    for h in &mut bad {
+        if h.0 == "authorization" {
+            h.1 = h.1.replace("Signature=", "Signature=0");
+        }
+    }
+    emu.raw("GET", &req.path_and_query(), &bad, vec![])
+        .await
+        .err(400, "SignatureDoesNotMatch");
+    // Wrong secret.
+    let wrong = ack_api::request::Credentials {
+        access_key_id: "emulator",
+        access_key_secret: "nope",
+        security_token: None,
+    };
+    let h = req.signed_headers(
+        support::HOST,
+        &wrong,
+        &support::now_date(),
+        &support::nonce(),
+    );
+    emu.raw("GET", &req.path_and_query(), &h, vec![])
+        .await
+        .err(400, "SignatureDoesNotMatch");
+    // Unknown key.
+    let other = ack_api::request::Credentials {
+        access_key_id: "someone",
+        access_key_secret: "x",
+        security_token: None,
+    };
+    let h = req.signed_headers(
+        support::HOST,
+        &other,
+        &support::now_date(),
+        &support::nonce(),
+    );
+    emu.raw("GET", &req.path_and_query(), &h, vec![])
+        .await
+        .err(404, "InvalidAccessKeyId.NotFound");
+    // Stale date.
+    let h = req.signed_headers(
+        support::HOST,
+        &emu.creds(),
+        "2020-01-01T00:00:00Z",
+        &support::nonce(),
+    );
+    emu.raw("GET", &req.path_and_query(), &h, vec![])
+        .await
+        .err(400, "InvalidTimeStamp.Expired");
+    // Good once, then replayed.
+    emu.raw("GET", &req.path_and_query(), &good, vec![])
+        .await
+        .ok();
+    emu.raw("GET", &req.path_and_query(), &good, vec![])
+        .await
+        .err(400, "SignatureNonceUsed");
+    // Body swapped after signing.
+    let create = ApiRequest::create_cluster(&CreateClusterRequest {
+        name: "a".into(),
+        region_id: "cn-hangzhou".into(),
+        ..Default::default()
+    });
+    let h = create.signed_headers(
+        support::HOST,
+        &emu.creds(),
+        &support::now_date(),
+        &support::nonce(),
+    );
+    emu.raw(
+        "POST",
+        "/clusters",
+        &h,
+        br#"{"name":"b","region_id":"cn-hangzhou"}"#.to_vec(),
+    )
+    .await
+    .err(400, "SignatureDoesNotMatch");
+    assert_eq!(emu.stats().await["clusters"], 0);
+}
+
+#[tokio::test]
+async fn faults_look_like_the_real_service() {
+    let emu = Emu::new();
+    emu.raw(
+        "POST",
+        "/_emulator/faults",
+        &[],
+        json!({"throttle": 1}).to_string().into_bytes(),
+    )
+    .await
+    .ok();
+    let r = emu
+        .call(&ApiRequest::list_clusters())
+        .await
+        .err(400, "Throttling.User");
+    let hint = r
+        .headers
+        .get("x-ratelimit-user-api")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        hint.starts_with("Limit:") && hint.contains("TimeLeft:"),
+        "{hint}"
+    );
+    emu.raw(
+        "POST",
+        "/_emulator/faults",
+        &[],
+        json!({"server_error": 1}).to_string().into_bytes(),
+    )
+    .await
+    .ok();
+    emu.call(&ApiRequest::list_clusters())
+        .await
+        .err(503, "ServiceUnavailable");
+    emu.call(&ApiRequest::list_clusters()).await.ok();
+
+    // Commit, then lose the response: the cluster exists although the caller saw a 503.
+    emu.raw(
+        "POST",
+        "/_emulator/faults",
+        &[],
+        json!({"drop_response": 1, "actions": ["CreateCluster"]})
+            .to_string()
+            .into_bytes(),
+    )
+    .await
+    .ok();
+    let req = CreateClusterRequest {
+        name: "lost".into(),
+        region_id: "cn-hangzhou".into(),
+        ..Default::default()
+    };
+    emu.call(&ApiRequest::create_cluster(&req))
+        .await
+        .err(503, "ServiceUnavailable");
+    let l = emu
+        .call(&ApiRequest::list_clusters().with_query("name", "lost"))
+        .await
+        .ok();
+    assert_eq!(l["page_info"]["total_count"], 1);
+
+    // Bad fault settings are refused.
+    emu.raw(
+        "POST",
+        "/_emulator/faults",
+        &[],
+        br#"{"throttel": 1}"#.to_vec(),
+    )
+    .await
+    .err(400, "InvalidParameter");
+
+    let stats = emu.stats().await;
+    assert_eq!(stats["clusters"], 1);
+    assert_eq!(stats["node_pools"], 0);
+    assert!(stats["requests"]["DescribeClustersV1"].as_u64().unwrap() >= 3);
+    assert_eq!(stats["requests"]["CreateCluster"], 1);
+}
+
+#[tokio::test]
+async fn versions_metadata() {
+    let emu = Emu::new();
+    let v = emu.call(&ApiRequest::versions()).await.ok();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), ack_api::versions::SUPPORTED.len());
+    let v130 = list
+        .iter()
+        .find(|x| x["version"] == "1.30.7-aliyun.1")
+        .unwrap();
+    assert_eq!(v130["upgradable_versions"], json!(["1.31.1-aliyun.1"]));
+}
+
+#[tokio::test]
+async fn restart_on_the_same_file_resumes_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("emu.db");
+    let db = db.to_str().unwrap();
+    let slow = ack_emulator::Config {
+        speed: 600.0,
+        ..Default::default()
+    };
+    let id = {
+        let emu = Emu::with(slow.clone(), db);
+        let req = CreateClusterRequest {
+            name: "durable".into(),
+            region_id: "cn-hangzhou".into(),
+            ..Default::default()
+        };
+        emu.call(&ApiRequest::create_cluster(&req)).await.ok()["cluster_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+        // Dropped here without finishing: the create task (1 s at this speed) is still running.
+    };
+    let emu = Emu::with(slow, db);
+    let d = emu.call(&ApiRequest::describe_cluster(&id)).await.ok();
+    assert_eq!(d["state"], "initial");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    emu.tick();
+    assert_eq!(
+        emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["state"],
+        "running"
+    );
+    assert_eq!(
+        ack_emulator::db::schema_version(&emu.state.db()).unwrap(),
+        ack_emulator::db::latest_version()
+    );
+}
