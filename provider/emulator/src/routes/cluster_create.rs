@@ -37,7 +37,24 @@ fn one_of(field: &str, value: Option<&str>, allowed: &[&str], default: &str) -> 
 }
 
 /// Checks the body and builds the new cluster's document.
+/// What a create request settles, checked against the service's rules.
+struct Checked {
+    profile: String,
+    spec: String,
+    version: String,
+    proxy_mode: String,
+    ip_stack: String,
+    kms: Option<String>,
+    window: MaintenanceWindow,
+}
+
 fn new_cluster(req: &CreateClusterBody, id: &str) -> ApiResult<ClusterDetail> {
+    let checked = check_create(req)?;
+    Ok(cluster_detail(req, id, checked))
+}
+
+/// Every rule a create request must pass, in the service's order.
+fn check_create(req: &CreateClusterBody) -> ApiResult<Checked> {
     check_name(&req.name, "cluster")?;
     if !req.region_id.contains('-') {
         return Err(ApiError::bad_request(
@@ -55,27 +72,7 @@ fn new_cluster(req: &CreateClusterBody, id: &str) -> ApiResult<ClusterDetail> {
         "ManagedKubernetes",
     )?;
     let profile = one_of("profile", req.profile.as_deref(), &["Default"], "Default")?;
-    let spec = match req.cluster_spec.as_deref() {
-        None | Some("") => "ack.standard".to_owned(),
-        Some(s) => s.to_owned(),
-    };
-    let ed = edition::by_cluster_spec(&spec).ok_or_else(|| {
-        ApiError::invalid(format!(
-            "The cluster_spec {spec:?} is not valid; valid values: {}.",
-            edition::cluster_specs().join(", ")
-        ))
-    })?;
-    let version = req
-        .kubernetes_version
-        .clone()
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| versions::DEFAULT.to_owned());
-    if !versions::is_supported(&version) {
-        return Err(ApiError::bad_request(
-            "InvalidParameter.KubernetesVersion",
-            versions::UpgradeError::Unsupported(version).to_string(),
-        ));
-    }
+    let (spec, ed, version) = spec_and_version(req)?;
     super::rules::network(
         &req.vswitch_ids,
         req.container_cidr.as_deref(),
@@ -123,6 +120,57 @@ fn new_cluster(req: &CreateClusterBody, id: &str) -> ApiResult<ClusterDetail> {
     if window.enable {
         tier(Feature::MaintenanceWindow)?;
     }
+    Ok(Checked {
+        profile,
+        spec,
+        version,
+        proxy_mode,
+        ip_stack,
+        kms,
+        window,
+    })
+}
+
+/// The cluster spec (edition) and Kubernetes version asked for, with the
+/// defaults the service applies.
+fn spec_and_version(
+    req: &CreateClusterBody,
+) -> ApiResult<(String, &'static edition::Edition, String)> {
+    let spec = match req.cluster_spec.as_deref() {
+        None | Some("") => "ack.standard".to_owned(),
+        Some(s) => s.to_owned(),
+    };
+    let ed = edition::by_cluster_spec(&spec).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "The cluster_spec {spec:?} is not valid; valid values: {}.",
+            edition::cluster_specs().join(", ")
+        ))
+    })?;
+    let version = req
+        .kubernetes_version
+        .clone()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| versions::DEFAULT.to_owned());
+    if !versions::is_supported(&version) {
+        return Err(ApiError::bad_request(
+            "InvalidParameter.KubernetesVersion",
+            versions::UpgradeError::Unsupported(version).to_string(),
+        ));
+    }
+    Ok((spec, ed, version))
+}
+
+/// The new cluster as stored, from a checked request.
+fn cluster_detail(req: &CreateClusterBody, id: &str, c: Checked) -> ClusterDetail {
+    let Checked {
+        profile,
+        spec,
+        version,
+        proxy_mode,
+        ip_stack,
+        kms,
+        window,
+    } = c;
     let short = &id[1..13];
     let vswitch_ids = if req.vswitch_ids.is_empty() {
         vec![format!("vsw-{short}")]
@@ -136,7 +184,7 @@ fn new_cluster(req: &CreateClusterBody, id: &str) -> ApiResult<ClusterDetail> {
         .or_else(|| req.zone_id.clone())
         .unwrap_or_else(|| format!("{}-a", req.region_id));
     let now = now_rfc3339();
-    Ok(ClusterDetail {
+    ClusterDetail {
         cluster_id: id.to_owned(),
         name: req.name.clone(),
         cluster_type: "ManagedKubernetes".into(),
@@ -195,7 +243,7 @@ fn new_cluster(req: &CreateClusterBody, id: &str) -> ApiResult<ClusterDetail> {
         size: 0,
         created: now.clone(),
         updated: now,
-    })
+    }
 }
 
 /// `POST /clusters`.
