@@ -4,37 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use tfplugin_testing::{
-    cargo_artifact, contains_bytes, plan_file_contents, state_resource, ProviderSource, WorkDir,
-};
+use tfplugin_testing::{contains_bytes, plan_file_contents, state_resource, WorkDir};
 
-const ADDRESS: &str = "example/conformance";
+#[path = "support/conformance.rs"]
+mod harness;
 
-/// The workspace's switch for skipping the tests that need terraform (README).
-const SKIP_ENV: &str = "ACK_SKIP_ACCEPTANCE";
-
-fn skip_requested() -> bool {
-    tfplugin_testing::skip_requested(SKIP_ENV)
-}
-
-fn workdir() -> Option<WorkDir> {
-    if skip_requested() {
-        eprintln!("skipped: {SKIP_ENV}=1");
-        return None;
-    }
-    Some(WorkDir::new(&ProviderSource::DevOverride {
-        address: ADDRESS.into(),
-        binary: cargo_artifact("terraform-provider-conformance"),
-    }))
-}
-
-fn header(dir: &WorkDir) -> String {
-    format!(
-        "terraform {{\n  required_providers {{\n    conformance = {{ source = \"{ADDRESS}\" }}\n  }}\n}}\n\
-         provider \"conformance\" {{\n  store_dir = \"{}\"\n}}\n",
-        dir.path().join("store").display()
-    )
-}
+use harness::*;
 
 const FUNCTIONS: &str = r#"
 variable "port" {
