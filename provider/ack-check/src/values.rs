@@ -112,68 +112,8 @@ fn check_change(c: &Change) -> Vec<Finding> {
         }
     }
     match c.resource_type.as_str() {
-        "ack_cluster" => {
-            out.string("name", rules::name);
-            out.string("service_cidr", |s| rules::cidr(s).map(|_| ()));
-            out.string("pod_cidr", |s| rules::cidr(s).map(|_| ()));
-            if let (Some(s), Some(p)) = (
-                after.get("service_cidr").and_then(Json::as_str),
-                after.get("pod_cidr").and_then(Json::as_str),
-            ) {
-                if let Err(e) = rules::cidrs_disjoint(s, p) {
-                    out.push("pod_cidr", &[], &e);
-                }
-            }
-            if let Some(ids) = strings(after.get("vswitch_ids")) {
-                out.all("vswitch_ids", rules::vswitch_ids(&ids));
-            }
-            out.all("tags", rules::user_tags(&entries(after.get("tags"))));
-            if let Some(w) = after.get("maintenance_window").filter(|w| w.is_object()) {
-                let field = |f: &str| {
-                    w.get(f)
-                        .and_then(Json::as_str)
-                        .unwrap_or_default()
-                        .to_owned()
-                };
-                let window = ack_api::model::MaintenanceWindow {
-                    enable: true,
-                    maintenance_time: field("maintenance_time"),
-                    duration: field("duration"),
-                    weekly_period: field("weekly_period"),
-                };
-                out.all("maintenance_window", rules::maintenance_window(&window));
-            }
-        }
-        "ack_node_pool" => {
-            out.string("cluster_name", rules::name_reference);
-            out.string("name", rules::name);
-            if let Some(types) = strings(after.get("instance_types")) {
-                out.all("instance_types", rules::instance_types(&types));
-            }
-            for t in entries(after.get("labels")) {
-                let r = rules::user_label_key(&t.key).and_then(|()| rules::label_value(&t.value));
-                if let Err(e) = r {
-                    out.push("labels", &[Step::Key(t.key.clone())], &e);
-                }
-            }
-            if let Some(list) = after.get("taints").and_then(Json::as_array) {
-                let text = |t: &Json, f: &str| {
-                    t.get(f)
-                        .and_then(Json::as_str)
-                        .unwrap_or_default()
-                        .to_owned()
-                };
-                let taints: Vec<Taint> = list
-                    .iter()
-                    .map(|t| Taint {
-                        key: text(t, "key"),
-                        value: text(t, "value"),
-                        effect: text(t, "effect"),
-                    })
-                    .collect();
-                out.all("taints", rules::taints(&taints));
-            }
-        }
+        "ack_cluster" => cluster_values(&mut out, after),
+        "ack_node_pool" => pool_values(&mut out, after),
         "ack_encryption" => {
             out.string("cluster_name", rules::name_reference);
             out.string("kms_key_id", rules::kms_key_id);
@@ -184,6 +124,70 @@ fn check_change(c: &Change) -> Vec<Finding> {
         _ => {}
     }
     out.findings
+}
+
+fn cluster_values(out: &mut Out<'_>, after: &Json) {
+    out.string("name", rules::name);
+    out.string("service_cidr", |s| rules::cidr(s).map(|_| ()));
+    out.string("pod_cidr", |s| rules::cidr(s).map(|_| ()));
+    if let (Some(s), Some(p)) = (
+        after.get("service_cidr").and_then(Json::as_str),
+        after.get("pod_cidr").and_then(Json::as_str),
+    ) {
+        if let Err(e) = rules::cidrs_disjoint(s, p) {
+            out.push("pod_cidr", &[], &e);
+        }
+    }
+    if let Some(ids) = strings(after.get("vswitch_ids")) {
+        out.all("vswitch_ids", rules::vswitch_ids(&ids));
+    }
+    out.all("tags", rules::user_tags(&entries(after.get("tags"))));
+    if let Some(w) = after.get("maintenance_window").filter(|w| w.is_object()) {
+        let field = |f: &str| {
+            w.get(f)
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let window = ack_api::model::MaintenanceWindow {
+            enable: true,
+            maintenance_time: field("maintenance_time"),
+            duration: field("duration"),
+            weekly_period: field("weekly_period"),
+        };
+        out.all("maintenance_window", rules::maintenance_window(&window));
+    }
+}
+
+fn pool_values(out: &mut Out<'_>, after: &Json) {
+    out.string("cluster_name", rules::name_reference);
+    out.string("name", rules::name);
+    if let Some(types) = strings(after.get("instance_types")) {
+        out.all("instance_types", rules::instance_types(&types));
+    }
+    for t in entries(after.get("labels")) {
+        let r = rules::user_label_key(&t.key).and_then(|()| rules::label_value(&t.value));
+        if let Err(e) = r {
+            out.push("labels", &[Step::Key(t.key.clone())], &e);
+        }
+    }
+    if let Some(list) = after.get("taints").and_then(Json::as_array) {
+        let text = |t: &Json, f: &str| {
+            t.get(f)
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let taints: Vec<Taint> = list
+            .iter()
+            .map(|t| Taint {
+                key: text(t, "key"),
+                value: text(t, "value"),
+                effect: text(t, "effect"),
+            })
+            .collect();
+        out.all("taints", rules::taints(&taints));
+    }
 }
 
 /// Findings for every created or updated resource.
