@@ -44,6 +44,28 @@ pub mod kinds {
     pub const ADDON_CONFIG: &str = "addon_config";
 }
 
+/// Saves a cluster as `updating` and starts the task that brings it back
+/// to `running` after `secs` (ModifyCluster, tags, KMS).
+pub fn update_cluster(
+    state: &State,
+    conn: &Connection,
+    row: &mut store::ClusterRow,
+    secs: f64,
+) -> ApiResult<String> {
+    row.doc.state = "updating".into();
+    store::save_cluster(conn, row)?;
+    let id = row.doc.cluster_id.clone();
+    start(
+        state,
+        conn,
+        &id,
+        None,
+        kinds::CLUSTER_UPDATE,
+        secs,
+        json!({}),
+    )
+}
+
 /// Records a new running task, due `secs` (real-service seconds) from now.
 pub fn start(
     state: &State,

@@ -214,17 +214,7 @@ pub async fn modify(
         if let Some(tz) = &req.timezone {
             row.doc.timezone.clone_from(tz);
         }
-        row.doc.state = "updating".into();
-        store::save_cluster(conn, &row)?;
-        tasks::start(
-            &state,
-            conn,
-            &id,
-            None,
-            kinds::CLUSTER_UPDATE,
-            durations::MODIFY_CLUSTER,
-            json!({}),
-        )
+        tasks::update_cluster(&state, conn, &mut row, durations::MODIFY_CLUSTER)
     })?;
     Ok(task_response(&id, task_id))
 }
@@ -240,17 +230,7 @@ pub async fn tags(
     let task_id = state.tx(|conn| {
         let mut row = running(conn, &id)?;
         row.doc.tags = req.clone();
-        row.doc.state = "updating".into();
-        store::save_cluster(conn, &row)?;
-        tasks::start(
-            &state,
-            conn,
-            &id,
-            None,
-            kinds::CLUSTER_UPDATE,
-            durations::TAGS,
-            json!({}),
-        )
+        tasks::update_cluster(&state, conn, &mut row, durations::TAGS)
     })?;
     Ok(task_response(&id, task_id))
 }

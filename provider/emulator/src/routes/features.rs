@@ -63,9 +63,7 @@ pub async fn kms(
         }
         row.doc.meta_data = meta_data(if req.disable_encryption { None } else { key.as_deref() });
         row.kms_changed_ms = Some(now);
-        row.doc.state = "updating".into();
-        store::save_cluster(conn, &row)?;
-        tasks::start(&state, conn, &id, None, kinds::CLUSTER_UPDATE, durations::KMS, json!({}))
+        tasks::update_cluster(&state, conn, &mut row, durations::KMS)
     })?;
     Ok(StatusCode::OK)
 }
