@@ -1,7 +1,7 @@
 //! Shared reads with read-your-writes.
 //!
 //! Many resources read the same listing (the node pools of a cluster, the
-//! clusters of the region). [`Flights`] lets concurrent and nearby readers
+//! clusters of the region). `Flights` lets concurrent and nearby readers
 //! share one API call, under one rule: a reader joins a listing only when it
 //! was **sent after every write that reader depends on**. A logical clock
 //! orders the two: a write ticks it when its answer arrives; a listing takes

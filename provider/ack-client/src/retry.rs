@@ -1,5 +1,7 @@
 //! The retry policy: which failures are tried again, how long to wait
 //! between attempts, and how cancellation and the deadline end the waiting.
+//! [`backon`] runs the attempts; `Policy` is what it asks (`when` to retry,
+//! how long to wait: `adjust`).
 //!
 //! - Throttling is retried for every request (the service refused it before
 //!   doing anything); 5xx answers and transport errors only for reads, since
@@ -18,7 +20,9 @@
 
 use std::time::{Duration, Instant};
 
-use backon::{BackoffBuilder, ExponentialBuilder};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use backon::{BackoffBuilder, ConstantBuilder, ExponentialBuilder, Retryable};
 use tokio_util::sync::CancellationToken;
 
 use ack_api::model::TaskResponse;
@@ -75,6 +79,68 @@ pub(crate) enum OnCancel {
     FinishExchange,
 }
 
+/// The retry policy of one operation, as its attempts go.
+struct Policy<'c> {
+    client: &'c Client,
+    /// When the operation started: the busy window counts from here.
+    since: Instant,
+    /// Mutations are not retried after an ambiguous failure (they reconcile).
+    mutation: bool,
+    /// Attempts that failed other than on a busy object.
+    attempts: u32,
+    delays: Delays,
+    busy_delays: Delays,
+    /// The last answer waited on, for the deadline error.
+    last: Option<Error>,
+    /// Set when a wait would pass the deadline: the operation ends there.
+    deadline_hit: bool,
+}
+
+/// The policy, locked (never across an await; never poisoned in practice).
+fn lock<'a, 'c>(policy: &'a Mutex<Policy<'c>>) -> MutexGuard<'a, Policy<'c>> {
+    policy.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Policy<'_> {
+    fn busy(&self, e: &Error) -> bool {
+        e.is_busy() && self.since.elapsed() < self.client.cfg.busy_timeout
+    }
+
+    /// Whether `e` is tried again. Busy waits do not count as attempts.
+    fn retries(&mut self, e: &Error) -> bool {
+        if self.busy(e) {
+            return true;
+        }
+        self.attempts += 1;
+        let retryable = e.is_throttling() || (!self.mutation && e.is_ambiguous());
+        retryable && self.attempts < self.client.cfg.max_attempts
+    }
+
+    /// The wait before the next attempt — at least the service's retry-after
+    /// hint (capped at `max_backoff`) — or `None` when it would pass the
+    /// deadline.
+    fn wait(&mut self, e: &Error) -> Option<Duration> {
+        let wait = if self.busy(e) {
+            self.busy_delays.next_wait()
+        } else {
+            let mut wait = self.delays.next_wait();
+            if let Error::Api {
+                retry_after: Some(hint),
+                ..
+            } = e
+            {
+                wait = wait.max((*hint).min(self.client.cfg.max_backoff));
+            }
+            wait
+        };
+        if self.client.remaining().is_some_and(|left| left < wait) {
+            self.deadline_hit = true;
+            return None;
+        }
+        Some(wait)
+    }
+}
+
 impl Client {
     /// Waits between the attempts of one operation that retries after
     /// throttling, server or transport errors.
@@ -119,6 +185,10 @@ impl Client {
 
     /// [`Client::send`] for an operation that started at `since`: the busy
     /// window counts from there, not from this attempt.
+    ///
+    /// backon runs the attempts; [`Policy`] decides which failures are tried
+    /// again (`when`) and how long to wait first (`adjust`), and stops at the
+    /// deadline.
     pub(crate) async fn send_since(
         &self,
         req: &ApiRequest,
@@ -126,61 +196,81 @@ impl Client {
         since: Instant,
         on_cancel: OnCancel,
     ) -> Result<Vec<u8>> {
-        let mut attempt = 0;
-        let mut delays = self.delays();
-        let mut busy_delays = self.busy_delays();
         let what = format!("{} to succeed", req.action);
-        let mut last: Option<Error> = None;
-        loop {
-            if cancel.is_cancelled() {
-                return Err(Error::Cancelled);
-            }
-            if self.remaining() == Some(Duration::ZERO) {
-                return Err(self.deadline_error(&what, last.as_ref()));
-            }
-            let started = Instant::now();
-            let result = match on_cancel {
-                OnCancel::Abort => tokio::select! {
-                    r = self.exchange(req) => r,
-                    () = cancel.cancelled() => return Err(Error::Cancelled),
-                },
-                OnCancel::FinishExchange => self.exchange(req).await,
-            };
-            let err = match result {
-                Ok(b) => {
-                    tracing::debug!(
-                        action = req.action,
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        "ACK API call"
-                    );
-                    return Ok(b);
+        let policy = Mutex::new(Policy {
+            client: self,
+            since,
+            mutation: req.is_mutation(),
+            attempts: 0,
+            delays: self.delays(),
+            busy_delays: self.busy_delays(),
+            last: None,
+            deadline_hit: false,
+        });
+        let sleeper = {
+            let cancel = cancel.clone();
+            move |d: Duration| {
+                let cancel = cancel.clone();
+                async move {
+                    // Cancellation ends a wait at once; the next attempt
+                    // then sees it and fails with `Cancelled`.
+                    tokio::select! {
+                        () = tokio::time::sleep(d) => {}
+                        () = cancel.cancelled() => {}
+                    }
                 }
-                Err(e) => e,
-            };
-            if err.is_busy() && since.elapsed() < self.cfg.busy_timeout {
-                let wait = busy_delays.next_wait();
-                tracing::debug!(action = req.action, error = %err, wait_ms = wait.as_millis() as u64, "object busy; waiting");
-                self.pause(cancel, wait, &what, Some(&err)).await?;
-                last = Some(err);
-                continue;
             }
-            attempt += 1;
-            let retry = err.is_throttling() || (!req.is_mutation() && err.is_ambiguous());
-            if !retry || attempt >= self.cfg.max_attempts {
-                return Err(err);
-            }
-            let mut wait = delays.next_wait();
-            if let Error::Api {
-                retry_after: Some(hint),
-                ..
-            } = &err
-            {
-                wait = wait.max((*hint).min(self.cfg.max_backoff));
-            }
-            tracing::debug!(action = req.action, attempt, error = %err, wait_ms = wait.as_millis() as u64, "retrying");
-            self.pause(cancel, wait, &what, Some(&err)).await?;
-            last = Some(err);
+        };
+        let outcome = (|| self.attempt(req, cancel, on_cancel, &what, &policy))
+            .retry(
+                ConstantBuilder::new()
+                    .with_delay(Duration::ZERO)
+                    .without_max_times(),
+            )
+            .sleep(sleeper)
+            .when(|e| lock(&policy).retries(e))
+            .adjust(|e, _| lock(&policy).wait(e))
+            .notify(|e, wait| {
+                tracing::debug!(action = req.action, error = %e, wait_ms = wait.as_millis() as u64, "retrying");
+                lock(&policy).last = Some(e.clone());
+            })
+            .await;
+        match outcome {
+            Err(e) if lock(&policy).deadline_hit => Err(self.deadline_error(&what, Some(&e))),
+            other => other,
         }
+    }
+
+    /// One attempt: refused at once when cancelled or past the deadline.
+    async fn attempt(
+        &self,
+        req: &ApiRequest,
+        cancel: &CancellationToken,
+        on_cancel: OnCancel,
+        what: &str,
+        policy: &Mutex<Policy<'_>>,
+    ) -> Result<Vec<u8>> {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        if self.remaining() == Some(Duration::ZERO) {
+            let last = lock(policy).last.clone();
+            return Err(self.deadline_error(what, last.as_ref()));
+        }
+        let started = Instant::now();
+        let bytes = match on_cancel {
+            OnCancel::Abort => tokio::select! {
+                r = self.exchange(req) => r,
+                () = cancel.cancelled() => return Err(Error::Cancelled),
+            },
+            OnCancel::FinishExchange => self.exchange(req).await,
+        }?;
+        tracing::debug!(
+            action = req.action,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "ACK API call"
+        );
+        Ok(bytes)
     }
 
     /// Runs a mutation; after an ambiguous failure asks `settled` whether the
@@ -230,6 +320,123 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn client(max_attempts: u32) -> Client {
+        let mut cfg = crate::ClientConfig::new("http://127.0.0.1:9", "cn-hangzhou", "id", "secret");
+        cfg.max_attempts = max_attempts;
+        cfg.base_backoff = Duration::from_millis(10);
+        cfg.max_backoff = Duration::from_secs(1);
+        cfg.busy_timeout = Duration::from_secs(60);
+        Client::new(cfg).unwrap()
+    }
+
+    fn policy(client: &Client, mutation: bool) -> Policy<'_> {
+        Policy {
+            client,
+            since: Instant::now(),
+            mutation,
+            attempts: 0,
+            delays: client.delays(),
+            busy_delays: client.busy_delays(),
+            last: None,
+            deadline_hit: false,
+        }
+    }
+
+    fn api(status: u16, code: &str, retry_after: Option<Duration>) -> Error {
+        Error::Api {
+            status,
+            code: code.into(),
+            message: "m".into(),
+            request_id: "r".into(),
+            retry_after,
+        }
+    }
+
+    fn transport() -> Error {
+        Error::Transport {
+            endpoint: "e".into(),
+            message: "connection reset".into(),
+        }
+    }
+
+    #[test]
+    fn throttling_is_retried_until_the_attempts_run_out() {
+        let c = client(3);
+        let mut p = policy(&c, true);
+        let throttled = api(429, "Throttling.User", None);
+        assert!(p.retries(&throttled));
+        assert!(p.retries(&throttled));
+        assert!(
+            !p.retries(&throttled),
+            "the third failure is the last attempt"
+        );
+    }
+
+    #[test]
+    fn ambiguous_failures_are_retried_for_reads_only() {
+        let c = client(5);
+        for e in [transport(), api(503, "ServiceUnavailable", None)] {
+            assert!(policy(&c, false).retries(&e), "read: {e}");
+            assert!(
+                !policy(&c, true).retries(&e),
+                "mutation reconciles instead: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn final_answers_are_never_retried() {
+        let c = client(5);
+        for e in [
+            api(400, "InvalidParameter", None),
+            api(404, "ErrorClusterNotFound", None),
+            Error::Cancelled,
+            Error::Timeout(Duration::from_secs(1), "x".into()),
+            Error::Decode("x".into()),
+        ] {
+            assert!(!policy(&c, false).retries(&e), "{e}");
+        }
+    }
+
+    #[test]
+    fn busy_waits_do_not_count_as_attempts_until_the_busy_window_ends() {
+        let c = client(2);
+        let mut p = policy(&c, true);
+        let busy = api(400, "ErrorClusterState", None);
+        for _ in 0..10 {
+            assert!(p.retries(&busy));
+        }
+        assert_eq!(p.attempts, 0);
+        p.since = Instant::now() - Duration::from_secs(61);
+        assert!(
+            !p.retries(&busy),
+            "past the busy window a busy answer is final"
+        );
+    }
+
+    #[test]
+    fn the_services_retry_after_hint_is_the_least_wait_capped_at_max_backoff() {
+        let c = client(5);
+        let mut p = policy(&c, false);
+        let hinted = api(429, "Throttling", Some(Duration::from_millis(700)));
+        let w = p.wait(&hinted).unwrap();
+        assert!(
+            w >= Duration::from_millis(700) && w <= Duration::from_secs(1),
+            "{w:?}"
+        );
+        let huge = api(429, "Throttling", Some(Duration::from_secs(3600)));
+        assert_eq!(p.wait(&huge), Some(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn a_wait_past_the_deadline_ends_the_operation() {
+        let c = client(5).until(Duration::from_millis(5));
+        let mut p = policy(&c, false);
+        let hinted = api(429, "Throttling", Some(Duration::from_millis(500)));
+        assert_eq!(p.wait(&hinted), None);
+        assert!(p.deadline_hit);
+    }
 
     #[test]
     fn waits_double_with_equal_jitter_and_never_pass_the_maximum() {
