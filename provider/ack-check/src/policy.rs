@@ -19,52 +19,85 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
 use super::plan::Plan;
 use super::{CheckError, Finding, Rule, Severity};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A policy file for `check --policy` (TOML or YAML): settings of the
+/// built-in rules and custom attribute rules.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
+    /// Built-in rules by ID (e.g. `ACK-POL-003`): switch them off or change
+    /// their severity.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleSetting>,
+    /// Custom rules on one attribute of one resource type.
     #[serde(default)]
     pub custom: Vec<CustomRule>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// How a built-in rule runs.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSetting {
+    /// `false` switches the rule off.
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// The severity of the rule's findings instead of its own.
     #[serde(default)]
     pub severity: Option<Severity>,
 }
 
 /// A requirement on one attribute of one resource type.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomRule {
+    /// The rule's ID in reports (e.g. `ORG-001`).
     pub id: String,
+    /// What the rule requires, for reports.
     pub description: String,
+    /// The resource type checked, e.g. `ack_cluster`.
     pub resource_type: String,
+    /// The top-level attribute checked, e.g. `kubernetes_version`.
     pub attribute: String,
+    /// Severity of a finding. Default `error`.
     #[serde(default = "default_severity")]
     pub severity: Severity,
+    /// The finding's message instead of the generated one.
     #[serde(default)]
     pub message: Option<String>,
+    /// The attribute must have exactly this value.
     #[serde(default)]
     pub must_equal: Option<Json>,
+    /// The attribute must not have this value.
     #[serde(default)]
     pub must_not_equal: Option<Json>,
+    /// The attribute must have one of these values.
     #[serde(default)]
     pub must_be_one_of: Option<Vec<Json>>,
+    /// The attribute must have none of these values.
     #[serde(default)]
     pub must_not_be_one_of: Option<Vec<Json>>,
+    /// `true`: the attribute must be set (not null). Give exactly one of the
+    /// `must_*` fields.
     #[serde(default)]
     pub must_be_set: Option<bool>,
+}
+
+impl Policy {
+    /// JSON Schema (draft 2020-12) of a policy file, derived from these types
+    /// so that it cannot drift from what `check` reads. YAML and TOML policy
+    /// files have the same structure.
+    pub fn json_schema() -> Json {
+        let generator = schemars::generate::SchemaSettings::draft2020_12()
+            .for_deserialize()
+            .into_generator();
+        generator.into_root_schema_for::<Policy>().to_value()
+    }
 }
 
 /// Largest policy file read.

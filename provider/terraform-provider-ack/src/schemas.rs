@@ -57,6 +57,10 @@ pub fn files() -> Vec<(String, String)> {
         "check-report.schema.json".to_owned(),
         pretty(&report_schema()),
     ));
+    out.push((
+        "check-policy.schema.json".to_owned(),
+        pretty(&policy_schema()),
+    ));
     out
 }
 
@@ -188,7 +192,26 @@ fn config_schema(name: &str, kind: &str, block: &Block) -> Json {
 /// JSON Schema of `check --format json`: derived from the report's types
 /// ([`ack_check::Report::json_schema`]), with this provider's `$id` and title.
 pub fn report_schema() -> Json {
-    let mut derived = match ack_check::Report::json_schema() {
+    identified(
+        ack_check::Report::json_schema(),
+        "check-report",
+        "terraform-provider-ack check report",
+    )
+}
+
+/// JSON Schema of a `check --policy` file (TOML or YAML): derived from the
+/// policy's types ([`ack_check::policy::Policy::json_schema`]).
+pub fn policy_schema() -> Json {
+    identified(
+        ack_check::policy::Policy::json_schema(),
+        "check-policy",
+        "terraform-provider-ack check policy file",
+    )
+}
+
+/// A derived schema with this provider's `$id` and a title, `$schema` first.
+fn identified(schema: Json, id: &str, title: &str) -> Json {
+    let mut derived = match schema {
         Json::Object(o) => o,
         _ => Map::new(),
     };
@@ -198,9 +221,11 @@ pub fn report_schema() -> Json {
     }
     out.insert(
         "$id".into(),
-        json!("https://registry.terraform.io/providers/acklabs/ack/check-report"),
+        json!(format!(
+            "https://registry.terraform.io/providers/acklabs/ack/{id}"
+        )),
     );
-    out.insert("title".into(), json!("terraform-provider-ack check report"));
+    out.insert("title".into(), json!(title));
     derived.remove("title");
     out.extend(derived);
     Json::Object(out)
@@ -261,5 +286,36 @@ mod tests {
         for k in schema["required"].as_array().unwrap() {
             assert!(v.get(k.as_str().unwrap()).is_some(), "{k}");
         }
+    }
+
+    #[test]
+    fn the_policy_schema_describes_what_check_reads() {
+        let schema = policy_schema();
+        assert_eq!(schema["additionalProperties"], json!(false));
+        let custom = &schema["$defs"]["CustomRule"];
+        let mut required: Vec<&str> = custom["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        required.sort_unstable();
+        assert_eq!(
+            required,
+            ["attribute", "description", "id", "resource_type"]
+        );
+        assert_eq!(custom["properties"]["severity"]["default"], json!("error"));
+        assert_eq!(custom["additionalProperties"], json!(false));
+        // A policy the schema allows is one check reads.
+        let text = "[rules.ACK-POL-003]\nenabled = false\n\n[[custom]]\nid = \"ORG-001\"\n\
+                    description = \"d\"\nresource_type = \"ack_cluster\"\nattribute = \"edition\"\n\
+                    must_equal = \"pro\"\n";
+        let dir = std::env::temp_dir().join(format!("policy-schema-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("policy.toml");
+        std::fs::write(&path, text).unwrap();
+        let loaded = ack_check::policy::Policy::load(&path.to_string_lossy());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(loaded.unwrap().custom.len(), 1);
     }
 }
