@@ -247,7 +247,24 @@ pub async fn running_cluster(
     timeout: Duration,
     cancel: &tokio_util::sync::CancellationToken,
 ) -> Result<ClusterDetail, Diagnostic> {
-    let c = client
+    let c = find_cluster(client, name, cancel).await?;
+    if c.state == "running" {
+        return Ok(c);
+    }
+    client
+        .wait_running(&c.cluster_id, timeout, cancel)
+        .await
+        .map_err(|e| api_diag("wait for the cluster", &e))
+}
+
+/// The cluster `cluster_name` names, or an error at `cluster_name` saying
+/// it does not exist.
+pub async fn find_cluster(
+    client: &Client,
+    name: &str,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<ClusterDetail, Diagnostic> {
+    client
         .find_cluster(name, cancel)
         .await
         .map_err(|e| api_diag("look up the cluster", &e))?
@@ -259,14 +276,25 @@ pub async fn running_cluster(
                 ),
                 "cluster_name",
             )
-        })?;
-    if c.state == "running" {
-        return Ok(c);
-    }
-    client
-        .wait_running(&c.cluster_id, timeout, cancel)
+        })
+}
+
+/// For the refresh of a resource that exists once per cluster (encryption,
+/// backup policy, scheduler profile): the cluster's ID from the state
+/// (`cluster_id`, else `id`, which holds the same) and the cluster, `None`
+/// when it is gone (and the resource with it).
+pub async fn refresh_cluster(
+    client: &Client,
+    cluster_id: Option<&String>,
+    id: Option<&String>,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<(String, Option<ClusterDetail>), Diagnostic> {
+    let id = cluster_id.or(id).cloned().unwrap_or_default();
+    let found = client
+        .describe_cluster(&id, cancel)
         .await
-        .map_err(|e| api_diag("wait for the cluster", &e))
+        .map_err(|e| api_diag("read the cluster", &e))?;
+    Ok((id, found))
 }
 
 /// The import answer of a resource identified by its cluster's ID: a

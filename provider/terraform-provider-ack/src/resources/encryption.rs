@@ -157,12 +157,13 @@ impl EncryptionResource {
     async fn read_key(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
         let client = common::client(&self.shared)?;
         let state = Model::read(&req.state)?;
-        let id = state.cluster_id.as_ref().or(state.id.as_ref());
-        let id = id.map_or("", String::as_str);
-        let found = client
-            .describe_cluster(id, &req.ctx.cancel)
-            .await
-            .map_err(|e| api_diag("read the cluster", &e))?;
+        let (_, found) = dependent::refresh_cluster(
+            client,
+            state.cluster_id.as_ref(),
+            state.id.as_ref(),
+            &req.ctx.cancel,
+        )
+        .await?;
         match found.as_ref().and_then(|c| Some((c, key_of(c)?))) {
             Some((c, key)) => {
                 let now = Model::from_api(c, &key, &state).value()?;

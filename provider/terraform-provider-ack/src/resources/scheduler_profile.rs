@@ -262,14 +262,18 @@ impl SchedulerProfileResource {
     async fn read_profile(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
         let client = common::client(&self.shared)?;
         let state = Model::read(&req.state)?;
-        let id = state.cluster_id.as_ref().or(state.id.as_ref());
-        let id = id.map_or("", String::as_str);
         let cancel = &req.ctx.cancel;
-        let cluster = match client.describe_cluster(id, cancel).await {
-            Ok(Some(c)) => c,
-            Ok(None) => return Ok(ReadResponse::gone(req.private.clone())),
-            Err(e) => return Err(api_diag("read the cluster", &e).into()),
+        let (id, cluster) = dependent::refresh_cluster(
+            client,
+            state.cluster_id.as_ref(),
+            state.id.as_ref(),
+            cancel,
+        )
+        .await?;
+        let Some(cluster) = cluster else {
+            return Ok(ReadResponse::gone(req.private.clone()));
         };
+        let id = id.as_str();
         match client.scheduler(id, cancel).await {
             Ok(inst) => {
                 let cfg: SchedulerConfig = serde_json::from_str(&inst.config).unwrap_or_default();

@@ -19,7 +19,7 @@ use tfplugin::framework::*;
 use tfplugin::{Diagnostic, Diagnostics, Schema, Value};
 
 use self::model::NodePool;
-use crate::common::{self, api_diag, at, Op};
+use crate::common::{self, api_diag, Op};
 use crate::provider::Shared;
 use crate::resources::dependent;
 use crate::resources::quota;
@@ -95,21 +95,7 @@ impl NodePoolResource {
         let timeout = common::timeout(&plan.timeouts, Op::Create, CREATE_TIMEOUT);
         let client = client.until(timeout);
         let cluster_name = plan.cluster_name();
-        let cluster = client
-            .find_cluster(cluster_name, cancel)
-            .await
-            .map_err(|e| api_diag("look up the cluster", &e))?
-            .ok_or_else(|| {
-                at(
-                    Diagnostic::error(
-                        "Cluster not found",
-                        format!(
-                            "No cluster named {cluster_name:?} exists in the provider's region."
-                        ),
-                    ),
-                    "cluster_name",
-                )
-            })?;
+        let cluster = dependent::find_cluster(&client, cluster_name, cancel).await?;
         dependent::require_at_apply(&cluster, &plan::wanted(plan.managed.as_ref()))?;
         let cid = cluster.cluster_id.as_str();
         let over = quota::at_apply(&self.shared, &client, Some((cid, cluster_name)), cancel).await;
