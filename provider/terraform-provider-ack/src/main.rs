@@ -135,17 +135,27 @@ fn serve(debug: bool) -> ExitCode {
 fn docs(check: bool, dir: &std::path::Path) -> ExitCode {
     if check {
         let drift = terraform_provider_ack::docs::drift(dir);
-        if drift.is_empty() {
-            println!("docs are up to date");
-            return ExitCode::SUCCESS;
-        }
-        eprintln!(
-            "these pages differ from the generator's output: {}\nrun `cargo run -p terraform-provider-ack -- docs` and commit the result",
-            drift.join(", ")
-        );
-        return ExitCode::FAILURE;
+        return report_drift("docs", &drift, "docs");
     }
-    match terraform_provider_ack::docs::write(dir) {
+    report_written(dir, terraform_provider_ack::docs::write(dir))
+}
+
+/// The answer of `docs --check` and `schema --check`.
+fn report_drift(what: &str, drift: &[String], regenerate: &str) -> ExitCode {
+    if drift.is_empty() {
+        println!("{what} are up to date");
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "these files differ from the generator's output: {}\nrun `cargo run -p terraform-provider-ack -- {regenerate}` and commit the result",
+        drift.join(", ")
+    );
+    ExitCode::FAILURE
+}
+
+/// The answer of `docs` and `schema --out`.
+fn report_written(dir: &std::path::Path, written: std::io::Result<()>) -> ExitCode {
+    match written {
         Ok(()) => {
             println!("wrote {}", dir.display());
             ExitCode::SUCCESS
@@ -208,28 +218,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
 fn schema(out: Option<PathBuf>, check: Option<PathBuf>) -> ExitCode {
     use terraform_provider_ack::schemas;
     if let Some(dir) = out {
-        return match schemas::write(&dir) {
-            Ok(()) => {
-                println!("wrote {}", dir.display());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("could not write {}: {e}", dir.display());
-                ExitCode::FAILURE
-            }
-        };
+        return report_written(&dir, schemas::write(&dir));
     }
     if let Some(dir) = check {
-        let drift = schemas::drift(&dir);
-        if drift.is_empty() {
-            println!("schemas are up to date");
-            return ExitCode::SUCCESS;
-        }
-        eprintln!(
-            "these files differ from the generator's output: {}\nrun `cargo run -p terraform-provider-ack -- schema --out schemas` and commit the result",
-            drift.join(", ")
-        );
-        return ExitCode::FAILURE;
+        return report_drift("schemas", &schemas::drift(&dir), "schema --out schemas");
     }
     let schema = tfplugin::schema_json::providers_schema(&AckProvider::new(), ADDRESS);
     println!(
