@@ -26,18 +26,7 @@ pub fn from_json(j: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Val
         return Ok(Value::Null);
     }
     match ty {
-        Type::Dynamic => {
-            let obj = j.as_object().ok_or_else(|| {
-                ValueError::new(path, "dynamic value must be {\"value\", \"type\"}")
-            })?;
-            let tj = obj
-                .get("type")
-                .ok_or_else(|| ValueError::new(path, "dynamic value has no type"))?;
-            let concrete =
-                Type::from_json_value(tj).map_err(|e| ValueError::new(path, e.to_string()))?;
-            let inner = from_json(obj.get("value").unwrap_or(&Json::Null), &concrete, path)?;
-            Ok(Value::Dynamic(Box::new(concrete), Box::new(inner)))
-        }
+        Type::Dynamic => dynamic_from_json(j, path),
         Type::String => match j {
             Json::String(s) => Ok(Value::String(s.clone())),
             // cty converts primitives to strings where the type asks for one.
@@ -75,24 +64,7 @@ pub fn from_json(j: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Val
                 Value::List(items)
             })
         }
-        Type::Tuple(types) => {
-            let arr = j
-                .as_array()
-                .ok_or_else(|| ValueError::new(path, "a tuple is required"))?;
-            if arr.len() != types.len() {
-                return Err(ValueError::new(
-                    path,
-                    format!("tuple needs {} elements", types.len()),
-                ));
-            }
-            let items = arr
-                .iter()
-                .zip(types)
-                .enumerate()
-                .map(|(i, (e, t))| from_json(e, t, &path.push_index(i)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Value::Tuple(items))
-        }
+        Type::Tuple(types) => tuple_from_json(j, types, path),
         Type::Map(et) => {
             let obj = j
                 .as_object()
@@ -103,27 +75,64 @@ pub fn from_json(j: &Json, ty: &Type, path: &AttributePath) -> Result<Value, Val
             }
             Ok(Value::Map(m))
         }
-        Type::Object(attrs) => {
-            let obj = j
-                .as_object()
-                .ok_or_else(|| ValueError::new(path, "an object is required"))?;
-            if let Some(extra) = obj.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(ValueError::new(
-                    path,
-                    format!("unsupported attribute {extra:?}"),
-                ));
-            }
-            let mut m = BTreeMap::new();
-            for (name, aty) in attrs {
-                let v = match obj.get(name) {
-                    Some(v) => from_json(v, aty, &path.push_attr(name))?,
-                    None => Value::Null,
-                };
-                m.insert(name.clone(), v);
-            }
-            Ok(Value::Object(m))
-        }
+        Type::Object(attrs) => object_from_json(j, attrs, path),
     }
+}
+
+fn dynamic_from_json(j: &Json, path: &AttributePath) -> Result<Value, ValueError> {
+    let obj = j
+        .as_object()
+        .ok_or_else(|| ValueError::new(path, "dynamic value must be {\"value\", \"type\"}"))?;
+    let tj = obj
+        .get("type")
+        .ok_or_else(|| ValueError::new(path, "dynamic value has no type"))?;
+    let concrete = Type::from_json_value(tj).map_err(|e| ValueError::new(path, e.to_string()))?;
+    let inner = from_json(obj.get("value").unwrap_or(&Json::Null), &concrete, path)?;
+    Ok(Value::Dynamic(Box::new(concrete), Box::new(inner)))
+}
+
+fn tuple_from_json(j: &Json, types: &[Type], path: &AttributePath) -> Result<Value, ValueError> {
+    let arr = j
+        .as_array()
+        .ok_or_else(|| ValueError::new(path, "a tuple is required"))?;
+    if arr.len() != types.len() {
+        return Err(ValueError::new(
+            path,
+            format!("tuple needs {} elements", types.len()),
+        ));
+    }
+    let items = arr
+        .iter()
+        .zip(types)
+        .enumerate()
+        .map(|(i, (e, t))| from_json(e, t, &path.push_index(i)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Value::Tuple(items))
+}
+
+fn object_from_json(
+    j: &Json,
+    attrs: &BTreeMap<String, Type>,
+    path: &AttributePath,
+) -> Result<Value, ValueError> {
+    let obj = j
+        .as_object()
+        .ok_or_else(|| ValueError::new(path, "an object is required"))?;
+    if let Some(extra) = obj.keys().find(|k| !attrs.contains_key(*k)) {
+        return Err(ValueError::new(
+            path,
+            format!("unsupported attribute {extra:?}"),
+        ));
+    }
+    let mut m = BTreeMap::new();
+    for (name, aty) in attrs {
+        let v = match obj.get(name) {
+            Some(v) => from_json(v, aty, &path.push_attr(name))?,
+            None => Value::Null,
+        };
+        m.insert(name.clone(), v);
+    }
+    Ok(Value::Object(m))
 }
 
 /// Encodes `value` as JSON of type `ty`. Unknown values are an error.
