@@ -172,6 +172,23 @@ fn wanted<T>(s: &Switches, plugins: Option<&Vec<T>>) -> Vec<(Feature, AttributeP
         .collect()
 }
 
+/// The addon's configuration as the service stores it: empty means the
+/// defaults; anything else must be the JSON the addon takes, and an
+/// unreadable one is reported rather than read as the defaults.
+fn scheduler_config(config: &str) -> Result<SchedulerConfig, Diagnostic> {
+    if config.trim().is_empty() {
+        return Ok(SchedulerConfig::default());
+    }
+    serde_json::from_str(config).map_err(|e| {
+        Diagnostic::error(
+            "Unreadable scheduler configuration",
+            format!(
+                "The cluster's kube-scheduler addon configuration is not the JSON this provider expects ({e}), so the profile cannot be compared with it. Check the addon in the console, or re-apply the profile to overwrite it."
+            ),
+        )
+    })
+}
+
 fn schema() -> Schema {
     let mut block = Block::new()
         .description("kube-scheduler configuration of a cluster, through the scheduler addon. Gang, topology-aware and NPU scheduling, score plugins and professional cGPU need ACK Pro and are refused at plan time on `standard`; `cgpu_edition = \"basic\"` works on both. Everything changes in place; destroying the resource restores the defaults.")
@@ -276,7 +293,7 @@ impl SchedulerProfileResource {
         let id = id.as_str();
         match client.scheduler(id, cancel).await {
             Ok(inst) => {
-                let cfg: SchedulerConfig = serde_json::from_str(&inst.config).unwrap_or_default();
+                let cfg = scheduler_config(&inst.config)?;
                 let name = state.cluster_name.as_ref().unwrap_or(&cluster.name);
                 let now = Model::from_api(id, name, &cfg, &state).value()?;
                 Ok(ReadResponse::found(now, req.private.clone()))
@@ -379,6 +396,21 @@ async fn configure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_addon_configuration_is_reported_not_defaulted() {
+        assert_eq!(scheduler_config(" ").unwrap(), SchedulerConfig::default());
+        assert!(
+            scheduler_config(r#"{"gangScheduling":true}"#)
+                .unwrap()
+                .gang_scheduling
+        );
+        let d = scheduler_config("{not json").unwrap_err();
+        assert!(
+            format!("{d:?}").contains("Unreadable scheduler configuration"),
+            "{d:?}"
+        );
+    }
 
     #[test]
     fn switch_docs_follow_the_catalog_table() {
