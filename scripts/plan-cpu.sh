@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Where the CPU of a production-sized plan goes: `terraform plan` of the estate
+# benchmark's graph (25 ACK Pro clusters x 20 node pools, nothing created yet)
+# against the emulator, with the provider started through a wrapper that
+# records its own CPU time, side by side with the same graph of built-in
+# `terraform_data` resources, narrow (4 attributes) and as wide as ours.
+# Prints user+system CPU seconds of Terraform (with the provider) and of the
+# provider alone, per plan. Needs GNU time (`/usr/bin/time`, Debian: time).
+#
+#   bash scripts/plan-cpu.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-3}"
+gnu_time=/usr/bin/time
+if ! [ -x "$gnu_time" ]; then echo "error: $gnu_time not found (apt-get install time)" >&2; exit 1; fi
+
+cargo build -q --release --locked -p terraform-provider-ack -p ack-emulator
+target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release"
+
+work="$(mktemp -d)"
+emulator_pid=""
+cleanup() {
+  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$target/ack-emulator" --listen 127.0.0.1:0 --db "$work/emulator.db" --speed 600 \
+  --quota-managed-clusters 50 >"$work/emulator.out" 2>"$work/emulator.log" &
+emulator_pid=$!
+for _ in $(seq 1 100); do
+  if grep -q "listening on" "$work/emulator.out" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+endpoint="$(sed -n 's/^ack-emulator listening on //p' "$work/emulator.out")"
+[ -n "$endpoint" ] || { echo "error: the emulator did not start" >&2; cat "$work/emulator.log" >&2; exit 1; }
+
+mkdir -p "$work/bin" "$work/ack" "$work/narrow" "$work/wide"
+cat >"$work/bin/terraform-provider-ack" <<WRAP
+#!/bin/sh
+exec $gnu_time -a -o "$work/provider.cpu" -f "%U %S" "$target/terraform-provider-ack" "\$@"
+WRAP
+chmod +x "$work/bin/terraform-provider-ack"
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "acklabs/ack" = "$work/bin"
+  }
+  direct {}
+}
+RC
+python3 - "$work" <<'PY'
+import sys
+work = sys.argv[1]
+keys = ", ".join(f'k{i} = "v{i}"' for i in range(24))
+ack = 'terraform {\n  required_providers {\n    ack = { source = "acklabs/ack" }\n  }\n}\n'
+narrow = wide = ""
+for c in range(25):
+    ack += (f'resource "ack_cluster" "c{c}" {{\n  name    = "estate-{c}"\n  edition = "pro"\n}}\n'
+            f'resource "ack_node_pool" "c{c}" {{\n  count          = 20\n  cluster_name   = ack_cluster.c{c}.name\n'
+            f'  name           = "pool-${{count.index}}"\n  instance_types = ["ecs.g7.xlarge"]\n  desired_size   = 10\n}}\n')
+    narrow += (f'resource "terraform_data" "c{c}" {{\n  input = "estate-{c}"\n}}\n'
+               f'resource "terraform_data" "p{c}" {{\n  count = 20\n'
+               f'  input = {{ cluster = terraform_data.c{c}.output, name = "pool-${{count.index}}", size = 10 }}\n}}\n')
+    wide += (f'resource "terraform_data" "c{c}" {{\n  input = {{ name = "estate-{c}", {keys} }}\n}}\n'
+             f'resource "terraform_data" "p{c}" {{\n  count = 20\n'
+             f'  input = {{ cluster = terraform_data.c{c}.output.name, name = "pool-${{count.index}}", {keys} }}\n}}\n')
+for name, text in (("ack", ack), ("narrow", narrow), ("wide", wide)):
+    open(f"{work}/{name}/main.tf", "w").write(text)
+PY
+
+export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+export ACK_ENDPOINT="$endpoint" ALIBABA_CLOUD_REGION_ID=cn-hangzhou
+export ALIBABA_CLOUD_ACCESS_KEY_ID=emulator ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-secret
+terraform -chdir="$work/narrow" init -no-color >/dev/null
+terraform -chdir="$work/wide" init -no-color >/dev/null
+
+plan() { # dir -> "user+sys wall" of terraform and its children
+  "$gnu_time" -f "%U %S %e" -o "$work/terraform.cpu" \
+    terraform -chdir="$work/$1" plan -no-color -parallelism=10 -lock=false >/dev/null
+  awk '{printf "%.2f %.2f", $1 + $2, $3}' "$work/terraform.cpu"
+}
+
+echo "create plan of 25 clusters x 20 node pools, -parallelism=10; CPU seconds (user+system) and wall seconds"
+printf "%-4s %-34s %-26s %-26s %-26s\n" run "ack: terraform+provider / wall" "ack: provider alone" \
+  "terraform_data narrow" "terraform_data as wide"
+for run in $(seq 1 "$runs"); do
+  rm -f "$work/provider.cpu"
+  read -r ack_cpu ack_wall <<<"$(plan ack)"
+  provider_cpu="$(awk '{s += $1 + $2} END {printf "%.2f (%d starts)", s, NR}' "$work/provider.cpu")"
+  read -r narrow_cpu narrow_wall <<<"$(plan narrow)"
+  read -r wide_cpu wide_wall <<<"$(plan wide)"
+  printf "%-4s %-34s %-26s %-26s %-26s\n" "$run" "$ack_cpu / $ack_wall" "$provider_cpu" \
+    "$narrow_cpu / $narrow_wall" "$wide_cpu / $wide_wall"
+done
