@@ -17,8 +17,46 @@ use crate::types::Type;
 
 /// Reads a typed model out of a value.
 pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, ValueError> {
-    T::deserialize(de::De(value))
-        .map_err(|e| ValueError::new(&AttributePath::root(), e.to_string()))
+    serde_path_to_error::deserialize(de::De(value)).map_err(|e| {
+        let path = attribute_path(value, e.path());
+        ValueError::new(&path, e.inner().to_string())
+    })
+}
+
+/// The attribute path of a serde error's path, walking `value` alongside so
+/// that an object's attribute and a map's key are told apart.
+fn attribute_path(value: &Value, path: &serde_path_to_error::Path) -> AttributePath {
+    use serde_path_to_error::Segment;
+    let mut at = AttributePath::root();
+    let mut v = Some(value);
+    for segment in path.iter() {
+        while let Some(Value::Dynamic(_, inner)) = v {
+            v = Some(inner);
+        }
+        match segment {
+            Segment::Map { key } => {
+                at = match v {
+                    Some(Value::Map(_)) => at.push_key(key.as_str()),
+                    _ => at.push_attr(key.as_str()),
+                };
+                v = match v {
+                    Some(Value::Map(m) | Value::Object(m)) => m.get(key),
+                    _ => None,
+                };
+            }
+            Segment::Seq { index } => {
+                at = at.push_index(*index);
+                v = match v {
+                    Some(Value::List(items) | Value::Set(items) | Value::Tuple(items)) => {
+                        items.get(*index)
+                    }
+                    _ => None,
+                };
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    at
 }
 
 /// Writes a typed model as a value of type `ty` (sets, maps and numbers are
@@ -115,6 +153,95 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::value::Number;
+
+    #[test]
+    fn errors_name_the_attribute_path() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Rule {
+            port: u16,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            rules: Vec<Rule>,
+            labels: BTreeMap<String, i64>,
+        }
+        let rule = |port: Value| Value::Object(BTreeMap::from([("port".to_owned(), port)]));
+        let v = Value::Object(BTreeMap::from([
+            (
+                "rules".to_owned(),
+                Value::List(vec![rule(Value::from(80)), rule(Value::String("x".into()))]),
+            ),
+            ("labels".to_owned(), Value::Map(BTreeMap::new())),
+        ]));
+        let e = from_value::<Outer>(&v).unwrap_err();
+        assert_eq!(e.path.to_string(), "rules[1].port", "{e:?}");
+        let v = Value::Object(BTreeMap::from([
+            ("rules".to_owned(), Value::List(vec![])),
+            (
+                "labels".to_owned(),
+                Value::Map(BTreeMap::from([("team".to_owned(), Value::Bool(true))])),
+            ),
+        ]));
+        let e = from_value::<Outer>(&v).unwrap_err();
+        assert_eq!(e.path.to_string(), r#"labels["team"]"#, "{e:?}");
+    }
+
+    #[test]
+    fn unknown_and_null_read_as_absent_where_the_model_allows() {
+        assert!(from_value::<String>(&Value::unknown()).is_err());
+        assert!(from_value::<String>(&Value::Null).is_err());
+        assert_eq!(
+            from_value::<Option<String>>(&Value::unknown()).unwrap(),
+            None
+        );
+        assert_eq!(from_value::<Option<String>>(&Value::Null).unwrap(), None);
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Known {
+            a: i64,
+        }
+        // Unknown attributes the model does not name are ignored.
+        let v = Value::Object(BTreeMap::from([
+            ("a".to_owned(), Value::from(1)),
+            ("b".to_owned(), Value::unknown()),
+        ]));
+        assert_eq!(from_value::<Known>(&v).unwrap(), Known { a: 1 });
+        // Flattened fields are buffered by serde: unknown and null read as None.
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Flat {
+            a: Option<bool>,
+            b: Option<bool>,
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct WithFlat {
+            #[serde(flatten)]
+            flat: Flat,
+        }
+        let v = Value::Object(BTreeMap::from([
+            ("a".to_owned(), Value::unknown()),
+            ("b".to_owned(), Value::Null),
+        ]));
+        let read = from_value::<WithFlat>(&v).unwrap();
+        assert_eq!(read.flat, Flat { a: None, b: None });
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_stay_exact() {
+        let big: Number = "18446744073709551616".parse().unwrap();
+        assert_eq!(
+            from_value::<u128>(&Value::Number(big)).unwrap(),
+            1u128 << 64
+        );
+        let neg: Number = "-9223372036854775809".parse().unwrap();
+        assert_eq!(
+            from_value::<i128>(&Value::Number(neg)).unwrap(),
+            i128::from(i64::MIN) - 1
+        );
+        let half: Number = "2.5".parse().unwrap();
+        assert_eq!(from_value::<f64>(&Value::Number(half)).unwrap(), 2.5);
+    }
 
     #[derive(serde::Deserialize, serde::Serialize, Debug, PartialEq)]
     struct Model {

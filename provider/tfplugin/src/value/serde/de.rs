@@ -6,7 +6,9 @@ use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
 use serde::de::{self, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
 
-use crate::value::Value;
+use bigdecimal::ToPrimitive;
+
+use crate::value::{Number, Value};
 
 /// The newtype name by which [`Planned`](super::Planned) asks whether a
 /// value is unknown.
@@ -26,14 +28,14 @@ impl<'de> de::Deserializer<'de> for De<'_> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Null | Value::Unknown(_) => visitor.visit_none(),
+            Value::Null => visitor.visit_unit(),
+            // An unknown reads as absent wherever serde buffers values
+            // (`#[serde(flatten)]`, untagged enums) and into `Option`s;
+            // `Planned` fields see it through `deserialize_newtype_struct`.
+            Value::Unknown(_) => visitor.visit_none(),
             Value::String(s) => visitor.visit_str(s),
             Value::Bool(b) => visitor.visit_bool(*b),
-            Value::Number(n) => match (n.to_i64(), n.to_string().parse::<u64>()) {
-                (Some(i), _) => visitor.visit_i64(i),
-                (None, Ok(u)) => visitor.visit_u64(u),
-                (None, Err(_)) => visitor.visit_f64(n.to_f64()),
-            },
+            Value::Number(n) => number(n, visitor),
             Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
                 let mut seq = SeqDeserializer::new(items.iter().map(De));
                 let v = visitor.visit_seq(&mut seq)?;
@@ -84,8 +86,36 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         }
     }
 
+    /// Anything is ignored, unknown values too.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
     forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
     }
+}
+
+/// An integer as the narrowest integer type that holds it exactly (so that
+/// numbers beyond 64 bits reach `i128`/`u128` targets intact); anything
+/// else as an `f64`.
+fn number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value, Error> {
+    if let Number::Finite(d) = n {
+        if d.is_integer() {
+            if let Some(i) = d.to_i64() {
+                return visitor.visit_i64(i);
+            }
+            if let Some(u) = d.to_u64() {
+                return visitor.visit_u64(u);
+            }
+            if let Some(i) = d.to_i128() {
+                return visitor.visit_i128(i);
+            }
+            if let Some(u) = d.to_u128() {
+                return visitor.visit_u128(u);
+            }
+        }
+    }
+    visitor.visit_f64(n.to_f64())
 }
