@@ -164,12 +164,25 @@ impl EncryptionResource {
             &req.ctx.cancel,
         )
         .await?;
-        match found.as_ref().and_then(|c| Some((c, key_of(c)?))) {
-            Some((c, key)) => {
-                let now = Model::from_api(c, &key, &state).value()?;
+        let Some(c) = found else {
+            return Ok(ReadResponse::gone(req.private.clone()));
+        };
+        match key_of(&c) {
+            Ok(Some(key)) => {
+                let now = Model::from_api(&c, &key, &state).value()?;
                 Ok(ReadResponse::found(now, req.private.clone()))
             }
-            None => Ok(ReadResponse::gone(req.private.clone())),
+            Ok(None) => Ok(ReadResponse::gone(req.private.clone())),
+            // Unreadable metadata says nothing about the key: keep the state
+            // (reading it as "encryption off" would drop the resource).
+            Err(e) => Ok(
+                ReadResponse::found(req.state.clone(), req.private.clone()).with_error(
+                    Diagnostic::warning(
+                        "Unreadable cluster metadata",
+                        format!("Cluster {}'s meta_data is not the JSON this provider expects ({e}); the state keeps the key it had.", c.cluster_id),
+                    ),
+                ),
+            ),
         }
     }
 
@@ -227,7 +240,8 @@ impl EncryptionResource {
             .ok_or_else(|| {
                 Diagnostic::error("Cluster disappeared", format!("Cluster {id} is gone."))
             })?;
-        let state = Model::from_api(&c, &key_of(&c).unwrap_or(key), &plan).value()?;
+        let now = key_of(&c).ok().flatten().unwrap_or(key);
+        let state = Model::from_api(&c, &now, &plan).value()?;
         Ok(ApplyResponse::ok(state, private))
     }
 }
@@ -274,17 +288,21 @@ async fn change_key(
         .map(|_| ())
 }
 
-/// The key the cluster's `meta_data` reports, if encryption is on.
-fn key_of(c: &ClusterDetail) -> Option<String> {
-    let meta: serde_json::Value = serde_json::from_str(&c.meta_data).ok()?;
+/// The key the cluster's `meta_data` reports, `None` when encryption is off
+/// (empty metadata included); an error when the metadata cannot be read.
+fn key_of(c: &ClusterDetail) -> Result<Option<String>, serde_json::Error> {
+    if c.meta_data.trim().is_empty() {
+        return Ok(None);
+    }
+    let meta: serde_json::Value = serde_json::from_str(&c.meta_data)?;
     let caps = &meta["Capabilities"];
     if caps["DisableEncryption"] == true {
-        return None;
+        return Ok(None);
     }
-    caps["EncryptionKMSKeyId"]
+    Ok(caps["EncryptionKMSKeyId"]
         .as_str()
         .filter(|k| !k.is_empty())
-        .map(str::to_owned)
+        .map(str::to_owned))
 }
 
 #[cfg(test)]
@@ -303,6 +321,16 @@ mod tests {
         assert!(valid_key_id("key-hzz62f1cb66fa42qo9wsx"));
         assert!(!valid_key_id("arn:acs:kms"));
         let c = ClusterDetail { meta_data: r#"{"Capabilities":{"EncryptionKMSKeyId":"key-abc12345","DisableEncryption":false}}"#.into(), ..Default::default() };
-        assert_eq!(key_of(&c).as_deref(), Some("key-abc12345"));
+        assert_eq!(key_of(&c).unwrap().as_deref(), Some("key-abc12345"));
+        let off = ClusterDetail::default();
+        assert_eq!(key_of(&off).unwrap(), None);
+        let garbage = ClusterDetail {
+            meta_data: "{not json".into(),
+            ..Default::default()
+        };
+        assert!(
+            key_of(&garbage).is_err(),
+            "unreadable metadata is not 'encryption off'"
+        );
     }
 }

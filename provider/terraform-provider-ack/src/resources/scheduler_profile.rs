@@ -173,20 +173,26 @@ fn wanted<T>(s: &Switches, plugins: Option<&Vec<T>>) -> Vec<(Feature, AttributeP
 }
 
 /// The addon's configuration as the service stores it: empty means the
-/// defaults; anything else must be the JSON the addon takes, and an
-/// unreadable one is reported rather than read as the defaults.
-fn scheduler_config(config: &str) -> Result<SchedulerConfig, Diagnostic> {
-    if config.trim().is_empty() {
-        return Ok(SchedulerConfig::default());
-    }
-    serde_json::from_str(config).map_err(|e| {
-        Diagnostic::error(
-            "Unreadable scheduler configuration",
-            format!(
-                "The cluster's kube-scheduler addon configuration is not the JSON this provider expects ({e}), so the profile cannot be compared with it. Check the addon in the console, or re-apply the profile to overwrite it."
-            ),
-        )
-    })
+/// service's defaults (`cgpuEdition` `none`, everything off); anything else
+/// must be the JSON the addon takes.
+fn scheduler_config(config: &str) -> Result<SchedulerConfig, serde_json::Error> {
+    let config = if config.trim().is_empty() {
+        "{}"
+    } else {
+        config
+    };
+    serde_json::from_str(config)
+}
+
+/// An addon configuration that cannot be read: the refresh keeps what the
+/// state says and warns, so that the next apply can overwrite it.
+fn unreadable_config(e: &serde_json::Error) -> Diagnostic {
+    Diagnostic::warning(
+        "Unreadable scheduler configuration",
+        format!(
+            "The cluster's kube-scheduler addon configuration is not the JSON this provider expects ({e}); the state keeps the profile it had. Apply the configuration to overwrite the addon's, or check the addon in the console."
+        ),
+    )
 }
 
 fn schema() -> Schema {
@@ -293,7 +299,13 @@ impl SchedulerProfileResource {
         let id = id.as_str();
         match client.scheduler(id, cancel).await {
             Ok(inst) => {
-                let cfg = scheduler_config(&inst.config)?;
+                let cfg = match scheduler_config(&inst.config) {
+                    Ok(cfg) => cfg,
+                    Err(e) => {
+                        return Ok(ReadResponse::found(req.state.clone(), req.private.clone())
+                            .with_error(unreadable_config(&e)))
+                    }
+                };
                 let name = state.cluster_name.as_ref().unwrap_or(&cluster.name);
                 let now = Model::from_api(id, name, &cfg, &state).value()?;
                 Ok(ReadResponse::found(now, req.private.clone()))
@@ -398,14 +410,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_unreadable_addon_configuration_is_reported_not_defaulted() {
-        assert_eq!(scheduler_config(" ").unwrap(), SchedulerConfig::default());
+    fn an_empty_addon_configuration_is_the_services_defaults() {
+        let defaults = scheduler_config(" ").unwrap();
+        assert_eq!(defaults.cgpu_edition, "none");
+        assert!(!defaults.gang_scheduling);
         assert!(
             scheduler_config(r#"{"gangScheduling":true}"#)
                 .unwrap()
                 .gang_scheduling
         );
-        let d = scheduler_config("{not json").unwrap_err();
+        let e = scheduler_config("{not json").unwrap_err();
+        let d = unreadable_config(&e);
         assert!(
             format!("{d:?}").contains("Unreadable scheduler configuration"),
             "{d:?}"
