@@ -3,7 +3,9 @@
 //! the current state, an update that fails keeping the prior state.
 //!
 //! A handler that works with `Result<_, Diagnostics>` (`?` on every step)
-//! turns its error into a response with `with_error`:
+//! turns its error into a response with [`Respond::or_respond`], which adds
+//! the diagnostics to the response it is given (`with_error`, which takes
+//! warnings too):
 //!
 //! ```ignore
 //! let refreshed = self.refresh(&req).await;

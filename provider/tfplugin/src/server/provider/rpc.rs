@@ -263,7 +263,13 @@ impl pb::provider_server::Provider for ProviderService {
             let config = convert::decode(req.config.as_ref(), &e.ty, "configuration")?;
             let private = Private::from_bytes(&req.planned_private);
             let r = e.apply(self.ctx(), prior, planned, config, private).await;
-            let v = convert::encode(&r.state, &e.ty, "new state")?;
+            // A state that cannot be encoded is a provider bug; the
+            // resource's own diagnostics (what the apply did) go with it.
+            let v = convert::encode(&r.state, &e.ty, "new state").map_err(|d| {
+                let mut all = r.diagnostics.clone();
+                all.push(d);
+                all
+            })?;
             Ok(pb::apply_resource_change::Response {
                 new_state: Some(v),
                 private: r.private.to_bytes(),
@@ -274,7 +280,7 @@ impl pb::provider_server::Provider for ProviderService {
         .instrument(span)
         .await;
         // On failure the prior state and planned private data are kept.
-        let resp = resp.unwrap_or_else(|d: Diagnostic| pb::apply_resource_change::Response {
+        let resp = resp.unwrap_or_else(|d: Diagnostics| pb::apply_resource_change::Response {
             new_state: req.prior_state,
             private: req.planned_private,
             diagnostics: diags(d),
