@@ -1,2 +1,2 @@
 # Import by the ID of the cluster.
-terraform import ack_encryption.secrets c82e6987e2961451182edacd74faf3d4
+terraform import ack_encryption.secrets c82e6987e2961451182edacd74faf3d4a

@@ -368,6 +368,26 @@ fn render_block(out: &mut String, block: &Block, prefix: &str, nested: &mut Pend
 mod tests {
     use super::*;
 
+    /// The import examples users copy pass the provider's own ID check
+    /// (they once showed a 32-character cluster ID that import refused).
+    #[test]
+    fn import_examples_carry_valid_cluster_ids() {
+        for e in RESOURCE_EXAMPLES {
+            let script = e.import.unwrap_or_default();
+            let line = script
+                .lines()
+                .find(|l| l.starts_with("terraform import"))
+                .unwrap_or_else(|| panic!("{}: no import line", e.type_name));
+            let id = line.split_whitespace().last().unwrap_or_default();
+            let cluster = id.split(':').next().unwrap_or_default();
+            assert!(
+                ack_api::rules::is_cluster_id(cluster),
+                "{}: {cluster:?} is not a cluster ID",
+                e.type_name
+            );
+        }
+    }
+
     #[test]
     fn the_pulumi_guide_shows_the_pulumi_example_as_it_is() {
         let guide = include_str!("../guides/pulumi.md");

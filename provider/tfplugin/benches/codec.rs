@@ -46,7 +46,7 @@ fn cluster() -> (Type, Value) {
         })
         .collect();
     let v = Value::object([
-        ("id", "c82e6987e2961451182edacd74faf3d4".into()),
+        ("id", "c82e6987e2961451182edacd74faf3d4a".into()),
         ("name", "production".into()),
         ("edition", "pro".into()),
         ("kubernetes_version", "1.31.1-aliyun.1".into()),

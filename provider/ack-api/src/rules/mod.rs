@@ -23,8 +23,8 @@ pub use kube::{
     user_label_key, TAINT_EFFECTS,
 };
 pub use names::{
-    instance_types, kms_key_id, name, name_reference, vswitch_ids, MAX_INSTANCE_TYPES,
-    MAX_VSWITCHES,
+    instance_types, is_cluster_id, kms_key_id, name, name_reference, vswitch_ids,
+    MAX_INSTANCE_TYPES, MAX_VSWITCHES,
 };
 pub use network::{cidr, cidrs_disjoint};
 pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};

@@ -9,6 +9,11 @@ pub const MAX_VSWITCHES: usize = 5;
 /// Most instance types a node pool takes.
 pub const MAX_INSTANCE_TYPES: usize = 10;
 
+/// Whether `id` has the form of a cluster ID: `c` and 32 hex digits.
+pub fn is_cluster_id(id: &str) -> bool {
+    id.len() == 33 && id.starts_with('c') && id[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Cluster and node pool names: 1-63 letters, digits, `-` and `_`,
 /// starting with a letter or digit.
 pub fn name(s: &str) -> Result<(), RuleError> {
@@ -134,6 +139,22 @@ pub fn instance_types<S: AsRef<str>>(types: &[S]) -> Vec<Violation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cluster_ids() {
+        assert!(is_cluster_id("c82e6987e2961451182edacd74faf3d4a"));
+        assert!(
+            !is_cluster_id("c82e6987e2961451182edacd74faf3d4"),
+            "32 characters"
+        );
+        assert!(!is_cluster_id("x82e6987e2961451182edacd74faf3d4a"));
+        assert!(!is_cluster_id("c82e6987e2961451182edacd74faf3d4g"));
+        assert!(
+            !is_cluster_id("cé2e6987e2961451182edacd74faf3d"),
+            "multi-byte"
+        );
+        assert!(!is_cluster_id(""));
+    }
 
     #[test]
     fn names() {

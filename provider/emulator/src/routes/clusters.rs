@@ -25,9 +25,7 @@ pub(super) fn check_name(name: &str, what: &str) -> ApiResult<()> {
 
 /// Cluster IDs are `c` + 32 hex digits.
 pub(super) fn check_cluster_id(id: &str) -> ApiResult<()> {
-    let ok =
-        id.len() == 33 && id.starts_with('c') && id[1..].bytes().all(|b| b.is_ascii_hexdigit());
-    if ok {
+    if ack_api::rules::is_cluster_id(id) {
         Ok(())
     } else {
         Err(ApiError::cluster_not_found(id))

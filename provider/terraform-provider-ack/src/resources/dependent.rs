@@ -312,12 +312,12 @@ pub fn import_by_cluster_id(id: &str, resource: &str) -> tfplugin::framework::Im
 /// The cluster ID of an import ID (cluster IDs are `c` + 32 hex digits).
 pub fn import_cluster_id(id: &str, resource: &str) -> Result<String, Diagnostic> {
     let id = id.trim();
-    if id.len() == 33 && id.starts_with('c') && id[1..].bytes().all(|b| b.is_ascii_hexdigit()) {
+    if ack_api::rules::is_cluster_id(id) {
         Ok(id.to_owned())
     } else {
         Err(Diagnostic::error(
             "Invalid import ID",
-            format!("{id:?} is not a cluster ID. Import {resource} with the ID of its cluster, e.g. `terraform import {resource}.main c82e6987e2961451182edacd74faf3d4`."),
+            format!("{id:?} is not a cluster ID. Import {resource} with the ID of its cluster, e.g. `terraform import {resource}.main c82e6987e2961451182edacd74faf3d4a`."),
         ))
     }
 }

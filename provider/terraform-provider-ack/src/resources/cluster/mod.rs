@@ -75,13 +75,10 @@ impl Resource for ClusterResource {
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {
         let id = req.id.trim();
-        if !(id.len() == 33
-            && id.starts_with('c')
-            && id[1..].bytes().all(|b| b.is_ascii_hexdigit()))
-        {
+        if !ack_api::rules::is_cluster_id(id) {
             return ImportResponse::error(Diagnostic::error(
                 "Invalid import ID",
-                format!("{id:?} is not a cluster ID. Import ack_cluster with its ID, e.g. `terraform import ack_cluster.main c82e6987e2961451182edacd74faf3d4`."),
+                format!("{id:?} is not a cluster ID. Import ack_cluster with its ID, e.g. `terraform import ack_cluster.main c82e6987e2961451182edacd74faf3d4a`."),
             ));
         }
         ImportResponse::ok(Value::object([("id", Value::from(id))]))

@@ -23,7 +23,7 @@ pub fn schema() -> Schema {
             .attribute(
                 Attribute::string("id")
                     .computed()
-                    .description("Cluster ID, e.g. `c82e6987e2961451182edacd74faf3d4`. Import with it.")
+                    .description("Cluster ID, e.g. `c82e6987e2961451182edacd74faf3d4a`. Import with it.")
                     .plan_modifier(UseStateForUnknown),
             )
             .attribute(
