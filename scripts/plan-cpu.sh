@@ -10,6 +10,8 @@
 #   bash scripts/plan-cpu.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/emulator.sh
+source scripts/emulator.sh
 runs="${1:-3}"
 gnu_time=/usr/bin/time
 if ! [ -x "$gnu_time" ]; then echo "error: $gnu_time not found (apt-get install time)" >&2; exit 1; fi
@@ -25,15 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$target/ack-emulator" --listen 127.0.0.1:0 --db "$work/emulator.db" --speed 600 \
-  --quota-managed-clusters 50 >"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-for _ in $(seq 1 100); do
-  if grep -q "listening on" "$work/emulator.out" 2>/dev/null; then break; fi
-  sleep 0.1
-done
-endpoint="$(sed -n 's/^ack-emulator listening on //p' "$work/emulator.out")"
-[ -n "$endpoint" ] || { echo "error: the emulator did not start" >&2; cat "$work/emulator.log" >&2; exit 1; }
+start_emulator "$target" "$work" --quota-managed-clusters 50
 
 mkdir -p "$work/bin" "$work/ack" "$work/narrow" "$work/wide"
 cat >"$work/bin/terraform-provider-ack" <<WRAP

@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# shellcheck source=scripts/emulator.sh
+source scripts/emulator.sh
 
 echo "==> building terraform-provider-ack and ack-emulator"
 cargo build --locked -p terraform-provider-ack -p ack-emulator
@@ -20,14 +22,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "==> starting ack-emulator (60x the real service's speed would take minutes; this runs at 600x)"
-"$target/ack-emulator" --listen 127.0.0.1:0 --db "$work/emulator.db" --speed 600 >"$work/emulator.out" 2>"$work/emulator.log" &
-emulator_pid=$!
-for _ in $(seq 1 100); do
-  if grep -q "listening on" "$work/emulator.out" 2>/dev/null; then break; fi
-  sleep 0.1
-done
-endpoint="$(sed -n 's/^ack-emulator listening on //p' "$work/emulator.out")"
-if [ -z "$endpoint" ]; then echo "error: the emulator did not start:" >&2; cat "$work/emulator.log" >&2; exit 1; fi
+start_emulator "$target" "$work"
 echo "    $endpoint"
 
 mkdir -p "$work/bin" "$work/quickstart"
