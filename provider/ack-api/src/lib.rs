@@ -9,6 +9,7 @@
 
 pub mod capacity;
 pub mod edition;
+pub mod lifecycle;
 pub mod model;
 pub mod request;
 pub mod rules;

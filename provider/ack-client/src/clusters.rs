@@ -5,11 +5,13 @@ use std::time::{Duration, Instant};
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
+use super::create::CreateKind;
 use super::reads::After;
-use super::{decode, Client, Error, Result, CREATE_TOKEN_TAG};
+use super::{Client, Error, Result, CREATE_TOKEN_TAG};
+use ack_api::lifecycle;
 use ack_api::model::{
     ClusterDetail, ClusterList, CreateClusterRequest, MigrateClusterRequest, ModifyClusterRequest,
-    Tag, TaskInfo, TaskResponse, UpgradeClusterRequest,
+    Tag, TaskInfo, UpgradeClusterRequest,
 };
 use ack_api::request::ApiRequest;
 
@@ -39,40 +41,25 @@ impl Client {
             value: token.into(),
         });
         let api = ApiRequest::create_cluster(&req);
-        let mut attempt = 0;
-        let mut delays = self.delays();
-        loop {
-            let result = self.send_create(&api, cancel).await;
-            self.clusters.wrote(REGION);
-            let err = match result {
-                Ok(bytes) => {
-                    let r: TaskResponse = decode(&api, &bytes)?;
-                    let id = r.cluster_id.ok_or_else(|| {
-                        Error::Decode("CreateCluster returned no cluster_id".into())
-                    })?;
-                    return Ok((id, Some(r.task_id)));
-                }
-                Err(e) => e,
-            };
-            let unsure = err.is_ambiguous() || (attempt > 0 && err == Error::Cancelled);
-            if !unsure {
-                return Err(err);
-            }
-            attempt += 1;
-            let _ = self
-                .pause(cancel, delays.next_wait(), "CreateCluster", Some(&err))
-                .await;
-            let (lookup, never) = self.for_cleanup();
-            if let Some(c) = lookup
-                .find_cluster_by_token(&req.name, token, &never)
-                .await?
-            {
-                return Ok((c.cluster_id, None));
-            }
-            if cancel.is_cancelled() || attempt >= self.cfg.max_attempts {
-                return Err(err);
-            }
-        }
+        let kind = CreateKind {
+            action: "CreateCluster",
+            id: |r| r.cluster_id,
+            maybe_ours: None,
+        };
+        let name = req.name.as_str();
+        self.create_once(
+            &api,
+            kind,
+            cancel,
+            || {
+                self.clusters.wrote(REGION);
+            },
+            |client, never| async move {
+                let found = client.find_cluster_by_token(name, token, &never).await?;
+                Ok(found.map(|c| c.cluster_id))
+            },
+        )
+        .await
     }
 
     async fn find_cluster_by_token(
@@ -320,12 +307,10 @@ impl Client {
                 cancel,
                 |c| match c {
                     None => Err(Error::Failed(format!("cluster {id} disappeared"))),
-                    Some(c)
-                        if matches!(c.state.as_str(), "failed" | "delete_failed" | "deleted") =>
-                    {
+                    Some(c) if lifecycle::CLUSTER_FAILED.contains(&c.state.as_str()) => {
                         Err(Error::Failed(format!("cluster {id} is {}", c.state)))
                     }
-                    Some(c) => Ok(c.state == "running"),
+                    Some(c) => Ok(c.state == lifecycle::CLUSTER_RUNNING),
                 },
             )
             .await?;

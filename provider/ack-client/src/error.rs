@@ -15,12 +15,20 @@ pub enum Error {
         /// How long the service asked us to wait (throttling).
         retry_after: Option<Duration>,
     },
-    #[error("could not reach the ACK API at {endpoint}: {message}")]
+    /// The request may have reached the service; no answer came back
+    /// (connection lost, request timed out).
+    #[error("no answer from the ACK API at {endpoint}: {message}")]
     Transport { endpoint: String, message: String },
+    /// No connection could be made (refused, no route, name not resolved):
+    /// nothing reached the service, so any request may be sent again.
+    #[error("could not connect to the ACK API at {endpoint}: {message}")]
+    Unreachable { endpoint: String, message: String },
     #[error("the ACK API answered something unreadable: {0}")]
     Decode(String),
+    /// The deadline passed: the limit, what was awaited (with the last
+    /// answer in words), and that last answer itself when there was one.
     #[error("timed out after {limit} waiting for {1}", limit = human(*.0))]
-    Timeout(Duration, String),
+    Timeout(Duration, String, Option<Box<Error>>),
     #[error("cancelled")]
     Cancelled,
     #[error("{0}")]
@@ -76,6 +84,22 @@ impl Error {
             self.code(),
             Some("ErrorClusterState" | "ErrorNodePoolState" | "ErrorAddonState")
         )
+    }
+
+    /// Nothing reached the service: safe to send again, whatever it was.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Error::Unreachable { .. })
+    }
+
+    /// The service gave no answer at all — no connection, or none came
+    /// back — also when that is why a deadline passed. The state of the
+    /// object is then unknown, not failed: read it back later.
+    pub fn is_unanswered(&self) -> bool {
+        match self {
+            Error::Unreachable { .. } | Error::Transport { .. } => true,
+            Error::Timeout(_, _, Some(last)) => last.is_unanswered(),
+            _ => false,
+        }
     }
 
     /// The service may or may not have acted (5xx, connection lost).

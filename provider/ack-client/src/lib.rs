@@ -21,6 +21,7 @@
 //! see [`Error`], whose rate-limit hint is a typed field, never text.
 
 mod clusters;
+mod create;
 mod error;
 mod features;
 mod pools;
@@ -61,7 +62,9 @@ pub struct ClientConfig {
     pub access_key_id: String,
     pub access_key_secret: String,
     pub security_token: Option<String>,
-    /// Attempts per call before giving up on throttling and server errors.
+    /// Attempts per call before giving up on throttling, server errors and
+    /// failures to connect, for a client without a deadline; within a
+    /// deadline ([`Client::until`]) they are retried until the deadline.
     pub max_attempts: u32,
     pub base_backoff: Duration,
     pub max_backoff: Duration,
@@ -154,10 +157,7 @@ impl Client {
             .timeout(cfg.request_timeout)
             .tcp_nodelay(true)
             .build()
-            .map_err(|e| Error::Transport {
-                endpoint: cfg.endpoint.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| transport_error(&cfg.endpoint, e))?;
         let clock = Arc::new(AtomicU64::new(0));
         Ok(Client {
             http,
@@ -202,7 +202,7 @@ impl Client {
             Some(e) => format!("{what}; the last answer was: {e}"),
             None => what.to_owned(),
         };
-        Error::Timeout(limit, what)
+        Error::Timeout(limit, what, last.map(|e| Box::new(e.clone())))
     }
 
     /// One HTTP exchange, signed afresh.
@@ -229,10 +229,7 @@ impl Client {
         if let Some(left) = self.remaining() {
             builder = builder.timeout(left.min(self.cfg.request_timeout));
         }
-        let transport = |e: reqwest::Error| Error::Transport {
-            endpoint: self.cfg.endpoint.clone(),
-            message: e.to_string(),
-        };
+        let transport = |e: reqwest::Error| transport_error(&self.cfg.endpoint, e);
         let resp = builder.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok());
@@ -287,18 +284,72 @@ impl Client {
             .await
     }
 
-    /// A client for work that must finish even though Terraform cancelled
-    /// or the deadline passed: learning whether a create happened, so its ID
-    /// is never lost. Bounded by [`ORPHAN_LOOKUP`] alone.
+    /// A client for work that must finish even though Terraform cancelled:
+    /// learning whether a create happened, so its ID is never lost. Bounded
+    /// by [`ORPHAN_LOOKUP`], and never past this client's deadline (the
+    /// resource's timeout bounds every wait, this one included).
     fn for_cleanup(&self) -> (Client, CancellationToken) {
-        let client = Client {
-            deadline: Some(Deadline {
-                at: Instant::now() + ORPHAN_LOOKUP,
+        let at = Instant::now() + ORPHAN_LOOKUP;
+        let deadline = match self.deadline {
+            Some(d) if d.at <= at => d,
+            _ => Deadline {
+                at,
                 limit: ORPHAN_LOOKUP,
-            }),
+            },
+        };
+        let client = Client {
+            deadline: Some(deadline),
             ..self.clone()
         };
         (client, CancellationToken::new())
+    }
+
+    /// Whether an operation that has failed `attempts` times may try again:
+    /// within a deadline, until the deadline (an outage shorter than the
+    /// resource's timeout is waited out); without one, `max_attempts` times.
+    pub(crate) fn may_retry(&self, attempts: u32) -> bool {
+        self.deadline.is_some() || attempts < self.cfg.max_attempts
+    }
+}
+
+/// A failed exchange in words that carry the real cause (the error's
+/// chain: "Connection refused (os error 111)", not only "error sending
+/// request"), without the URL (the endpoint is named once, redacted).
+fn transport_error(endpoint: &str, e: reqwest::Error) -> Error {
+    let unreachable = e.is_connect();
+    let timed_out = e.is_timeout();
+    let e = e.without_url();
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message = format!("{message}: {text}");
+        }
+        source = cause.source();
+    }
+    if timed_out && !message.contains("timed out") {
+        message = format!("{message} (timed out)");
+    }
+    let endpoint = redact_url(endpoint);
+    if unreachable {
+        Error::Unreachable { endpoint, message }
+    } else {
+        Error::Transport { endpoint, message }
+    }
+}
+
+/// A URL as it may be shown: a user name or password in it becomes `***`.
+pub fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+                None => url.to_owned(),
+            }
+        }
+        None => url.to_owned(),
     }
 }
 
@@ -317,6 +368,36 @@ mod tests {
             Some(2000)
         );
         assert_eq!(time_left_ms("garbage"), None);
+    }
+
+    #[test]
+    fn urls_are_shown_without_their_password() {
+        assert_eq!(
+            redact_url("http://user:pw@127.0.0.1:8787/x?y@z"),
+            "http://***@127.0.0.1:8787/x?y@z"
+        );
+        assert_eq!(redact_url("https://cs.x.com/a@b"), "https://cs.x.com/a@b");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_says_so_and_is_unreachable() {
+        // A port nothing listens on: bind one, then close it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut cfg = ClientConfig::new(&format!("http://u:pw@127.0.0.1:{port}"), "r", "a", "s");
+        cfg.max_attempts = 1;
+        let c = Client::new(cfg).unwrap();
+        let e = c
+            .send(&ApiRequest::list_clusters(), &CancellationToken::new())
+            .await
+            .unwrap_err();
+        assert!(e.is_unreachable(), "{e:?}");
+        let text = e.to_string();
+        assert!(text.contains("refused"), "{text}");
+        assert!(!text.contains("pw"), "{text}");
     }
 
     #[test]

@@ -7,9 +7,11 @@ use std::time::{Duration, Instant};
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
+use super::create::CreateKind;
 use super::reads::After;
-use super::{decode, human, Client, Error, Result, CREATE_TOKEN_TAG};
-use ack_api::model::{NodePoolDetail, NodePoolList, NodePoolRequest, Tag, TaskResponse};
+use super::{human, Client, Error, Result, CREATE_TOKEN_TAG};
+use ack_api::lifecycle;
+use ack_api::model::{NodePoolDetail, NodePoolList, NodePoolRequest, Tag};
 use ack_api::request::ApiRequest;
 
 /// What [`Client::wait_node_pool`] waits for.
@@ -20,9 +22,6 @@ pub enum Until {
     /// The pool is gone (after a delete).
     Gone,
 }
-
-/// Pool states from which no wait for `active` can succeed.
-const FAILED_STATES: &[&str] = &["failed", "error", "deleting", "removing_failed"];
 
 impl Client {
     /// All node pools of a cluster, from a listing sent after every write
@@ -110,57 +109,35 @@ impl Client {
             value: token.into(),
         });
         let api = ApiRequest::create_node_pool(cluster_id, &req);
-        let mut attempt = 0;
-        let mut delays = self.delays();
-        loop {
-            let result = self.send_create(&api, cancel).await;
-            self.pools.wrote(cluster_id);
-            let err = match result {
-                Ok(bytes) => {
-                    let r: TaskResponse = decode(&api, &bytes)?;
-                    let id = r.nodepool_id.ok_or_else(|| {
-                        Error::Decode("CreateClusterNodePool returned no nodepool_id".into())
-                    })?;
-                    return Ok((id, Some(r.task_id)));
-                }
-                Err(e) => e,
-            };
+        let kind = CreateKind {
+            action: "CreateClusterNodePool",
+            id: |r| r.nodepool_id,
             // A name already taken may be our own earlier attempt.
-            let unsure = err.is_ambiguous()
-                || err.code() == Some("InvalidParameter.Name")
-                || (attempt > 0 && err == Error::Cancelled);
-            if !unsure {
-                return Err(err);
-            }
-            attempt += 1;
-            let _ = self
-                .pause(
-                    cancel,
-                    delays.next_wait(),
-                    "CreateClusterNodePool",
-                    Some(&err),
-                )
-                .await;
-            let (lookup, never) = self.for_cleanup();
-            let (pools, _) = lookup
-                .node_pools_after(cluster_id, lookup.pools.now(), &never)
-                .await;
-            let ours = pools?
-                .iter()
-                .find(|p| {
-                    p.scaling_group
-                        .tags
-                        .iter()
-                        .any(|t| t.key == CREATE_TOKEN_TAG && t.value == token)
-                })
-                .map(|p| p.nodepool_info.nodepool_id.clone());
-            if let Some(id) = ours {
-                return Ok((id, None));
-            }
-            if !err.is_ambiguous() || cancel.is_cancelled() || attempt >= self.cfg.max_attempts {
-                return Err(err);
-            }
-        }
+            maybe_ours: Some("InvalidParameter.Name"),
+        };
+        self.create_once(
+            &api,
+            kind,
+            cancel,
+            || {
+                self.pools.wrote(cluster_id);
+            },
+            |client, never| async move {
+                let (pools, _) = client
+                    .node_pools_after(cluster_id, client.pools.now(), &never)
+                    .await;
+                Ok(pools?
+                    .iter()
+                    .find(|p| {
+                        p.scaling_group
+                            .tags
+                            .iter()
+                            .any(|t| t.key == CREATE_TOKEN_TAG && t.value == token)
+                    })
+                    .map(|p| p.nodepool_info.nodepool_id.clone()))
+            },
+        )
+        .await
     }
 
     /// Runs a node pool mutation and records it, so that later listings show it.
@@ -278,8 +255,12 @@ impl Client {
                     }
                     "missing".to_owned()
                 }
-                (Some(p), Until::Active) if p.status.state == "active" => return Ok(Some(p)),
-                (Some(p), Until::Active) if FAILED_STATES.contains(&p.status.state.as_str()) => {
+                (Some(p), Until::Active) if p.status.state == lifecycle::POOL_ACTIVE => {
+                    return Ok(Some(p))
+                }
+                (Some(p), Until::Active)
+                    if lifecycle::POOL_FAILED.contains(&p.status.state.as_str()) =>
+                {
                     return Err(Error::Failed(format!(
                         "node pool {pool_id} is {} instead of active{}",
                         p.status.state,

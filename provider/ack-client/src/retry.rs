@@ -3,10 +3,13 @@
 //! [`backon`] runs the attempts; `Policy` is what it asks (`when` to retry,
 //! how long to wait: `adjust`).
 //!
-//! - Throttling is retried for every request (the service refused it before
-//!   doing anything); 5xx answers and transport errors only for reads, since
-//!   a mutation may have happened — mutations reconcile instead
-//!   ([`Client::mutate`]).
+//! - Throttling and failures to connect are retried for every request (the
+//!   service refused it, or never saw it, before doing anything); 5xx
+//!   answers and lost answers only for reads, since a mutation may have
+//!   happened — mutations reconcile instead ([`Client::mutate`]).
+//! - Within a deadline ([`Client::until`]: the resource's timeout) these
+//!   are retried until the deadline, so an outage shorter than the timeout
+//!   is waited out; without one, `max_attempts` times.
 //! - A refusal because the object is busy waits and retries for up to
 //!   [`ClientConfig::busy_timeout`](crate::ClientConfig::busy_timeout) from
 //!   the operation's start, without counting as an attempt.
@@ -112,8 +115,9 @@ impl Policy<'_> {
             return true;
         }
         self.attempts += 1;
-        let retryable = e.is_throttling() || (!self.mutation && e.is_ambiguous());
-        retryable && self.attempts < self.client.cfg.max_attempts
+        let retryable =
+            e.is_throttling() || e.is_unreachable() || (!self.mutation && e.is_ambiguous());
+        retryable && self.client.may_retry(self.attempts)
     }
 
     /// The wait before the next attempt — at least the service's retry-after
@@ -307,7 +311,7 @@ impl Client {
                         );
                         return Ok(None);
                     }
-                    if attempt >= self.cfg.max_attempts {
+                    if !self.may_retry(attempt) {
                         return Err(e);
                     }
                 }
@@ -386,13 +390,37 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_to_connect_is_retried_for_mutations_too() {
+        let c = client(5);
+        let refused = Error::Unreachable {
+            endpoint: "e".into(),
+            message: "tcp connect error: Connection refused (os error 111)".into(),
+        };
+        assert!(policy(&c, true).retries(&refused));
+        assert!(policy(&c, false).retries(&refused));
+    }
+
+    #[test]
+    fn within_a_deadline_attempts_are_not_counted_out() {
+        let c = client(2).until(Duration::from_secs(3600));
+        let mut p = policy(&c, false);
+        for _ in 0..50 {
+            assert!(p.retries(&transport()), "the deadline ends the retries");
+        }
+        let no_deadline = client(2);
+        let mut p = policy(&no_deadline, false);
+        assert!(p.retries(&transport()));
+        assert!(!p.retries(&transport()), "max_attempts without a deadline");
+    }
+
+    #[test]
     fn final_answers_are_never_retried() {
         let c = client(5);
         for e in [
             api(400, "InvalidParameter", None),
             api(404, "ErrorClusterNotFound", None),
             Error::Cancelled,
-            Error::Timeout(Duration::from_secs(1), "x".into()),
+            Error::Timeout(Duration::from_secs(1), "x".into(), None),
             Error::Decode("x".into()),
         ] {
             assert!(!policy(&c, false).retries(&e), "{e}");

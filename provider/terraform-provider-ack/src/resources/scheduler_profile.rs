@@ -397,6 +397,7 @@ async fn configure(
             return Err(ApiError::Timeout(
                 timeout,
                 "the scheduler addon to apply the configuration".into(),
+                None,
             ));
         }
         pause(delay).await?;

@@ -138,7 +138,30 @@ impl ClusterResource {
             timeout,
             cancel,
         };
-        // 1. ModifyCluster: name, deletion protection, maintenance window.
+        // 0. A cluster still settling (an interrupted create or update)
+        //    finishes first: its plan left the state unknown for this.
+        if prior
+            .state
+            .as_deref()
+            .is_some_and(ack_api::lifecycle::cluster_settling)
+        {
+            client
+                .wait_running(id, timeout, cancel)
+                .await
+                .map_err(|e| api_diag("wait for the cluster to settle", &e))?;
+        }
+        // 1. Standard → pro, in place, before anything else: the settings
+        //    that need ACK Pro (maintenance window) are refused on standard.
+        if plan.edition != prior.edition && plan.edition.as_deref() == Some("pro") {
+            let r = client.migrate_to_pro(id, cancel).await;
+            step.done(
+                r,
+                "upgrade the cluster to ACK Pro",
+                "wait for the upgrade to ACK Pro",
+            )
+            .await?;
+        }
+        // 2. ModifyCluster: name, deletion protection, maintenance window.
         let rename = plan.name != prior.name;
         let protection = plan.deletion_protection != prior.deletion_protection;
         let window = plan.maintenance_window != prior.maintenance_window;
@@ -152,22 +175,12 @@ impl ClusterResource {
             step.done(r, "modify the cluster", "wait for the cluster update")
                 .await?;
         }
-        // 2. Tags.
+        // 3. Tags.
         if plan.tags != prior.tags {
             let tags = common::tags_to_api(plan.tags.as_ref());
             let r = client.set_tags(id, &tags, cancel).await;
             step.done(r, "update the cluster tags", "wait for the tag update")
                 .await?;
-        }
-        // 3. Standard → pro, in place.
-        if plan.edition != prior.edition && plan.edition.as_deref() == Some("pro") {
-            let r = client.migrate_to_pro(id, cancel).await;
-            step.done(
-                r,
-                "upgrade the cluster to ACK Pro",
-                "wait for the upgrade to ACK Pro",
-            )
-            .await?;
         }
         // 4. Kubernetes version.
         if plan.kubernetes_version != prior.kubernetes_version {
@@ -258,6 +271,17 @@ fn unfinished(plan: Value, id: &str, e: &ApiError, private: Private) -> ApplyRes
             format!(
                 "Terraform was interrupted while cluster {id} was being created. The cluster exists \
                  and is recorded in the state; the next plan reads its state from the service."
+            ),
+        )
+    } else if e.is_unanswered() {
+        // An outage that outlasted the timeout: the cluster is not known to
+        // have failed, so it is recorded untainted and read back later.
+        Diagnostic::warning(
+            "Cluster created, but its state could not be read",
+            format!(
+                "Cluster {id} was created, then the ACK API stopped answering: {e}. The cluster is recorded \
+                 in the state; the next plan reads it back from the service (run `terraform apply` again once \
+                 the API answers)."
             ),
         )
     } else {

@@ -3,6 +3,7 @@
 //! version upgrades and deletion protection.
 
 use ack_api::edition::{self, Feature};
+use ack_api::lifecycle;
 use ack_api::versions;
 use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
 use tfplugin::value::serde::Planned;
@@ -32,6 +33,16 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
         }
         return;
     };
+    // A cluster still settling (an interrupted create or update) is about
+    // to change its state and endpoint: unknown, and the apply waits.
+    if prior
+        .as_ref()
+        .and_then(|p| p.state.as_deref())
+        .is_some_and(lifecycle::cluster_settling)
+    {
+        set(&mut resp.plan, "state", Value::unknown());
+        set(&mut resp.plan, "api_server_endpoint", Value::unknown());
+    }
     let planned_edition = plan.edition();
     if let Some(ed) = planned_edition {
         if let Some(from) = prior.as_ref().and_then(Cluster::edition) {

@@ -222,8 +222,9 @@ impl NodePoolResource {
 
 /// The answer of a create whose pool exists but did not become active: its
 /// IDs, so that Terraform records it. Interrupted by Terraform, the pool is
-/// recorded as it is (the next plan reads it); failed or timed out, the
-/// diagnostic says why and Terraform marks the pool tainted.
+/// recorded as it is (the next plan reads it), and so it is when the API
+/// stopped answering; failed or timed out while the service reported its
+/// progress, the diagnostic says why and Terraform marks the pool tainted.
 fn unreachable_state(
     plan: &Value,
     cluster_id: &str,
@@ -242,6 +243,17 @@ fn unreachable_state(
             format!(
                 "Terraform was interrupted while node pool {np} was being created. The pool exists and is \
                  recorded in the state; the next plan reads its state from the service."
+            ),
+        ),
+        // No answer from the service (an outage that outlasted the
+        // timeout): the pool is not known to have failed, so it is recorded
+        // untainted and read back by the next plan, never replaced.
+        Some(e) if e.is_unanswered() => Diagnostic::warning(
+            "Node pool created, but its state could not be read",
+            format!(
+                "Node pool {np} was created, then the ACK API stopped answering: {e}. The pool is recorded in \
+                 the state; the next plan reads it back from the service (run `terraform apply` again once the \
+                 API answers)."
             ),
         ),
         Some(e) => api_diag("bring the new node pool to active", e),

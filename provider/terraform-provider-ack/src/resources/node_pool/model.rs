@@ -236,7 +236,7 @@ impl NodePool {
                 .iter()
                 .map(|t| Taint {
                     key: Some(t.key.clone()),
-                    value: Some(t.value.clone()).filter(|v| !v.is_empty()),
+                    value: empty_as_written(&t.value, prior.taint_value(&t.key, &t.effect)),
                     effect: Some(t.effect.clone()),
                 })
                 .collect()
@@ -277,6 +277,27 @@ impl NodePool {
             state: Some(p.status.state.clone()),
             timeouts: prior.timeouts.clone(),
         }
+    }
+}
+
+/// An optional string the API keeps as `""` for both empty and absent:
+/// written back the way the configuration wrote it (`prior`), so that
+/// `value = ""` and a left-out value both read back as they were.
+fn empty_as_written(api: &str, prior: Option<&Option<String>>) -> Option<String> {
+    match (api.is_empty(), prior) {
+        (false, _) => Some(api.to_owned()),
+        (true, Some(Some(p))) if p.is_empty() => Some(String::new()),
+        (true, _) => None,
+    }
+}
+
+impl NodePool {
+    /// The value the prior state gave the taint with this key and effect.
+    fn taint_value(&self, key: &str, effect: &str) -> Option<&Option<String>> {
+        self.taints.iter().flatten().find_map(|t| {
+            (t.key.as_deref() == Some(key) && t.effect.as_deref() == Some(effect))
+                .then_some(&t.value)
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 //! quotas (modify_plan).
 
 use ack_api::edition::Feature;
+use ack_api::lifecycle;
 use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
 use tfplugin::value::serde::Planned;
 use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
@@ -84,6 +85,7 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
         },
     };
     registry.plan_pool(key, &cluster_name, &pool_name, plan.planned_nodes());
+    plan_node_count(&plan, prior.as_ref(), &mut resp.plan);
     let Some(pools) = &cluster.pools else {
         return;
     };
@@ -116,12 +118,22 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
             Err(warning) => resp.diagnostics.push(warning),
         }
     }
-    plan_node_count(&plan, prior.as_ref(), &mut resp.plan);
 }
 
 /// `node_count` is known at plan time when the size is fixed, and stays as
 /// it is while autoscaling does not change (`prior`: `None` on create).
+/// While the pool is still settling (created, scaled or updated by an
+/// apply that was interrupted, say), its state and node count are about to
+/// change: both are unknown, and the apply waits for the pool to settle.
 pub(super) fn plan_node_count(plan: &NodePoolPlan, prior: Option<&NodePool>, value: &mut Value) {
+    let settling = prior
+        .and_then(|p| p.state.as_deref())
+        .is_some_and(lifecycle::pool_settling);
+    if settling {
+        set(value, "state", Value::unknown());
+        set(value, "node_count", Value::unknown());
+        return;
+    }
     match (&plan.autoscaling, &plan.desired_size) {
         (Planned::Null, Planned::Known(n)) => set(value, "node_count", *n),
         (Planned::Null, Planned::Null) => set(value, "node_count", Value::Null),

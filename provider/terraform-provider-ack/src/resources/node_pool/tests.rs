@@ -134,3 +134,62 @@ fn node_count_is_planned_only_when_known() {
     plan::plan_node_count(&m, None, &mut value);
     assert!(value.get("node_count").is_some_and(Value::is_unknown));
 }
+
+/// Regression (#23): after an interrupted apply the pool was still
+/// `scaling` with 0 nodes; the next plan said `node_count 0 -> 2` and kept
+/// `state = "scaling"`, and the apply that waited for the pool failed with
+/// "inconsistent result: .state was "scaling", now "active"". Both are
+/// unknown while the pool settles.
+#[test]
+fn a_settling_pool_plans_its_state_and_node_count_unknown() {
+    let mut value = planned(
+        serde_json::json!({"name": "p", "desired_size": 2, "state": "scaling", "node_count": 0}),
+    );
+    let m = model::NodePoolPlan::read(&value).unwrap();
+    let prior = NodePool::read(&value).unwrap();
+    plan::plan_node_count(&m, Some(&prior), &mut value);
+    assert!(value.get("node_count").is_some_and(Value::is_unknown));
+    assert!(value.get("state").is_some_and(Value::is_unknown));
+    // Settled, the prior state stands and the count follows the size.
+    let mut value = planned(
+        serde_json::json!({"name": "p", "desired_size": 2, "state": "active", "node_count": 2}),
+    );
+    let prior = NodePool::read(&value).unwrap();
+    plan::plan_node_count(&m, Some(&prior), &mut value);
+    assert_eq!(value.get("node_count"), Some(&Value::from(2)));
+    assert_eq!(value.get("state"), Some(&Value::from("active")));
+}
+
+/// Regression (#23): `taints = [{ key = "k", value = "", … }]` read back as
+/// `value = null` ("inconsistent result … was "" but now null"), and every
+/// later apply replaced the pool. Empty and null both read back as written.
+#[test]
+fn empty_and_null_taint_values_read_back_as_written() {
+    for value in [serde_json::json!(""), serde_json::Value::Null] {
+        let plan = planned(serde_json::json!({
+            "cluster_name": "c", "name": "p", "instance_types": ["ecs.g7.xlarge"], "desired_size": 1,
+            "taints": [{"key": "k", "value": value, "effect": "NoSchedule"},
+                       {"key": "k2", "value": "v", "effect": "NoExecute"}]
+        }));
+        let m = NodePool::read(&plan).unwrap();
+        let req = m.request().unwrap();
+        assert_eq!(req.kubernetes_config.taints[0].value, "");
+        let detail = NodePoolDetail {
+            nodepool_info: NodePoolInfo {
+                nodepool_id: "np1".into(),
+                name: "p".into(),
+                pool_type: "ess".into(),
+            },
+            scaling_group: req.scaling_group.clone(),
+            kubernetes_config: req.kubernetes_config.clone(),
+            status: NodePoolStatus {
+                state: "active".into(),
+                total_nodes: 1,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
+        assert_eq!(s.get("taints"), plan.get("taints"), "value {value}");
+    }
+}
