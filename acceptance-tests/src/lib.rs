@@ -248,3 +248,121 @@ pub fn change<'a>(plan: &'a Json, address: &str) -> &'a Json {
         .and_then(|rc| rc.iter().find(|c| c["address"] == address))
         .map_or(&Json::Null, |c| &c["change"])
 }
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now, taken below
+/// the kernel's ephemeral range, so that no outgoing connection takes it
+/// while a test keeps it free on purpose (an emulator killed and restarted
+/// on the same address, or a closed endpoint).
+pub fn free_port() -> u16 {
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|p| p.parse::<u16>().ok())
+        })
+        .unwrap_or(32768);
+    let (first, last) = (10_000u16, low.saturating_sub(1).max(10_001));
+    let span = u32::from(last - first);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
+        ^ std::process::id().wrapping_mul(2_654_435_761);
+    for i in 0..span {
+        let port = first + u16::try_from((seed.wrapping_add(i * 7919)) % span).unwrap_or(0);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port between {first} and {last}");
+}
+
+/// A private temporary directory, removed on drop (for emulator database
+/// files that must outlive one emulator process).
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(prefix: &str) -> TempDir {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("{prefix}-{}-{nanos}-{n}", std::process::id()));
+        std::fs::create_dir(&path).unwrap_or_else(|e| panic!("mkdir {}: {e}", path.display()));
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator on `listen` (`127.0.0.1:PORT`, a fixed port) with
+    /// its SQLite database in the file `db`, at `speed`, plus `extra` flags.
+    /// An emulator started again on the same address and file after
+    /// [`Emulator::kill`] carries on where the killed one stopped: the
+    /// client sees an outage, not a new service. Retries for up to 10 s
+    /// while the address is still taken.
+    pub fn start_on(listen: &str, db: &std::path::Path, speed: &str, extra: &[&str]) -> Emulator {
+        let started = std::time::Instant::now();
+        loop {
+            let mut child = Command::new(cargo_artifact("ack-emulator"))
+                .arg("--listen")
+                .arg(listen)
+                .arg("--db")
+                .arg(db)
+                .args(["--speed", speed])
+                .args(extra)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|e| panic!("could not start ack-emulator: {e}"));
+            let mut line = String::new();
+            if let Some(out) = child.stdout.take() {
+                let _ = BufReader::new(out).read_line(&mut line);
+            }
+            if let Some(addr) = line
+                .trim()
+                .strip_prefix("ack-emulator listening on http://")
+                .map(str::to_owned)
+            {
+                // Nobody reads stderr from here on: a full pipe must not
+                // block the emulator.
+                if let Some(mut err) = child.stderr.take() {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut err, &mut std::io::sink());
+                    });
+                }
+                return Emulator { child, addr };
+            }
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "ack-emulator did not start on {listen}: {line:?} {err}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+
+    /// SIGKILL (`kill -9`), then reaps the process: clients get "connection
+    /// refused" from here on, and what the emulator acknowledged is in its
+    /// database file.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

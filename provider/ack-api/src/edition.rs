@@ -219,9 +219,11 @@ impl TierViolation {
     }
 }
 
-/// More nodes than the edition allows.
+/// More nodes than the edition allows. The advice follows the edition: an
+/// edition that can be upgraded is told how; the largest is told to use
+/// fewer nodes (or split the workload), never to upgrade to itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{requested} nodes exceed the {max}-node limit of {}. Use fewer nodes or upgrade the cluster to `edition = \"pro\"` (up to {pro_max} nodes).", .edition.display_name, pro_max = PRO.max_nodes)]
+#[error("{requested} nodes exceed the {max}-node limit of {}. {}", .edition.display_name, self.advice())]
 pub struct NodeLimitExceeded {
     pub requested: u64,
     pub max: u32,
@@ -229,6 +231,21 @@ pub struct NodeLimitExceeded {
 }
 
 impl NodeLimitExceeded {
+    /// What to do: fewer nodes, or the edition this one upgrades to when
+    /// that one allows more.
+    pub fn advice(&self) -> String {
+        match self.edition.upgrade_to.map(get) {
+            Some(up) if u64::from(up.max_nodes) >= self.requested => format!(
+                "Use fewer nodes or upgrade the cluster to `edition = \"{}\"` (up to {} nodes).",
+                up.name, up.max_nodes
+            ),
+            _ => format!(
+                "Use fewer nodes: {} is the most any cluster may have, so spread the pools over more clusters.",
+                self.max
+            ),
+        }
+    }
+
     /// The refusal in the service's own words.
     pub fn api_message(&self) -> String {
         format!(

@@ -58,6 +58,14 @@ pub enum ConfigError {
     InvalidRegion(String),
     #[error("invalid endpoint {0:?}: expected an http:// or https:// URL such as \"http://127.0.0.1:8787\"")]
     InvalidEndpoint(String),
+    #[error("the endpoint {0:?} carries a user name or password: the ACK API authenticates each request with the signed access key, and a password in the URL would be sent and shown in logs; remove the `user:password@` part")]
+    EndpointUserInfo(String),
+    #[error("`{argument}` (or {env}) {reason}: it is sent in a request header, which allows only visible ASCII characters; copy the value again without the extra characters")]
+    InvalidCredential {
+        argument: &'static str,
+        env: &'static str,
+        reason: &'static str,
+    },
     #[error(
         "the endpoint sends requests over plain http:// to {0}, which is not this machine: request signatures and the \
          STS security token would cross the network unencrypted. Use an https:// endpoint; for an endpoint on a \
@@ -82,7 +90,10 @@ impl ConfigError {
     pub fn attribute(&self) -> &'static str {
         match self {
             ConfigError::MissingRegion | ConfigError::InvalidRegion(_) => "region",
-            ConfigError::InvalidEndpoint(_) | ConfigError::PlainHttp(_) => "endpoint",
+            ConfigError::InvalidEndpoint(_)
+            | ConfigError::EndpointUserInfo(_)
+            | ConfigError::PlainHttp(_) => "endpoint",
+            ConfigError::InvalidCredential { argument, .. } => argument,
             ConfigError::InvalidInsecure(_) => "insecure",
             ConfigError::MissingCredentials | ConfigError::MissingAccessKey => "access_key",
             ConfigError::MissingSecretKey => "secret_key",
@@ -133,18 +144,7 @@ pub fn default_endpoint(region: &str) -> String {
 }
 
 pub fn valid_region(r: &str) -> bool {
-    let mut parts = r.split('-');
-    let first_ok = parts
-        .next()
-        .is_some_and(|p| p.len() >= 2 && p.bytes().all(|b| b.is_ascii_lowercase()));
-    let rest: Vec<&str> = parts.collect();
-    first_ok
-        && !rest.is_empty()
-        && rest.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+    ack_api::rules::region_id(r).is_ok()
 }
 
 /// An http:// or https:// URL with a host, as the HTTP client parses it.
@@ -152,6 +152,25 @@ pub fn valid_endpoint(e: &str) -> bool {
     !e.contains(char::is_whitespace)
         && url::Url::parse(e)
             .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+/// Whether the endpoint URL carries a user name or password.
+pub fn has_user_info(e: &str) -> bool {
+    url::Url::parse(e).is_ok_and(|u| !u.username().is_empty() || u.password().is_some())
+}
+
+/// What is wrong with a credential that goes into a request header (the
+/// access key ID, the STS token), without showing it; `None` when fine.
+pub fn credential_problem(value: &str) -> Option<&'static str> {
+    if value.contains(['\n', '\r']) {
+        Some("contains a line break")
+    } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("contains a space or a control character")
+    } else if !value.is_ascii() {
+        Some("contains characters outside ASCII")
+    } else {
+        None
+    }
 }
 
 /// The host of a plain http:// endpoint that is not on this machine (so
@@ -215,7 +234,14 @@ impl ProviderConfig {
         let endpoint = pick(config, "endpoint", env, ENV_ENDPOINT)
             .unwrap_or_else(|| default_endpoint(&region));
         if !valid_endpoint(&endpoint) {
-            return Err(ConfigError::InvalidEndpoint(endpoint));
+            return Err(ConfigError::InvalidEndpoint(ack_client::redact_url(
+                &endpoint,
+            )));
+        }
+        if has_user_info(&endpoint) {
+            return Err(ConfigError::EndpointUserInfo(ack_client::redact_url(
+                &endpoint,
+            )));
         }
         if let Some(host) = remote_plain_http(&endpoint) {
             if !insecure(config, env)? {
@@ -224,12 +250,24 @@ impl ProviderConfig {
         }
         let access = pick(config, "access_key", env, ENV_ACCESS_KEY);
         let secret = pick(config, "secret_key", env, ENV_SECRET_KEY);
+        let token = pick(config, "security_token", env, ENV_SECURITY_TOKEN);
+        for (argument, env, value) in [
+            ("access_key", ENV_ACCESS_KEY, &access),
+            ("security_token", ENV_SECURITY_TOKEN, &token),
+        ] {
+            if let Some(reason) = value.as_deref().and_then(credential_problem) {
+                return Err(ConfigError::InvalidCredential {
+                    argument,
+                    env,
+                    reason,
+                });
+            }
+        }
         let credentials = match (access, secret) {
             (Some(id), Some(secret)) => Credentials {
                 access_key_id: id,
                 access_key_secret: Secret::new(secret),
-                security_token: pick(config, "security_token", env, ENV_SECURITY_TOKEN)
-                    .map(Secret::new),
+                security_token: token.map(Secret::new),
             },
             (None, None) => return Err(ConfigError::MissingCredentials),
             (Some(_), None) => return Err(ConfigError::MissingSecretKey),
@@ -265,6 +303,65 @@ mod tests {
             }
         }
         Value::object(m)
+    }
+
+    /// Regression (#23): an STS token with a newline gave "could not reach
+    /// the ACK API…: builder error"; now configure says what is wrong with
+    /// it, without showing it.
+    #[test]
+    fn unusable_credentials_are_named_without_their_value() {
+        for (token, reason) in [
+            ("abc\ndef", "line break"),
+            ("abc def", "space"),
+            ("abc\u{7}", "control"),
+            ("abcé", "ASCII"),
+        ] {
+            let cfg = block(&[
+                ("region", "cn-hangzhou"),
+                ("access_key", "id"),
+                ("secret_key", "s"),
+                ("security_token", token),
+            ]);
+            let e = ProviderConfig::resolve(&cfg, &[]).unwrap_err();
+            assert_eq!(e.attribute(), "security_token");
+            let text = e.to_string();
+            assert!(text.contains(reason), "{text}");
+            assert!(!text.contains("abc"), "the value is not shown: {text}");
+        }
+        let cfg = block(&[
+            ("region", "cn-hangzhou"),
+            ("access_key", "i d"),
+            ("secret_key", "s"),
+        ]);
+        assert_eq!(
+            ProviderConfig::resolve(&cfg, &[]).unwrap_err().attribute(),
+            "access_key"
+        );
+    }
+
+    /// Regression (#23): a password in the endpoint URL appeared in a
+    /// warning and in DEBUG logs; it is refused, and never shown.
+    #[test]
+    fn a_password_in_the_endpoint_is_refused_and_never_shown() {
+        let cfg = block(&[
+            ("region", "cn-hangzhou"),
+            ("endpoint", "http://user:hunter2@127.0.0.1:8787"),
+            ("access_key", "id"),
+            ("secret_key", "s"),
+        ]);
+        let e = ProviderConfig::resolve(&cfg, &[]).unwrap_err();
+        assert_eq!(e.attribute(), "endpoint");
+        let text = e.to_string();
+        assert!(
+            !text.contains("hunter2") && !text.contains("user:hunter2"),
+            "{text}"
+        );
+        let bad = block(&[
+            ("region", "cn-hangzhou"),
+            ("endpoint", "ftp://u:hunter2@x y"),
+        ]);
+        let text = ProviderConfig::resolve(&bad, &[]).unwrap_err().to_string();
+        assert!(!text.contains("hunter2"), "{text}");
     }
 
     #[test]
@@ -368,7 +465,7 @@ mod tests {
             ("region", "cn-hangzhou"),
             ("access_key", "a"),
             ("secret_key", "b"),
-            ("endpoint", "http://user:pw@192.0.2.7:8787"),
+            ("endpoint", "http://192.0.2.7:8787"),
         ];
         let e = ProviderConfig::resolve(&block(&base), &none).unwrap_err();
         assert_eq!(e.attribute(), "endpoint");

@@ -6,6 +6,7 @@
 //! (`ack-check`) — and holds no protocol internals, no HTTP and no copy of
 //! a tier rule or limit: those are the catalog's, in `ack-api`.
 
+pub mod claims;
 pub mod common;
 pub mod config;
 pub mod data_sources;

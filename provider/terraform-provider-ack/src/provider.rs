@@ -65,10 +65,13 @@ impl Provider for AckProvider {
                         ))
                         .validator(Check::new("An http:// or https:// URL.", |v: &Value| {
                             let s = v.as_str().unwrap_or_default();
-                            if config::valid_endpoint(s) {
-                                Ok(())
+                            let shown = ack_client::redact_url(s);
+                            if !config::valid_endpoint(s) {
+                                Err(format!("{shown:?} is not an http:// or https:// URL, e.g. \"http://127.0.0.1:8787\"."))
+                            } else if config::has_user_info(s) {
+                                Err(format!("{shown:?} carries a user name or password; remove the `user:password@` part (requests are signed with the access key)."))
                             } else {
-                                Err(format!("{s:?} is not an http:// or https:// URL, e.g. \"http://127.0.0.1:8787\"."))
+                                Ok(())
                             }
                         })),
                 )

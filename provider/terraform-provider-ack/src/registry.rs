@@ -16,6 +16,8 @@ use ack_api::capacity::{PoolLedger, Totals};
 use ack_api::edition::Edition;
 use ack_api::model::{ClusterDetail, NodePoolDetail};
 
+use crate::claims::{Holder, NameClaims, Taken};
+
 /// What a cluster's plan says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedCluster {
@@ -47,6 +49,10 @@ struct Inner {
     /// IDs of clusters the plan destroys.
     destroyed_clusters: BTreeSet<String>,
     pools: PoolLedger<PoolKey>,
+    /// Cluster names claimed in the region by this plan.
+    cluster_names: NameClaims,
+    /// Node pool names claimed in each cluster (by cluster name).
+    pool_names: HashMap<String, NameClaims>,
 }
 
 impl Registry {
@@ -80,6 +86,44 @@ impl Registry {
         }
         if let Some(id) = id {
             inner.destroyed_clusters.insert(id.to_owned());
+        }
+    }
+
+    /// Claims `name` for a cluster: an existing one (`id`; `replaced` when
+    /// this plan replaces it, so its replacement takes the name over) or a
+    /// new one. Two clusters of one plan with one name are refused.
+    pub fn claim_cluster_name(
+        &self,
+        name: &str,
+        id: Option<&str>,
+        replaced: bool,
+    ) -> Result<Holder, Taken> {
+        let mut inner = self.lock();
+        match id {
+            Some(id) => inner
+                .cluster_names
+                .existing(name, id, replaced)
+                .map(|()| Holder::Existing(id.to_owned())),
+            None => inner.cluster_names.new_object(name),
+        }
+    }
+
+    /// Claims `name` for a node pool of the cluster named `cluster`, as
+    /// [`Registry::claim_cluster_name`] does for clusters.
+    pub fn claim_pool_name(
+        &self,
+        cluster: &str,
+        name: &str,
+        id: Option<&str>,
+        replaced: bool,
+    ) -> Result<Holder, Taken> {
+        let mut inner = self.lock();
+        let claims = inner.pool_names.entry(cluster.to_owned()).or_default();
+        match id {
+            Some(id) => claims
+                .existing(name, id, replaced)
+                .map(|()| Holder::Existing(id.to_owned())),
+            None => claims.new_object(name),
         }
     }
 
@@ -293,6 +337,25 @@ mod tests {
         // After `three` was created in this apply it is in the listing: once.
         let later = listing(&[("c1", "one"), ("c2", "two"), ("c3", "three")]);
         assert_eq!(r.cluster_count(&later), 2);
+    }
+
+    #[test]
+    fn names_are_claimed_once_per_scope() {
+        let r = Registry::default();
+        assert!(r.claim_cluster_name("a", None, false).is_ok());
+        assert!(r.claim_cluster_name("a", None, false).is_err());
+        assert!(r.claim_pool_name("a", "p", None, false).is_ok());
+        assert!(
+            r.claim_pool_name("b", "p", None, false).is_ok(),
+            "another cluster"
+        );
+        assert!(r.claim_pool_name("a", "p", None, false).is_err());
+        // A replaced pool hands its name to its replacement.
+        assert!(r.claim_pool_name("a", "q", Some("np1"), true).is_ok());
+        assert_eq!(
+            r.claim_pool_name("a", "q", None, false),
+            Ok(Holder::Replacement("np1".into()))
+        );
     }
 
     #[test]

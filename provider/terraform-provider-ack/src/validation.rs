@@ -74,6 +74,24 @@ pub fn cluster_reference() -> Rule {
     }
 }
 
+/// A cluster ID, where a look-up takes one.
+pub fn cluster_id() -> Rule {
+    Rule {
+        description: "A cluster ID: `c` followed by 32 lowercase letters and digits, e.g. `c82e6987e2961451182edacd74faf3d4a`.",
+        check: |s| {
+            if rules::is_cluster_id(s) {
+                Ok(())
+            } else {
+                Err(RuleError::Format {
+                    what: "cluster ID",
+                    value: s.to_owned(),
+                    example: "c82e6987e2961451182edacd74faf3d4a",
+                })
+            }
+        },
+    }
+}
+
 /// An IPv4 CIDR block with no host bits set.
 pub fn cidr() -> Rule {
     Rule {
@@ -112,9 +130,17 @@ pub fn weekly_period() -> Rule {
     }
 }
 
+/// A region ID.
+pub fn region() -> Rule {
+    Rule {
+        description: "A region ID such as `cn-shanghai` or `ap-southeast-1`.",
+        check: rules::region_id,
+    }
+}
+
 pub fn taint_key() -> Rule {
     Rule {
-        description: "A Kubernetes qualified name: an optional DNS subdomain prefix and `/`, then 1-63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit.",
+        description: "A Kubernetes qualified name: an optional DNS subdomain prefix and `/`, then 1-63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit; not in the `kubernetes.io` or `k8s.io` namespaces, whose taints Kubernetes' controllers manage.",
         check: rules::taint_key,
     }
 }
@@ -167,7 +193,7 @@ pub fn tags() -> MapRule {
 /// Node labels a user sets.
 pub fn labels() -> MapRule {
     MapRule {
-        description: "Kubernetes label keys (optional DNS subdomain prefix and `/`, then a name of 1-63 letters, digits, `-`, `_` or `.`; the `acklabs.io/` prefix is reserved) and values (up to 63 such characters, or empty).",
+        description: "Kubernetes label keys (optional DNS subdomain prefix and `/`, then a name of 1-63 letters, digits, `-`, `_` or `.`; the `acklabs.io/` prefix is reserved, and so are the `kubernetes.io` and `k8s.io` namespaces, which kubelet refuses to set, but for `kubelet.kubernetes.io/` and `node.kubernetes.io/`) and values (up to 63 such characters, or empty).",
         key: rules::user_label_key,
         value: rules::label_value,
     }
@@ -208,6 +234,35 @@ pub fn instance_types() -> ListRule {
     ListRule {
         description: "1 to 10 distinct ECS instance types such as `ecs.g7.xlarge`.",
         check: |types| rules::instance_types(types),
+    }
+}
+
+/// The `score_plugins` list: each plugin named once.
+pub struct DistinctScorePlugins;
+
+impl Validator for DistinctScorePlugins {
+    fn description(&self) -> String {
+        "Each plugin at most once.".into()
+    }
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        // Elements whose name is known, with their place in the list.
+        let (places, names): (Vec<usize>, Vec<&str>) = value
+            .as_elements()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(i, p)| Some((i, p.get("name")?.as_str()?)))
+            .unzip();
+        let dups = rules::score_plugin_names(&names)
+            .into_iter()
+            .map(|mut v| {
+                if let Some(Step::Index(i)) = v.at.first_mut() {
+                    *i = places.get(*i).copied().unwrap_or(*i);
+                }
+                v
+            })
+            .collect();
+        report(path, dups, diags);
     }
 }
 

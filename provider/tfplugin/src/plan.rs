@@ -365,6 +365,48 @@ fn locatable(mut d: Diagnostic, base: &AttributePath) -> Diagnostic {
     d
 }
 
+/// Cuts the path of every diagnostic back to a place Terraform can find in
+/// the configuration: through nested blocks (and their index or key), then
+/// to the attribute, and at most one index or key into its value. Terraform
+/// follows no further into a nested attribute's value (`x = { … }`): a
+/// longer path would land on the resource's first line. The summary and
+/// detail still name the exact field.
+pub(crate) fn locate(block: &Block, diags: &mut Diagnostics) {
+    for d in diags.iter_mut() {
+        if let Some(path) = &d.attribute {
+            let kept = findable(block, path);
+            if kept < path.steps().len() {
+                d.attribute = Some(AttributePath::from(path.steps()[..kept].to_vec()));
+            }
+        }
+    }
+}
+
+/// How many steps of `path` Terraform can follow in a configuration of
+/// `block`'s shape.
+fn findable(block: &Block, path: &AttributePath) -> usize {
+    use crate::path::Step;
+    let steps = path.steps();
+    let mut block = block;
+    let mut i = 0;
+    while let Some(Step::Attribute(name)) = steps.get(i) {
+        i += 1;
+        let index_next = matches!(steps.get(i), Some(Step::Index(_) | Step::Key(_)));
+        if let Some(nested) = block.blocks.iter().find(|b| &b.type_name == name) {
+            if index_next {
+                i += 1;
+            }
+            block = &nested.block;
+            continue;
+        }
+        if block.attributes.iter().any(|a| &a.name == name) && index_next {
+            i += 1;
+        }
+        return i;
+    }
+    i
+}
+
 /// Cleans a state a provider returned: write-only attributes become null,
 /// leftover unknowns become null with an error naming them.
 pub(crate) fn finish_state(

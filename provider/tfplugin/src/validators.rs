@@ -57,16 +57,21 @@ impl Validator for IntBetween {
     fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
         let ok = value.as_i64().is_some_and(|n| n >= self.0 && n <= self.1);
         if !ok {
-            let shown = value
-                .as_number()
-                .map_or_else(|| "value".to_owned(), ToString::to_string);
+            let number = value.as_number();
+            let shown = number.map_or_else(|| "value".to_owned(), ToString::to_string);
+            // A fraction is told as such, not as out of range.
+            let what = if number.is_some_and(|n| !n.is_integer()) {
+                "is not a whole number"
+            } else {
+                "is out of range"
+            };
             diags.push(
                 Diagnostic::error(
                     format!(
                         "Invalid value for {}",
                         path.last_attribute().unwrap_or("attribute")
                     ),
-                    format!("{shown} is out of range. {}", self.description()),
+                    format!("{shown} {what}. {}", self.description()),
                 )
                 .at(path.clone()),
             );

@@ -75,14 +75,64 @@ pub fn qualified_name(what: &'static str, s: &str) -> Result<(), RuleError> {
     Ok(())
 }
 
-/// A node label key.
+/// A label key.
 pub fn label_key(k: &str) -> Result<(), RuleError> {
     qualified_name("label key", k)
 }
 
-/// A node label key set by a user: also not under the provider's prefix.
-pub fn user_label_key(k: &str) -> Result<(), RuleError> {
+/// The namespaces Kubernetes reserves for its own components: a key whose
+/// prefix is one of these domains or a subdomain of one.
+pub const KUBERNETES_NAMESPACES: [&str; 2] = ["kubernetes.io", "k8s.io"];
+
+/// The parts of those namespaces a node may label itself with (kubelet's
+/// `--node-labels` and the NodeRestriction admission plugin allow them).
+pub const NODE_SELF_LABEL_NAMESPACES: [&str; 2] = ["kubelet.kubernetes.io", "node.kubernetes.io"];
+
+/// Whether `prefix` is `domain` or a subdomain of it.
+fn in_namespace(prefix: &str, domain: &str) -> bool {
+    prefix == domain
+        || prefix
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// The reserved namespace of a key's prefix, if it is in one.
+fn kubernetes_namespace(key: &str) -> Option<&'static str> {
+    let (prefix, _) = key.split_once('/')?;
+    KUBERNETES_NAMESPACES
+        .into_iter()
+        .find(|d| in_namespace(prefix, d))
+}
+
+/// A label key a node pool may give its nodes: a label key outside the
+/// Kubernetes namespaces (`kubernetes.io`, `k8s.io` and their subdomains,
+/// such as `node-role.kubernetes.io/…`), which kubelet refuses to set on
+/// its node, except the parts kept for nodes (`kubelet.kubernetes.io/`,
+/// `node.kubernetes.io/`).
+pub fn node_label_key(k: &str) -> Result<(), RuleError> {
     label_key(k)?;
+    let Some(namespace) = kubernetes_namespace(k) else {
+        return Ok(());
+    };
+    let prefix = k.split_once('/').map_or("", |(p, _)| p);
+    if NODE_SELF_LABEL_NAMESPACES
+        .iter()
+        .any(|d| in_namespace(prefix, d))
+    {
+        return Ok(());
+    }
+    Err(RuleError::KubernetesNamespace {
+        what: "label key",
+        value: k.to_owned(),
+        namespace,
+        allowed: "kubelet refuses to set such labels on its node, except under kubelet.kubernetes.io/ and node.kubernetes.io/",
+    })
+}
+
+/// A node label key set by a user: a node label key, not under the
+/// provider's prefix.
+pub fn user_label_key(k: &str) -> Result<(), RuleError> {
+    node_label_key(k)?;
     if k.starts_with(RESERVED_LABEL_PREFIX) {
         return Err(RuleError::Reserved {
             what: "label key",
@@ -115,7 +165,7 @@ pub fn labels(labels: &[Tag]) -> Vec<Violation> {
     let mut seen = HashSet::new();
     for t in labels {
         let at = vec![Step::Key(t.key.clone())];
-        let r = label_key(&t.key).and_then(|()| label_value(&t.value));
+        let r = node_label_key(&t.key).and_then(|()| label_value(&t.value));
         if let Err(e) = r {
             out.push(Violation::new(at, e));
         } else if !seen.insert(t.key.as_str()) {
@@ -170,9 +220,21 @@ pub fn taints(taints: &[Taint]) -> Vec<Violation> {
     out
 }
 
-/// A taint key.
+/// A taint key a node pool may set: a qualified name outside the
+/// Kubernetes namespaces (`kubernetes.io`, `k8s.io` and their subdomains),
+/// where Kubernetes' own controllers add and remove taints
+/// (`node.kubernetes.io/not-ready`, `node.cloudprovider.kubernetes.io/…`).
 pub fn taint_key(k: &str) -> Result<(), RuleError> {
-    qualified_name("taint key", k)
+    qualified_name("taint key", k)?;
+    match kubernetes_namespace(k) {
+        None => Ok(()),
+        Some(namespace) => Err(RuleError::KubernetesNamespace {
+            what: "taint key",
+            value: k.to_owned(),
+            namespace,
+            allowed: "Kubernetes' node controllers add and remove such taints themselves",
+        }),
+    }
 }
 
 /// A taint value: like a label value.
@@ -233,6 +295,51 @@ mod tests {
         let e = user_label_key("acklabs.io/accelerator").unwrap_err();
         assert!(e.to_string().contains("reserved"), "{e}");
         assert!(user_label_key("acklabs.io.example/x").is_ok());
+    }
+
+    /// Every key in the Kubernetes namespaces, as a class: refused for
+    /// node labels (but the node's own prefixes) and for taints.
+    #[test]
+    fn kubernetes_namespaces_are_reserved_as_a_class() {
+        for domain in KUBERNETES_NAMESPACES {
+            for prefix in [
+                domain.to_owned(),
+                format!("node-role.{domain}"),
+                format!("a.b.{domain}"),
+                format!("topology.{domain}"),
+            ] {
+                let key = format!("{prefix}/x");
+                assert!(node_label_key(&key).is_err(), "{key}");
+                assert!(user_label_key(&key).is_err(), "{key}");
+                assert!(taint_key(&key).is_err(), "{key}");
+                assert!(!labels(&[Tag {
+                    key: key.clone(),
+                    value: String::new()
+                }])
+                .is_empty());
+            }
+        }
+        for node_own in [
+            "node.kubernetes.io/pool",
+            "kubelet.kubernetes.io/x",
+            "a.node.kubernetes.io/y",
+        ] {
+            assert!(node_label_key(node_own).is_ok(), "{node_own}");
+        }
+        assert!(taint_key("node.kubernetes.io/unreachable").is_err());
+        for other in [
+            "example.com/x",
+            "notkubernetes.io/x",
+            "k8s.io.example.com/x",
+            "team",
+        ] {
+            assert!(node_label_key(other).is_ok(), "{other}");
+            assert!(taint_key(other).is_ok(), "{other}");
+        }
+        let e = user_label_key("node-role.kubernetes.io/worker")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("kubernetes.io") && e.contains("kubelet"), "{e}");
     }
 
     #[test]

@@ -19,14 +19,15 @@ mod window;
 
 pub use duration::{timeout, MAX_TIMEOUT};
 pub use kube::{
-    label_key, label_value, labels, qualified_name, taint_effect, taint_key, taint_value, taints,
-    user_label_key, TAINT_EFFECTS,
+    label_key, label_value, labels, node_label_key, qualified_name, taint_effect, taint_key,
+    taint_value, taints, user_label_key, KUBERNETES_NAMESPACES, NODE_SELF_LABEL_NAMESPACES,
+    TAINT_EFFECTS,
 };
 pub use names::{
-    instance_types, is_cluster_id, kms_key_id, name, name_reference, vswitch_ids,
-    MAX_INSTANCE_TYPES, MAX_VSWITCHES,
+    instance_types, is_cluster_id, kms_key_id, name, name_reference, region_id, score_plugin_names,
+    vswitch_ids, MAX_INSTANCE_TYPES, MAX_VSWITCHES,
 };
-pub use network::{cidr, cidrs_disjoint};
+pub use network::{cidr, cidrs_disjoint, SPECIAL_PURPOSE_RANGES};
 pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};
 pub use window::{maintenance_duration, maintenance_time, maintenance_window, weekly_period};
 
@@ -81,6 +82,13 @@ pub enum RuleError {
         value: String,
         prefix: &'static str,
     },
+    #[error("{what} {value:?} is in the {namespace} namespace, which Kubernetes reserves for its own components ({allowed}); choose a key under your own domain, such as \"example.com/role\"")]
+    KubernetesNamespace {
+        what: &'static str,
+        value: String,
+        namespace: &'static str,
+        allowed: &'static str,
+    },
     #[error("tag key {value:?} is not valid: {reason}")]
     TagKey { value: String, reason: &'static str },
     #[error("{0:?} is not an IPv4 CIDR block such as \"172.20.0.0/16\"")]
@@ -89,6 +97,12 @@ pub enum RuleError {
     CidrPrefix { value: String, len: u8 },
     #[error("{value:?} has host bits set; the block starting there is {network:?}")]
     CidrHostBits { value: String, network: String },
+    #[error("{value:?} overlaps {range}, which is reserved for {purpose} and cannot address pods or services; use a private block such as \"172.20.0.0/16\" or \"10.0.0.0/16\"")]
+    CidrSpecialPurpose {
+        value: String,
+        range: &'static str,
+        purpose: &'static str,
+    },
     #[error("{a:?} and {b:?} overlap; the service and pod CIDR blocks must not share addresses")]
     CidrOverlap { a: String, b: String },
     #[error("{what} {value:?} appears more than once")]

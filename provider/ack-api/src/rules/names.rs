@@ -14,6 +14,33 @@ pub fn is_cluster_id(id: &str) -> bool {
     id.len() == 33 && id.starts_with('c') && id[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// A region ID such as `cn-hangzhou` or `ap-southeast-1`: a lowercase
+/// country or area code of two or more letters, then one or more parts of
+/// lowercase letters and digits, each after a `-`.
+pub fn region_id(r: &str) -> Result<(), RuleError> {
+    let mut parts = r.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| p.len() >= 2 && p.bytes().all(|b| b.is_ascii_lowercase()));
+    let rest: Vec<&str> = parts.collect();
+    let ok = first_ok
+        && !rest.is_empty()
+        && rest.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    match (r.is_empty(), ok) {
+        (true, _) => Err(RuleError::Empty { what: "region ID" }),
+        (false, true) => Ok(()),
+        (false, false) => Err(RuleError::Format {
+            what: "region ID",
+            value: r.to_owned(),
+            example: "cn-shanghai",
+        }),
+    }
+}
+
 /// Cluster and node pool names: 1-63 letters, digits, `-` and `_`,
 /// starting with a letter or digit.
 pub fn name(s: &str) -> Result<(), RuleError> {
@@ -136,9 +163,58 @@ pub fn instance_types<S: AsRef<str>>(types: &[S]) -> Vec<Violation> {
     )
 }
 
+/// Score plugins of a scheduler profile: each plugin named once (a second
+/// weight for one plugin would silently replace the first).
+pub fn score_plugin_names<S: AsRef<str>>(names: &[S]) -> Vec<Violation> {
+    let mut seen = HashSet::new();
+    names
+        .iter()
+        .map(AsRef::as_ref)
+        .enumerate()
+        .filter(|(_, n)| !seen.insert(*n))
+        .map(|(i, n)| {
+            Violation::new(
+                vec![Step::Index(i), Step::Field("name")],
+                RuleError::Duplicate {
+                    what: "score plugin",
+                    value: n.to_owned(),
+                },
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn score_plugins_are_named_once() {
+        assert!(score_plugin_names(&["a", "b"]).is_empty());
+        let v = score_plugin_names(&["a", "b", "a"]);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].at, vec![Step::Index(2), Step::Field("name")]);
+    }
+
+    #[test]
+    fn region_ids() {
+        for good in ["cn-hangzhou", "ap-southeast-1", "us-west-1", "eu-central-1"] {
+            assert!(region_id(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "cn",
+            "CN-hangzhou",
+            "cn-",
+            "-cn",
+            "cn_hangzhou",
+            "c-x",
+            "cn-hang zhou",
+            "cn--x",
+        ] {
+            assert!(region_id(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn cluster_ids() {

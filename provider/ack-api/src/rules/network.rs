@@ -7,6 +7,36 @@ use super::RuleError;
 /// Shortest and longest prefix a service or pod block may have.
 const PREFIX: std::ops::RangeInclusive<u8> = 8..=30;
 
+/// The special-purpose IPv4 ranges (IANA's registry, RFC 6890 and its
+/// updates) that cannot address pods or services: what they are for. The
+/// private ranges (10/8, 172.16/12, 192.168/16) and the shared address space
+/// (100.64/10) are usable and not listed.
+pub const SPECIAL_PURPOSE_RANGES: &[(&str, &str)] = &[
+    ("0.0.0.0/8", "\"this network\" (RFC 791)"),
+    ("127.0.0.0/8", "loopback (RFC 1122)"),
+    ("169.254.0.0/16", "link-local addressing (RFC 3927)"),
+    ("192.0.0.0/24", "IETF protocol assignments (RFC 6890)"),
+    ("192.0.2.0/24", "documentation, TEST-NET-1 (RFC 5737)"),
+    ("192.88.99.0/24", "6to4 relay anycast (RFC 7526)"),
+    ("198.18.0.0/15", "benchmarking (RFC 2544)"),
+    ("198.51.100.0/24", "documentation, TEST-NET-2 (RFC 5737)"),
+    ("203.0.113.0/24", "documentation, TEST-NET-3 (RFC 5737)"),
+    ("224.0.0.0/4", "multicast (RFC 5771)"),
+    (
+        "240.0.0.0/4",
+        "reserved for future use and broadcast (RFC 1112, RFC 919)",
+    ),
+];
+
+/// The special-purpose range `net` shares addresses with, if any.
+fn special_purpose(net: &Ipv4Net) -> Option<(&'static str, &'static str)> {
+    SPECIAL_PURPOSE_RANGES.iter().copied().find(|(range, _)| {
+        range
+            .parse::<Ipv4Net>()
+            .is_ok_and(|r| r.contains(&net.network()) || net.contains(&r.network()))
+    })
+}
+
 /// An IPv4 CIDR block with a /8-/30 prefix and no host bits set
 /// (`10.1.2.3/8` is refused: the block is `10.0.0.0/8`).
 pub fn cidr(s: &str) -> Result<Ipv4Net, RuleError> {
@@ -26,6 +56,13 @@ pub fn cidr(s: &str) -> Result<Ipv4Net, RuleError> {
         return Err(RuleError::CidrHostBits {
             value: s.to_owned(),
             network: net.trunc().to_string(),
+        });
+    }
+    if let Some((range, purpose)) = special_purpose(&net) {
+        return Err(RuleError::CidrSpecialPurpose {
+            value: s.to_owned(),
+            range,
+            purpose,
         });
     }
     Ok(net)
@@ -77,6 +114,49 @@ mod tests {
             "10.0.0.0/8 ",
         ] {
             assert!(cidr(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Every special-purpose range, its first and last block, and blocks
+    /// around it, as a class: none can address pods or services.
+    #[test]
+    fn special_purpose_ranges_are_refused_as_a_class() {
+        for (range, _) in SPECIAL_PURPOSE_RANGES {
+            let r: Ipv4Net = range.parse().unwrap();
+            let first = format!("{}/{}", r.network(), r.prefix_len().max(8).min(30));
+            let last = std::net::Ipv4Addr::from(u32::from(r.broadcast()) - 3);
+            let inner = Ipv4Net::new(last, 30).unwrap();
+            for block in [first, inner.trunc().to_string()] {
+                if PREFIX.contains(&block.parse::<Ipv4Net>().unwrap().prefix_len()) {
+                    assert!(
+                        matches!(cidr(&block), Err(RuleError::CidrSpecialPurpose { .. })),
+                        "{block} in {range}"
+                    );
+                }
+            }
+            // A block that covers the range is refused too.
+            let cover = Ipv4Net::new(r.network(), 8).unwrap().trunc().to_string();
+            assert!(cidr(&cover).is_err(), "{cover} covers {range}");
+        }
+        for reported in [
+            "224.0.0.0/8",
+            "127.0.0.0/16",
+            "0.0.0.0/8",
+            "240.0.0.0/8",
+            "169.254.0.0/16",
+        ] {
+            let e = cidr(reported).unwrap_err().to_string();
+            assert!(e.contains("cannot address pods or services"), "{e}");
+        }
+        for usable in [
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "100.64.0.0/10",
+            "172.20.0.0/16",
+            "11.0.0.0/8",
+        ] {
+            assert!(cidr(usable).is_ok(), "{usable}");
         }
     }
 

@@ -29,7 +29,10 @@ fn validate(p: &BackupPolicy, cluster_region: &str) -> ApiResult<()> {
         }
     }
     if let Some(g) = &p.geo_replication {
-        if g.region == cluster_region || !g.region.contains('-') {
+        if let Err(e) = ack_api::rules::region_id(&g.region) {
+            return Err(ApiError::invalid(format!("geo_replication.region: {e}")));
+        }
+        if g.region == cluster_region {
             return Err(ApiError::invalid(format!(
                 "geo_replication.region must be another region than the cluster's ({cluster_region})"
             )));

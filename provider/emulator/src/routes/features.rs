@@ -86,6 +86,17 @@ fn check_scheduler(ed: &'static ack_api::edition::Edition, cfg: &SchedulerConfig
             ));
         }
     }
+    let names: Vec<&str> = cfg
+        .score_plugin_weights
+        .iter()
+        .map(|p| p.plugin.as_str())
+        .collect();
+    if let Some(v) = ack_api::rules::score_plugin_names(&names).first() {
+        return Err(ApiError::invalid(format!(
+            "The addon config is invalid: {}",
+            v.located("scorePluginWeights")
+        )));
+    }
     Ok(())
 }
 

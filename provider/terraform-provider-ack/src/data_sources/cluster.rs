@@ -40,11 +40,15 @@ impl DataSource for ClusterDataSource {
             a.required = false;
             a.optional = a.name == "id" || a.name == "name";
             a.computed = true;
+            // Look-up keys are checked at validate: an empty or malformed
+            // one never reaches the API.
             if a.name == "id" {
                 a.description = "Cluster ID to look up (or set `name`).".into();
+                a = a.validator(crate::validation::cluster_id());
             } else if a.name == "name" {
                 a.description =
                     "Cluster name to look up in the provider's region (or set `id`).".into();
+                a = a.validator(crate::validation::cluster_reference());
             }
             if let Some((nesting, nested)) = a.nested_attributes() {
                 let nested: Vec<Attribute> = nested

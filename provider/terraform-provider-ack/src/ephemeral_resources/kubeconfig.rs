@@ -159,11 +159,11 @@ impl EphemeralResource for KubeconfigEphemeral {
                 .attribute(Attribute::string("cluster_id").optional().computed().description(
                     "ID of the cluster. Set this or `cluster_name`. Unknown until the cluster exists, so a kubeconfig \
                      for a cluster created in the same apply is read at apply time.",
-                ))
+                ).validator(crate::validation::cluster_id()))
                 .attribute(Attribute::string("cluster_name").optional().computed().description(
                     "Name of the cluster in the provider's region. Set this or `cluster_id`. During a plan that \
                      creates the cluster, the results are unknown until apply.",
-                ))
+                ).validator(crate::validation::cluster_reference()))
                 .attribute(Attribute::bool("private_ip").optional().description(
                     "Connect through the API server's internal (VPC) endpoint instead of the public one. Default: `false`.",
                 ))

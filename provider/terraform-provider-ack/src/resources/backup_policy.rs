@@ -117,7 +117,7 @@ fn schema() -> Schema {
                 Attribute::nested(
                     "geo_replication",
                     Nesting::Single,
-                    vec![Attribute::string("region").required().description("Region to copy backups to; must differ from the cluster's region.")],
+                    vec![Attribute::string("region").required().description("Region ID to copy backups to, such as `cn-shanghai`; must differ from the cluster's region.").validator(crate::validation::region())],
                 )
                 .optional()
                 .description("Copy backups to another region for disaster recovery."),

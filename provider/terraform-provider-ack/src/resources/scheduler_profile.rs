@@ -225,7 +225,8 @@ fn schema() -> Schema {
                     ],
                 )
                 .optional()
-                .description("Custom score plugin weights (multiple scoring algorithms; ACK Pro only)."),
+                .description("Custom score plugin weights (multiple scoring algorithms; ACK Pro only), each plugin at most once.")
+                .validator(crate::validation::DistinctScorePlugins),
             )
             .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster."))
             .block(common::timeouts_block("10m", "10m", "10m")),

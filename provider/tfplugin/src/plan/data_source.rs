@@ -39,6 +39,7 @@ impl DataSourceEntry {
         let mut d = Diagnostics::new();
         super::validate(&self.schema.block, &config, &mut d);
         d.extend(self.data_source.validate(&ValidateRequest { config }).await);
+        super::locate(&self.schema.block, &mut d);
         d
     }
 

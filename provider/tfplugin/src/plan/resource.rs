@@ -91,6 +91,7 @@ impl ResourceEntry {
         let mut d = Diagnostics::new();
         super::validate(&self.schema.block, &config, &mut d);
         d.extend(self.resource.validate(&ValidateRequest { config }).await);
+        super::locate(&self.schema.block, &mut d);
         d
     }
 
@@ -199,6 +200,7 @@ impl ResourceEntry {
             diagnostics: d,
         };
         until_stopped(stop, self.resource.modify_plan(&mreq, &mut mresp)).await?;
+        super::locate(&self.schema.block, &mut mresp.diagnostics);
         if creating {
             mresp.requires_replace.clear();
         }
@@ -275,6 +277,7 @@ impl ResourceEntry {
             (r.state, kept, r.diagnostics, what)
         };
         finish_state(&self.schema, &mut state, &mut d, what);
+        super::locate(&self.schema.block, &mut d);
         Outcome {
             state,
             private,

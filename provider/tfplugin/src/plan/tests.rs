@@ -176,3 +176,44 @@ fn unknowns_are_stripped_with_paths() {
     assert_eq!(found.len(), 2);
     assert!(v.is_wholly_known());
 }
+
+/// Regression (#23): diagnostics a resource raised itself at a field of a
+/// nested attribute ("Invalid autoscaling range" at `autoscaling.min_size`)
+/// pointed at the resource's first line; they are cut back to where
+/// Terraform can find them, through nested blocks to the attribute.
+#[test]
+fn resource_diagnostics_are_cut_to_where_terraform_finds_them() {
+    let b = Block::new()
+        .attribute(
+            Attribute::nested(
+                "one",
+                Nesting::Single,
+                vec![Attribute::number("size").optional().description("s")],
+            )
+            .optional()
+            .description("o"),
+        )
+        .attribute(Attribute::string("plain").optional().description("p"))
+        .block(crate::schema::NestedBlock::new(
+            "timeouts",
+            Nesting::List,
+            Block::new().attribute(Attribute::string("create").optional().description("c")),
+        ));
+    let at = |p: AttributePath| Diagnostic::error("x", "y").at(p);
+    let mut d: Diagnostics = [
+        at(AttributePath::attr("one").push_attr("size")),
+        at(AttributePath::attr("plain")),
+        at(AttributePath::attr("timeouts")
+            .push_index(0)
+            .push_attr("create")),
+        at(AttributePath::attr("one").push_key("k").push_attr("size")),
+    ]
+    .into_iter()
+    .collect();
+    super::locate(&b, &mut d);
+    let paths: Vec<String> = d
+        .iter()
+        .map(|x| x.attribute.as_ref().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["one", "plain", "timeouts[0].create", "one[\"k\"]"]);
+}

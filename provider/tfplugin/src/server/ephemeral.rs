@@ -86,6 +86,7 @@ impl Ephemerals {
             let mut d = Diagnostics::new();
             plan::validate(&e.schema.block, &config, &mut d);
             d.extend(e.resource.validate(&ValidateRequest { config }).await);
+            plan::locate(&e.schema.block, &mut d);
             d
         }
         .await;

@@ -10,6 +10,7 @@ use tfplugin::value::serde::Planned;
 use tfplugin::{Diagnostic, Value};
 
 use super::model::{Cluster, ClusterPlan};
+use crate::claims::{Holder, NameClaims};
 use crate::common::{at, set};
 use crate::provider::Shared;
 use crate::resources::quota;
@@ -70,7 +71,23 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
     }
     if let Some(name) = &plan.name {
         let id = prior.as_ref().and_then(|p| p.id.clone());
-        shared.registry.plan_cluster(name, planned_edition, id);
+        shared
+            .registry
+            .plan_cluster(name, planned_edition, id.clone());
+        let renamed = prior.as_ref().is_some_and(|p| p.name() != name);
+        let replaced = !resp.requires_replace.is_empty();
+        match shared
+            .registry
+            .claim_cluster_name(name, id.as_deref(), replaced)
+        {
+            Err(taken) => resp
+                .diagnostics
+                .push(taken.diagnostic("cluster", name, "the region")),
+            Ok(holder) if renamed || !matches!(holder, Holder::Existing(_)) => {
+                name_free_in_region(shared, name, &holder, req, resp).await;
+            }
+            Ok(_) => {}
+        }
         if prior.is_none() {
             quota::check_new_cluster(shared, &req.ctx.cancel, &mut resp.diagnostics).await;
         }
@@ -106,5 +123,42 @@ fn plan_version(
             }
         }
         Planned::Unknown => {}
+    }
+}
+
+/// A new or renamed cluster's name must not be one an existing cluster of
+/// the region has (the one this plan replaces aside): from the region's
+/// shared listing, the one the quota check reads too.
+async fn name_free_in_region(
+    shared: &Shared,
+    name: &str,
+    holder: &Holder,
+    req: &ModifyPlanRequest,
+    resp: &mut ModifyPlanResponse,
+) {
+    let listing = match crate::common::client(shared) {
+        Ok(client) => client
+            .clusters(&req.ctx.cancel)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(_) => Err("the provider configuration is not known yet".into()),
+    };
+    match listing {
+        Ok(existing) => {
+            let ids = existing
+                .iter()
+                .map(|c| (c.cluster_id.as_str(), c.name.as_str()));
+            if let Err(taken) = NameClaims::check_existing(name, holder, ids) {
+                resp.diagnostics
+                    .push(taken.diagnostic("cluster", name, "the region"));
+            }
+        }
+        Err(why) => resp.diagnostics.push(Diagnostic::warning(
+            "Cluster name check skipped",
+            format!(
+                "The region's clusters could not be listed: {why}. The plan was not checked for a cluster that \
+                 already has the name {name:?}; the API still refuses a duplicate at apply."
+            ),
+        )),
     }
 }

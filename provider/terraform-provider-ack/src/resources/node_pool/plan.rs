@@ -9,6 +9,7 @@ use tfplugin::value::serde::Planned;
 use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
 
 use super::model::{NodePool, NodePoolPlan};
+use crate::claims::{Holder, NameClaims};
 use crate::common::{at, set};
 use crate::provider::Shared;
 use crate::registry::PoolKey;
@@ -77,7 +78,7 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
     // Node limit: this pool's planned size, the cluster's other pools as
     // planned in this run, and those that exist and the plan leaves alone.
     // Keyed by pool ID where the pool exists, so renames and moves count once.
-    let key = match prior_id {
+    let key = match prior_id.clone() {
         Some(np) => PoolKey::Id(np),
         None => PoolKey::New {
             cluster: cluster_name.clone(),
@@ -86,6 +87,16 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
     };
     registry.plan_pool(key, &cluster_name, &pool_name, plan.planned_nodes());
     plan_node_count(&plan, prior.as_ref(), &mut resp.plan);
+    if !pool_name.is_empty() {
+        claim_name(
+            shared,
+            &cluster,
+            &cluster_name,
+            &pool_name,
+            prior.as_ref(),
+            resp,
+        );
+    }
     let Some(pools) = &cluster.pools else {
         return;
     };
@@ -143,6 +154,49 @@ pub(super) fn plan_node_count(plan: &NodePoolPlan, prior: Option<&NodePool>, val
                 let n = prior.node_count.map(tfplugin::Number::from);
                 set(value, "node_count", n.map_or(Value::Null, Value::from));
             }
+        }
+    }
+}
+
+/// Pool names are unique in a cluster: refuses a second pool of this plan
+/// with the name, and a new or renamed pool whose name an existing pool of
+/// the cluster has (the pool this plan replaces aside).
+fn claim_name(
+    shared: &Shared,
+    cluster: &dependent::ClusterRef,
+    cluster_name: &str,
+    name: &str,
+    prior: Option<&NodePool>,
+    resp: &mut ModifyPlanResponse,
+) {
+    let scope = format!("cluster {cluster_name:?}");
+    let id = prior.and_then(|p| p.node_pool_id.as_deref());
+    let replaced = !resp.requires_replace.is_empty();
+    let renamed = prior.is_some_and(|p| p.name.as_deref() != Some(name));
+    let holder = match shared
+        .registry
+        .claim_pool_name(cluster_name, name, id, replaced)
+    {
+        Ok(holder) => holder,
+        Err(taken) => {
+            return resp
+                .diagnostics
+                .push(taken.diagnostic("node pool", name, &scope))
+        }
+    };
+    if !renamed && matches!(holder, Holder::Existing(_)) {
+        return;
+    }
+    if let Some(pools) = &cluster.pools {
+        let ids = pools.iter().map(|p| {
+            (
+                p.nodepool_info.nodepool_id.as_str(),
+                p.nodepool_info.name.as_str(),
+            )
+        });
+        if let Err(taken) = NameClaims::check_existing(name, &holder, ids) {
+            resp.diagnostics
+                .push(taken.diagnostic("node pool", name, &scope));
         }
     }
 }

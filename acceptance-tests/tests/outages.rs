@@ -1,0 +1,470 @@
+//! Outages and interruptions under real terraform (issue #23): an API that
+//! stops answering for a while, an endpoint where nothing listens, a
+//! re-apply right after Ctrl-C, and two values that used to come back
+//! different from what was written (an edition change together with a
+//! maintenance window, empty taint and label values).
+//!
+//! The emulator runs on a file database on a fixed port, so that it can be
+//! killed with SIGKILL and started again where it stopped: to terraform that
+//! is an outage of the same service. Every wait polls the emulator or the
+//! terraform process; none relies on timing luck.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs::File;
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use acceptance_tests::{change, free_port, values, Case, Emulator, TempDir};
+use serde_json::Value as Json;
+use tfplugin_testing::actions_for;
+
+const CLUSTER: &str = "resource \"ack_cluster\" \"main\" {\n  name = \"outages\"\n}\n";
+
+/// `CLUSTER` plus `n` pools `p0…` with default timeouts.
+fn pools(n: usize, size: impl Fn(usize) -> usize) -> String {
+    let mut hcl = CLUSTER.to_owned();
+    for i in 0..n {
+        hcl.push_str(&format!(
+            "\nresource \"ack_node_pool\" \"p{i}\" {{\n  cluster_name   = ack_cluster.main.name\n  \
+             name           = \"p{i}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = {}\n}}\n",
+            size(i)
+        ));
+    }
+    hcl
+}
+
+/// A terraform command running in the background, its stdout and stderr
+/// going to one file; killed on drop if it is still running.
+struct Background {
+    child: Child,
+    log: PathBuf,
+    started: Instant,
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl Background {
+    fn start(case: &Case, args: &[&str], log: PathBuf) -> Background {
+        let out = File::create(&log).unwrap();
+        let err = out.try_clone().unwrap();
+        let child = case
+            .dir
+            .command(args)
+            .stdout(Stdio::from(out))
+            .stderr(Stdio::from(err))
+            .spawn()
+            .unwrap();
+        Background {
+            child,
+            log,
+            started: Instant::now(),
+        }
+    }
+
+    fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Panics with the output if terraform already exited.
+    #[track_caller]
+    fn assert_running(&mut self, when: &str) {
+        if let Some(status) = self.child.try_wait().unwrap() {
+            panic!("terraform exited ({status}) {when}:\n{}", self.output());
+        }
+    }
+
+    /// Waits for terraform to exit (at most `limit`); its exit code and output.
+    #[track_caller]
+    fn wait(&mut self, limit: Duration) -> (i32, String) {
+        let since = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return (status.code().unwrap_or(-1), self.output());
+            }
+            if since.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "terraform did not exit within {limit:?} (running for {:?}):\n{}",
+                    self.started.elapsed(),
+                    self.output()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Polls `ready` every 20 ms until it holds; panics after `limit`.
+#[track_caller]
+fn wait_until(what: &str, limit: Duration, mut ready: impl FnMut() -> bool) {
+    let since = Instant::now();
+    while !ready() {
+        assert!(since.elapsed() < limit, "not within {limit:?}: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The `terraform.tfstate` file as it is on disk (it keeps each instance's
+/// `status`, e.g. `"tainted"`, which `show -json` does not name that way).
+fn state_file(case: &Case) -> Json {
+    let text = std::fs::read_to_string(case.dir.path().join("terraform.tfstate")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// `address → status` of every instance marked with a status (tainted).
+fn instance_statuses(state: &Json) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for r in state["resources"].as_array().into_iter().flatten() {
+        for i in r["instances"].as_array().into_iter().flatten() {
+            if let Some(s) = i["status"].as_str() {
+                out.push((
+                    format!(
+                        "{}.{}",
+                        r["type"].as_str().unwrap_or(""),
+                        r["name"].as_str().unwrap_or("")
+                    ),
+                    s.to_owned(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `name → attributes` of the node pools in a state file.
+fn recorded_pools(state: &Json) -> Vec<(String, Json)> {
+    state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["type"] == "ack_node_pool")
+        .flat_map(|r| {
+            r["instances"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|i| {
+                    (
+                        r["name"].as_str().unwrap_or("").to_owned(),
+                        i["attributes"].clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The states the emulator reports for the pools of `cluster_id`.
+fn pool_states(emu: &Emulator, cluster_id: &str) -> Vec<String> {
+    emu.outside(async |c, cancel| {
+        c.node_pools(cluster_id, &cancel)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.status.state.clone())
+            .collect()
+    })
+}
+
+fn assert_empty_emulator(emu: &Emulator) {
+    let s = emu.stats();
+    assert_eq!(
+        (s["clusters"].as_u64(), s["node_pools"].as_u64()),
+        (Some(0), Some(0)),
+        "nothing left in the emulator: {s}"
+    );
+}
+
+/// Regression (#23, 1): the API goes away (SIGKILL) for 35 s — longer than
+/// the ~30 s retry budget the client used to have — while five pools are
+/// being created, then comes back on the same address with the same data.
+/// The apply waits the outage out within the pools' (default) create
+/// timeout and succeeds: no pool is tainted, none is created again, and the
+/// next plan is empty.
+#[test]
+fn a_short_outage_during_create_never_taints_or_replaces() {
+    let tmp = TempDir::new("ack-outage");
+    let db = tmp.path().join("emulator.db");
+    let listen = format!("127.0.0.1:{}", free_port());
+    // Speed 60: a cluster takes 10 s, a pool 3 s to become active.
+    let mut emu = Emulator::start_on(&listen, &db, "60", &[]);
+    let Some(case) = Case::new(&emu) else { return };
+    case.config(CLUSTER);
+    case.dir.apply();
+    let cluster_id = values(&case.dir, "ack_cluster.main")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let config = pools(5, |i| 1 + i % 2);
+    case.config(&config);
+    let mut apply = Background::start(
+        &case,
+        &["apply", "-no-color", "-auto-approve"],
+        tmp.path().join("apply.log"),
+    );
+    wait_until(
+        "5 CreateClusterNodePool served",
+        Duration::from_secs(60),
+        || emu.requests("CreateClusterNodePool") >= 5,
+    );
+    let states = pool_states(&emu, &cluster_id);
+    eprintln!("pool states when the API goes away: {states:?}");
+    assert!(
+        states.iter().any(|s| s != "active"),
+        "the outage must begin while pools are still being created: {states:?}"
+    );
+    emu.kill();
+    let outage = Instant::now();
+    while outage.elapsed() < Duration::from_secs(35) {
+        apply.assert_running("during the outage (it must wait the outage out)");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let emu = Emulator::start_on(&listen, &db, "60", &[]);
+    let (code, out) = apply.wait(Duration::from_secs(60));
+    eprintln!(
+        "apply exited {code} {:?} after the API came back",
+        outage.elapsed()
+    );
+    assert_eq!(code, 0, "the apply waits the outage out:\n{out}");
+
+    let state = state_file(&case);
+    let statuses = instance_statuses(&state);
+    assert!(
+        statuses.iter().all(|(_, s)| s != "tainted"),
+        "nothing tainted: {statuses:?}"
+    );
+    let recorded = recorded_pools(&state);
+    assert_eq!(recorded.len(), 5, "{recorded:?}");
+    for (name, attrs) in &recorded {
+        assert_eq!(attrs["state"], "active", "{name}: {attrs}");
+    }
+    case.dir.assert_empty_plan(true);
+    let s = emu.stats();
+    assert_eq!(s["node_pools"], 5, "exactly the five pools: {s}");
+    assert_eq!(
+        emu.requests("CreateClusterNodePool"),
+        0,
+        "no pool was created again after the outage"
+    );
+    case.destroy();
+    assert_empty_emulator(&emu);
+}
+
+/// Regression (#23, 1): a create against an endpoint where nothing listens
+/// fails within its `timeouts.create` (5 s) instead of after ten blind
+/// retries (57 s before the fix), and the error names the transport's cause
+/// ("connection refused").
+#[test]
+fn a_create_against_a_closed_port_fails_within_its_timeout_saying_refused() {
+    let emu = Emulator::start();
+    let Some(mut case) = Case::new(&emu) else {
+        return;
+    };
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    case.dir.set_env("ACK_ENDPOINT", &closed);
+    let config = "resource \"ack_cluster\" \"main\" {\n  name = \"unreachable\"\n  timeouts {\n    create = \"5s\"\n  }\n}\n";
+    case.config(config);
+    let started = Instant::now();
+    let out = case
+        .dir
+        .run(&["apply", "-no-color", "-auto-approve"])
+        .failure();
+    let took = started.elapsed();
+    eprintln!("apply against {closed} failed after {took:?}");
+    assert!(
+        out.to_lowercase().contains("refused"),
+        "the cause, connection refused: {out}"
+    );
+    assert!(
+        took < Duration::from_secs(45),
+        "the apply failed after {took:?}, not within its 5 s create timeout (plus plan): {out}"
+    );
+    // Nothing reached a live service; whatever the state holds is destroyed
+    // against the emulator, which has nothing.
+    case.dir.set_env("ACK_ENDPOINT", emu.endpoint());
+    case.destroy();
+    assert_eq!(emu.mutations(), 0);
+    assert_empty_emulator(&emu);
+}
+
+/// Regression (#23, 2): Ctrl-C while pools are being created records them
+/// as they are (still `scaling`); an apply started right after must wait
+/// for them instead of failing with "Provider produced inconsistent result"
+/// (the plan used to keep `state = "scaling"` and the old node count), and
+/// must not create them again.
+#[test]
+fn reapplying_right_after_an_interrupted_create_waits_for_the_pools() {
+    let tmp = TempDir::new("ack-interrupt");
+    let db = tmp.path().join("emulator.db");
+    let listen = format!("127.0.0.1:{}", free_port());
+    // The cluster is created fast (1 s at speed 600); the same emulator is
+    // then restarted at speed 10, where a pool takes 18 s to become active.
+    let mut emu = Emulator::start_on(&listen, &db, "600", &[]);
+    let Some(case) = Case::new(&emu) else { return };
+    case.config(CLUSTER);
+    case.dir.apply();
+    let cluster_id = values(&case.dir, "ack_cluster.main")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    emu.kill();
+    let mut emu = Emulator::start_on(&listen, &db, "10", &[]);
+
+    let config = pools(3, |_| 2);
+    case.config(&config);
+    let mut apply = Background::start(
+        &case,
+        &["apply", "-no-color", "-auto-approve"],
+        tmp.path().join("apply.log"),
+    );
+    wait_until(
+        "3 CreateClusterNodePool served",
+        Duration::from_secs(60),
+        || emu.requests("CreateClusterNodePool") >= 3,
+    );
+    let states = pool_states(&emu, &cluster_id);
+    assert!(
+        states.len() == 3 && states.iter().all(|s| s != "active"),
+        "interrupted while the pools are being created: {states:?}"
+    );
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &apply.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (code, out) = apply.wait(Duration::from_secs(60));
+    eprintln!("interrupted apply exited {code}:\n{out}");
+
+    let recorded = recorded_pools(&state_file(&case));
+    eprintln!(
+        "recorded after the interrupt: {:?}",
+        recorded
+            .iter()
+            .map(|(n, a)| (n, a["state"].clone(), a["node_count"].clone()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        recorded.len(),
+        3,
+        "every created pool is recorded: {recorded:?}"
+    );
+    assert!(
+        recorded.iter().any(|(_, a)| a["state"] != "active"),
+        "the re-apply starts while pools are still settling: {recorded:?}"
+    );
+
+    let run = case.dir.run(&["apply", "-no-color", "-auto-approve"]);
+    let text = format!("{}\n{}", run.stdout(), run.stderr());
+    assert_eq!(run.code(), 0, "the re-apply succeeds:\n{text}");
+    assert!(
+        !text.contains("inconsistent"),
+        "no inconsistent result:\n{text}"
+    );
+    for (name, attrs) in recorded_pools(&state_file(&case)) {
+        assert_eq!(
+            (attrs["state"].as_str(), attrs["node_count"].as_u64()),
+            (Some("active"), Some(2)),
+            "{name}: {attrs}"
+        );
+    }
+    case.dir.assert_empty_plan(true);
+    let s = emu.stats();
+    assert_eq!(s["node_pools"], 3, "exactly the three pools: {s}");
+    assert_eq!(
+        emu.requests("CreateClusterNodePool"),
+        3,
+        "no pool created twice"
+    );
+
+    // Destroy at speed 600 (at speed 10 the cluster alone takes 30 s).
+    emu.kill();
+    let emu = Emulator::start_on(&listen, &db, "600", &[]);
+    case.destroy();
+    assert_empty_emulator(&emu);
+}
+
+/// Regression (#23, 5): `edition = "pro"` and a maintenance window (a Pro
+/// feature) added in the same apply update the cluster in place: the
+/// migration to Pro runs before ModifyCluster, which the service refuses on
+/// a Standard cluster.
+#[test]
+fn upgrading_to_pro_and_adding_a_maintenance_window_in_one_apply() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    let standard = "resource \"ack_cluster\" \"main\" {\n  name = \"to-pro\"\n}\n";
+    case.step(standard);
+    let id = values(&case.dir, "ack_cluster.main")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let pro = "resource \"ack_cluster\" \"main\" {\n  name    = \"to-pro\"\n  edition = \"pro\"\n  \
+               maintenance_window = {\n    maintenance_time = \"03:00:00Z\"\n    duration         = \"3h\"\n    \
+               weekly_period    = \"Monday,Thursday\"\n  }\n}\n";
+    let plan = case.step(pro);
+    assert_eq!(
+        actions_for(&plan, "ack_cluster.main"),
+        ["update"],
+        "in place, not replaced"
+    );
+    assert_eq!(change(&plan, "ack_cluster.main")["after"]["edition"], "pro");
+    let v = values(&case.dir, "ack_cluster.main");
+    assert_eq!(v["id"], id.as_str(), "same cluster");
+    assert_eq!(v["edition"], "pro");
+    assert_eq!(
+        v["maintenance_window"],
+        serde_json::json!({"maintenance_time": "03:00:00Z", "duration": "3h", "weekly_period": "Monday,Thursday"})
+    );
+    assert_eq!(emu.requests("MigrateCluster"), 1);
+    assert!(emu.requests("ModifyCluster") >= 1);
+
+    case.import_verify(&emu, pro, "ack_cluster.main", &id);
+    case.destroy();
+    assert_empty_emulator(&emu);
+}
+
+/// Regression (#23, 6): a taint with `value = ""`, a taint without a value
+/// and a label with an empty value read back exactly as written: the apply
+/// is consistent, later plans are empty (no perpetual replacement), and an
+/// import reads the same values.
+#[test]
+fn empty_taint_and_label_values_round_trip() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    let config = format!(
+        "{CLUSTER}\nresource \"ack_node_pool\" \"p\" {{\n  cluster_name   = ack_cluster.main.name\n  \
+         name           = \"p\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 1\n  \
+         labels         = {{ team = \"\", tier = \"web\" }}\n  taints = [\n    \
+         {{ key = \"k\", value = \"\", effect = \"NoSchedule\" }},\n    \
+         {{ key = \"k2\", effect = \"NoExecute\" }},\n  ]\n}}\n"
+    );
+    let plan = case.step(&config);
+    assert_eq!(actions_for(&plan, "ack_node_pool.p"), ["create"]);
+    let v = values(&case.dir, "ack_node_pool.p");
+    assert_eq!(
+        v["taints"],
+        serde_json::json!([
+            {"key": "k", "value": "", "effect": "NoSchedule"},
+            {"key": "k2", "value": null, "effect": "NoExecute"}
+        ]),
+        "{v}"
+    );
+    assert_eq!(v["labels"], serde_json::json!({"team": "", "tier": "web"}));
+
+    let id = v["id"].as_str().unwrap().to_owned();
+    assert!(id.contains(':'), "`<cluster_id>:<node_pool_id>`: {id}");
+    case.import_verify(&emu, &config, "ack_node_pool.p", &id);
+    case.destroy();
+    assert_empty_emulator(&emu);
+}
