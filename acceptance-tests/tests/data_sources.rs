@@ -140,3 +140,29 @@ fn sts_credentials_reach_the_api() {
         "the token stays out of errors"
     );
 }
+
+/// Regression (#23): obviously bad look-ups (`name = ""`, an `id` that is a
+/// path, an empty `cluster_name` on the kubeconfig) reached the API. They
+/// are refused at validate, naming the argument, and nothing is sent.
+#[test]
+fn bad_lookups_are_refused_before_any_request() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    case.config(
+        "data \"ack_cluster\" \"by_name\" {\n  name = \"\"\n}\n\
+         data \"ack_cluster\" \"by_id\" {\n  id = \"../../etc/passwd?x=1#\"\n}\n\
+         ephemeral \"ack_cluster_kubeconfig\" \"k\" {\n  cluster_name = \"\"\n}\n",
+    );
+    let out = case.dir.run(&["validate", "-no-color"]).failure();
+    let text = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Invalid value for name"), "{text}");
+    assert!(text.contains("Invalid value for id"), "{text}");
+    assert!(text.contains("Invalid value for cluster_name"), "{text}");
+    let out = case.dir.run(&["plan", "-no-color"]).failure();
+    assert!(out.contains("cluster ID"), "{out}");
+    let served: u64 = emu.stats()["requests"]
+        .as_object()
+        .map(|m| m.values().filter_map(serde_json::Value::as_u64).sum())
+        .unwrap_or(0);
+    assert_eq!(served, 0, "nothing reached the API");
+}

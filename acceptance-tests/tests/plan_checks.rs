@@ -122,3 +122,85 @@ fn clusters_over_quota_are_refused_at_plan() {
     case.config("resource \"ack_cluster\" \"a\" {\n  name = \"a\"\n}\n");
     case.dir.run(&["plan", "-no-color"]).success();
 }
+
+/// The errors of a failed plan, as `summary: detail` lines, with the
+/// address each is about.
+fn plan_errors(case: &Case) -> Vec<(String, String)> {
+    let run = case
+        .dir
+        .run(&["plan", "-json", "-no-color", "-input=false"]);
+    assert_eq!(run.code(), 1, "plan fails: {}", run.stdout());
+    run.stdout()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["type"] == "diagnostic" && m["diagnostic"]["severity"] == "error")
+        .map(|m| {
+            let d = &m["diagnostic"];
+            (
+                d["address"].as_str().unwrap_or_default().to_owned(),
+                format!("{}: {}", d["summary"], d["detail"]),
+            )
+        })
+        .collect()
+}
+
+/// Regression (#23): two `ack_cluster` with one name, two pools with one
+/// name in one cluster, and a cluster named like one that exists each
+/// planned cleanly and failed half-way through the apply. All are refused
+/// at plan time, at `name`, and nothing is created.
+#[test]
+fn duplicate_names_are_refused_at_plan() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    // An existing cluster, made outside this configuration.
+    case.config("resource \"ack_cluster\" \"old\" {\n  name = \"taken\"\n}\n");
+    case.dir.apply();
+    let other = Case::new(&emu).unwrap();
+    let pool = |id: &str, name: &str| {
+        format!(
+            "resource \"ack_node_pool\" \"{id}\" {{\n  cluster_name   = ack_cluster.d.name\n  name           = \"{name}\"\n  \
+             instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 1\n}}\n"
+        )
+    };
+    other.config(&format!(
+        "resource \"ack_cluster\" \"a\" {{\n  name = \"same\"\n}}\n\
+         resource \"ack_cluster\" \"b\" {{\n  name = \"same\"\n}}\n\
+         resource \"ack_cluster\" \"c\" {{\n  name = \"taken\"\n}}\n\
+         resource \"ack_cluster\" \"d\" {{\n  name = \"fine\"\n}}\n{}{}",
+        pool("p1", "workers"),
+        pool("p2", "workers")
+    ));
+    let before = emu.mutations();
+    let errors = plan_errors(&other);
+    let taken = |address: &str| {
+        errors
+            .iter()
+            .any(|(a, text)| a == address && text.contains("already taken"))
+    };
+    assert!(
+        taken("ack_cluster.a") || taken("ack_cluster.b"),
+        "{errors:#?}"
+    );
+    assert!(taken("ack_cluster.c"), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .any(|(_, t)| t.contains("already exists") && t.contains("terraform import")),
+        "says what to do: {errors:#?}"
+    );
+    assert!(
+        taken("ack_node_pool.p1") || taken("ack_node_pool.p2"),
+        "{errors:#?}"
+    );
+    assert_eq!(emu.mutations(), before, "a refused plan changes nothing");
+    // A replacement keeps its name: no false duplicate.
+    case.config(
+        "resource \"ack_cluster\" \"old\" {\n  name         = \"taken\"\n  service_cidr = \"172.30.0.0/20\"\n}\n",
+    );
+    let plan = case.dir.plan(&[]);
+    assert_eq!(
+        tfplugin_testing::actions_for(&plan, "ack_cluster.old"),
+        ["delete", "create"]
+    );
+    case.destroy();
+}
