@@ -79,6 +79,27 @@ impl NameClaims {
         Ok(())
     }
 
+    /// The new object planned with `name` was created as `id`: its claim is
+    /// now that object's, so that its later plans (an update, in a client
+    /// such as Pulumi's bridge that plans and applies in one process) are
+    /// not taken for a second object.
+    pub fn created(&mut self, name: &str, id: &str) {
+        if let Some(holders) = self.holders.get_mut(name) {
+            let planned = holders
+                .iter()
+                .position(|h| matches!(h, Holder::New) || *h == Holder::Replacement(id.to_owned()));
+            let planned = planned.or_else(|| {
+                holders
+                    .iter()
+                    .position(|h| matches!(h, Holder::Replacement(_)))
+            });
+            if let Some(i) = planned {
+                holders.remove(i);
+            }
+        }
+        let _ = self.claim(name, Holder::Existing(id.to_owned()));
+    }
+
     /// Forgets an object's claims (it was destroyed or created under an ID).
     pub fn forget(&mut self, name: &str, holder: &Holder) {
         if let Some(holders) = self.holders.get_mut(name) {
@@ -192,6 +213,15 @@ mod tests {
         c.existing("a", "c-1", false).unwrap();
         c.existing("a", "c-1", false).unwrap();
         assert!(c.existing("a", "c-2", false).is_err());
+    }
+
+    #[test]
+    fn a_created_object_holds_its_name_by_id() {
+        let mut c = NameClaims::default();
+        c.new_object("a").unwrap();
+        c.created("a", "c-9");
+        assert!(c.existing("a", "c-9", false).is_ok(), "its own update");
+        assert!(c.new_object("a").is_err(), "another new one still collides");
     }
 
     #[test]

@@ -127,6 +127,11 @@ impl Registry {
         }
     }
 
+    /// The new cluster planned as `name` was created as `id`.
+    pub fn cluster_created(&self, name: &str, id: &str) {
+        self.lock().cluster_names.created(name, id);
+    }
+
     pub fn cluster(&self, name: &str) -> Option<PlannedCluster> {
         self.lock().clusters.get(name).cloned()
     }
@@ -177,6 +182,11 @@ impl Registry {
     /// A new pool was created as `id`: its plan is now the object's.
     pub fn pool_created(&self, cluster: &str, name: &str, id: &str, nodes: Option<u64>) {
         let mut inner = self.lock();
+        inner
+            .pool_names
+            .entry(cluster.to_owned())
+            .or_default()
+            .created(name, id);
         inner.pools.forget(&PoolKey::New {
             cluster: cluster.to_owned(),
             name: name.to_owned(),

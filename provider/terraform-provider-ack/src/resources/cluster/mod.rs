@@ -103,6 +103,7 @@ impl ClusterResource {
             .await
             .map_err(|e| api_diag("create the cluster", &e))?;
         // From here on the cluster exists: always hand its ID back.
+        self.shared.registry.cluster_created(plan.name(), &id);
         match client.wait_running(&id, timeout, cancel).await {
             Ok(detail) => {
                 let state = Cluster::from_api(&detail, &plan).value()?;

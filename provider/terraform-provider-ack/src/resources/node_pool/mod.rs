@@ -108,6 +108,10 @@ impl NodePoolResource {
             .await
             .map_err(|e| api_diag("create the node pool", &e))?;
         // From here on the pool exists: always hand its ID back.
+        let name = plan.name.as_deref().unwrap_or_default();
+        self.shared
+            .registry
+            .pool_created(cluster_name, name, &np, plan.planned_nodes());
         let waited = client
             .wait_node_pool(cid, &np, Until::Active, task.as_deref(), timeout, cancel)
             .await;
@@ -124,12 +128,6 @@ impl NodePoolResource {
                 ))
             }
         };
-        self.shared.registry.pool_created(
-            cluster_name,
-            &p.nodepool_info.name,
-            &np,
-            plan.planned_nodes(),
-        );
         let state = NodePool::from_api(cid, cluster_name, &p, &plan).value()?;
         Ok(ApplyResponse::ok(state, req.private))
     }
