@@ -17,10 +17,11 @@ pub mod policy;
 pub mod rego;
 pub mod report;
 pub mod rules;
+pub mod sandbox;
 pub mod values;
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a finding is.
 #[derive(
@@ -53,7 +54,7 @@ impl Severity {
 }
 
 /// A rule every finding refers to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, deny_unknown_fields)]
 pub struct Rule {
     /// Built-in rules are ACK-TIER-nnn / ACK-POL-nnn; custom rules keep their id; Rego rules are package and rule name, e.g. main.deny.
@@ -64,7 +65,7 @@ pub struct Rule {
 }
 
 /// One violation of one rule by one resource.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, deny_unknown_fields)]
 pub struct Finding {
     /// id of the rule in rules.
@@ -131,6 +132,60 @@ pub enum CheckError {
     Format(String),
     #[error("policy file {path}: {message}")]
     Policy { path: String, message: String },
+    #[error("{what} {path} is larger than {} MiB, the most `check` reads: {hint}", limit >> 20)]
+    TooLarge {
+        what: &'static str,
+        path: String,
+        limit: u64,
+        hint: &'static str,
+    },
+}
+
+/// Largest plan read: a plan of 5,000 resources is a few MiB.
+pub const MAX_PLAN_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Reads at most `limit` bytes of a file and refuses it when there is more.
+/// The bound is on what is read, never on what the file system says about
+/// the file: a symlink to `/dev/zero`, a FIFO or a file that grows while it
+/// is read all stop at `limit`.
+pub fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Why [`read_bounded`] read nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(std::io::Error),
+    #[error("larger than the limit")]
+    TooLarge,
+}
+
+/// Reads a plan file for [`check_with`], at most [`MAX_PLAN_BYTES`].
+pub fn read_plan(path: &std::path::Path) -> Result<String, CheckError> {
+    let shown = path.display().to_string();
+    match read_bounded(path, MAX_PLAN_BYTES) {
+        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(ReadError::Io(e)) => Err(CheckError::Read {
+            path: shown,
+            message: e.to_string(),
+        }),
+        Err(ReadError::TooLarge) => Err(CheckError::TooLarge {
+            what: "plan",
+            path: shown,
+            limit: MAX_PLAN_BYTES,
+            hint: "pass the output of `terraform show -json tfplan`",
+        }),
+    }
 }
 
 /// Checks plan JSON text with the given policy.
@@ -174,6 +229,8 @@ pub fn check_with(
     })
 }
 
+#[cfg(test)]
+mod limits_tests;
 #[cfg(test)]
 mod rego_tests;
 #[cfg(test)]

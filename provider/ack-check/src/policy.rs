@@ -153,6 +153,28 @@ pub(crate) fn check_nesting(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Reads a policy file (TOML, YAML or Rego) of at most [`MAX_POLICY_BYTES`],
+/// bounded on what is read, as UTF-8 text.
+pub(crate) fn read_policy_text(path: &std::path::Path) -> Result<String, CheckError> {
+    let shown = path.display().to_string();
+    let bytes = super::read_bounded(path, MAX_POLICY_BYTES).map_err(|e| match e {
+        super::ReadError::Io(e) => CheckError::Policy {
+            path: shown.clone(),
+            message: e.to_string(),
+        },
+        super::ReadError::TooLarge => CheckError::TooLarge {
+            what: "policy file",
+            path: shown.clone(),
+            limit: MAX_POLICY_BYTES,
+            hint: "policy files are short lists of settings and rules; split a large one",
+        },
+    })?;
+    String::from_utf8(bytes).map_err(|_| CheckError::Policy {
+        path: shown,
+        message: "not UTF-8 text".into(),
+    })
+}
+
 fn default_severity() -> Severity {
     Severity::Error
 }
@@ -160,19 +182,7 @@ fn default_severity() -> Severity {
 impl Policy {
     /// Reads a policy file; the format follows the extension (`.toml`, `.yaml`/`.yml`).
     pub fn load(path: &str) -> Result<Policy, CheckError> {
-        let err = |message: String| CheckError::Policy {
-            path: path.to_owned(),
-            message,
-        };
-        let size = std::fs::metadata(path)
-            .map_err(|e| err(e.to_string()))?
-            .len();
-        if size > MAX_POLICY_BYTES {
-            return Err(err(format!(
-                "{size} bytes; a policy file may have at most {MAX_POLICY_BYTES}"
-            )));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let text = read_policy_text(std::path::Path::new(path))?;
         Policy::parse(path, &text)
     }
 

@@ -36,6 +36,32 @@ pub fn render(r: &Report, f: Format) -> String {
     }
 }
 
+/// `s` with every character a terminal or an XML 1.0 document would not
+/// show as itself written visibly: control characters (C0 but for none, C1,
+/// DEL), the bidirectional overrides that reorder what is shown, and the
+/// non-characters U+FFFE/U+FFFF, each as `\u{..}`. Messages and addresses
+/// come from the plan and from policies: they must not move the cursor,
+/// recolour the terminal, forge report lines or break the JUnit XML.
+pub fn visible(s: &str) -> String {
+    if !s.chars().any(hidden) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fffe}' | '\u{ffff}')
+}
+
 fn pretty(v: &Option<Json>) -> String {
     v.as_ref()
         .map(|v| serde_json::to_string_pretty(v).unwrap_or_default() + "\n")

@@ -50,6 +50,13 @@ enum Command {
     /// Check a saved plan (`terraform show -json tfplan > plan.json`) against the
     /// tier rules and policies; exit 0 clean, 1 findings, 2 unusable input.
     Check(CheckArgs),
+    /// Evaluates Rego policies for `check` in a child process under a memory
+    /// limit (internal: `check` starts it).
+    #[command(name = "__check-worker", hide = true)]
+    CheckWorker {
+        /// Bytes of address space the process may use.
+        memory: u64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +101,33 @@ fn main() -> ExitCode {
         Some(Command::Schema { out, check }) => schema(out, check),
         Some(Command::Docs { check, dir }) => docs(check, &dir),
         Some(Command::Check(args)) => run_check(args),
+        Some(Command::CheckWorker { memory }) => check_worker(memory),
+    }
+}
+
+/// The child of `check` that evaluates Rego: it lowers its own memory limit,
+/// so that an allocation a policy asks for fails here and not in `check`.
+fn check_worker(memory: u64) -> ExitCode {
+    #[cfg(unix)]
+    {
+        use rustix::process::{setrlimit, Resource, Rlimit};
+        let limit = Rlimit {
+            current: Some(memory),
+            maximum: Some(memory),
+        };
+        if let Err(e) = setrlimit(Resource::As, limit) {
+            eprintln!("cannot limit the memory of the Rego evaluation: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = memory;
+    match check::sandbox::serve(std::io::stdin().lock(), std::io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -171,6 +205,18 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let mut policy = Policy::default();
     let mut rego = rego::RegoPolicies::new();
     rego.set_all_namespaces(args.all_namespaces);
+    match std::env::current_exe() {
+        Ok(program) => rego.isolate(check::sandbox::Isolation {
+            program,
+            args: vec!["__check-worker".into()],
+        }),
+        Err(e) => {
+            eprintln!(
+                "check: cannot find this program to evaluate Rego policies in a child process: {e}"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let loaded = args
         .namespace
         .iter()
@@ -188,14 +234,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
         eprintln!("check: {e}");
         return ExitCode::from(2);
     }
-    let text = match std::fs::read(&args.plan) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+    let text = match check::read_plan(&args.plan) {
+        Ok(text) => text,
         Err(e) => {
-            let error = check::CheckError::Read {
-                path: args.plan.display().to_string(),
-                message: e.to_string(),
-            };
-            eprintln!("check: {error}");
+            eprintln!("check: {e}");
             return ExitCode::from(2);
         }
     };

@@ -127,3 +127,60 @@ fn a_clean_plan_exits_0_and_findings_exit_1() {
         stdout(&findings)
     );
 }
+
+/// Exit 2 with one line on stderr that says `says`: no panic, no backtrace.
+fn refused(o: &Output, says: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{err}{}", stdout(o));
+    assert!(err.contains(says), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+}
+
+#[test]
+#[cfg(unix)]
+fn input_that_never_ends_is_refused_by_what_is_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, r#"{"format_version":"1.2","resource_changes":[]}"#).expect("write");
+    let plan = plan.to_str().expect("utf-8");
+    refused(&run(&["check", "/dev/zero"]), "larger than 128 MiB");
+    for name in ["zero.toml", "zero.yml", "zero.rego"] {
+        let link = dir.path().join(name);
+        std::os::unix::fs::symlink("/dev/zero", &link).expect("symlink");
+        let o = run(&["check", plan, "--policy", link.to_str().expect("utf-8")]);
+        refused(&o, "larger than 4 MiB");
+        assert!(stderr(&o).contains(name), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn rego_that_asks_for_too_much_memory_is_stopped_in_its_own_process() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, r#"{"format_version":"1.2","resource_changes":[]}"#).expect("write");
+    let doubling: String = (0..8)
+        .map(|i| {
+            let (from, to) = (char::from(b'a' + i), char::from(b'b' + i));
+            format!(
+                "  {to} := concat(\"\", [{}])\n",
+                vec![from.to_string(); 16].join(", ")
+            )
+        })
+        .collect();
+    let memory = "needed more than 1024 MiB of memory";
+    for (name, body, says) in [
+        ("range", "count(numbers.range(1, 200000000)) > 0\n".to_owned(), "numbers.range would make 200000000 elements"),
+        ("product", "xs := [[a, b] | some a in numbers.range(1, 1000000); some b in numbers.range(1, 1000000)]\n  count(xs) > 0\n".to_owned(), memory),
+        ("concat", format!("a := \"{}\"\n{doubling}  count(i) > 0\n", "x".repeat(64)), memory),
+        ("sprintf", "count(sprintf(\"%2000000000d\", [1])) > 0\n".to_owned(), memory),
+    ] {
+        let file = dir.path().join(format!("{name}.rego"));
+        std::fs::write(&file, format!("package main\n\ndeny contains \"x\" if {{\n  {body}}}\n")).expect("write");
+        let o = run(&["check", plan.to_str().expect("utf-8"), "--policy", file.to_str().expect("utf-8")]);
+        refused(&o, says);
+    }
+}
