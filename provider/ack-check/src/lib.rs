@@ -230,6 +230,8 @@ pub fn check_with(
 }
 
 #[cfg(test)]
+mod input_tests;
+#[cfg(test)]
 mod limits_tests;
 #[cfg(test)]
 mod rego_tests;

@@ -119,7 +119,7 @@ impl Plan {
                 .and_then(|v| v.get("root_module")),
             &mut prior_pools,
             0,
-        );
+        )?;
         let index = Index::build(&changes);
         Ok(Plan {
             format_version: format.to_owned(),
@@ -217,6 +217,12 @@ fn parse_change(i: usize, c: &Json) -> Result<Option<Change>, CheckError> {
         })
         .ok_or_else(|| bad(format!("({address}) has no change.actions list of strings")))?;
     let field = |k: &str| change.get(k).cloned().unwrap_or_default();
+    if resource_type == "ack_node_pool" {
+        for side in ["before", "after"] {
+            pool_numbers(&field(side))
+                .map_err(|e| bad(format!("({address}) change.{side}.{e}")))?;
+        }
+    }
     Ok(Some(Change {
         address,
         resource_type,
@@ -284,10 +290,14 @@ fn collect_refs(
     }
 }
 
-fn collect_prior_pools(module: Option<&Json>, out: &mut Vec<(String, String, u64)>, depth: usize) {
-    let Some(module) = module else { return };
+fn collect_prior_pools(
+    module: Option<&Json>,
+    out: &mut Vec<(String, String, u64)>,
+    depth: usize,
+) -> Result<(), CheckError> {
+    let Some(module) = module else { return Ok(()) };
     if depth > 32 {
-        return;
+        return Ok(());
     }
     for r in module
         .get("resources")
@@ -297,6 +307,12 @@ fn collect_prior_pools(module: Option<&Json>, out: &mut Vec<(String, String, u64
     {
         if r.get("type").and_then(Json::as_str) == Some("ack_node_pool") {
             let v = r.get("values").cloned().unwrap_or_default();
+            pool_numbers(&v).map_err(|e| {
+                CheckError::NotAPlan(format!(
+                    "prior_state resource {} values.{e}: this is not `terraform show -json` output of a saved plan",
+                    str_field(r, "address")
+                ))
+            })?;
             out.push((
                 str_field(r, "address"),
                 str_field(&v, "cluster_name"),
@@ -310,7 +326,53 @@ fn collect_prior_pools(module: Option<&Json>, out: &mut Vec<(String, String, u64
         .into_iter()
         .flatten()
     {
-        collect_prior_pools(Some(child), out, depth + 1);
+        collect_prior_pools(Some(child), out, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// The numbers of a node pool the rules count with: `desired_size` and
+/// `autoscaling.{min_size,max_size}`. Each is absent, null (unknown or not
+/// set) or a whole number of nodes; anything else (`"6000"`, `1e30`, `-5`,
+/// `150.5`) is malformed input, never read as "no nodes".
+pub const POOL_NUMBERS: [&str; 3] = [
+    "desired_size",
+    "autoscaling.min_size",
+    "autoscaling.max_size",
+];
+
+fn pool_numbers(v: &Json) -> Result<(), String> {
+    if v.is_null() {
+        return Ok(());
+    }
+    let Some(obj) = v.as_object() else {
+        return Err(format!("is {}, not an object", shown(v)));
+    };
+    match obj.get("autoscaling") {
+        None | Some(Json::Null) | Some(Json::Object(_)) => {}
+        Some(other) => return Err(format!("autoscaling is {}, not an object", shown(other))),
+    }
+    for path in POOL_NUMBERS {
+        let value = path
+            .split('.')
+            .try_fold(v, |v, k| v.get(k))
+            .unwrap_or(&Json::Null);
+        if !value.is_null() && value.as_u64().is_none() {
+            return Err(format!(
+                "{path} is {}, not a whole number of nodes (0 or more)",
+                shown(value)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A value as it appears in the plan, cut short.
+fn shown(v: &Json) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
     }
 }
 

@@ -184,3 +184,22 @@ fn rego_that_asks_for_too_much_memory_is_stopped_in_its_own_process() {
         refused(&o, says);
     }
 }
+
+#[test]
+fn malformed_pool_sizes_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.json");
+    for size in ["\"6000\"", "1e30", "-5", "150.5"] {
+        std::fs::write(
+            &plan,
+            format!(
+                r#"{{"format_version":"1.2","resource_changes":[
+                  {{"address":"ack_cluster.a","mode":"managed","type":"ack_cluster","name":"a","change":{{"actions":["create"],"after":{{"name":"a","edition":"standard"}}}}}},
+                  {{"address":"ack_node_pool.p","mode":"managed","type":"ack_node_pool","name":"p","change":{{"actions":["create"],"after":{{"cluster_name":"a","desired_size":{size}}}}}}}]}}"#
+            ),
+        )
+        .expect("write");
+        let o = run(&["check", plan.to_str().expect("utf-8")]);
+        refused(&o, "change.after.desired_size is");
+    }
+}
