@@ -12,8 +12,10 @@
 //! The command's exit codes: 0 clean, 1 findings at or above `--fail-on`,
 //! 2 unusable input.
 
+mod guards;
 pub mod plan;
 pub mod policy;
+mod policy_text;
 pub mod rego;
 pub mod report;
 pub mod rules;
@@ -188,6 +190,14 @@ pub fn read_plan(path: &std::path::Path) -> Result<String, CheckError> {
     }
 }
 
+/// Every built-in rule: the catalog's tier rules, the default policies and
+/// the value rule.
+pub fn builtin_rules() -> Vec<Rule> {
+    let mut rules = rules::catalog();
+    rules.push(values::rule());
+    rules
+}
+
 /// Checks plan JSON text with the given policy.
 pub fn check(text: &str, policy: &policy::Policy) -> Result<Report, CheckError> {
     check_with(text, policy, &rego::RegoPolicies::default())
@@ -200,8 +210,7 @@ pub fn check_with(
     rego: &rego::RegoPolicies,
 ) -> Result<Report, CheckError> {
     let plan = plan::Plan::parse(text)?;
-    let mut rules = rules::catalog();
-    rules.push(values::rule());
+    let mut rules = builtin_rules();
     let mut findings = rules::evaluate(&plan);
     findings.extend(values::evaluate(&plan));
     findings.extend(policy.custom_findings(&plan));
@@ -210,6 +219,7 @@ pub fn check_with(
         rules.extend(rego_rules);
         findings.extend(rego_findings);
     }
+    policy.check_ids(&rules)?;
     policy.adjust_rules(&mut rules);
     policy.adjust_findings(&mut findings);
     findings.sort_by(|a, b| {
@@ -233,6 +243,8 @@ pub fn check_with(
 mod input_tests;
 #[cfg(test)]
 mod limits_tests;
+#[cfg(test)]
+mod policy_tests;
 #[cfg(test)]
 mod rego_tests;
 #[cfg(test)]

@@ -6,6 +6,16 @@ use serde_json::Value as Json;
 
 use super::CheckError;
 
+/// The provider's resource types: what `check` knows, and what a custom
+/// policy rule may name.
+pub const RESOURCE_TYPES: [&str; 5] = [
+    "ack_cluster",
+    "ack_node_pool",
+    "ack_encryption",
+    "ack_backup_policy",
+    "ack_scheduler_profile",
+];
+
 /// One resource change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {

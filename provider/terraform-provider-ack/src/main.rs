@@ -226,11 +226,11 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 if path.is_dir() || rego::is_rego(path) {
                     rego.add_path(path)
                 } else {
-                    Policy::load(&path.to_string_lossy()).map(|p| policy.merge(p))
+                    Policy::load(&path.to_string_lossy()).and_then(|p| policy.merge(p))
                 }
             })
         });
-    if let Err(e) = loaded {
+    if let Err(e) = loaded.and_then(|()| policy.check_attributes(&resource_attributes())) {
         eprintln!("check: {e}");
         return ExitCode::from(2);
     }
@@ -255,6 +255,29 @@ fn run_check(args: CheckArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Attribute and block names of every resource type, by the provider's
+/// schema: what a custom policy rule may name.
+fn resource_attributes() -> std::collections::BTreeMap<String, Vec<String>> {
+    let schema = tfplugin::schema_json::providers_schema(&AckProvider::new(), ADDRESS);
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    schema["provider_schemas"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+        .filter_map(|p| p["resource_schemas"].as_object())
+        .flatten()
+        .map(|(kind, s)| {
+            let mut attrs = names(&s["block"]["attributes"]);
+            attrs.extend(names(&s["block"]["block_types"]));
+            (kind.clone(), attrs)
+        })
+        .collect()
 }
 
 fn schema(out: Option<PathBuf>, check: Option<PathBuf>) -> ExitCode {

@@ -203,3 +203,70 @@ fn malformed_pool_sizes_exit_2() {
         refused(&o, "change.after.desired_size is");
     }
 }
+
+#[test]
+fn check_knows_the_providers_resource_types() {
+    let o = run(&["schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).expect("schema JSON");
+    let types: Vec<&str> = schema["provider_schemas"]["registry.terraform.io/acklabs/ack"]
+        ["resource_schemas"]
+        .as_object()
+        .expect("resource schemas")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut known = ack_check::plan::RESOURCE_TYPES.to_vec();
+    let mut types = types;
+    known.sort_unstable();
+    types.sort_unstable();
+    assert_eq!(types, known);
+}
+
+#[test]
+fn policy_typos_exit_2_naming_file_rule_and_fix() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, r#"{"format_version":"1.2","resource_changes":[]}"#).expect("write");
+    let rule = |id: &str, kind: &str, attr: &str| {
+        format!("[[custom]]\nid = \"{id}\"\ndescription = \"d\"\nresource_type = \"{kind}\"\nattribute = \"{attr}\"\nmust_be_set = true\n")
+    };
+    for (name, text, says) in [
+        (
+            "type.toml",
+            rule("ORG-001", "ack_clustr", "name"),
+            "\"ack_clustr\" is not a resource type of this provider; use one of",
+        ),
+        (
+            "builtin.toml",
+            rule("ACK-POL-003", "ack_cluster", "name"),
+            "ACK-POL-003 is a built-in rule",
+        ),
+        (
+            "attr.toml",
+            rule("ORG-001", "ack_node_pool", "desired_sise"),
+            "ack_node_pool has no attribute \"desired_sise\" (did you mean desired_size?)",
+        ),
+        (
+            "table.toml",
+            "[rules.ACK-POL-033]\nenabled = false\n".into(),
+            "[rules.ACK-POL-033]: no rule has this ID",
+        ),
+        (
+            "key.yaml",
+            "rules:\n  ACK-POL-003:\n    enable: false\n".into(),
+            "unknown field `enable`",
+        ),
+        ("policy.json", "{}".into(), "name it .toml, .yaml or .yml"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).expect("write");
+        let o = run(&[
+            "check",
+            plan.to_str().expect("utf-8"),
+            "--policy",
+            file.to_str().expect("utf-8"),
+        ]);
+        refused(&o, says);
+        assert!(stderr(&o).contains(name), "{}", stderr(&o));
+    }
+}
