@@ -244,6 +244,8 @@ mod input_tests;
 #[cfg(test)]
 mod limits_tests;
 #[cfg(test)]
+mod output_tests;
+#[cfg(test)]
 mod policy_tests;
 #[cfg(test)]
 mod rego_tests;

@@ -81,7 +81,9 @@ fn diff(f: &Finding) -> String {
             similar::ChangeTag::Insert => "+",
             similar::ChangeTag::Equal => " ",
         };
-        let _ = write!(out, "      {sign} {change}");
+        let line = change.as_str().unwrap_or_default();
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let _ = writeln!(out, "      {sign} {}", visible(line));
     }
     out
 }
@@ -92,15 +94,15 @@ fn text(r: &Report) -> String {
         let at = f
             .attribute
             .as_deref()
-            .map(|a| format!(" ({a})"))
+            .map(|a| format!(" ({})", visible(a)))
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "{:<7} {} {}{at}\n    {}",
             f.severity.as_str().to_uppercase(),
-            f.rule_id,
-            f.address,
-            f.message
+            visible(&f.rule_id),
+            visible(&f.address),
+            visible(&f.message)
         );
         out.push_str(&diff(f));
     }
@@ -180,7 +182,14 @@ pub fn sarif(r: &Report) -> Json {
     })
 }
 
+/// Text for an XML 1.0 attribute or element: characters XML 1.0 does not
+/// allow (and line breaks, which attribute values would lose) written
+/// visibly, then the markup characters escaped.
 fn xml(s: &str) -> String {
+    xml_markup(&visible(s))
+}
+
+fn xml_markup(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -233,7 +242,8 @@ pub fn junit(r: &Report) -> String {
                             "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                             f.severity.as_str(),
                             xml(&f.message),
-                            xml(&format!("{}{}", f.message, diff(f).replace("      ", "\n")))
+                            // The diff's lines are already visible; its line breaks stay.
+                            xml(&f.message) + &xml_markup(&diff(f).replace("      ", "\n"))
                         );
                     }
                     cases.push_str("    </testcase>\n");

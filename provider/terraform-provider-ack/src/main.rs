@@ -231,13 +231,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
             })
         });
     if let Err(e) = loaded.and_then(|()| policy.check_attributes(&resource_attributes())) {
-        eprintln!("check: {e}");
+        eprintln!("check: {}", report::visible(&e.to_string()));
         return ExitCode::from(2);
     }
     let text = match check::read_plan(&args.plan) {
         Ok(text) => text,
         Err(e) => {
-            eprintln!("check: {e}");
+            eprintln!("check: {}", report::visible(&e.to_string()));
             return ExitCode::from(2);
         }
     };
@@ -251,7 +251,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("check: {e}");
+            eprintln!("check: {}", report::visible(&e.to_string()));
             ExitCode::from(2)
         }
     }

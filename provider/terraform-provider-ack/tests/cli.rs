@@ -270,3 +270,14 @@ fn policy_typos_exit_2_naming_file_rule_and_fix() {
         assert!(stderr(&o).contains(name), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn errors_show_control_characters_visibly() {
+    let o = run(&["check", "/nonexistent/\u{1b}[2Jplan\n.json"]);
+    refused(&o, "/nonexistent/\\u{1b}[2Jplan\\u{a}.json");
+    assert!(
+        !o.stderr.iter().any(|b| *b < 0x20 && *b != b'\n'),
+        "{}",
+        stderr(&o)
+    );
+}
