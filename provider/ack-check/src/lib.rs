@@ -20,6 +20,7 @@ pub mod rego;
 pub mod report;
 pub mod rules;
 pub mod sandbox;
+pub mod sensitive;
 pub mod values;
 
 use schemars::JsonSchema;
@@ -219,6 +220,7 @@ pub fn check_with(
         rules.extend(rego_rules);
         findings.extend(rego_findings);
     }
+    sensitive::redact_findings(&plan, &mut findings);
     policy.check_ids(&rules)?;
     policy.adjust_rules(&mut rules);
     policy.adjust_findings(&mut findings);
@@ -249,5 +251,7 @@ mod output_tests;
 mod policy_tests;
 #[cfg(test)]
 mod rego_tests;
+#[cfg(test)]
+mod sensitive_tests;
 #[cfg(test)]
 mod tests;

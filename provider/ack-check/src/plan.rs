@@ -25,6 +25,10 @@ pub struct Change {
     pub before: Json,
     pub after: Json,
     pub after_unknown: Json,
+    /// Which parts of `before` / `after` are sensitive (`true` at sensitive
+    /// leaves, or for a whole attribute).
+    pub before_sensitive: Json,
+    pub after_sensitive: Json,
 }
 
 impl Change {
@@ -59,6 +63,8 @@ pub struct Plan {
     pub cluster_refs: BTreeMap<String, String>,
     /// Node pools in the prior state (address, cluster name, planned nodes).
     pub prior_pools: Vec<(String, String, u64)>,
+    /// Every sensitive string of the plan, longest first: never shown.
+    pub secrets: Vec<String>,
     /// Indexes built once, so every look-up is constant time and a check is
     /// linear in the size of the plan.
     index: Index,
@@ -137,6 +143,7 @@ impl Plan {
             changes,
             cluster_refs,
             prior_pools,
+            secrets: super::sensitive::collect(&root),
             index,
         })
     }
@@ -194,7 +201,12 @@ impl Index {
 /// are not resource changes are an error naming the entry, never skipped.
 fn parse_change(i: usize, c: &Json) -> Result<Option<Change>, CheckError> {
     let bad = |what: String| {
-        let shown: String = c.to_string().chars().take(80).collect();
+        // The entry's identity, not its values (which may be sensitive).
+        let mut entry = c.clone();
+        if let Some(o) = entry.as_object_mut() {
+            o.remove("change");
+        }
+        let shown: String = entry.to_string().chars().take(80).collect();
         CheckError::NotAPlan(format!(
             "resource_changes[{i}] {what} ({shown}): this is not `terraform show -json` output of a saved plan"
         ))
@@ -229,7 +241,7 @@ fn parse_change(i: usize, c: &Json) -> Result<Option<Change>, CheckError> {
     let field = |k: &str| change.get(k).cloned().unwrap_or_default();
     if resource_type == "ack_node_pool" {
         for side in ["before", "after"] {
-            pool_numbers(&field(side))
+            pool_numbers(&field(side), &field(&format!("{side}_sensitive")))
                 .map_err(|e| bad(format!("({address}) change.{side}.{e}")))?;
         }
     }
@@ -240,6 +252,8 @@ fn parse_change(i: usize, c: &Json) -> Result<Option<Change>, CheckError> {
         before: field("before"),
         after: field("after"),
         after_unknown: field("after_unknown"),
+        before_sensitive: field("before_sensitive"),
+        after_sensitive: field("after_sensitive"),
     }))
 }
 
@@ -317,7 +331,8 @@ fn collect_prior_pools(
     {
         if r.get("type").and_then(Json::as_str) == Some("ack_node_pool") {
             let v = r.get("values").cloned().unwrap_or_default();
-            pool_numbers(&v).map_err(|e| {
+            let mask = r.get("sensitive_values").cloned().unwrap_or_default();
+            pool_numbers(&v, &mask).map_err(|e| {
                 CheckError::NotAPlan(format!(
                     "prior_state resource {} values.{e}: this is not `terraform show -json` output of a saved plan",
                     str_field(r, "address")
@@ -351,7 +366,7 @@ pub const POOL_NUMBERS: [&str; 3] = [
     "autoscaling.max_size",
 ];
 
-fn pool_numbers(v: &Json) -> Result<(), String> {
+fn pool_numbers(v: &Json, mask: &Json) -> Result<(), String> {
     if v.is_null() {
         return Ok(());
     }
@@ -368,9 +383,15 @@ fn pool_numbers(v: &Json) -> Result<(), String> {
             .try_fold(v, |v, k| v.get(k))
             .unwrap_or(&Json::Null);
         if !value.is_null() && value.as_u64().is_none() {
+            let mut value = value.clone();
+            let mask = path.split('.').try_fold(mask, |m, k| match m {
+                Json::Bool(true) => Some(m),
+                m => m.get(k),
+            });
+            super::sensitive::redact(&mut value, mask.unwrap_or(&Json::Null));
             return Err(format!(
                 "{path} is {}, not a whole number of nodes (0 or more)",
-                shown(value)
+                shown(&value)
             ));
         }
     }

@@ -281,3 +281,28 @@ fn errors_show_control_characters_visibly() {
         stderr(&o)
     );
 }
+
+#[test]
+fn sensitive_tags_never_reach_the_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"format_version":"1.2","resource_changes":[
+          {"address":"ack_cluster.a","mode":"managed","type":"ack_cluster","name":"a","change":{"actions":["create"],
+           "after":{"name":"a","edition":"standard","tags":{"env":"production","owner":"s3cr3t-owner-token"}},
+           "after_sensitive":{"tags":{"owner":true}}}}]}"#,
+    )
+    .expect("write");
+    for format in ["text", "json", "sarif", "junit"] {
+        let o = run(&["check", plan.to_str().expect("utf-8"), "--format", format]);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
+        assert!(!stdout(&o).contains("s3cr3t"), "{format}: {}", stdout(&o));
+        // SARIF carries no attribute values, so there is nothing to redact.
+        assert!(
+            format == "sarif" || stdout(&o).contains("(sensitive value)"),
+            "{format}: {}",
+            stdout(&o)
+        );
+    }
+}
