@@ -6,8 +6,12 @@
 //!
 //! It knows the ACK API contract (`ack-api`) and Terraform's plan JSON, and
 //! nothing of the provider, the plugin protocol or HTTP: it does no I/O
-//! beyond reading the policy files it is given. Rules are never copied
-//! here: they are `ack-api`'s.
+//! beyond reading the plan and policy files it is given (each within a
+//! bound on what is read) and, when the caller asks for it
+//! ([`rego::RegoPolicies::isolate`]), running Rego evaluation in a child
+//! process of the caller's program ([`sandbox`]). Rules are never copied
+//! here: they are `ack-api`'s. Values the plan marks sensitive never reach a
+//! report ([`sensitive`]).
 //!
 //! The command's exit codes: 0 clean, 1 findings at or above `--fail-on`,
 //! 2 unusable input.

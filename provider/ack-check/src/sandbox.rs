@@ -10,8 +10,8 @@
 //! from its stdout, stops it after [`super::rego::TIME_LIMIT`], and turns a
 //! child that died into one line saying why.
 //!
-//! Protocol: stdin is one line of JSON ([`Request`]) and then the plan text;
-//! stdout is one JSON [`Response`].
+//! Protocol: stdin is one line of JSON (`Request`) and then the plan text;
+//! stdout is one JSON `Response`.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
