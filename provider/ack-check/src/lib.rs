@@ -6,21 +6,29 @@
 //!
 //! It knows the ACK API contract (`ack-api`) and Terraform's plan JSON, and
 //! nothing of the provider, the plugin protocol or HTTP: it does no I/O
-//! beyond reading the policy files it is given. Rules are never copied
-//! here: they are `ack-api`'s.
+//! beyond reading the plan and policy files it is given (each within a
+//! bound on what is read) and, when the caller asks for it
+//! ([`rego::RegoPolicies::isolate`]), running Rego evaluation in a child
+//! process of the caller's program ([`sandbox`]). Rules are never copied
+//! here: they are `ack-api`'s. Values the plan marks sensitive never reach a
+//! report ([`sensitive`]).
 //!
 //! The command's exit codes: 0 clean, 1 findings at or above `--fail-on`,
 //! 2 unusable input.
 
+mod guards;
 pub mod plan;
 pub mod policy;
+mod policy_text;
 pub mod rego;
 pub mod report;
 pub mod rules;
+pub mod sandbox;
+pub mod sensitive;
 pub mod values;
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a finding is.
 #[derive(
@@ -53,7 +61,7 @@ impl Severity {
 }
 
 /// A rule every finding refers to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, deny_unknown_fields)]
 pub struct Rule {
     /// Built-in rules are ACK-TIER-nnn / ACK-POL-nnn; custom rules keep their id; Rego rules are package and rule name, e.g. main.deny.
@@ -64,7 +72,7 @@ pub struct Rule {
 }
 
 /// One violation of one rule by one resource.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, deny_unknown_fields)]
 pub struct Finding {
     /// id of the rule in rules.
@@ -131,6 +139,68 @@ pub enum CheckError {
     Format(String),
     #[error("policy file {path}: {message}")]
     Policy { path: String, message: String },
+    #[error("{what} {path} is larger than {} MiB, the most `check` reads: {hint}", limit >> 20)]
+    TooLarge {
+        what: &'static str,
+        path: String,
+        limit: u64,
+        hint: &'static str,
+    },
+}
+
+/// Largest plan read: a plan of 5,000 resources is a few MiB.
+pub const MAX_PLAN_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Reads at most `limit` bytes of a file and refuses it when there is more.
+/// The bound is on what is read, never on what the file system says about
+/// the file: a symlink to `/dev/zero`, a FIFO or a file that grows while it
+/// is read all stop at `limit`.
+pub fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Why [`read_bounded`] read nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(std::io::Error),
+    #[error("larger than the limit")]
+    TooLarge,
+}
+
+/// Reads a plan file for [`check_with`], at most [`MAX_PLAN_BYTES`].
+pub fn read_plan(path: &std::path::Path) -> Result<String, CheckError> {
+    let shown = path.display().to_string();
+    match read_bounded(path, MAX_PLAN_BYTES) {
+        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(ReadError::Io(e)) => Err(CheckError::Read {
+            path: shown,
+            message: e.to_string(),
+        }),
+        Err(ReadError::TooLarge) => Err(CheckError::TooLarge {
+            what: "plan",
+            path: shown,
+            limit: MAX_PLAN_BYTES,
+            hint: "pass the output of `terraform show -json tfplan`",
+        }),
+    }
+}
+
+/// Every built-in rule: the catalog's tier rules, the default policies and
+/// the value rule.
+pub fn builtin_rules() -> Vec<Rule> {
+    let mut rules = rules::catalog();
+    rules.push(values::rule());
+    rules
 }
 
 /// Checks plan JSON text with the given policy.
@@ -145,8 +215,7 @@ pub fn check_with(
     rego: &rego::RegoPolicies,
 ) -> Result<Report, CheckError> {
     let plan = plan::Plan::parse(text)?;
-    let mut rules = rules::catalog();
-    rules.push(values::rule());
+    let mut rules = builtin_rules();
     let mut findings = rules::evaluate(&plan);
     findings.extend(values::evaluate(&plan));
     findings.extend(policy.custom_findings(&plan));
@@ -155,6 +224,8 @@ pub fn check_with(
         rules.extend(rego_rules);
         findings.extend(rego_findings);
     }
+    sensitive::redact_findings(&plan, &mut findings);
+    policy.check_ids(&rules)?;
     policy.adjust_rules(&mut rules);
     policy.adjust_findings(&mut findings);
     findings.sort_by(|a, b| {
@@ -175,6 +246,16 @@ pub fn check_with(
 }
 
 #[cfg(test)]
+mod input_tests;
+#[cfg(test)]
+mod limits_tests;
+#[cfg(test)]
+mod output_tests;
+#[cfg(test)]
+mod policy_tests;
+#[cfg(test)]
 mod rego_tests;
+#[cfg(test)]
+mod sensitive_tests;
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,16 @@ use serde_json::Value as Json;
 
 use super::CheckError;
 
+/// The provider's resource types: what `check` knows, and what a custom
+/// policy rule may name.
+pub const RESOURCE_TYPES: [&str; 5] = [
+    "ack_cluster",
+    "ack_node_pool",
+    "ack_encryption",
+    "ack_backup_policy",
+    "ack_scheduler_profile",
+];
+
 /// One resource change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -15,6 +25,10 @@ pub struct Change {
     pub before: Json,
     pub after: Json,
     pub after_unknown: Json,
+    /// Which parts of `before` / `after` are sensitive (`true` at sensitive
+    /// leaves, or for a whole attribute).
+    pub before_sensitive: Json,
+    pub after_sensitive: Json,
 }
 
 impl Change {
@@ -49,6 +63,8 @@ pub struct Plan {
     pub cluster_refs: BTreeMap<String, String>,
     /// Node pools in the prior state (address, cluster name, planned nodes).
     pub prior_pools: Vec<(String, String, u64)>,
+    /// Every sensitive string of the plan, longest first: never shown.
+    pub secrets: Vec<String>,
     /// Indexes built once, so every look-up is constant time and a check is
     /// linear in the size of the plan.
     index: Index,
@@ -119,7 +135,7 @@ impl Plan {
                 .and_then(|v| v.get("root_module")),
             &mut prior_pools,
             0,
-        );
+        )?;
         let index = Index::build(&changes);
         Ok(Plan {
             format_version: format.to_owned(),
@@ -127,6 +143,7 @@ impl Plan {
             changes,
             cluster_refs,
             prior_pools,
+            secrets: super::sensitive::collect(&root),
             index,
         })
     }
@@ -184,7 +201,12 @@ impl Index {
 /// are not resource changes are an error naming the entry, never skipped.
 fn parse_change(i: usize, c: &Json) -> Result<Option<Change>, CheckError> {
     let bad = |what: String| {
-        let shown: String = c.to_string().chars().take(80).collect();
+        // The entry's identity, not its values (which may be sensitive).
+        let mut entry = c.clone();
+        if let Some(o) = entry.as_object_mut() {
+            o.remove("change");
+        }
+        let shown: String = entry.to_string().chars().take(80).collect();
         CheckError::NotAPlan(format!(
             "resource_changes[{i}] {what} ({shown}): this is not `terraform show -json` output of a saved plan"
         ))
@@ -217,6 +239,12 @@ fn parse_change(i: usize, c: &Json) -> Result<Option<Change>, CheckError> {
         })
         .ok_or_else(|| bad(format!("({address}) has no change.actions list of strings")))?;
     let field = |k: &str| change.get(k).cloned().unwrap_or_default();
+    if resource_type == "ack_node_pool" {
+        for side in ["before", "after"] {
+            pool_numbers(&field(side), &field(&format!("{side}_sensitive")))
+                .map_err(|e| bad(format!("({address}) change.{side}.{e}")))?;
+        }
+    }
     Ok(Some(Change {
         address,
         resource_type,
@@ -224,6 +252,8 @@ fn parse_change(i: usize, c: &Json) -> Result<Option<Change>, CheckError> {
         before: field("before"),
         after: field("after"),
         after_unknown: field("after_unknown"),
+        before_sensitive: field("before_sensitive"),
+        after_sensitive: field("after_sensitive"),
     }))
 }
 
@@ -284,10 +314,14 @@ fn collect_refs(
     }
 }
 
-fn collect_prior_pools(module: Option<&Json>, out: &mut Vec<(String, String, u64)>, depth: usize) {
-    let Some(module) = module else { return };
+fn collect_prior_pools(
+    module: Option<&Json>,
+    out: &mut Vec<(String, String, u64)>,
+    depth: usize,
+) -> Result<(), CheckError> {
+    let Some(module) = module else { return Ok(()) };
     if depth > 32 {
-        return;
+        return Ok(());
     }
     for r in module
         .get("resources")
@@ -297,6 +331,13 @@ fn collect_prior_pools(module: Option<&Json>, out: &mut Vec<(String, String, u64
     {
         if r.get("type").and_then(Json::as_str) == Some("ack_node_pool") {
             let v = r.get("values").cloned().unwrap_or_default();
+            let mask = r.get("sensitive_values").cloned().unwrap_or_default();
+            pool_numbers(&v, &mask).map_err(|e| {
+                CheckError::NotAPlan(format!(
+                    "prior_state resource {} values.{e}: this is not `terraform show -json` output of a saved plan",
+                    str_field(r, "address")
+                ))
+            })?;
             out.push((
                 str_field(r, "address"),
                 str_field(&v, "cluster_name"),
@@ -310,7 +351,59 @@ fn collect_prior_pools(module: Option<&Json>, out: &mut Vec<(String, String, u64
         .into_iter()
         .flatten()
     {
-        collect_prior_pools(Some(child), out, depth + 1);
+        collect_prior_pools(Some(child), out, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// The numbers of a node pool the rules count with: `desired_size` and
+/// `autoscaling.{min_size,max_size}`. Each is absent, null (unknown or not
+/// set) or a whole number of nodes; anything else (`"6000"`, `1e30`, `-5`,
+/// `150.5`) is malformed input, never read as "no nodes".
+pub const POOL_NUMBERS: [&str; 3] = [
+    "desired_size",
+    "autoscaling.min_size",
+    "autoscaling.max_size",
+];
+
+fn pool_numbers(v: &Json, mask: &Json) -> Result<(), String> {
+    if v.is_null() {
+        return Ok(());
+    }
+    let Some(obj) = v.as_object() else {
+        return Err(format!("is {}, not an object", shown(v)));
+    };
+    match obj.get("autoscaling") {
+        None | Some(Json::Null) | Some(Json::Object(_)) => {}
+        Some(other) => return Err(format!("autoscaling is {}, not an object", shown(other))),
+    }
+    for path in POOL_NUMBERS {
+        let value = path
+            .split('.')
+            .try_fold(v, |v, k| v.get(k))
+            .unwrap_or(&Json::Null);
+        if !value.is_null() && value.as_u64().is_none() {
+            let mut value = value.clone();
+            let mask = path.split('.').try_fold(mask, |m, k| match m {
+                Json::Bool(true) => Some(m),
+                m => m.get(k),
+            });
+            super::sensitive::redact(&mut value, mask.unwrap_or(&Json::Null));
+            return Err(format!(
+                "{path} is {}, not a whole number of nodes (0 or more)",
+                shown(&value)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A value as it appears in the plan, cut short.
+fn shown(v: &Json) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
     }
 }
 

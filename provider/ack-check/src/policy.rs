@@ -24,7 +24,12 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 use super::plan::Plan;
+use super::policy_text::{
+    check_nesting, edit_distance, format_of, read_policy_text, toml_error, Format,
+};
 use super::{CheckError, Finding, Rule, Severity};
+
+pub use super::policy_text::MAX_NESTING;
 
 /// A policy file for `check --policy` (TOML or YAML): settings of the
 /// built-in rules and custom attribute rules.
@@ -50,6 +55,9 @@ pub struct RuleSetting {
     /// The severity of the rule's findings instead of its own.
     #[serde(default)]
     pub severity: Option<Severity>,
+    /// The file that set this (for messages).
+    #[serde(skip)]
+    pub file: String,
 }
 
 /// A requirement on one attribute of one resource type.
@@ -61,6 +69,7 @@ pub struct CustomRule {
     /// What the rule requires, for reports.
     pub description: String,
     /// The resource type checked, e.g. `ack_cluster`.
+    #[schemars(schema_with = "resource_type_schema")]
     pub resource_type: String,
     /// The top-level attribute checked, e.g. `kubernetes_version`.
     pub attribute: String,
@@ -86,6 +95,18 @@ pub struct CustomRule {
     /// `must_*` fields.
     #[serde(default)]
     pub must_be_set: Option<bool>,
+    /// The file that defines the rule (for messages).
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// `resource_type` is one of the provider's resource types.
+fn resource_type_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "The resource type checked, e.g. `ack_cluster`.",
+        "type": "string",
+        "enum": super::plan::RESOURCE_TYPES,
+    })
 }
 
 impl Policy {
@@ -103,56 +124,6 @@ impl Policy {
 /// Largest policy file read.
 pub const MAX_POLICY_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Deepest nesting of brackets (flow collections, arrays, inline tables,
-/// Rego expressions) or indentation levels a policy file may have. Real policies nest a few
-/// levels; parsers take time and stack that grow with depth, so deeper input
-/// is refused before parsing.
-pub const MAX_NESTING: usize = 64;
-
-/// Refuses text nested deeper than [`MAX_NESTING`], in one linear pass.
-/// Brackets inside quoted strings and comments are not counted.
-pub(crate) fn check_nesting(text: &str) -> Result<(), String> {
-    let mut depth = 0usize;
-    for (n, line) in text.lines().enumerate() {
-        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        let mut quote: Option<char> = None;
-        let mut escaped = false;
-        for c in line.chars() {
-            match quote {
-                Some(q) => {
-                    if escaped {
-                        escaped = false;
-                    } else if c == '\\' && q == '"' {
-                        escaped = true;
-                    } else if c == q {
-                        quote = None;
-                    }
-                }
-                None => match c {
-                    '"' | '\'' => quote = Some(c),
-                    '#' => break,
-                    '[' | '{' | '(' => depth += 1,
-                    ']' | '}' | ')' => depth = depth.saturating_sub(1),
-                    _ => {}
-                },
-            }
-            if depth > MAX_NESTING {
-                return Err(format!(
-                    "line {}: nested more than {MAX_NESTING} levels deep; policy files are flat lists of settings and rules",
-                    n + 1
-                ));
-            }
-        }
-        if indent / 2 > MAX_NESTING {
-            return Err(format!(
-                "line {}: indented more than {MAX_NESTING} levels deep; policy files are flat lists of settings and rules",
-                n + 1
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn default_severity() -> Severity {
     Severity::Error
 }
@@ -160,19 +131,8 @@ fn default_severity() -> Severity {
 impl Policy {
     /// Reads a policy file; the format follows the extension (`.toml`, `.yaml`/`.yml`).
     pub fn load(path: &str) -> Result<Policy, CheckError> {
-        let err = |message: String| CheckError::Policy {
-            path: path.to_owned(),
-            message,
-        };
-        let size = std::fs::metadata(path)
-            .map_err(|e| err(e.to_string()))?
-            .len();
-        if size > MAX_POLICY_BYTES {
-            return Err(err(format!(
-                "{size} bytes; a policy file may have at most {MAX_POLICY_BYTES}"
-            )));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        format_of(path)?;
+        let text = read_policy_text(std::path::Path::new(path))?;
         Policy::parse(path, &text)
     }
 
@@ -182,13 +142,51 @@ impl Policy {
             path: path.to_owned(),
             message,
         };
+        let format = format_of(path)?;
         check_nesting(text).map_err(err)?;
-        let policy: Policy = if path.ends_with(".yaml") || path.ends_with(".yml") {
-            serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?
-        } else {
-            toml::from_str(text).map_err(|e| err(e.to_string()))?
+        let mut policy: Policy = match format {
+            Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
+                err(format!(
+                    "{}. The policy file schema is schemas/check-policy.schema.json",
+                    super::report::visible(&e.to_string())
+                ))
+            })?,
+            Format::Toml => toml::from_str(text).map_err(|e| err(toml_error(text, &e)))?,
         };
-        for c in &policy.custom {
+        let builtin: Vec<String> = super::builtin_rules().into_iter().map(|r| r.id).collect();
+        let mut seen = std::collections::HashSet::new();
+        for c in &mut policy.custom {
+            c.file = path.to_owned();
+            let id = super::report::visible(&c.id);
+            let rule_err = |what: String| err(format!("custom rule {id:?}: {what}"));
+            if c.id.trim().is_empty() || c.id.chars().any(char::is_control) {
+                return Err(rule_err("give the rule an ID such as ORG-001".into()));
+            }
+            if builtin.contains(&c.id) {
+                return Err(rule_err(format!(
+                    "{id} is a built-in rule; give the custom rule an ID of its own (such as ORG-001), \
+                     and change the built-in rule with [rules.{id}]"
+                )));
+            }
+            if !seen.insert(c.id.clone()) {
+                return Err(rule_err(
+                    "the ID is used by another custom rule of this file; give each rule its own ID"
+                        .into(),
+                ));
+            }
+            if !super::plan::RESOURCE_TYPES.contains(&c.resource_type.as_str()) {
+                return Err(rule_err(format!(
+                    "resource_type {:?} is not a resource type of this provider; use one of {}",
+                    super::report::visible(&c.resource_type),
+                    super::plan::RESOURCE_TYPES.join(", ")
+                )));
+            }
+            if c.attribute.trim().is_empty() {
+                return Err(rule_err(
+                    "attribute is empty; name a top-level attribute such as kubernetes_version"
+                        .into(),
+                ));
+            }
             let conditions = [
                 c.must_equal.is_some(),
                 c.must_not_equal.is_some(),
@@ -197,14 +195,101 @@ impl Policy {
                 c.must_be_set.is_some(),
             ];
             if conditions.iter().filter(|x| **x).count() != 1 {
-                return Err(err(format!("custom rule {}: give exactly one of must_equal, must_not_equal, must_be_one_of, must_not_be_one_of, must_be_set", c.id)));
+                return Err(rule_err("give exactly one of must_equal, must_not_equal, must_be_one_of, must_not_be_one_of, must_be_set".into()));
             }
+        }
+        for setting in policy.rules.values_mut() {
+            setting.file = path.to_owned();
         }
         Ok(policy)
     }
 
-    /// Adds another file's settings and rules (later files win on a rule's settings).
-    pub fn merge(&mut self, other: Policy) {
+    /// Checks that every custom rule names an attribute its resource type
+    /// has, by the provider's schema (`known`: resource type → attribute
+    /// names; types it does not list are not checked). A misspelt attribute
+    /// is always null, so its rule would pass or fail regardless of the plan.
+    pub fn check_attributes(
+        &self,
+        known: &BTreeMap<String, Vec<String>>,
+    ) -> Result<(), CheckError> {
+        for c in &self.custom {
+            let Some(attributes) = known.get(&c.resource_type) else {
+                continue;
+            };
+            if attributes.contains(&c.attribute) {
+                continue;
+            }
+            let closest = attributes
+                .iter()
+                .map(|a| (edit_distance(a, &c.attribute), a))
+                .min()
+                .filter(|(d, _)| *d <= 3)
+                .map(|(_, a)| format!(" (did you mean {a}?)"))
+                .unwrap_or_default();
+            return Err(CheckError::Policy {
+                path: c.file.clone(),
+                message: format!(
+                    "custom rule {:?}: {} has no attribute {:?}{closest}; its attributes are {}",
+                    super::report::visible(&c.id),
+                    c.resource_type,
+                    super::report::visible(&c.attribute),
+                    attributes.join(", ")
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks the IDs of `[rules.ID]` settings and custom rules against the
+    /// rules of the run (built-in and Rego): a setting for no rule, or a
+    /// custom rule that takes another rule's ID, is a typo that would
+    /// otherwise fail open.
+    pub fn check_ids(&self, rules: &[Rule]) -> Result<(), CheckError> {
+        for c in &self.custom {
+            if rules.iter().any(|r| r.id == c.id) {
+                return Err(CheckError::Policy {
+                    path: c.file.clone(),
+                    message: format!(
+                        "custom rule {:?}: the ID is a rule of the Rego policies; give the custom rule an ID of its own",
+                        super::report::visible(&c.id)
+                    ),
+                });
+            }
+        }
+        for (id, setting) in &self.rules {
+            let known =
+                rules.iter().any(|r| r.id == *id) || self.custom.iter().any(|c| c.id == *id);
+            if !known {
+                let mut ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+                ids.extend(self.custom.iter().map(|c| c.id.as_str()));
+                return Err(CheckError::Policy {
+                    path: setting.file.clone(),
+                    message: format!(
+                        "[rules.{}]: no rule has this ID; use one of {}",
+                        super::report::visible(id),
+                        super::report::visible(&ids.join(", "))
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds another file's settings and rules (later files win on a rule's
+    /// settings); a custom rule ID defined by both files is an error.
+    pub fn merge(&mut self, other: Policy) -> Result<(), CheckError> {
+        for c in &other.custom {
+            if let Some(first) = self.custom.iter().find(|x| x.id == c.id) {
+                return Err(CheckError::Policy {
+                    path: c.file.clone(),
+                    message: format!(
+                        "custom rule {:?}: {} defines a rule with this ID too; give each rule its own ID",
+                        super::report::visible(&c.id),
+                        first.file
+                    ),
+                });
+            }
+        }
         for (id, setting) in other.rules {
             let entry = self.rules.entry(id).or_default();
             if setting.enabled.is_some() {
@@ -213,8 +298,10 @@ impl Policy {
             if setting.severity.is_some() {
                 entry.severity = setting.severity;
             }
+            entry.file = setting.file;
         }
         self.custom.extend(other.custom);
+        Ok(())
     }
 
     pub fn disabled(&self, id: &str) -> bool {

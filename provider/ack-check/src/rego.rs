@@ -30,13 +30,18 @@ use super::{CheckError, Finding, Rule, Severity};
 pub const PLAN_ADDRESS: &str = "plan";
 
 /// Longest evaluation allowed for all policies together.
-const TIME_LIMIT: Duration = Duration::from_secs(60);
+pub const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+pub use super::guards::MAX_GENERATED_ELEMENTS;
 
 /// Loaded Rego policies and the namespaces to evaluate.
 #[derive(Clone)]
 pub struct RegoPolicies {
     engine: regorus::Engine,
     files: Vec<String>,
+    /// The policies as loaded (name, text), for an isolated evaluation.
+    sources: Vec<(String, String)>,
+    isolation: Option<super::sandbox::Isolation>,
     namespaces: Vec<String>,
     all_namespaces: bool,
 }
@@ -104,9 +109,12 @@ impl RegoPolicies {
             limit: TIME_LIMIT,
             check_interval: NonZeroU32::MIN.saturating_add(999),
         });
+        super::guards::guard_builtins(&mut engine);
         RegoPolicies {
             engine,
             files: Vec::new(),
+            sources: Vec::new(),
+            isolation: None,
             namespaces: Vec::new(),
             all_namespaces: false,
         }
@@ -158,7 +166,7 @@ impl RegoPolicies {
     /// Adds one policy from text (`name` identifies it in messages).
     pub fn add_source(&mut self, name: &str, text: &str) -> Result<(), CheckError> {
         // The parser recurses per bracket: refuse deep nesting before it.
-        super::policy::check_nesting(text).map_err(|e| policy_error(name, e))?;
+        super::policy_text::check_nesting(text).map_err(|e| policy_error(name, e))?;
         self.engine.set_rego_v0(false);
         let v1 = self.engine.add_policy(name.to_owned(), text.to_owned());
         if let Err(v1_error) = v1 {
@@ -168,30 +176,36 @@ impl RegoPolicies {
             if let Err(v0_error) = v0 {
                 return Err(policy_error(
                     name,
-                    format!("not valid Rego v1 ({v1_error}) nor v0 ({v0_error})"),
+                    format!(
+                        "not valid Rego v1 ({}) nor v0 ({})",
+                        one_line(&v1_error),
+                        one_line(&v0_error)
+                    ),
                 ));
             }
         }
         self.files.push(name.to_owned());
+        self.sources.push((name.to_owned(), text.to_owned()));
         Ok(())
+    }
+
+    /// Evaluates in a child process (see [`super::sandbox`]) instead of in
+    /// this one, so that no policy can exhaust this process's memory.
+    pub fn isolate(&mut self, isolation: super::sandbox::Isolation) {
+        self.isolation = Some(isolation);
+    }
+
+    pub(crate) fn sources(&self) -> &[(String, String)] {
+        &self.sources
+    }
+
+    pub(crate) fn namespaces(&self) -> (&[String], bool) {
+        (&self.namespaces, self.all_namespaces)
     }
 
     fn add_file(&mut self, path: &Path) -> Result<(), CheckError> {
         let shown = path.display().to_string();
-        let size = std::fs::metadata(path)
-            .map_err(|e| policy_error(&shown, e.to_string()))?
-            .len();
-        if size > super::policy::MAX_POLICY_BYTES {
-            return Err(policy_error(
-                &shown,
-                format!(
-                    "{size} bytes; a policy file may have at most {}",
-                    super::policy::MAX_POLICY_BYTES
-                ),
-            ));
-        }
-        let text =
-            std::fs::read_to_string(path).map_err(|e| policy_error(&shown, e.to_string()))?;
+        let text = super::policy_text::read_policy_text(path)?;
         self.add_source(&shown, &text)
     }
 
@@ -233,9 +247,22 @@ impl RegoPolicies {
         plan_text: &str,
         plan: &Plan,
     ) -> Result<(Vec<Rule>, Vec<Finding>), CheckError> {
+        match &self.isolation {
+            Some(isolation) => isolation.evaluate(self, plan_text),
+            None => self.evaluate_here(plan_text, plan),
+        }
+    }
+
+    /// Evaluates in this process.
+    pub(crate) fn evaluate_here(
+        &self,
+        plan_text: &str,
+        plan: &Plan,
+    ) -> Result<(Vec<Rule>, Vec<Finding>), CheckError> {
         let sources = self.files.join(", ");
-        let fail =
-            |what: &str, e: &dyn std::fmt::Display| policy_error(&sources, format!("{what}: {e}"));
+        let fail = |what: &str, e: &dyn std::fmt::Display| {
+            policy_error(&sources, format!("{what}: {}", one_line(e)))
+        };
         let mut engine = self.engine.clone();
         let catalog = regorus::Value::from_json_str(
             &serde_json::json!({ "ack": ack_api::edition::catalog_document() }).to_string(),
@@ -335,6 +362,30 @@ fn messages(result: &Json) -> Vec<(String, Option<String>)> {
         Json::Bool(true) => vec![("the rule holds".to_owned(), None)],
         other => one(other).into_iter().collect(),
     }
+}
+
+/// The engine's multi-line diagnostics (location, source excerpt, caret,
+/// message) as one line: `file:line:col: message`, with control characters
+/// shown visibly.
+fn one_line(e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let at = lines.iter().find_map(|l| l.strip_prefix("--> "));
+    let error = lines.iter().find_map(|l| l.strip_prefix("error: "));
+    let line = match (at, error) {
+        (Some(at), Some(error)) => format!("{at}: {error}"),
+        _ => lines
+            .iter()
+            .filter(|l| !l.ends_with('|') && !l.trim_start_matches(['|', ' ', '^']).is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    super::report::visible(&line)
 }
 
 fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {

@@ -36,6 +36,32 @@ pub fn render(r: &Report, f: Format) -> String {
     }
 }
 
+/// `s` with every character a terminal or an XML 1.0 document would not
+/// show as itself written visibly: control characters (C0 but for none, C1,
+/// DEL), the bidirectional overrides that reorder what is shown, and the
+/// non-characters U+FFFE/U+FFFF, each as `\u{..}`. Messages and addresses
+/// come from the plan and from policies: they must not move the cursor,
+/// recolour the terminal, forge report lines or break the JUnit XML.
+pub fn visible(s: &str) -> String {
+    if !s.chars().any(hidden) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fffe}' | '\u{ffff}')
+}
+
 fn pretty(v: &Option<Json>) -> String {
     v.as_ref()
         .map(|v| serde_json::to_string_pretty(v).unwrap_or_default() + "\n")
@@ -55,7 +81,9 @@ fn diff(f: &Finding) -> String {
             similar::ChangeTag::Insert => "+",
             similar::ChangeTag::Equal => " ",
         };
-        let _ = write!(out, "      {sign} {change}");
+        let line = change.as_str().unwrap_or_default();
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let _ = writeln!(out, "      {sign} {}", visible(line));
     }
     out
 }
@@ -66,15 +94,15 @@ fn text(r: &Report) -> String {
         let at = f
             .attribute
             .as_deref()
-            .map(|a| format!(" ({a})"))
+            .map(|a| format!(" ({})", visible(a)))
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "{:<7} {} {}{at}\n    {}",
             f.severity.as_str().to_uppercase(),
-            f.rule_id,
-            f.address,
-            f.message
+            visible(&f.rule_id),
+            visible(&f.address),
+            visible(&f.message)
         );
         out.push_str(&diff(f));
     }
@@ -154,7 +182,14 @@ pub fn sarif(r: &Report) -> Json {
     })
 }
 
+/// Text for an XML 1.0 attribute or element: characters XML 1.0 does not
+/// allow (and line breaks, which attribute values would lose) written
+/// visibly, then the markup characters escaped.
 fn xml(s: &str) -> String {
+    xml_markup(&visible(s))
+}
+
+fn xml_markup(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -207,7 +242,8 @@ pub fn junit(r: &Report) -> String {
                             "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                             f.severity.as_str(),
                             xml(&f.message),
-                            xml(&format!("{}{}", f.message, diff(f).replace("      ", "\n")))
+                            // The diff's lines are already visible; its line breaks stay.
+                            xml(&f.message) + &xml_markup(&diff(f).replace("      ", "\n"))
                         );
                     }
                     cases.push_str("    </testcase>\n");

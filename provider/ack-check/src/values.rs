@@ -54,7 +54,11 @@ impl Out<'_> {
             message: format!("{place}: {error}."),
             attribute: Some(place),
             before: None,
-            after: self.change.after.get(attr).cloned(),
+            after: self
+                .change
+                .after
+                .get(attr)
+                .map(|v| Json::Object([(attr.to_owned(), v.clone())].into_iter().collect())),
         });
     }
 
@@ -212,6 +216,8 @@ mod tests {
             before: Json::Null,
             after,
             after_unknown: json!({}),
+            before_sensitive: Json::Null,
+            after_sensitive: Json::Null,
         }
     }
 

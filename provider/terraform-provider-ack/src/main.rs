@@ -50,6 +50,13 @@ enum Command {
     /// Check a saved plan (`terraform show -json tfplan > plan.json`) against the
     /// tier rules and policies; exit 0 clean, 1 findings, 2 unusable input.
     Check(CheckArgs),
+    /// Evaluates Rego policies for `check` in a child process under a memory
+    /// limit (internal: `check` starts it).
+    #[command(name = "__check-worker", hide = true)]
+    CheckWorker {
+        /// Bytes of address space the process may use.
+        memory: u64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +101,33 @@ fn main() -> ExitCode {
         Some(Command::Schema { out, check }) => schema(out, check),
         Some(Command::Docs { check, dir }) => docs(check, &dir),
         Some(Command::Check(args)) => run_check(args),
+        Some(Command::CheckWorker { memory }) => check_worker(memory),
+    }
+}
+
+/// The child of `check` that evaluates Rego: it lowers its own memory limit,
+/// so that an allocation a policy asks for fails here and not in `check`.
+fn check_worker(memory: u64) -> ExitCode {
+    #[cfg(unix)]
+    {
+        use rustix::process::{setrlimit, Resource, Rlimit};
+        let limit = Rlimit {
+            current: Some(memory),
+            maximum: Some(memory),
+        };
+        if let Err(e) = setrlimit(Resource::As, limit) {
+            eprintln!("cannot limit the memory of the Rego evaluation: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = memory;
+    match check::sandbox::serve(std::io::stdin().lock(), std::io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -171,6 +205,18 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let mut policy = Policy::default();
     let mut rego = rego::RegoPolicies::new();
     rego.set_all_namespaces(args.all_namespaces);
+    match std::env::current_exe() {
+        Ok(program) => rego.isolate(check::sandbox::Isolation {
+            program,
+            args: vec!["__check-worker".into()],
+        }),
+        Err(e) => {
+            eprintln!(
+                "check: cannot find this program to evaluate Rego policies in a child process: {e}"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let loaded = args
         .namespace
         .iter()
@@ -180,22 +226,18 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 if path.is_dir() || rego::is_rego(path) {
                     rego.add_path(path)
                 } else {
-                    Policy::load(&path.to_string_lossy()).map(|p| policy.merge(p))
+                    Policy::load(&path.to_string_lossy()).and_then(|p| policy.merge(p))
                 }
             })
         });
-    if let Err(e) = loaded {
-        eprintln!("check: {e}");
+    if let Err(e) = loaded.and_then(|()| policy.check_attributes(&resource_attributes())) {
+        eprintln!("check: {}", report::visible(&e.to_string()));
         return ExitCode::from(2);
     }
-    let text = match std::fs::read(&args.plan) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+    let text = match check::read_plan(&args.plan) {
+        Ok(text) => text,
         Err(e) => {
-            let error = check::CheckError::Read {
-                path: args.plan.display().to_string(),
-                message: e.to_string(),
-            };
-            eprintln!("check: {error}");
+            eprintln!("check: {}", report::visible(&e.to_string()));
             return ExitCode::from(2);
         }
     };
@@ -209,10 +251,33 @@ fn run_check(args: CheckArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("check: {e}");
+            eprintln!("check: {}", report::visible(&e.to_string()));
             ExitCode::from(2)
         }
     }
+}
+
+/// Attribute and block names of every resource type, by the provider's
+/// schema: what a custom policy rule may name.
+fn resource_attributes() -> std::collections::BTreeMap<String, Vec<String>> {
+    let schema = tfplugin::schema_json::providers_schema(&AckProvider::new(), ADDRESS);
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    schema["provider_schemas"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+        .filter_map(|p| p["resource_schemas"].as_object())
+        .flatten()
+        .map(|(kind, s)| {
+            let mut attrs = names(&s["block"]["attributes"]);
+            attrs.extend(names(&s["block"]["block_types"]));
+            (kind.clone(), attrs)
+        })
+        .collect()
 }
 
 fn schema(out: Option<PathBuf>, check: Option<PathBuf>) -> ExitCode {
