@@ -78,11 +78,18 @@ impl Error {
             .is_some_and(|c| c.starts_with("Throttling") || c == "Rejected.Throttling")
     }
 
-    /// The object is busy with another operation; nothing was done.
+    /// The object is busy with another operation, or changed too recently
+    /// (a KMS key may change once per few minutes); nothing was done, and
+    /// the same request succeeds later.
     pub fn is_busy(&self) -> bool {
         matches!(
             self.code(),
-            Some("ErrorClusterState" | "ErrorNodePoolState" | "ErrorAddonState")
+            Some(
+                "ErrorClusterState"
+                    | "ErrorNodePoolState"
+                    | "ErrorAddonState"
+                    | "Conflict.KMSEncryption"
+            )
         )
     }
 

@@ -1,9 +1,11 @@
 //! Cluster features: KMS encryption, the scheduler addon, backup policies,
 //! version metadata.
 
+use std::time::{Duration, Instant};
+
 use tokio_util::sync::CancellationToken;
 
-use super::{Client, Result};
+use super::{human, Client, Result};
 use ack_api::model::{
     AddonConfigRequest, AddonInstance, BackupPolicy, KmsEncryptionRequest, UserQuota,
     VersionMetadata,
@@ -20,6 +22,55 @@ impl Client {
         self.send(&ApiRequest::update_kms(cluster_id, req), cancel)
             .await
             .map(|_| ())
+    }
+
+    /// Sets (or, with `disable_encryption`, turns off) the Secrets
+    /// encryption key and waits for the cluster to run again, within
+    /// `timeout`. The service allows one key change per few minutes and
+    /// refuses others as a conflict; the retry runner waits that out like
+    /// any busy answer.
+    pub async fn set_kms(
+        &self,
+        cluster_id: &str,
+        req: &KmsEncryptionRequest,
+        timeout: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<()> {
+        let client = self.until(timeout);
+        client.update_kms(cluster_id, req, cancel).await?;
+        client.wait_running(cluster_id, timeout, cancel).await?;
+        Ok(())
+    }
+
+    /// Sets the kube-scheduler addon's configuration and waits until the
+    /// addon is active with it, within `timeout`. A busy addon or cluster
+    /// is waited out by the retry runner.
+    pub async fn configure_scheduler(
+        &self,
+        cluster_id: &str,
+        config_json: &str,
+        timeout: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<()> {
+        let client = self.until(timeout);
+        client
+            .set_scheduler(cluster_id, config_json, cancel)
+            .await?;
+        let start = Instant::now();
+        let mut delay = Duration::from_millis(50);
+        loop {
+            let addon = client.scheduler(cluster_id, cancel).await?;
+            if addon.state == "active" {
+                return Ok(());
+            }
+            let waiting = format!(
+                "the kube-scheduler addon of cluster {cluster_id} to apply its configuration (it is {} after {})",
+                addon.state,
+                human(start.elapsed())
+            );
+            client.pause(cancel, delay, &waiting, None).await?;
+            delay = (delay * 2).min(Duration::from_secs(5));
+        }
     }
 
     pub async fn set_scheduler(

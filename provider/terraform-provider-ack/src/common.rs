@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tfplugin::value::serde::{from_value, to_value};
 use tfplugin::{Attribute, AttributePath, Block, Diagnostic, NestedBlock, Nesting, Type, Value};
 
-use crate::provider::Shared;
+use crate::shared::Shared;
 
 /// The API client, or a diagnostic saying why there is none.
 pub fn client(shared: &Shared) -> Result<&Client, Diagnostic> {

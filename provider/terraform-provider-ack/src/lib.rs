@@ -18,4 +18,5 @@ pub mod provider;
 pub mod registry;
 pub mod resources;
 pub mod schemas;
+pub mod shared;
 pub mod validation;

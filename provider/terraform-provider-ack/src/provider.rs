@@ -1,7 +1,7 @@
 //! The `ack` provider: its configuration block and the resources and data
 //! sources it serves.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use tfplugin::framework::{
@@ -11,24 +11,13 @@ use tfplugin::validators::Check;
 use tfplugin::{Attribute, Block, Diagnostics, Schema, Value};
 
 use crate::config::{self, ProcessEnv, ProviderConfig};
-use crate::registry::Registry;
 use crate::{data_sources, resources};
 
 /// The provider's source address.
 pub const ADDRESS: &str = "registry.terraform.io/acklabs/ack";
 
-/// State shared by the provider and its resources.
-#[derive(Debug, Default)]
-pub struct Shared {
-    /// Set by ConfigureProvider; unset while the block holds unknown values.
-    pub config: OnceLock<ProviderConfig>,
-    /// The API client, built (without any network call) by ConfigureProvider.
-    pub client: OnceLock<ack_client::Client>,
-    /// Planned editions and node pool sizes of this process's plan.
-    pub registry: Registry,
-    /// The account's quotas, read once per process (or why they could not be).
-    pub quota: tokio::sync::OnceCell<Result<ack_api::model::UserQuota, String>>,
-}
+use crate::resources::feature::FeatureResource;
+pub use crate::shared::Shared;
 
 #[derive(Debug, Default)]
 pub struct AckProvider {
@@ -129,15 +118,17 @@ impl Provider for AckProvider {
             Arc::new(resources::node_pool::NodePoolResource {
                 shared: self.shared.clone(),
             }),
-            Arc::new(resources::encryption::EncryptionResource {
-                shared: self.shared.clone(),
-            }),
-            Arc::new(resources::backup_policy::BackupPolicyResource {
-                shared: self.shared.clone(),
-            }),
-            Arc::new(resources::scheduler_profile::SchedulerProfileResource {
-                shared: self.shared.clone(),
-            }),
+            Arc::new(FeatureResource::<resources::encryption::Encryption>::new(
+                self.shared.clone(),
+            )),
+            Arc::new(FeatureResource::<resources::backup_policy::Backups>::new(
+                self.shared.clone(),
+            )),
+            Arc::new(
+                FeatureResource::<resources::scheduler_profile::Scheduler>::new(
+                    self.shared.clone(),
+                ),
+            ),
         ]
     }
 

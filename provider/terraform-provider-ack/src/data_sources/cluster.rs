@@ -11,9 +11,9 @@ use tfplugin::value::serde::Planned;
 use tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Value};
 
 use crate::common::{self, api_diag};
-use crate::provider::Shared;
 use crate::resources::cluster::model::Cluster;
 use crate::resources::cluster::ClusterResource;
+use crate::shared::Shared;
 
 pub struct ClusterDataSource {
     pub shared: Arc<Shared>,

@@ -9,7 +9,7 @@ use tfplugin::framework::{DataSource, ReadDataRequest, ReadDataResponse};
 use tfplugin::{Attribute, Block, Diagnostic, Schema, Type};
 
 use crate::common::{self, api_diag};
-use crate::provider::Shared;
+use crate::shared::Shared;
 
 pub struct VersionsDataSource {
     pub shared: Arc<Shared>,

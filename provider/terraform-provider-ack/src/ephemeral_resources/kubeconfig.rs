@@ -20,7 +20,7 @@ use tfplugin::value::serde::Planned;
 use tfplugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema, Value};
 
 use crate::common::{self, api_diag, set};
-use crate::provider::Shared;
+use crate::shared::Shared;
 
 /// Lifetime when `duration_minutes` is not set.
 pub const DEFAULT_MINUTES: u32 = 60;

@@ -1,47 +1,51 @@
-//! `ack_backup_policy`: etcd backups of an ACK Pro cluster.
+//! `ack_backup_policy`: etcd backups of an ACK Pro cluster. A cluster
+//! feature: the shape (plan, apply, refresh, import) is [`super::feature`]'s.
 //!
 //! **ACK has no public API for etcd backups.** This resource manages the
 //! emulator's documented extension (`/x-ack-emulator/clusters/{id}/etcd-backup-policy`);
 //! against the real service it cannot work, and its docs say so.
-//!
-//! Order: model, schema, plan, create, read, update, delete, import,
-//! helpers, tests.
 
-use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use ack_api::edition::Feature;
-use ack_api::model::{BackupPolicy, ColdBackup, GeoReplication, HotBackup};
+use ack_api::model::{BackupPolicy, ClusterDetail, ColdBackup, GeoReplication, HotBackup};
 use ack_api::request::ApiRequest;
+use ack_client::{Client, Error as ApiError};
 use async_trait::async_trait;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
-use tfplugin::framework::*;
-use tfplugin::modifiers::UseStateForUnknown;
 use tfplugin::validators::IntBetween;
 use tfplugin::value::serde::Planned;
-use tfplugin::{
-    Attribute, AttributePath, Block, Diagnostic, Diagnostics, Nesting, Schema, Type, Value,
-};
+use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Nesting, Value};
+use tokio_util::sync::CancellationToken;
 
-use crate::common::{self, api_diag};
-use crate::provider::Shared;
-use crate::resources::dependent;
+use super::feature::{plan_view, ClusterFeature, PlanContext, ReadError};
 
-pub struct BackupPolicyResource {
-    pub shared: Arc<Shared>,
-}
-
-/// `ack_backup_policy` as applied and stored (wholly known): the parts'
+/// The policy as configured and stored (wholly known): the parts'
 /// attributes are required, so a part is complete or absent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-struct Model {
-    id: Option<String>,
-    cluster_name: Option<String>,
-    cold_backup: Option<ColdBackup>,
-    hot_backup: Option<HotBackup>,
-    geo_replication: Option<GeoReplication>,
-    cluster_id: Option<String>,
+pub struct Settings {
+    cold_backup: Option<Cold>,
+    hot_backup: Option<Hot>,
+    geo_replication: Option<Geo>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Cold {
+    interval_hours: u32,
+    retention_days: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Hot {
+    interval_minutes: u32,
+    retention_hours: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Geo {
+    region: String,
 }
 
 /// What the plan-time checks read of a configuration or plan, where any
@@ -60,70 +64,37 @@ struct GeoView {
     region: Option<String>,
 }
 
-impl Model {
-    fn read(v: &Value) -> Result<Model, Diagnostic> {
-        common::model(v, "backup policy")
-    }
-
-    fn value(&self) -> Result<Value, Diagnostic> {
-        static TY: OnceLock<Type> = OnceLock::new();
-        let ty = TY.get_or_init(|| schema().ty());
-        common::state(self, ty, "backup policy")
-    }
-
+impl Settings {
     /// The policy as the API wants it.
     fn policy(&self) -> BackupPolicy {
         BackupPolicy {
-            cold_backup: self.cold_backup.clone(),
-            hot_backup: self.hot_backup.clone(),
-            geo_replication: self.geo_replication.clone(),
+            cold_backup: self.cold_backup.as_ref().map(|c| ColdBackup {
+                interval_hours: c.interval_hours,
+                retention_days: c.retention_days,
+            }),
+            hot_backup: self.hot_backup.as_ref().map(|h| HotBackup {
+                interval_minutes: h.interval_minutes,
+                retention_hours: h.retention_hours,
+            }),
+            geo_replication: self.geo_replication.as_ref().map(|g| GeoReplication {
+                region: g.region.clone(),
+            }),
         }
     }
 
-    fn from_api(cluster_id: &str, cluster_name: &str, p: BackupPolicy) -> Model {
-        Model {
-            id: Some(cluster_id.to_owned()),
-            cluster_name: Some(cluster_name.to_owned()),
-            cold_backup: p.cold_backup,
-            hot_backup: p.hot_backup,
-            geo_replication: p.geo_replication,
-            cluster_id: Some(cluster_id.to_owned()),
+    fn from_api(p: BackupPolicy) -> Settings {
+        Settings {
+            cold_backup: p.cold_backup.map(|c| Cold {
+                interval_hours: c.interval_hours,
+                retention_days: c.retention_days,
+            }),
+            hot_backup: p.hot_backup.map(|h| Hot {
+                interval_minutes: h.interval_minutes,
+                retention_hours: h.retention_hours,
+            }),
+            geo_replication: p.geo_replication.map(|g| Geo { region: g.region }),
         }
     }
-}
-
-fn schema() -> Schema {
-    Schema::new(
-        Block::new()
-            .description(
-                "etcd backup policy of an ACK Pro cluster: high-frequency cold and hot backups and geo-disaster \
-                 recovery (refused at plan time on `standard`). **ACK has no public API for this**: the resource \
-                 manages an extension endpoint of `ack-emulator` (`/x-ack-emulator/clusters/{id}/etcd-backup-policy`) \
-                 and does not work against the real service. All arguments change in place.",
-            )
-            .attribute(Attribute::string("id").computed().description("The cluster ID; the import ID.").plan_modifier(UseStateForUnknown))
-            .attribute(Attribute::string("cluster_name").required().description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource.").validator(crate::validation::cluster_reference()))
-            .attribute(
-                Attribute::nested("cold_backup", Nesting::Single, vec![num("interval_hours", 1, 24, "Hours between cold backups"), num("retention_days", 1, 365, "Days cold backups are kept")])
-                    .optional()
-                    .description("Cold (snapshot) backups of etcd."),
-            )
-            .attribute(
-                Attribute::nested("hot_backup", Nesting::Single, vec![num("interval_minutes", 5, 60, "Minutes between hot backups"), num("retention_hours", 1, 168, "Hours hot backups are kept")])
-                    .optional()
-                    .description("Hot (continuous) backups of etcd."),
-            )
-            .attribute(
-                Attribute::nested(
-                    "geo_replication",
-                    Nesting::Single,
-                    vec![Attribute::string("region").required().description("Region ID to copy backups to, such as `cn-shanghai`; must differ from the cluster's region.").validator(crate::validation::region())],
-                )
-                .optional()
-                .description("Copy backups to another region for disaster recovery."),
-            )
-            .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster.")),
-    )
 }
 
 fn num(name: &str, lo: i64, hi: i64, what: &str) -> Attribute {
@@ -133,18 +104,43 @@ fn num(name: &str, lo: i64, hi: i64, what: &str) -> Attribute {
         .validator(IntBetween(lo, hi))
 }
 
+pub struct Backups;
+
 #[async_trait]
-impl Resource for BackupPolicyResource {
-    fn type_name(&self) -> String {
-        "ack_backup_policy".into()
+impl ClusterFeature for Backups {
+    type Settings = Settings;
+    const TYPE_NAME: &'static str = "ack_backup_policy";
+    const WHAT: &'static str = "the etcd backup policy";
+    const TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+    fn description() -> String {
+        "etcd backup policy of an ACK Pro cluster: high-frequency cold and hot backups and geo-disaster \
+         recovery (refused at plan time on `standard`). **ACK has no public API for this**: the resource \
+         manages an extension endpoint of `ack-emulator` (`/x-ack-emulator/clusters/{id}/etcd-backup-policy`) \
+         and does not work against the real service. All arguments change in place."
+            .into()
     }
 
-    fn schema(&self) -> Schema {
-        schema()
+    fn attributes() -> Vec<Attribute> {
+        vec![
+            Attribute::nested("cold_backup", Nesting::Single, vec![num("interval_hours", 1, 24, "Hours between cold backups"), num("retention_days", 1, 365, "Days cold backups are kept")])
+                .optional()
+                .description("Cold (snapshot) backups of etcd."),
+            Attribute::nested("hot_backup", Nesting::Single, vec![num("interval_minutes", 5, 60, "Minutes between hot backups"), num("retention_hours", 1, 168, "Hours hot backups are kept")])
+                .optional()
+                .description("Hot (continuous) backups of etcd."),
+            Attribute::nested(
+                "geo_replication",
+                Nesting::Single,
+                vec![Attribute::string("region").required().description("Region ID to copy backups to, such as `cn-shanghai`; must differ from the cluster's region.").validator(crate::validation::region())],
+            )
+            .optional()
+            .description("Copy backups to another region for disaster recovery."),
+        ]
     }
 
-    async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
-        let Ok(parts) = common::model::<PlanView>(&req.config, "backup policy") else {
+    fn validate(config: &Value) -> Diagnostics {
+        let Ok(parts) = plan_view::<PlanView>(config, "backup policy") else {
             return Diagnostics::new();
         };
         let empty = parts.cold_backup.is_null()
@@ -160,36 +156,36 @@ impl Resource for BackupPolicyResource {
         Diagnostics::new()
     }
 
-    async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
-        let Some(cluster) = dependent::plan_feature(&self.shared, req, resp).await else {
-            return;
-        };
-        dependent::require(
-            resp,
-            &cluster,
+    fn asks(_: &Value) -> Result<Vec<(Feature, AttributePath)>, Diagnostic> {
+        Ok(vec![(
             Feature::EtcdBackupPolicy,
             AttributePath::attr("cluster_name"),
-        );
-        let plan = match common::model::<PlanView>(&resp.plan, "backup policy") {
+        )])
+    }
+
+    /// Geo-replication goes to another region than the cluster's.
+    fn check_plan(ctx: &PlanContext<'_>, plan: &Value, diags: &mut Diagnostics) {
+        let plan = match plan_view::<PlanView>(plan, "backup policy") {
             Ok(p) => p,
-            Err(d) => return resp.diagnostics.push(d),
+            Err(d) => return diags.push(d),
         };
-        let region = cluster
+        let region = ctx
+            .cluster
             .existing
             .as_ref()
             .map(|c| c.region_id.clone())
-            .or_else(|| self.shared.config.get().map(|c| c.region.clone()));
+            .or_else(|| ctx.shared.config.get().map(|c| c.region.clone()));
         let geo = plan
             .geo_replication
             .known()
             .and_then(|g| g.region.as_deref());
         if let (Some(geo), Some(region)) = (geo, region) {
             if geo == region {
-                resp.diagnostics.push(
+                diags.push(
                     Diagnostic::error(
                         "Geo-replication needs another region",
                         format!(
-                            "The cluster is in {region}; replicate backups to a different region."
+                            "geo_replication.region is the cluster's own region, {region}; replicate backups to a different region."
                         ),
                     )
                     .at(AttributePath::attr("geo_replication").push_attr("region")),
@@ -198,100 +194,39 @@ impl Resource for BackupPolicyResource {
         }
     }
 
-    async fn create(&self, req: CreateRequest) -> ApplyResponse {
-        self.put(&req.ctx, &req.plan, req.private)
-            .await
-            .or_respond(ApplyResponse::default)
+    async fn read(
+        client: &Client,
+        cluster: &ClusterDetail,
+        _: &Settings,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Settings>, ReadError> {
+        Ok(client
+            .backup_policy(&cluster.cluster_id, cancel)
+            .await?
+            .map(Settings::from_api))
     }
 
-    async fn read(&self, req: ReadRequest) -> ReadResponse {
-        let refreshed = self.read_policy(&req).await;
-        refreshed.or_respond(|| ReadResponse::unchanged(req))
+    async fn apply(
+        client: &Client,
+        cluster: &ClusterDetail,
+        settings: &Settings,
+        _: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<Settings, ApiError> {
+        let policy = settings.policy();
+        let req = ApiRequest::put_backup_policy(&cluster.cluster_id, &policy);
+        client.send(&req, cancel).await?;
+        Ok(settings.clone())
     }
 
-    async fn update(&self, req: UpdateRequest) -> ApplyResponse {
-        self.put(&req.ctx, &req.plan, req.private)
-            .await
-            .or_respond(ApplyResponse::default)
-    }
-
-    async fn delete(&self, req: DeleteRequest) -> Diagnostics {
-        self.delete_policy(req).await.err().unwrap_or_default()
-    }
-
-    async fn import(&self, req: ImportRequest) -> ImportResponse {
-        dependent::import_by_cluster_id(&req.id, "ack_backup_policy")
-    }
-}
-
-impl BackupPolicyResource {
-    async fn read_policy(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
-        let client = common::client(&self.shared)?;
-        let state = Model::read(&req.state)?;
-        let cancel = &req.ctx.cancel;
-        let (id, cluster) = dependent::refresh_cluster(
-            client,
-            state.cluster_id.as_ref(),
-            state.id.as_ref(),
-            cancel,
-        )
-        .await?;
-        let Some(cluster) = cluster else {
-            return Ok(ReadResponse::gone(req.private.clone()));
-        };
-        let id = id.as_str();
-        match client.backup_policy(id, cancel).await {
-            Ok(Some(p)) => {
-                let name = state.cluster_name.as_ref().unwrap_or(&cluster.name);
-                let now = Model::from_api(id, name, p).value()?;
-                Ok(ReadResponse::found(now, req.private.clone()))
-            }
-            Ok(None) => Ok(ReadResponse::gone(req.private.clone())),
-            Err(e) => Err(api_diag("read the backup policy", &e).into()),
-        }
-    }
-
-    async fn delete_policy(&self, req: DeleteRequest) -> Result<(), Diagnostics> {
-        let client = common::client(&self.shared)?;
-        let state = Model::read(&req.state)?;
-        let id = state.cluster_id.as_deref().unwrap_or_default();
-        match client
-            .send(&ApiRequest::delete_backup_policy(id), &req.ctx.cancel)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_not_found() => Ok(()),
-            Err(e) => Err(api_diag("delete the backup policy", &e).into()),
-        }
-    }
-
-    // ------------------------------------------------------------- helpers
-
-    /// Create and update: PUT the whole policy.
-    async fn put(
-        &self,
-        ctx: &Ctx,
-        plan: &Value,
-        private: Private,
-    ) -> Result<ApplyResponse, Diagnostics> {
-        let client = common::client(&self.shared)?;
-        let plan = Model::read(plan)?;
-        let name = plan.cluster_name.as_deref().unwrap_or_default();
-        let wait = std::time::Duration::from_secs(1800);
-        let cluster = dependent::running_cluster(client, name, wait, &ctx.cancel).await?;
-        let wanted = [(
-            Feature::EtcdBackupPolicy,
-            AttributePath::attr("cluster_name"),
-        )];
-        dependent::require_at_apply(&cluster, &wanted)?;
-        let policy = plan.policy();
-        let cid = &cluster.cluster_id;
-        client
-            .send(&ApiRequest::put_backup_policy(cid, &policy), &ctx.cancel)
-            .await
-            .map_err(|e| api_diag("set the backup policy", &e))?;
-        let state = Model::from_api(cid, name, policy).value()?;
-        Ok(ApplyResponse::ok(state, private))
+    async fn reset(
+        client: &Client,
+        cluster_id: &str,
+        _: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<(), ApiError> {
+        let req = ApiRequest::delete_backup_policy(cluster_id);
+        client.send(&req, cancel).await.map(|_| ())
     }
 }
 
@@ -301,8 +236,9 @@ mod tests {
 
     #[test]
     fn schema_is_valid_and_policy_round_trips() {
+        let schema = super::super::feature::schema::<Backups>();
         assert_eq!(
-            tfplugin::schema::check_schema(&schema().block),
+            tfplugin::schema::check_schema(&schema.block),
             Vec::<String>::new()
         );
         let p = BackupPolicy {
@@ -315,26 +251,7 @@ mod tests {
                 region: "cn-shanghai".into(),
             }),
         };
-        let state = Model::from_api("c", "n", p.clone()).value().unwrap();
-        assert_eq!(state.get("hot_backup"), Some(&Value::Null));
-        assert_eq!(Model::read(&state).unwrap().policy(), p);
-    }
-
-    /// Regression: a part's number missing from the plan was sent as 0
-    /// (`n` read it so); now reading the plan fails at that attribute.
-    #[test]
-    fn a_missing_interval_is_an_error_not_zero() {
-        let plan = Value::object([
-            ("cluster_name", Value::from("c")),
-            (
-                "cold_backup",
-                Value::object([
-                    ("interval_hours", Value::Null),
-                    ("retention_days", Value::from(7)),
-                ]),
-            ),
-        ]);
-        assert!(Model::read(&plan).is_err());
+        assert_eq!(Settings::from_api(p.clone()).policy(), p);
     }
 
     /// Unknown parts count as set: a policy is not empty while a part is unknown.
@@ -345,7 +262,8 @@ mod tests {
             ("hot_backup", Value::Null),
             ("geo_replication", Value::Null),
         ]);
-        let v: PlanView = common::model(&config, "backup policy").unwrap();
+        assert!(Backups::validate(&config).is_empty());
+        let v: PlanView = plan_view(&config, "backup policy").unwrap();
         assert!(v.cold_backup.is_unknown());
     }
 }

@@ -14,7 +14,7 @@ use tfplugin::value::serde::from_value;
 use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
 
 use crate::common::{self, api_diag, at, set};
-use crate::provider::Shared;
+use crate::shared::Shared;
 
 /// A dependent's view of its cluster at plan time.
 #[derive(Debug, Default)]
@@ -248,7 +248,7 @@ pub async fn running_cluster(
     cancel: &tokio_util::sync::CancellationToken,
 ) -> Result<ClusterDetail, Diagnostic> {
     let c = find_cluster(client, name, cancel).await?;
-    if c.state == "running" {
+    if c.state == ack_api::lifecycle::CLUSTER_RUNNING {
         return Ok(c);
     }
     client
@@ -277,24 +277,6 @@ pub async fn find_cluster(
                 "cluster_name",
             )
         })
-}
-
-/// For the refresh of a resource that exists once per cluster (encryption,
-/// backup policy, scheduler profile): the cluster's ID from the state
-/// (`cluster_id`, else `id`, which holds the same) and the cluster, `None`
-/// when it is gone (and the resource with it).
-pub async fn refresh_cluster(
-    client: &Client,
-    cluster_id: Option<&String>,
-    id: Option<&String>,
-    cancel: &tokio_util::sync::CancellationToken,
-) -> Result<(String, Option<ClusterDetail>), Diagnostic> {
-    let id = cluster_id.or(id).cloned().unwrap_or_default();
-    let found = client
-        .describe_cluster(&id, cancel)
-        .await
-        .map_err(|e| api_diag("read the cluster", &e))?;
-    Ok((id, found))
 }
 
 /// The import answer of a resource identified by its cluster's ID: a

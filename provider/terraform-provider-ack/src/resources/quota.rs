@@ -8,7 +8,7 @@ use tfplugin::{AttributePath, Diagnostic, Diagnostics};
 use tokio_util::sync::CancellationToken;
 
 use crate::common;
-use crate::provider::Shared;
+use crate::shared::Shared;
 
 /// The account's quotas, read once per process. When they cannot be read
 /// the answer is a warning naming the checks that could not run.

@@ -22,8 +22,8 @@ use tokio_util::sync::CancellationToken;
 
 use self::model::Cluster;
 use crate::common::{self, api_diag, Op};
-use crate::provider::Shared;
 use crate::resources::quota;
+use crate::shared::Shared;
 
 pub struct ClusterResource {
     pub shared: Arc<Shared>,

@@ -12,8 +12,8 @@ use tfplugin::{Diagnostic, Value};
 use super::model::{Cluster, ClusterPlan};
 use crate::claims::{Holder, NameClaims};
 use crate::common::{at, set};
-use crate::provider::Shared;
 use crate::resources::quota;
+use crate::shared::Shared;
 
 pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
     let prior = (!req.prior_state.is_null()).then(|| Cluster::read(&req.prior_state));

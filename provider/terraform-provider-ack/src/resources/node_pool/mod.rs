@@ -20,9 +20,9 @@ use tfplugin::{Diagnostic, Diagnostics, Schema, Value};
 
 use self::model::NodePool;
 use crate::common::{self, api_diag, Op};
-use crate::provider::Shared;
 use crate::resources::dependent;
 use crate::resources::quota;
+use crate::shared::Shared;
 
 pub struct NodePoolResource {
     pub shared: Arc<Shared>,

@@ -11,10 +11,10 @@ use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
 use super::model::{NodePool, NodePoolPlan};
 use crate::claims::{Holder, NameClaims};
 use crate::common::{at, set};
-use crate::provider::Shared;
 use crate::registry::PoolKey;
 use crate::resources::dependent::{self, Need};
 use crate::resources::quota;
+use crate::shared::Shared;
 
 pub fn validate(config: &Value) -> Diagnostics {
     let mut d = Diagnostics::new();

@@ -1,0 +1,396 @@
+//! The shape of a resource that configures one feature of a cluster
+//! (Secrets encryption, the etcd backup policy, the scheduler profile, …):
+//! one per cluster, found by `cluster_name`, identified by the cluster's ID.
+//!
+//! A feature is a [`ClusterFeature`]: its settings (a typed model), their
+//! attributes, which catalog features they ask for, and three calls to the
+//! API — read, apply, reset. [`FeatureResource`] does the rest the same way
+//! for every feature:
+//!
+//! - **plan**: resolve the cluster (the plan registry first, then the shared
+//!   listing), plan `cluster_id` and `id` (another cluster replaces, a rename
+//!   of the same one does not), refuse what the cluster's planned edition
+//!   lacks, at the attribute that asks;
+//! - **create / update**: find the running cluster, check the tier rules
+//!   again (for clients that apply without a plan), apply within the
+//!   resource's `timeouts` (the client's deadline bounds every retry and
+//!   wait); an update that changes only `cluster_name` or `timeouts` sends
+//!   nothing; an interrupted create, or one whose answer never came, is
+//!   recorded untainted for the next plan to read back;
+//! - **read**: the cluster gone or the feature off removes the resource;
+//!   settings the provider cannot read keep the state, with a warning;
+//! - **delete**: reset the feature; already gone is fine;
+//! - **import**: by the cluster's ID.
+
+use std::fmt::Debug;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ack_api::edition::Feature;
+use ack_api::model::ClusterDetail;
+use ack_client::{Client, Error as ApiError};
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tfplugin::framework::*;
+use tfplugin::modifiers::UseStateForUnknown;
+use tfplugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema, Type, Value};
+use tokio_util::sync::CancellationToken;
+
+use crate::common::{self, api_diag, Op, Timeouts};
+use crate::resources::dependent::{self, ClusterRef};
+use crate::shared::Shared;
+
+/// Why a feature's settings could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The service answered with something the provider cannot read: the
+    /// state keeps what it had, with this warning.
+    Unreadable(Diagnostic),
+    /// The call failed.
+    Api(ApiError),
+}
+
+impl From<ApiError> for ReadError {
+    fn from(e: ApiError) -> ReadError {
+        ReadError::Api(e)
+    }
+}
+
+/// What plan-time checks of a feature may look at besides the plan.
+pub struct PlanContext<'a> {
+    pub shared: &'a Shared,
+    pub cluster: &'a ClusterRef,
+}
+
+/// One feature of a cluster, managed as a resource.
+#[async_trait]
+pub trait ClusterFeature: Send + Sync + 'static {
+    /// The feature's settings, as configured and stored. `id`,
+    /// `cluster_name`, `cluster_id` and `timeouts` belong to the shape.
+    type Settings: Serialize + DeserializeOwned + Clone + Debug + Default + PartialEq + Send + Sync;
+
+    /// The resource type, e.g. `ack_encryption`.
+    const TYPE_NAME: &'static str;
+    /// The feature in messages, e.g. "Secrets encryption".
+    const WHAT: &'static str;
+    /// Default of each of `timeouts.create`, `update` and `delete`.
+    const TIMEOUT: Duration;
+
+    /// The resource's description.
+    fn description() -> String;
+    /// The settings' attributes.
+    fn attributes() -> Vec<Attribute>;
+    /// Checks of a configuration on its own, beyond the attributes' validators.
+    fn validate(_config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+    /// The catalog features a configuration, plan or state asks for, with
+    /// the attribute that asks; values may be unknown (then not asked).
+    fn asks(value: &Value) -> Result<Vec<(Feature, AttributePath)>, Diagnostic>;
+    /// Plan-time checks against the cluster, beyond the tier rules.
+    fn check_plan(_ctx: &PlanContext<'_>, _plan: &Value, _diags: &mut Diagnostics) {}
+
+    /// The settings the cluster has; `Ok(None)` when the feature is off.
+    /// `prior` tells how absent values were written.
+    async fn read(
+        client: &Client,
+        cluster: &ClusterDetail,
+        prior: &Self::Settings,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Self::Settings>, ReadError>;
+    /// Applies `settings` and waits until the cluster has them, within
+    /// `timeout`; returns them as the service now has them.
+    async fn apply(
+        client: &Client,
+        cluster: &ClusterDetail,
+        settings: &Self::Settings,
+        timeout: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<Self::Settings, ApiError>;
+    /// Turns the feature off (destroy), within `timeout`.
+    async fn reset(
+        client: &Client,
+        cluster_id: &str,
+        timeout: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<(), ApiError>;
+}
+
+/// A feature resource as configured, planned and stored.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeatureState<S> {
+    pub id: Option<String>,
+    pub cluster_name: Option<String>,
+    pub cluster_id: Option<String>,
+    pub timeouts: Option<Timeouts>,
+    #[serde(flatten)]
+    pub settings: S,
+}
+
+impl<S> FeatureState<S> {
+    fn name(&self) -> &str {
+        self.cluster_name.as_deref().unwrap_or_default()
+    }
+
+    fn cluster_id(&self) -> &str {
+        self.cluster_id
+            .as_deref()
+            .or(self.id.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+/// The resource of a [`ClusterFeature`].
+pub struct FeatureResource<F> {
+    shared: Arc<Shared>,
+    ty: Type,
+    feature: PhantomData<F>,
+}
+
+impl<F: ClusterFeature> FeatureResource<F> {
+    pub fn new(shared: Arc<Shared>) -> FeatureResource<F> {
+        FeatureResource {
+            shared,
+            ty: schema::<F>().ty(),
+            feature: PhantomData,
+        }
+    }
+
+    fn model(v: &Value) -> Result<FeatureState<F::Settings>, Diagnostic> {
+        common::model(v, F::WHAT)
+    }
+
+    fn value(&self, m: &FeatureState<F::Settings>) -> Result<Value, Diagnostic> {
+        common::state(m, &self.ty, F::WHAT)
+    }
+
+    /// The stored state for `settings` on `cluster`; `plan` gives the
+    /// cluster's name as configured and the timeouts.
+    fn stored(
+        cluster: &ClusterDetail,
+        settings: F::Settings,
+        plan: &FeatureState<F::Settings>,
+    ) -> FeatureState<F::Settings> {
+        FeatureState {
+            id: Some(cluster.cluster_id.clone()),
+            cluster_name: Some(
+                plan.cluster_name
+                    .clone()
+                    .unwrap_or_else(|| cluster.name.clone()),
+            ),
+            cluster_id: Some(cluster.cluster_id.clone()),
+            timeouts: plan.timeouts.clone(),
+            settings,
+        }
+    }
+}
+
+/// The schema: the shape's attributes around the feature's own.
+pub fn schema<F: ClusterFeature>() -> Schema {
+    let t = ack_client::human(F::TIMEOUT);
+    let mut block = Block::new()
+        .description(F::description())
+        .attribute(
+            Attribute::string("id")
+                .computed()
+                .description("The cluster ID; the import ID.")
+                .plan_modifier(UseStateForUnknown),
+        )
+        .attribute(
+            Attribute::string("cluster_name")
+                .required()
+                .description("Name of the cluster, usually `ack_cluster.<name>.name`. Pointing it at another cluster replaces the resource; renaming the same cluster does not.")
+                .validator(crate::validation::cluster_reference()),
+        );
+    for a in F::attributes() {
+        block = block.attribute(a);
+    }
+    Schema::new(
+        block
+            .attribute(
+                Attribute::string("cluster_id")
+                    .computed()
+                    .description("ID of the cluster."),
+            )
+            .block(common::timeouts_block(&t, &t, &t)),
+    )
+}
+
+#[async_trait]
+impl<F: ClusterFeature> Resource for FeatureResource<F> {
+    fn type_name(&self) -> String {
+        F::TYPE_NAME.into()
+    }
+
+    fn schema(&self) -> Schema {
+        schema::<F>()
+    }
+
+    async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
+        F::validate(&req.config)
+    }
+
+    async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
+        let Some(cluster) = dependent::plan_feature(&self.shared, req, resp).await else {
+            return;
+        };
+        match F::asks(&resp.plan) {
+            Ok(asked) => {
+                for (feature, attr) in asked {
+                    dependent::require(resp, &cluster, feature, attr);
+                }
+            }
+            Err(d) => return resp.diagnostics.push(d),
+        }
+        let ctx = PlanContext {
+            shared: &self.shared,
+            cluster: &cluster,
+        };
+        F::check_plan(&ctx, &resp.plan, &mut resp.diagnostics);
+    }
+
+    async fn create(&self, req: CreateRequest) -> ApplyResponse {
+        let created = self
+            .apply(&req.ctx.cancel, &req.plan, None, Op::Create, req.private)
+            .await;
+        created.or_respond(ApplyResponse::default)
+    }
+
+    async fn read(&self, req: ReadRequest) -> ReadResponse {
+        let refreshed = self.refresh(&req).await;
+        refreshed.or_respond(|| ReadResponse::unchanged(req))
+    }
+
+    async fn update(&self, req: UpdateRequest) -> ApplyResponse {
+        let updated = self
+            .apply(
+                &req.ctx.cancel,
+                &req.plan,
+                Some(&req.prior_state),
+                Op::Update,
+                req.private.clone(),
+            )
+            .await;
+        updated.or_respond(|| ApplyResponse::unchanged(req))
+    }
+
+    async fn delete(&self, req: DeleteRequest) -> Diagnostics {
+        self.reset(req).await.err().unwrap_or_default()
+    }
+
+    async fn import(&self, req: ImportRequest) -> ImportResponse {
+        dependent::import_by_cluster_id(&req.id, F::TYPE_NAME)
+    }
+}
+
+impl<F: ClusterFeature> FeatureResource<F> {
+    /// Create (`prior` `None`) and update: apply the planned settings.
+    async fn apply(
+        &self,
+        cancel: &CancellationToken,
+        planned: &Value,
+        prior: Option<&Value>,
+        op: Op,
+        private: Private,
+    ) -> Result<ApplyResponse, Diagnostics> {
+        let plan = Self::model(planned)?;
+        if let Some(prior) = prior {
+            let prior = Self::model(prior)?;
+            // Only `cluster_name` (a rename) or `timeouts` changed: nothing
+            // to send (and a KMS key change would be rate-limited).
+            if prior.settings == plan.settings {
+                let state = FeatureState {
+                    cluster_name: plan.cluster_name,
+                    timeouts: plan.timeouts,
+                    ..prior
+                };
+                return Ok(ApplyResponse::ok(self.value(&state)?, private));
+            }
+        }
+        let client = common::client(&self.shared)?;
+        let timeout = common::timeout(&plan.timeouts, op, F::TIMEOUT);
+        let client = client.until(timeout);
+        let cluster = dependent::running_cluster(&client, plan.name(), timeout, cancel).await?;
+        dependent::require_at_apply(&cluster, &F::asks(planned)?)?;
+        match F::apply(&client, &cluster, &plan.settings, timeout, cancel).await {
+            Ok(now) => {
+                let state = Self::stored(&cluster, now, &plan);
+                Ok(ApplyResponse::ok(self.value(&state)?, private))
+            }
+            // Whether the change took effect is not known: on create the
+            // resource is recorded (untainted) for the next plan to read
+            // back, never lost nor replaced.
+            Err(e) if op == Op::Create && (e == ApiError::Cancelled || e.is_unanswered()) => {
+                let state = Self::stored(&cluster, plan.settings.clone(), &plan);
+                let warning = Diagnostic::warning(
+                    format!("{} may not be applied yet", capitalised(F::WHAT)),
+                    format!(
+                        "Setting {} on cluster {} did not finish: {e}. The resource is recorded in the state; the \
+                         next plan reads the cluster's settings back and plans what is still missing.",
+                        F::WHAT,
+                        cluster.cluster_id
+                    ),
+                );
+                Ok(ApplyResponse::ok(self.value(&state)?, private).with_error(warning))
+            }
+            Err(e) => Err(api_diag(&format!("set {}", F::WHAT), &e).into()),
+        }
+    }
+
+    async fn refresh(&self, req: &ReadRequest) -> Result<ReadResponse, Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = Self::model(&req.state)?;
+        let cancel = &req.ctx.cancel;
+        let id = state.cluster_id().to_owned();
+        let cluster = client
+            .describe_cluster(&id, cancel)
+            .await
+            .map_err(|e| api_diag("read the cluster", &e))?;
+        let Some(cluster) = cluster else {
+            return Ok(ReadResponse::gone(req.private.clone()));
+        };
+        match F::read(client, &cluster, &state.settings, cancel).await {
+            Ok(Some(now)) => {
+                let now = Self::stored(&cluster, now, &state);
+                Ok(ReadResponse::found(self.value(&now)?, req.private.clone()))
+            }
+            Ok(None) => Ok(ReadResponse::gone(req.private.clone())),
+            Err(ReadError::Unreadable(warning)) => {
+                Ok(ReadResponse::found(req.state.clone(), req.private.clone()).with_error(warning))
+            }
+            Err(ReadError::Api(e)) if e.is_not_found() => {
+                Ok(ReadResponse::gone(req.private.clone()))
+            }
+            Err(ReadError::Api(e)) => Err(api_diag(&format!("read {}", F::WHAT), &e).into()),
+        }
+    }
+
+    /// Destroy: the feature off; already gone (with its cluster) is fine.
+    async fn reset(&self, req: DeleteRequest) -> Result<(), Diagnostics> {
+        let client = common::client(&self.shared)?;
+        let state = Self::model(&req.state)?;
+        let timeout = common::timeout(&state.timeouts, Op::Delete, F::TIMEOUT);
+        let client = client.until(timeout);
+        match F::reset(&client, state.cluster_id(), timeout, &req.ctx.cancel).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(api_diag(&format!("turn off {}", F::WHAT), &e).into()),
+        }
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Reads what plan-time checks need of a configuration or plan, where any
+/// value may be unknown.
+pub fn plan_view<T: for<'de> Deserialize<'de>>(v: &Value, what: &str) -> Result<T, Diagnostic> {
+    common::model(v, what)
+}
