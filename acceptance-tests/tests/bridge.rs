@@ -90,7 +90,7 @@ async fn the_bridge_call_sequence_for_every_resource() {
 
     // ack_cluster: standard → pro is an in-place update, as Terraform shows it.
     let cl = "ack_cluster";
-    let mut cfg = json!({"name": "bridge", "edition": "standard", "deletion_protection": true,
+    let mut cfg = json!({"name": "bridge", "vpc_id": "vpc-ack00000000000000001", "vswitch_ids": ["vsw-ack00000000000000001"], "pod_cidr": "172.20.0.0/16", "edition": "standard", "deletion_protection": true,
                          "service_cidr": "172.21.0.0/20"});
     let created = b.create(cl, &cfg).await;
     assert_eq!(created.state.get("sla").unwrap().as_str(), Some("99.90%"));
@@ -118,8 +118,8 @@ async fn the_bridge_call_sequence_for_every_resource() {
         ),
         (
             "ack_encryption",
-            json!({"cluster_name": "bridge", "kms_key_id": "key-bridge0001"}),
-            json!({"cluster_name": "bridge", "kms_key_id": "key-bridge0002"}),
+            json!({"cluster_name": "bridge", "kms_key_id": "key-ack00000000000000001"}),
+            json!({"cluster_name": "bridge", "kms_key_id": "key-ack00000000000000002"}),
         ),
         (
             "ack_backup_policy",
@@ -150,7 +150,7 @@ async fn the_bridge_call_sequence_for_every_resource() {
     // Tier rules hold for a client that applies without planning: the same
     // diagnostic as the plan's, and nothing sent to the API.
     let std = b
-        .create(cl, &json!({"name": "bridge-std", "edition": "standard"}))
+        .create(cl, &json!({"name": "bridge-std", "vpc_id": "vpc-ack00000000000000001", "vswitch_ids": ["vsw-ack00000000000000001"], "pod_cidr": "172.20.0.0/16", "edition": "standard"}))
         .await;
     let t = "ack_scheduler_profile";
     let gang = b.value(

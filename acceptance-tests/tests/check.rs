@@ -10,6 +10,9 @@ use tfplugin_testing::cargo_artifact;
 const CLEAN: &str = r#"
 resource "ack_cluster" "main" {
   name                = "checked"
+  vpc_id      = "vpc-ack00000000000000001"
+  vswitch_ids = ["vsw-ack00000000000000001"]
+  pod_cidr    = "172.20.0.0/16"
   edition             = "pro"
   service_cidr        = "172.21.0.0/20"
   deletion_protection = true
@@ -17,7 +20,7 @@ resource "ack_cluster" "main" {
 
 resource "ack_encryption" "secrets" {
   cluster_name = ack_cluster.main.name
-  kms_key_id   = "key-check0001"
+  kms_key_id   = "key-ack00000000000000001"
 }
 "#;
 
@@ -78,6 +81,9 @@ fn flags_a_cluster_replacement_and_passes_a_clean_plan() {
 const PRODUCTION: &str = r#"
 resource "ack_cluster" "main" {
   name         = "rego-checked"
+  vpc_id      = "vpc-ack00000000000000001"
+  vswitch_ids = ["vsw-ack00000000000000001"]
+  pod_cidr    = "172.20.0.0/16"
   service_cidr = "172.21.0.0/20"
   tags = {
     environment = "production"

@@ -8,6 +8,9 @@ use tfplugin_testing::actions_for;
 const STANDARD: &str = r#"
 resource "ack_cluster" "main" {
   name               = "demo"
+  vpc_id      = "vpc-ack00000000000000001"
+  vswitch_ids = ["vsw-ack00000000000000001"]
+  pod_cidr    = "172.20.0.0/16"
   kubernetes_version = "1.30.7-aliyun.1"
   tags               = { env = "dev" }
 }
@@ -28,7 +31,11 @@ fn standard_cluster_full_cycle() {
     assert_eq!(after["edition"], "standard");
     let v = values(&case.dir, "ack_cluster.main");
     assert_eq!(v["state"], "running");
-    assert!(v["api_server_endpoint"]
+    assert_eq!(
+        v["api_server_endpoint"], "",
+        "no public endpoint unless endpoint_public_access, as the API"
+    );
+    assert!(v["api_server_internal_endpoint"]
         .as_str()
         .unwrap()
         .starts_with("https://"));

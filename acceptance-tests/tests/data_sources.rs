@@ -13,6 +13,9 @@ fn editions_versions_and_cluster_lookup() {
         r#"
 resource "ack_cluster" "main" {
   name = "lookup"
+  vpc_id      = "vpc-ack00000000000000001"
+  vswitch_ids = ["vsw-ack00000000000000001"]
+  pod_cidr    = "172.20.0.0/16"
 }
 
 data "ack_editions" "all" {}

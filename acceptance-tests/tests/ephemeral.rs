@@ -46,6 +46,10 @@ provider "ack" {{}}
 
 resource "ack_cluster" "main" {{
   name = "kubeconfig-demo"
+  endpoint_public_access = true
+  vpc_id      = "vpc-ack00000000000000001"
+  vswitch_ids = ["vsw-ack00000000000000001"]
+  pod_cidr    = "172.20.0.0/16"
 }}
 
 ephemeral "ack_cluster_kubeconfig" "main" {{

@@ -6,7 +6,7 @@
 
 use acceptance_tests::{values, Case, Emulator};
 
-const CLUSTER: &str = "resource \"ack_cluster\" \"main\" {\n  name = \"errors\"\n}\n";
+const CLUSTER: &str = "resource \"ack_cluster\" \"main\" {\n  name = \"errors\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}\n";
 
 fn pool(timeouts: &str) -> String {
     format!(

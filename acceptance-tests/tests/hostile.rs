@@ -98,11 +98,34 @@ fn resources(cases: &[&HclCase]) -> String {
         .iter()
         .map(|c| {
             format!(
-                "\nresource \"{}\" \"{}\" {{\n{}}}\n",
-                c.resource, c.id, c.body
+                "\nresource \"{}\" \"{}\" {{\n{}{}}}\n",
+                c.resource,
+                c.id,
+                c.body,
+                default_network(c)
             )
         })
         .collect()
+}
+
+/// The emulator's default network for an `ack_cluster` case, for what its
+/// body leaves out.
+fn default_network(c: &HclCase) -> String {
+    if c.resource != "ack_cluster" {
+        return String::new();
+    }
+    let mut out = String::new();
+    let zones = c.body.contains("zone_ids");
+    if !c.body.contains("vpc_id") && !zones {
+        out += "vpc_id = \"vpc-ack00000000000000001\"\n";
+    }
+    if !c.body.contains("vswitch_ids") && !zones {
+        out += "vswitch_ids = [\"vsw-ack00000000000000001\"]\n";
+    }
+    if !c.body.contains("pod_cidr") && !c.body.contains("network_plugin") {
+        out += "pod_cidr = \"172.20.0.0/16\"\n";
+    }
+    out
 }
 
 /// Each case met an error that shows its attribute in the source snippet
@@ -400,7 +423,7 @@ fn the_emulator_refuses_hostile_bodies_with_api_errors() {
         emu: &emu,
         nonce: 0,
     };
-    let create = r#"{"name": "hostile", "region_id": "cn-hangzhou", "cluster_type": "ManagedKubernetes", "cluster_spec": "ack.pro.small"}"#;
+    let create = r#"{"name": "hostile", "region_id": "cn-hangzhou", "cluster_type": "ManagedKubernetes", "cluster_spec": "ack.pro.small", "vpcid": "vpc-ack00000000000000001", "vswitch_ids": ["vsw-ack00000000000000001"], "addons": [{"name": "flannel"}], "container_cidr": "172.20.0.0/16"}"#;
     let (status, body) = call.send("CreateCluster", "POST", "/clusters", Some(create.into()));
     assert_eq!(status, 200, "{body}");
     let cluster = body["cluster_id"].as_str().unwrap().to_owned();

@@ -11,6 +11,9 @@ fn config(edition: &str, pool: &str) -> String {
         r#"
 resource "ack_cluster" "main" {{
   name    = "pools"
+  vpc_id      = "vpc-ack00000000000000001"
+  vswitch_ids = ["vsw-ack00000000000000001"]
+  pod_cidr    = "172.20.0.0/16"
   edition = "{edition}"
 }}
 

@@ -50,7 +50,7 @@ fn planning_new_clusters_costs_no_call_per_resource() {
     let mut hcl = String::new();
     for c in 0..3 {
         hcl += &format!(
-            "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"n{c}\"\n  edition = \"pro\"\n}}\n\
+            "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"n{c}\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"pro\"\n}}\n\
              resource \"ack_node_pool\" \"c{c}\" {{\n  count          = 20\n  cluster_name   = ack_cluster.c{c}.name\n  \
              name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 10\n}}\n"
         );
@@ -71,7 +71,7 @@ fn planning_new_clusters_costs_no_call_per_resource() {
 
 fn pools(n: usize) -> String {
     format!(
-        "resource \"ack_cluster\" \"main\" {{\n  name    = \"quota\"\n  edition = \"pro\"\n}}\n\
+        "resource \"ack_cluster\" \"main\" {{\n  name    = \"quota\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"pro\"\n}}\n\
          resource \"ack_node_pool\" \"p\" {{\n  count          = {n}\n  cluster_name   = ack_cluster.main.name\n  \
          name           = \"p-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 1\n}}\n"
     )
@@ -102,14 +102,15 @@ fn clusters_over_quota_are_refused_at_plan() {
     let emu = Emulator::start_with(&["--quota-clusters", "2"]);
     let Some(case) = Case::new(&emu) else { return };
     emu.outside(async |c, cancel| {
-        let req = ack_api::model::CreateClusterRequest {
-            name: "made-elsewhere".into(),
-            cluster_type: "ManagedKubernetes".into(),
-            ..Default::default()
-        };
+        let req =
+            ack_emulator::inventory::in_default_network(ack_api::model::CreateClusterRequest {
+                name: "made-elsewhere".into(),
+                cluster_type: "ManagedKubernetes".into(),
+                ..Default::default()
+            });
         c.create_cluster(&req, "t", &cancel).await.unwrap();
     });
-    let two = "resource \"ack_cluster\" \"a\" {\n  name = \"a\"\n}\nresource \"ack_cluster\" \"b\" {\n  name = \"b\"\n}\n";
+    let two = "resource \"ack_cluster\" \"a\" {\n  name = \"a\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}\nresource \"ack_cluster\" \"b\" {\n  name = \"b\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}\n";
     case.config(two);
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("Cluster quota exceeded"), "{out}");
@@ -119,7 +120,7 @@ fn clusters_over_quota_are_refused_at_plan() {
         1,
         "only the one made elsewhere"
     );
-    case.config("resource \"ack_cluster\" \"a\" {\n  name = \"a\"\n}\n");
+    case.config("resource \"ack_cluster\" \"a\" {\n  name = \"a\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}\n");
     case.dir.run(&["plan", "-no-color"]).success();
 }
 
@@ -153,7 +154,7 @@ fn duplicate_names_are_refused_at_plan() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
     // An existing cluster, made outside this configuration.
-    case.config("resource \"ack_cluster\" \"old\" {\n  name = \"taken\"\n}\n");
+    case.config("resource \"ack_cluster\" \"old\" {\n  name = \"taken\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}\n");
     case.dir.apply();
     let other = Case::new(&emu).unwrap();
     let pool = |id: &str, name: &str| {
@@ -163,10 +164,10 @@ fn duplicate_names_are_refused_at_plan() {
         )
     };
     other.config(&format!(
-        "resource \"ack_cluster\" \"a\" {{\n  name = \"same\"\n}}\n\
-         resource \"ack_cluster\" \"b\" {{\n  name = \"same\"\n}}\n\
-         resource \"ack_cluster\" \"c\" {{\n  name = \"taken\"\n}}\n\
-         resource \"ack_cluster\" \"d\" {{\n  name = \"fine\"\n}}\n{}{}",
+        "resource \"ack_cluster\" \"a\" {{\n  name = \"same\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}}\n\
+         resource \"ack_cluster\" \"b\" {{\n  name = \"same\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}}\n\
+         resource \"ack_cluster\" \"c\" {{\n  name = \"taken\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}}\n\
+         resource \"ack_cluster\" \"d\" {{\n  name = \"fine\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}}\n{}{}",
         pool("p1", "workers"),
         pool("p2", "workers")
     ));
@@ -195,7 +196,7 @@ fn duplicate_names_are_refused_at_plan() {
     assert_eq!(emu.mutations(), before, "a refused plan changes nothing");
     // A replacement keeps its name: no false duplicate.
     case.config(
-        "resource \"ack_cluster\" \"old\" {\n  name         = \"taken\"\n  service_cidr = \"172.30.0.0/20\"\n}\n",
+        "resource \"ack_cluster\" \"old\" {\n  name         = \"taken\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  service_cidr = \"172.30.0.0/20\"\n}\n",
     );
     let plan = case.dir.plan(&[]);
     assert_eq!(

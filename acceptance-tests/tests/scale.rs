@@ -18,7 +18,7 @@ fn estate(size: u32) -> String {
     let mut hcl = String::new();
     for c in 0..CLUSTERS {
         hcl += &format!(
-            "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"estate-{c}\"\n  edition = \"pro\"\n}}\n\n"
+            "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"estate-{c}\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"pro\"\n}}\n\n"
         );
         hcl += &format!(
             "resource \"ack_node_pool\" \"c{c}\" {{\n  count          = {POOLS}\n  cluster_name   = ack_cluster.c{c}.name\n  \
@@ -119,7 +119,7 @@ fn the_same_estate_under_injected_faults() {
 fn an_interrupted_create_is_recorded_not_orphaned() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    case.config("resource \"ack_cluster\" \"main\" {\n  name = \"interrupted\"\n}\n");
+    case.config("resource \"ack_cluster\" \"main\" {\n  name = \"interrupted\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}\n");
     emu.faults(&serde_json::json!({"response_delay_ms": 3000, "actions": ["CreateCluster"]}));
     let mut child = case
         .dir

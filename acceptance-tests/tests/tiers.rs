@@ -7,13 +7,13 @@ use acceptance_tests::{values, Case, Emulator};
 use tfplugin_testing::actions_for;
 
 fn cluster(edition: &str) -> String {
-    format!("resource \"ack_cluster\" \"main\" {{\n  name    = \"tiers\"\n  edition = \"{edition}\"\n}}\n")
+    format!("resource \"ack_cluster\" \"main\" {{\n  name    = \"tiers\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"{edition}\"\n}}\n")
 }
 
 const ENCRYPTION: &str = r#"
 resource "ack_encryption" "secrets" {
   cluster_name = ack_cluster.main.name
-  kms_key_id   = "key-first0001"
+  kms_key_id   = "key-ack00000000000000001"
 }
 "#;
 
@@ -45,10 +45,10 @@ fn encryption_full_cycle_with_rotation() {
     let body = format!("{}{ENCRYPTION}", cluster("pro"));
     case.step(&body);
     let v = values(&case.dir, "ack_encryption.secrets");
-    assert_eq!(v["kms_key_id"], "key-first0001");
+    assert_eq!(v["kms_key_id"], "key-ack00000000000000001");
     let id = v["id"].as_str().unwrap().to_owned();
     // Rotation right away: in place, waiting out the 5-minute (scaled) limit.
-    let rotated = body.replace("key-first0001", "key-second002");
+    let rotated = body.replace("key-ack00000000000000001", "key-ack00000000000000002");
     let plan = case.step(&rotated);
     assert_eq!(actions_for(&plan, "ack_encryption.secrets"), ["update"]);
     case.import_verify(&emu, &rotated, "ack_encryption.secrets", &id);

@@ -22,6 +22,9 @@ variable "edition" {
 
 resource "ack_cluster" "main" {
   name               = "quickstart"
+  vpc_id             = "vpc-ack00000000000000001"
+  vswitch_ids        = ["vsw-ack00000000000000001"]
+  pod_cidr           = "172.20.0.0/16"
   edition            = var.edition
   kubernetes_version = "1.31.1-aliyun.1"
   tags = {

@@ -109,6 +109,16 @@ impl ApiRequest {
     pub fn delete_cluster(id: &str) -> ApiRequest {
         ApiRequest::new("DeleteCluster", "DELETE", format!("/clusters/{}", seg(id)))
     }
+    /// DeleteCluster saying what to do with the resources the cluster made
+    /// (`delete_options`, a JSON array in the query, as the SDK sends it).
+    pub fn delete_cluster_with(id: &str, options: &[crate::model::DeleteOption]) -> ApiRequest {
+        let req = ApiRequest::delete_cluster(id);
+        if options.is_empty() {
+            return req;
+        }
+        let json = serde_json::to_string(options).unwrap_or_default();
+        req.with_query("delete_options", json)
+    }
     pub fn migrate_cluster(id: &str, req: &MigrateClusterRequest) -> ApiRequest {
         ApiRequest {
             body: json(req),

@@ -113,6 +113,11 @@ impl Ord for Version {
     }
 }
 
+/// How two version strings order; `None` when either is not a version.
+pub fn compare(a: &str, b: &str) -> Option<Ordering> {
+    Some(Version::parse(a)?.cmp(&Version::parse(b)?))
+}
+
 pub fn is_supported(v: &str) -> bool {
     SUPPORTED.contains(&v)
 }

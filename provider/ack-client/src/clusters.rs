@@ -243,8 +243,19 @@ impl Client {
         id: &str,
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
+        self.delete_cluster_with(id, &[], cancel).await
+    }
+
+    /// DeleteCluster with what to do of the resources the cluster made.
+    pub async fn delete_cluster_with(
+        &self,
+        id: &str,
+        options: &[ack_api::model::DeleteOption],
+        cancel: &CancellationToken,
+    ) -> Result<Option<String>> {
+        let req = ApiRequest::delete_cluster_with(id, options);
         let r = self
-            .cluster_write(&ApiRequest::delete_cluster(id), cancel, || async {
+            .cluster_write(&req, cancel, || async {
                 Ok(self
                     .describe_cluster(id, cancel)
                     .await?

@@ -64,12 +64,12 @@ fn throughput(c: &mut Criterion) {
     };
     let state = State::open(config, db.to_str().unwrap()).unwrap();
     let id = rt.block_on(async {
-        let req = CreateClusterRequest {
+        let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
             name: "bench".into(),
             region_id: "cn-hangzhou".into(),
             cluster_spec: Some("ack.pro.small".into()),
             ..Default::default()
-        };
+        });
         let r = call(&state, &ApiRequest::create_cluster(&req)).await;
         ack_emulator::tasks::tick(&state).unwrap();
         r["cluster_id"].as_str().unwrap().to_owned()
@@ -89,12 +89,13 @@ fn throughput(c: &mut Criterion) {
                 for i in 0..iters {
                     if i % 15 == 0 {
                         let n = CLUSTERS.fetch_add(1, Ordering::Relaxed);
-                        let req = CreateClusterRequest {
-                            name: format!("b{n}"),
-                            region_id: format!("cn-r{}", n / 40),
-                            cluster_spec: Some("ack.pro.small".into()),
-                            ..Default::default()
-                        };
+                        let req =
+                            ack_emulator::inventory::in_default_network(CreateClusterRequest {
+                                name: format!("b{n}"),
+                                region_id: format!("cn-r{}", n / 40),
+                                cluster_spec: Some("ack.pro.small".into()),
+                                ..Default::default()
+                            });
                         cluster = call(&state, &ApiRequest::create_cluster(&req)).await
                             ["cluster_id"]
                             .as_str()

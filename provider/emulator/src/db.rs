@@ -50,6 +50,11 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE nonces ADD COLUMN expires_ms INTEGER NOT NULL DEFAULT 0;
     UPDATE nonces SET expires_ms = seen_ms + 900000;
     CREATE INDEX nonces_expires ON nonces(expires_ms);",
+    // 4: each region's network inventory, once it differs from the defaults.
+    "CREATE TABLE inventory (
+        region TEXT PRIMARY KEY,
+        doc TEXT NOT NULL
+    );",
 ];
 
 /// How hard each commit is pushed to disk (SQLite `synchronous` in WAL mode).

@@ -108,7 +108,12 @@ fn endpoint(c: &ClusterDetail, private: bool) -> ApiResult<String> {
         .as_str()
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
-        .ok_or_else(|| ApiError::internal("the cluster has no API server endpoint"))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "ErrorApiServerEndpointNotPublic",
+                "The cluster's API server has no public endpoint (endpoint_public_access is off): ask for the internal endpoint with PrivateIpAddress=true, or bind a public EIP with ModifyCluster (api_server_eip).",
+            )
+        })
 }
 
 fn parse_query(q: &HashMap<String, String>) -> ApiResult<(bool, i64)> {

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod db;
 pub mod error;
 pub mod faults;
+pub mod inventory;
 pub mod kubeconfig;
 pub mod routes;
 pub mod store;

@@ -122,6 +122,12 @@ pub struct CreateClusterBody {
     #[serde(default)]
     pub custom_san: Option<String>,
     #[serde(default)]
+    pub extra_sans: Vec<String>,
+    #[serde(default)]
+    pub rrsa_config: Option<ack_api::model::RrsaConfig>,
+    #[serde(default)]
+    pub audit_log_config: Option<ack_api::model::AuditLogConfig>,
+    #[serde(default)]
     pub service_account_issuer: Option<String>,
     #[serde(default)]
     pub api_audiences: Option<String>,

@@ -12,19 +12,19 @@ use support::{pool, Emu};
 #[tokio::test]
 async fn cluster_lifecycle_through_real_states() {
     let emu = Emu::new();
-    let req = CreateClusterRequest {
+    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: "demo".into(),
         region_id: "cn-hangzhou".into(),
         cluster_type: "ManagedKubernetes".into(),
         cluster_spec: Some("ack.standard".into()),
         kubernetes_version: Some("1.30.7-aliyun.1".into()),
-        vswitch_ids: vec!["vsw-abc123".into()],
+        vswitch_ids: vec!["vsw-ack00000000000000001".into()],
         tags: vec![Tag {
             key: "env".into(),
             value: "dev".into(),
         }],
         ..Default::default()
-    };
+    });
     let created = emu.call(&ApiRequest::create_cluster(&req)).await.ok();
     let id = created["cluster_id"].as_str().unwrap().to_owned();
     let task = created["task_id"].as_str().unwrap().to_owned();
@@ -52,10 +52,14 @@ async fn cluster_lifecycle_through_real_states() {
     assert_eq!(d["cluster_spec"], "ack.standard");
     let master: serde_json::Value =
         serde_json::from_str(d["master_url"].as_str().unwrap()).unwrap();
-    assert!(master["api_server_endpoint"]
+    assert!(master["intranet_api_server_endpoint"]
         .as_str()
         .unwrap()
         .starts_with("https://"));
+    assert_eq!(
+        master["api_server_endpoint"], "",
+        "no public endpoint unless asked for, as the service does"
+    );
     let meta: serde_json::Value = serde_json::from_str(d["meta_data"].as_str().unwrap()).unwrap();
     assert_eq!(meta["Capabilities"]["DisableEncryption"], true);
 
@@ -192,28 +196,28 @@ async fn names_are_unique_per_region_and_quota_holds() {
         ":memory:",
     );
     emu.cluster("a", "ack.standard").await;
-    let dup = CreateClusterRequest {
+    let dup = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: "a".into(),
         region_id: "cn-hangzhou".into(),
         ..Default::default()
-    };
+    });
     emu.call(&ApiRequest::create_cluster(&dup))
         .await
         .err(400, "ErrorClusterNameAlreadyExist");
-    let other_region = CreateClusterRequest {
+    let other_region = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: "a".into(),
         region_id: "cn-beijing".into(),
         ..Default::default()
-    };
+    });
     emu.call(&ApiRequest::create_cluster(&other_region))
         .await
         .ok();
     emu.cluster("b", "ack.standard").await;
-    let c = CreateClusterRequest {
+    let c = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: "c".into(),
         region_id: "cn-hangzhou".into(),
         ..Default::default()
-    };
+    });
     emu.call(&ApiRequest::create_cluster(&c))
         .await
         .err(400, "QuotaExceeded.Cluster");
@@ -226,12 +230,12 @@ async fn tier_rules_hold_server_side() {
     let pro_id = emu.cluster("pro", "ack.pro.small").await;
 
     // KMS and maintenance window at create.
-    let kms = CreateClusterRequest {
+    let kms = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: "k".into(),
         region_id: "cn-hangzhou".into(),
-        encryption_provider_key: Some("key-abc12345".into()),
+        encryption_provider_key: Some("key-ack00000000000000001".into()),
         ..Default::default()
-    };
+    });
     let r = emu
         .call(&ApiRequest::create_cluster(&kms))
         .await
@@ -243,7 +247,7 @@ async fn tier_rules_hold_server_side() {
 
     // KMS on an existing cluster.
     let key = KmsEncryptionRequest {
-        kms_key_id: Some("key-abc12345".into()),
+        kms_key_id: Some("key-ack00000000000000001".into()),
         disable_encryption: false,
     };
     emu.call(&ApiRequest::update_kms(&std_id, &key))
@@ -252,7 +256,10 @@ async fn tier_rules_hold_server_side() {
     emu.call(&ApiRequest::update_kms(&pro_id, &key)).await.ok();
     emu.tick();
     let d = emu.call(&ApiRequest::describe_cluster(&pro_id)).await.ok();
-    assert!(d["meta_data"].as_str().unwrap().contains("key-abc12345"));
+    assert!(d["meta_data"]
+        .as_str()
+        .unwrap()
+        .contains("key-ack00000000000000001"));
 
     // Managed node pools.
     let mut managed = pool("m", 2);
@@ -387,12 +394,12 @@ async fn kms_key_changes_are_rate_limited() {
         },
         ":memory:",
     );
-    let req = CreateClusterRequest {
+    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: "p".into(),
         region_id: "cn-hangzhou".into(),
         cluster_spec: Some("ack.pro.small".into()),
         ..Default::default()
-    };
+    });
     let id = emu.call(&ApiRequest::create_cluster(&req)).await.ok()["cluster_id"]
         .as_str()
         .unwrap()
@@ -403,16 +410,25 @@ async fn kms_key_changes_are_rate_limited() {
         kms_key_id: Some(k.into()),
         disable_encryption: false,
     };
-    emu.call(&ApiRequest::update_kms(&id, &key("key-first001")))
-        .await
-        .ok();
+    emu.call(&ApiRequest::update_kms(
+        &id,
+        &key("key-ack00000000000000001"),
+    ))
+    .await
+    .ok();
     tokio::time::sleep(std::time::Duration::from_millis(350)).await;
     emu.tick();
-    emu.call(&ApiRequest::update_kms(&id, &key("key-second01")))
-        .await
-        .err(409, "Conflict.KMSEncryption");
+    emu.call(&ApiRequest::update_kms(
+        &id,
+        &key("key-ack00000000000000002"),
+    ))
+    .await
+    .err(409, "Conflict.KMSEncryption");
     tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
-    emu.call(&ApiRequest::update_kms(&id, &key("key-second01")))
-        .await
-        .ok();
+    emu.call(&ApiRequest::update_kms(
+        &id,
+        &key("key-ack00000000000000002"),
+    ))
+    .await
+    .ok();
 }

@@ -121,10 +121,106 @@ async fn bad_input_gets_real_errors_and_writes_nothing() {
     .await
     .err(400, "InvalidParameter");
     emu.call(&send(
-        br#"{"name": "x", "region_id": "cn-hangzhou", "node_cidr_mask": 31}"#,
+        br#"{"name": "x", "region_id": "cn-hangzhou", "vpcid": "vpc-ack00000000000000001", "vswitch_ids": ["vsw-ack00000000000000001"], "addons": [{"name": "flannel"}], "container_cidr": "172.20.0.0/16", "node_cidr_mask": 31}"#,
     ))
     .await
     .err(400, "InvalidParameter");
+    // What the service refuses of a cluster's network (#17): no VPC, no
+    // network plugin, Flannel without a pod block, unknown IDs, a vSwitch of
+    // another VPC, a pod block inside the VPC, Terway without pod vSwitches.
+    let vpc = r#""vpcid": "vpc-ack00000000000000001", "vswitch_ids": ["vsw-ack00000000000000001"]"#;
+    let flannel = r#""addons": [{"name": "flannel"}], "container_cidr": "172.20.0.0/16""#;
+    for (body, code, says) in [
+        (
+            format!(r#"{{"name": "x", "region_id": "cn-hangzhou", {flannel}}}"#),
+            "MissingParameter",
+            "vpcid",
+        ),
+        (
+            format!(r#"{{"name": "x", "region_id": "cn-hangzhou", {vpc}}}"#),
+            "MissingParameter",
+            "network",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", {vpc}, "addons": [{{"name": "flannel"}}]}}"#
+            ),
+            "MissingParameter",
+            "container_cidr",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", {vpc}, "addons": [{{"name": "terway-eniip"}}]}}"#
+            ),
+            "MissingParameter",
+            "pod_vswitch_ids",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", "vpcid": "vpc-nope1", "vswitch_ids": ["vsw-ack00000000000000001"], {flannel}}}"#
+            ),
+            "InvalidVpcId.NotFound",
+            "vpc-nope1",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", "vpcid": "vpc-ack00000000000000001", "vswitch_ids": ["vsw-nope1"], {flannel}}}"#
+            ),
+            "InvalidVSwitchId.NotFound",
+            "vsw-nope1",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", "vpcid": "vpc-ack00000000000000001", "vswitch_ids": ["vsw-ack00000000000000021"], {flannel}}}"#
+            ),
+            "InvalidParameter.VSwitchIds",
+            "belongs to VPC",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", {vpc}, "addons": [{{"name": "flannel"}}], "container_cidr": "192.168.128.0/17"}}"#
+            ),
+            "InvalidParameter",
+            "overlaps the VPC",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", {vpc}, "addons": [{{"name": "flannel"}}], "container_cidr": "11.0.0.0/16"}}"#
+            ),
+            "InvalidParameter",
+            "not a private block",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", {vpc}, {flannel}, "security_group_id": "sg-nope1"}}"#
+            ),
+            "InvalidSecurityGroupId.NotFound",
+            "sg-nope1",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", {vpc}, {flannel}, "zone_ids": ["cn-hangzhou-a"]}}"#
+            ),
+            "InvalidParameter",
+            "zone_ids",
+        ),
+        (
+            format!(
+                r#"{{"name": "x", "region_id": "cn-hangzhou", {vpc}, "addons": [{{"name": "flannel"}}, {{"name": "terway-eni"}}], "container_cidr": "172.20.0.0/16"}}"#
+            ),
+            "InvalidParameter",
+            "one network component",
+        ),
+    ] {
+        let r = emu
+            .call(&send(Box::leak(
+                body.clone().into_bytes().into_boxed_slice(),
+            )))
+            .await
+            .err(400, code);
+        let message = r.body["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{body}: {message}");
+    }
     emu.call(&send(br#"{"region_id": "cn-hangzhou"}"#))
         .await
         .err(400, "MissingParameter");
@@ -234,11 +330,13 @@ async fn signatures_are_verified() {
         .await
         .err(400, "SignatureNonceUsed");
     // Body swapped after signing.
-    let create = ApiRequest::create_cluster(&CreateClusterRequest {
-        name: "a".into(),
-        region_id: "cn-hangzhou".into(),
-        ..Default::default()
-    });
+    let create = ApiRequest::create_cluster(&ack_emulator::inventory::in_default_network(
+        CreateClusterRequest {
+            name: "a".into(),
+            region_id: "cn-hangzhou".into(),
+            ..Default::default()
+        },
+    ));
     let h = create.signed_headers(
         support::HOST,
         &emu.creds(),
@@ -305,11 +403,11 @@ async fn faults_look_like_the_real_service() {
     )
     .await
     .ok();
-    let req = CreateClusterRequest {
+    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: "lost".into(),
         region_id: "cn-hangzhou".into(),
         ..Default::default()
-    };
+    });
     emu.call(&ApiRequest::create_cluster(&req))
         .await
         .err(503, "ServiceUnavailable");
@@ -360,11 +458,11 @@ async fn restart_on_the_same_file_resumes_tasks() {
     };
     let id = {
         let emu = Emu::with(slow.clone(), db);
-        let req = CreateClusterRequest {
+        let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
             name: "durable".into(),
             region_id: "cn-hangzhou".into(),
             ..Default::default()
-        };
+        });
         emu.call(&ApiRequest::create_cluster(&req)).await.ok()["cluster_id"]
             .as_str()
             .unwrap()

@@ -110,11 +110,11 @@ fn serves_over_loopback_and_survives_kill_9() {
 
     // At speed 600 a cluster takes 1 s to create.
     let emu = start(db, "600");
-    let req = CreateClusterRequest {
+    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: "survivor".into(),
         region_id: "cn-hangzhou".into(),
         ..Default::default()
-    };
+    });
     let (status, body) = call(&emu.addr, &ApiRequest::create_cluster(&req));
     assert_eq!(status, 200, "{body}");
     let id = body["cluster_id"].as_str().unwrap().to_owned();

@@ -55,11 +55,11 @@ async fn admin(
 }
 
 fn cluster_req(name: &str) -> CreateClusterRequest {
-    CreateClusterRequest {
+    ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: name.into(),
         cluster_type: "ManagedKubernetes".into(),
         ..Default::default()
-    }
+    })
 }
 
 fn pool(name: &str) -> NodePoolRequest {

@@ -40,11 +40,11 @@ async fn serve(speed: f64) -> (Client, tokio::sync::oneshot::Sender<()>) {
 }
 
 async fn running_cluster(client: &Client, name: &str, cancel: &CancellationToken) -> String {
-    let req = CreateClusterRequest {
+    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: name.into(),
         cluster_type: "ManagedKubernetes".into(),
         ..Default::default()
-    };
+    });
     let (id, _) = client.create_cluster(&req, name, cancel).await.unwrap();
     client
         .wait_running(&id, Duration::from_secs(30), cancel)

@@ -162,12 +162,13 @@ async fn kubeconfig_errors_as_the_service_gives_them() {
     emu.call(&bad).await.err(400, "InvalidParameter");
 
     // A cluster still being created has no API server to reach.
-    let req = ack_api::model::CreateClusterRequest {
+    let req = ack_emulator::inventory::in_default_network(ack_api::model::CreateClusterRequest {
         name: "young".into(),
         region_id: "cn-hangzhou".into(),
         cluster_type: "ManagedKubernetes".into(),
+        endpoint_public_access: Some(true),
         ..Default::default()
-    };
+    });
     let created = emu.call(&ApiRequest::create_cluster(&req)).await.ok();
     let young = created["cluster_id"].as_str().unwrap();
     emu.call(&ApiRequest::user_kubeconfig(young, false, Some(60)))

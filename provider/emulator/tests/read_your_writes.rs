@@ -79,11 +79,11 @@ async fn a_wait_after_a_create_never_joins_an_older_listing() {
 
     let (cid, _) = client
         .create_cluster(
-            &CreateClusterRequest {
+            &ack_emulator::inventory::in_default_network(CreateClusterRequest {
                 name: "ryw".into(),
                 cluster_type: "ManagedKubernetes".into(),
                 ..Default::default()
-            },
+            }),
             "token-1",
             &cancel,
         )

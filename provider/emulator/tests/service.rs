@@ -236,11 +236,11 @@ async fn quotas_are_reported_and_enforced() {
         .await
         .err(400, "QuotaExceeded.NodePool");
     emu.cluster("second", "ack.standard").await;
-    let third = ack_api::model::CreateClusterRequest {
+    let third = ack_emulator::inventory::in_default_network(ack_api::model::CreateClusterRequest {
         name: "third".into(),
         region_id: "cn-hangzhou".into(),
         ..Default::default()
-    };
+    });
     emu.call(&ApiRequest::create_cluster(&third))
         .await
         .err(400, "QuotaExceeded.Cluster");

@@ -108,7 +108,7 @@ const FUNCTION_EXAMPLES: [(&str, &str); 3] = [
 
 const PROVIDER_EXAMPLE: &str = include_str!("../../../examples/provider/provider.tf");
 
-const GUIDES: [(&str, &str); 5] = [
+const GUIDES: [(&str, &str); 6] = [
     ("tier-rules.md", include_str!("../guides/tier-rules.md")),
     (
         "upgrading-to-pro.md",
@@ -117,6 +117,10 @@ const GUIDES: [(&str, &str); 5] = [
     ("emulator.md", include_str!("../guides/emulator.md")),
     ("pipelines.md", include_str!("../guides/pipelines.md")),
     ("pulumi.md", include_str!("../guides/pulumi.md")),
+    (
+        "alicloud-cluster-arguments.md",
+        include_str!("../guides/alicloud-cluster-arguments.md"),
+    ),
 ];
 
 /// Every page of the documentation.

@@ -97,3 +97,66 @@ impl PlanModifier for UseStateForUnknown {
         }
     }
 }
+
+/// A computed value fixed at create, which may be null (not applicable to
+/// the object): keep the prior value, null included, instead of
+/// "(known after apply)" on every update.
+#[derive(Clone, Copy, Debug)]
+pub struct KeepPriorState;
+
+impl PlanModifier for KeepPriorState {
+    fn description(&self) -> String {
+        "Fixed at create; an update keeps the value (or its absence).".into()
+    }
+    fn modify(&self, req: &AttributePlanRequest<'_>, resp: &mut AttributePlanResponse) {
+        if !req.creating && resp.plan.is_unknown() && req.config.is_null() {
+            resp.plan = req.state.clone();
+        }
+    }
+}
+
+/// An argument the remote API takes at create and never reports back: a
+/// change replaces the resource, except over a prior state that never knew
+/// the value (after an import), where the configured value is recorded in
+/// place, since nothing says it differs from what the object was made with.
+#[derive(Clone, Copy, Debug)]
+pub struct CreateOnly;
+
+impl PlanModifier for CreateOnly {
+    fn description(&self) -> String {
+        "Set at create only and not read back: changing it replaces the resource; after an import, the first plan records the configured value in place.".into()
+    }
+    fn modify(&self, req: &AttributePlanRequest<'_>, resp: &mut AttributePlanResponse) {
+        if !req.creating && resp.plan != *req.state && !req.state.is_null() {
+            resp.requires_replace = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod create_only_tests {
+    use super::*;
+
+    #[test]
+    fn replaces_a_known_value_and_adopts_over_an_unknown_one() {
+        let path = AttributePath::attr("x");
+        let run = |state: Value, plan: Value| {
+            let req = AttributePlanRequest {
+                path: &path,
+                config: &plan,
+                state: &state,
+                creating: false,
+            };
+            let mut resp = AttributePlanResponse {
+                plan: plan.clone(),
+                requires_replace: false,
+                diagnostics: Diagnostics::new(),
+            };
+            CreateOnly.modify(&req, &mut resp);
+            resp.requires_replace
+        };
+        assert!(run(Value::from("a"), Value::from("b")));
+        assert!(!run(Value::from("a"), Value::from("a")));
+        assert!(!run(Value::Null, Value::from("b")), "imported: adopted");
+    }
+}

@@ -35,6 +35,36 @@ pub struct ClusterAutoUpgrade {
     pub channel: String,
 }
 
+/// An addon in CreateCluster's `addons` (the network plugin, CSI, logging, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterAddon {
+    pub name: String,
+    /// The addon's configuration, a JSON string (empty: its defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Leave out an addon installed by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+/// `rrsa_config` of CreateCluster.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RrsaConfig {
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+/// `audit_log_config` of CreateCluster.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLogConfig {
+    #[serde(default)]
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sls_project_name: Option<String>,
+}
+
 /// `POST /clusters` (CreateCluster).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateClusterRequest {
@@ -49,20 +79,67 @@ pub struct CreateClusterRequest {
     pub cluster_spec: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes_version: Option<String>,
+    /// The VPC (required unless `zone_ids` lets the service create one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpcid: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vswitch_ids: Vec<String>,
+    /// Zones for a VPC the service creates (instead of `vpcid` and `vswitch_ids`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zone_ids: Vec<String>,
+    /// Terway: the vSwitches pods take their addresses from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pod_vswitch_ids: Vec<String>,
+    /// Flannel: the pod CIDR block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_cidr: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_cidr: Option<String>,
+    /// Flannel: the prefix length of each node's pod block, 24-28.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_cidr_mask: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_mode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_stack: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_domain: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snat_entry: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_public_access: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_enterprise_security_group: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_sans: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_group_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_protection: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_provider_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_window: Option<MaintenanceWindow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_policy: Option<OperationPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rrsa_config: Option<RrsaConfig>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controlplane_log_components: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controlplane_log_project: Option<String>,
+    /// Days, as the API takes it: a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controlplane_log_ttl: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_log_config: Option<AuditLogConfig>,
+    /// The network plugin (required) and other addons to install.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<ClusterAddon>,
     #[serde(default)]
     pub tags: Vec<Tag>,
 }
@@ -130,7 +207,11 @@ pub struct ClusterDetail {
     pub worker_ram_role_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_policy: Option<OperationPolicy>,
-    /// JSON string: `{"api_server_endpoint":…,"intranet_api_server_endpoint":…}`.
+    /// Custom SANs of the API server's certificate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_sans: Vec<String>,
+    /// JSON string: `{"api_server_endpoint":…,"intranet_api_server_endpoint":…}`;
+    /// the public endpoint only while the API server has a public EIP.
     #[serde(default)]
     pub master_url: String,
     /// JSON string with `Capabilities` (KMS key, …).
@@ -151,6 +232,25 @@ pub struct ClusterList {
     pub page_info: PageInfo,
 }
 
+/// One of DeleteCluster's `delete_options`: what becomes of a kind of
+/// resource the cluster made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteOption {
+    /// `SLB`, `ALB`, `SLS_Data`, `SLS_ControlPlane` or `PrivateZone`.
+    pub resource_type: String,
+    /// `delete` or `retain`.
+    pub delete_mode: String,
+}
+
+/// `api_server_custom_cert_sans` of ModifyCluster.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertSans {
+    /// `overwrite` or `append`.
+    pub action: String,
+    #[serde(default)]
+    pub subject_alternative_names: Vec<String>,
+}
+
 /// `PUT /api/v2/clusters/{id}` (ModifyCluster).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModifyClusterRequest {
@@ -160,6 +260,31 @@ pub struct ModifyClusterRequest {
     pub deletion_protection: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_window: Option<MaintenanceWindow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_policy: Option<OperationPolicy>,
+    /// Control-plane vSwitches (a full overwrite; restarts the control plane).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vswitch_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_group_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// Bind (true) or release (false) the API server's public EIP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_server_eip: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_server_custom_cert_sans: Option<CertSans>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_rrsa: Option<bool>,
+}
+
+impl ModifyClusterRequest {
+    /// Whether the request changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == ModifyClusterRequest::default()
+    }
 }
 
 /// `POST /clusters/{id}/migrate` (MigrateCluster), standard → pro.

@@ -10,14 +10,25 @@
 //! collection return every [`Violation`] found, each with the place inside
 //! the collection ([`Step`]s) so callers can point at the exact element.
 
+mod cluster_network;
 mod duration;
+mod ids;
 mod kube;
 mod names;
 mod network;
 mod tags;
 mod window;
 
+pub use cluster_network::{
+    network_plan, network_plugin, outside_vpc, pod_cidr, service_cidr, Names, NetworkPlan,
+    NetworkViolation, Plugin, Setting, API_FIELDS, ATTRIBUTES, NETWORK_PLUGINS, NODE_CIDR_MASK,
+    PRIVATE_RANGES, SERVICE_PREFIX,
+};
 pub use duration::{timeout, MAX_TIMEOUT};
+pub use ids::{
+    cluster_domain, control_plane_log_component, extra_san, resource_group_id, security_group_id,
+    timezone, vpc_id, vswitch_id, zone_id, CONTROL_PLANE_LOG_COMPONENTS,
+};
 pub use kube::{
     label_key, label_value, labels, node_label_key, qualified_name, taint_effect, taint_key,
     taint_value, taints, user_label_key, KUBERNETES_NAMESPACES, NODE_SELF_LABEL_NAMESPACES,
@@ -102,6 +113,35 @@ pub enum RuleError {
         value: String,
         range: &'static str,
         purpose: &'static str,
+    },
+    #[error("{what} {value:?} is not a private block: use one inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")]
+    NotPrivate { what: &'static str, value: String },
+    #[error("service CIDR block {value:?} has a /{len} prefix; use a prefix from /16 to /24")]
+    ServicePrefix { value: String, len: u8 },
+    #[error("{value:?} overlaps the VPC's block {vpc:?}; pod and service blocks must lie outside the VPC")]
+    OverlapsVpc { value: String, vpc: String },
+    #[error("{what} is required: {why}")]
+    Required {
+        what: &'static str,
+        why: &'static str,
+    },
+    #[error("{what} cannot be set: {why}")]
+    NotAllowed {
+        what: &'static str,
+        why: &'static str,
+    },
+    #[error("{what} cannot be set together with {other}: {why}")]
+    Conflict {
+        what: &'static str,
+        other: &'static str,
+        why: &'static str,
+    },
+    #[error("{what} is {value}; it must be from {min} to {max}")]
+    Range {
+        what: &'static str,
+        value: i64,
+        min: i64,
+        max: i64,
     },
     #[error("{a:?} and {b:?} overlap; the service and pod CIDR blocks must not share addresses")]
     CidrOverlap { a: String, b: String },

@@ -60,3 +60,39 @@ pub async fn get_faults(State(state): State<SharedState>) -> Json<FaultSettings>
             .settings(),
     )
 }
+
+#[derive(serde::Deserialize)]
+pub struct RegionQuery {
+    #[serde(default = "default_region")]
+    region: String,
+}
+
+fn default_region() -> String {
+    "cn-hangzhou".into()
+}
+
+/// `GET /_emulator/inventory?region=R`: the network objects of region `R`
+/// (default `cn-hangzhou`).
+pub async fn inventory(
+    State(state): State<SharedState>,
+    axum::extract::Query(q): axum::extract::Query<RegionQuery>,
+) -> ApiResult<Json<crate::inventory::Inventory>> {
+    Ok(Json(state.tx(|c| crate::inventory::load(c, &q.region))?))
+}
+
+/// `POST /_emulator/inventory?region=R`: adds objects to region `R` (an
+/// object whose ID is known replaces it); answers the region's inventory.
+pub async fn extend_inventory(
+    State(state): State<SharedState>,
+    axum::extract::Query(q): axum::extract::Query<RegionQuery>,
+    body: Bytes,
+) -> ApiResult<Json<crate::inventory::Inventory>> {
+    let more: crate::inventory::Inventory = parse_body(&body)?;
+    let inv = state.tx(|c| {
+        let mut inv = crate::inventory::load(c, &q.region)?;
+        inv.merge(more);
+        crate::inventory::save(c, &q.region, &inv)?;
+        Ok(inv)
+    })?;
+    Ok(Json(inv))
+}

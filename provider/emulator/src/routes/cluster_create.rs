@@ -16,12 +16,19 @@ use crate::tasks::{self, durations, kinds};
 use crate::wire::CreateClusterBody;
 use crate::{now_rfc3339, SharedState};
 
-fn master_url(id: &str) -> String {
+/// The API server's endpoints: the internal one always, the public one
+/// while the API server has a public EIP (off by default, as the service).
+pub(super) fn master_url(id: &str, public: bool) -> String {
     let n = u8::from_str_radix(&id[id.len() - 2..], 16).unwrap_or(1);
-    json!({
-        "api_server_endpoint": format!("https://47.96.{}.{}:6443", n / 2, n),
-        "intranet_api_server_endpoint": format!("https://192.168.0.{}:6443", n.max(2)),
-    })
+    let internal = format!("https://192.168.0.{}:6443", n.max(2));
+    if public {
+        json!({
+            "api_server_endpoint": format!("https://47.96.{}.{}:6443", n / 2, n),
+            "intranet_api_server_endpoint": internal,
+        })
+    } else {
+        json!({ "api_server_endpoint": "", "intranet_api_server_endpoint": internal })
+    }
     .to_string()
 }
 
@@ -48,11 +55,6 @@ struct Checked {
     window: MaintenanceWindow,
 }
 
-fn new_cluster(req: &CreateClusterBody, id: &str) -> ApiResult<ClusterDetail> {
-    let checked = check_create(req)?;
-    Ok(cluster_detail(req, id, checked))
-}
-
 /// Every rule a create request must pass, in the service's order.
 fn check_create(req: &CreateClusterBody) -> ApiResult<Checked> {
     check_name(&req.name, "cluster")?;
@@ -73,11 +75,7 @@ fn check_create(req: &CreateClusterBody) -> ApiResult<Checked> {
     )?;
     let profile = one_of("profile", req.profile.as_deref(), &["Default"], "Default")?;
     let (spec, ed, version) = spec_and_version(req)?;
-    super::rules::network(
-        &req.vswitch_ids,
-        req.container_cidr.as_deref(),
-        req.service_cidr.as_deref(),
-    )?;
+    super::rules::cluster_network(req)?;
     super::rules::tags(&req.tags)?;
     if let Some(m) = req.node_cidr_mask {
         if !(24..=28).contains(&m) {
@@ -161,7 +159,12 @@ fn spec_and_version(
 }
 
 /// The new cluster as stored, from a checked request.
-fn cluster_detail(req: &CreateClusterBody, id: &str, c: Checked) -> ClusterDetail {
+fn cluster_detail(
+    req: &CreateClusterBody,
+    id: &str,
+    c: Checked,
+    net: super::network::Resolved,
+) -> ClusterDetail {
     let Checked {
         profile,
         spec,
@@ -172,18 +175,11 @@ fn cluster_detail(req: &CreateClusterBody, id: &str, c: Checked) -> ClusterDetai
         window,
     } = c;
     let short = &id[1..13];
-    let vswitch_ids = if req.vswitch_ids.is_empty() {
-        vec![format!("vsw-{short}")]
-    } else {
-        req.vswitch_ids.clone()
-    };
-    let zone_id = req
-        .zone_ids
-        .first()
-        .cloned()
-        .or_else(|| req.zone_id.clone())
-        .unwrap_or_else(|| format!("{}-a", req.region_id));
     let now = now_rfc3339();
+    let flannel = req
+        .addons
+        .iter()
+        .any(|a| a.disabled != Some(true) && a.name == "flannel");
     ClusterDetail {
         cluster_id: id.to_owned(),
         name: req.name.clone(),
@@ -192,23 +188,15 @@ fn cluster_detail(req: &CreateClusterBody, id: &str, c: Checked) -> ClusterDetai
         cluster_spec: spec,
         state: "initial".into(),
         region_id: req.region_id.clone(),
-        vpc_id: req
-            .vpcid
-            .clone()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| format!("vpc-{short}")),
-        vswitch_id: vswitch_ids[0].clone(),
-        vswitch_ids,
-        zone_id,
-        security_group_id: req
-            .security_group_id
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("sg-{short}")),
+        vpc_id: net.vpc_id,
+        vswitch_id: net.vswitch_ids.first().cloned().unwrap_or_default(),
+        vswitch_ids: net.vswitch_ids,
+        zone_id: net.zone_id,
+        security_group_id: net.security_group_id,
         network_mode: "vpc".into(),
         proxy_mode,
         ip_stack,
-        node_cidr_mask: Some(req.node_cidr_mask.unwrap_or(26)),
+        node_cidr_mask: flannel.then(|| req.node_cidr_mask.unwrap_or(26)),
         cluster_domain: req
             .cluster_domain
             .clone()
@@ -222,14 +210,16 @@ fn cluster_detail(req: &CreateClusterBody, id: &str, c: Checked) -> ClusterDetai
             .unwrap_or_else(|| "rg-default".into()),
         worker_ram_role_name: format!("KubernetesWorkerRole-{short}"),
         operation_policy: req.operation_policy.clone(),
+        extra_sans: req.extra_sans.clone(),
         current_version: version.clone(),
         init_version: version,
         next_version: String::new(),
+        // Terway pods take VPC addresses: no pod block.
         container_cidr: req
             .container_cidr
             .clone()
-            .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| "172.20.0.0/16".into()),
+            .filter(|_| flannel)
+            .unwrap_or_default(),
         service_cidr: req
             .service_cidr
             .clone()
@@ -238,8 +228,8 @@ fn cluster_detail(req: &CreateClusterBody, id: &str, c: Checked) -> ClusterDetai
         deletion_protection: req.deletion_protection.unwrap_or(false),
         tags: req.tags.clone(),
         maintenance_window: window,
-        master_url: master_url(id),
-        meta_data: meta_data(kms.as_deref()),
+        master_url: master_url(id, req.endpoint_public_access.unwrap_or(false)),
+        meta_data: meta_data(kms.as_deref(), false),
         size: 0,
         created: now.clone(),
         updated: now,
@@ -253,9 +243,14 @@ pub async fn create(
 ) -> ApiResult<Json<TaskResponse>> {
     let req: CreateClusterBody = parse_body(&body)?;
     let id = format!("c{}", uuid::Uuid::new_v4().simple());
-    let detail = new_cluster(&req, &id)?;
+    let checked = check_create(&req)?;
     let quota = state.quota().managed_clusters().unwrap_or(u64::MAX);
     let task_id = state.tx(|conn| {
+        let net = super::network::resolve(conn, &req, &id[1..13])?;
+        let mut detail = cluster_detail(&req, &id, checked, net);
+        let rrsa = req.rrsa_config.as_ref().is_some_and(|r| r.enabled)
+            || req.enable_rrsa == Some(true);
+        super::clusters::set_meta_rrsa(&mut detail, rrsa);
         if name_taken(conn, &req.region_id, &req.name, "")? {
             return Err(ApiError::bad_request(
                 "ErrorClusterNameAlreadyExist",

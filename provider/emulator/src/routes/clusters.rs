@@ -45,7 +45,7 @@ pub(super) fn require(c: &ClusterDetail, f: Feature) -> ApiResult<()> {
 
 /// vSwitch IDs: 1-5 of the form `vsw-…` (none: the service picks one).
 pub(super) fn check_vswitches(ids: &[String]) -> ApiResult<()> {
-    super::rules::network(ids, None, None)
+    super::rules::vswitch_ids(ids)
 }
 
 /// A running cluster, ready for a change.
@@ -79,14 +79,48 @@ pub(super) fn task_response(cluster_id: &str, task_id: String) -> Json<TaskRespo
 }
 
 /// `meta_data` as the service reports it: a JSON string with `Capabilities`.
-pub(super) fn meta_data(kms_key: Option<&str>) -> String {
-    json!({
-        "Capabilities": {
-            "EncryptionKMSKeyId": kms_key.unwrap_or_default(),
-            "DisableEncryption": kms_key.is_none(),
-        }
-    })
-    .to_string()
+/// The cluster's `meta_data` (a JSON string) for a new cluster.
+pub(super) fn meta_data(kms_key: Option<&str>, rrsa: bool) -> String {
+    let mut meta = json!({});
+    set_kms(&mut meta, kms_key);
+    meta["RRSAConfig"] = json!({ "enabled": rrsa });
+    meta.to_string()
+}
+
+fn parsed_meta(doc: &ClusterDetail) -> serde_json::Value {
+    serde_json::from_str(&doc.meta_data).unwrap_or_else(|_| json!({}))
+}
+
+fn set_kms(meta: &mut serde_json::Value, kms_key: Option<&str>) {
+    meta["Capabilities"] = json!({
+        "EncryptionKMSKeyId": kms_key.unwrap_or_default(),
+        "DisableEncryption": kms_key.is_none(),
+    });
+}
+
+/// Sets the KMS key in a cluster's `meta_data`, keeping the rest.
+pub(super) fn set_meta_kms(doc: &mut ClusterDetail, kms_key: Option<&str>) {
+    let mut meta = parsed_meta(doc);
+    set_kms(&mut meta, kms_key);
+    doc.meta_data = meta.to_string();
+}
+
+/// Turns RRSA (OIDC) on or off in a cluster's `meta_data`: on, the issuer
+/// and the OIDC provider's name and ARN, as the service reports them.
+pub(super) fn set_meta_rrsa(doc: &mut ClusterDetail, enabled: bool) {
+    let mut meta = parsed_meta(doc);
+    let (id, region) = (&doc.cluster_id, &doc.region_id);
+    meta["RRSAConfig"] = if enabled {
+        json!({
+            "enabled": true,
+            "issuer": format!("https://oidc-ack-{region}.oss-{region}.aliyuncs.com/{id}"),
+            "oidc_name": format!("ack-rrsa-{id}"),
+            "oidc_arn": format!("acs:ram::1234567890123456:oidc-provider/ack-rrsa-{id}"),
+        })
+    } else {
+        json!({ "enabled": false })
+    };
+    doc.meta_data = meta.to_string();
 }
 
 /// `GET /clusters/{cluster_id}`.
@@ -128,9 +162,11 @@ pub async fn list(State(state): State<SharedState>, q: ApiQuery) -> ApiResult<Js
         .into_iter()
         .skip(start)
         .take(page_size as usize)
-        // The SDK's list items have no node_cidr_mask (DescribeClusterDetail has).
+        // The SDK's list items have no node_cidr_mask or extra_sans
+        // (DescribeClusterDetail has).
         .map(|c| ClusterDetail {
             node_cidr_mask: None,
+            extra_sans: Vec::new(),
             ..c
         })
         .collect();
@@ -202,15 +238,46 @@ pub async fn modify(
         if let Some(r) = req.resource_group_id.as_ref().filter(|r| !r.is_empty()) {
             row.doc.resource_group_id.clone_from(r);
         }
+        let inv = crate::inventory::load(conn, &row.doc.region_id)?;
         if !req.vswitch_ids.is_empty() {
+            for v in &req.vswitch_ids {
+                inv.vswitch_in(v, &row.doc.vpc_id, "vswitch_ids")?;
+            }
             row.doc.vswitch_ids.clone_from(&req.vswitch_ids);
             row.doc.vswitch_id.clone_from(&req.vswitch_ids[0]);
         }
         if let Some(sg) = req.security_group_id.as_ref().filter(|s| !s.is_empty()) {
+            inv.security_group_in(sg, &row.doc.vpc_id)?;
             row.doc.security_group_id.clone_from(sg);
         }
-        if let Some(tz) = &req.timezone {
+        if let Some(tz) = req.timezone.as_ref().filter(|t| !t.is_empty()) {
+            ack_api::rules::timezone(tz)
+                .map_err(|e| ApiError::invalid(format!("timezone: {e}")))?;
             row.doc.timezone.clone_from(tz);
+        }
+        if let Some(public) = req.api_server_eip {
+            row.doc.master_url = super::cluster_create::master_url(&id, public);
+        }
+        if let Some(sans) = &req.api_server_custom_cert_sans {
+            let sans: ack_api::model::CertSans = serde_json::from_value(sans.clone())
+                .map_err(|e| ApiError::invalid(format!("api_server_custom_cert_sans: {e}")))?;
+            for san in &sans.subject_alternative_names {
+                ack_api::rules::extra_san(san).map_err(|e| {
+                    ApiError::invalid(format!("api_server_custom_cert_sans: {e}"))
+                })?;
+            }
+            match sans.action.as_str() {
+                "overwrite" => row.doc.extra_sans = sans.subject_alternative_names,
+                "append" => row.doc.extra_sans.extend(sans.subject_alternative_names),
+                other => {
+                    return Err(ApiError::invalid(format!(
+                        "api_server_custom_cert_sans.action {other:?}: valid values: overwrite, append."
+                    )))
+                }
+            }
+        }
+        if let Some(rrsa) = req.enable_rrsa {
+            set_meta_rrsa(&mut row.doc, rrsa);
         }
         tasks::update_cluster(&state, conn, &mut row, durations::MODIFY_CLUSTER)
     })?;
@@ -234,10 +301,35 @@ pub async fn tags(
 }
 
 /// `DELETE /clusters/{cluster_id}`.
+#[derive(serde::Deserialize)]
+pub struct DeleteQuery {
+    /// JSON array of `{resource_type, delete_mode}`.
+    #[serde(default)]
+    delete_options: Option<String>,
+}
+
 pub async fn delete(
     State(state): State<SharedState>,
     Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<DeleteQuery>,
 ) -> ApiResult<Json<TaskResponse>> {
+    if let Some(options) = &q.delete_options {
+        let options: Vec<ack_api::model::DeleteOption> = serde_json::from_str(options)
+            .map_err(|e| ApiError::invalid(format!("delete_options: {e}")))?;
+        for o in &options {
+            let types = ["SLB", "ALB", "SLS_Data", "SLS_ControlPlane", "PrivateZone"];
+            if !types.contains(&o.resource_type.as_str())
+                || !matches!(o.delete_mode.as_str(), "delete" | "retain")
+            {
+                return Err(ApiError::invalid(format!(
+                    "delete_options: resource_type {:?} with delete_mode {:?}; valid types: {}; modes: delete, retain.",
+                    o.resource_type,
+                    o.delete_mode,
+                    types.join(", ")
+                )));
+            }
+        }
+    }
     let task_id = state.tx(|conn| {
         check_cluster_id(&id)?;
         let mut row = store::get_cluster(conn, &id)?;

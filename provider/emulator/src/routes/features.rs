@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::json;
 
-use super::clusters::{check_cluster_id, edition_of, meta_data, require, running};
+use super::clusters::{check_cluster_id, edition_of, require, running, set_meta_kms};
 use crate::error::{parse_body, ApiError, ApiResult};
 use crate::tasks::{self, durations, kinds};
 use crate::{now_ms, store, SharedState};
@@ -47,6 +47,9 @@ pub async fn kms(
         if !req.disable_encryption {
             require(&row.doc, Feature::KmsSecretEncryption)?;
         }
+        if let Some(k) = key.as_deref().filter(|_| !req.disable_encryption) {
+            crate::inventory::load(conn, &row.doc.region_id)?.kms_key(k)?;
+        }
         let now = now_ms();
         if let Some(last) = row.kms_changed_ms {
             if now - last < cooldown {
@@ -61,7 +64,7 @@ pub async fn kms(
                 ));
             }
         }
-        row.doc.meta_data = meta_data(if req.disable_encryption { None } else { key.as_deref() });
+        set_meta_kms(&mut row.doc, if req.disable_encryption { None } else { key.as_deref() });
         row.kms_changed_ms = Some(now);
         tasks::update_cluster(&state, conn, &mut row, durations::KMS)
     })?;

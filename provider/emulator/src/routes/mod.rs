@@ -8,6 +8,7 @@ mod clusters;
 mod extension;
 mod features;
 mod meta;
+mod network;
 mod nodepools;
 mod rules;
 
@@ -95,6 +96,10 @@ pub fn router(state: SharedState) -> Router {
         .route(
             "/_emulator/faults",
             post(admin::set_faults).get(admin::get_faults),
+        )
+        .route(
+            "/_emulator/inventory",
+            get(admin::inventory).post(admin::extend_inventory),
         )
         .layer(middleware::from_fn_with_state(state.clone(), admin::guard));
     admin.merge(api).with_state(state)

@@ -27,34 +27,92 @@ pub(super) fn name(name: &str, what: &str) -> ApiResult<()> {
     )
 }
 
-/// vSwitches and address ranges of a new cluster.
-pub(super) fn network(
-    vswitch_ids: &[String],
-    container_cidr: Option<&str>,
-    service_cidr: Option<&str>,
-) -> ApiResult<()> {
-    if !vswitch_ids.is_empty() {
-        first(
-            "InvalidParameter.VSwitchIds",
-            "vswitch_ids",
-            rules::vswitch_ids(vswitch_ids),
-        )?;
+/// Control-plane vSwitches of ModifyCluster (none: unchanged).
+pub(super) fn vswitch_ids(ids: &[String]) -> ApiResult<()> {
+    if ids.is_empty() {
+        return Ok(());
     }
-    let container_cidr = container_cidr.filter(|c| !c.is_empty());
-    let service_cidr = service_cidr.filter(|c| !c.is_empty());
-    for (field, block) in [
-        ("container_cidr", container_cidr),
-        ("service_cidr", service_cidr),
-    ] {
-        if let Some(b) = block {
-            one("InvalidParameter", field, rules::cidr(b).map(|_| ()))?;
-        }
+    first(
+        "InvalidParameter.VSwitchIds",
+        "vswitch_ids",
+        rules::vswitch_ids(ids),
+    )
+}
+
+/// A new cluster's network, as the request states it: a VPC with
+/// vSwitches or zones, one network plugin and what it needs, and the
+/// address blocks (the inventory is checked in `network::resolve`).
+pub(super) fn cluster_network(req: &crate::wire::CreateClusterBody) -> ApiResult<()> {
+    use rules::Setting;
+    let plugins: Vec<&str> = req
+        .addons
+        .iter()
+        .filter(|a| a.disabled != Some(true))
+        .map(|a| a.name.as_str())
+        .filter(|n| rules::network_plugin(n).is_some())
+        .collect();
+    if plugins.len() > 1 {
+        return Err(ApiError::invalid(format!(
+            "addons: one network component, not {}: {}.",
+            plugins.len(),
+            plugins.join(", ")
+        )));
+    }
+    fn some(o: Option<&str>) -> Option<&str> {
+        o.filter(|s| !s.is_empty())
+    }
+    let zones = !req.zone_ids.is_empty() || some(req.zone_id.as_deref()).is_some();
+    let plan = rules::NetworkPlan {
+        vpc: some(req.vpcid.as_deref()).map_or(Setting::Unset, Setting::Set),
+        vswitches: if req.vswitch_ids.is_empty() {
+            Setting::Unset
+        } else {
+            Setting::Set(req.vswitch_ids.len())
+        },
+        zones: if zones {
+            Setting::Set(1)
+        } else {
+            Setting::Unset
+        },
+        plugin: plugins.first().map_or(Setting::Unset, |p| Setting::Set(*p)),
+        pod_cidr: some(req.container_cidr.as_deref()).map_or(Setting::Unset, Setting::Set),
+        pod_vswitches: if req.pod_vswitch_ids.is_empty() {
+            Setting::Unset
+        } else {
+            Setting::Set(req.pod_vswitch_ids.len())
+        },
+        node_cidr_mask: req.node_cidr_mask.map_or(Setting::Unset, Setting::Set),
+    };
+    let container_cidr = some(req.container_cidr.as_deref());
+    let service_cidr = some(req.service_cidr.as_deref());
+    if let Some(b) = service_cidr {
+        one("InvalidParameter", "service_cidr", rules::service_cidr(b))?;
+    }
+    if let Some(b) = container_cidr {
+        one("InvalidParameter", "container_cidr", rules::pod_cidr(b))?;
     }
     if let (Some(s), Some(c)) = (service_cidr, container_cidr) {
         one(
             "InvalidParameter",
             "service_cidr",
             rules::cidrs_disjoint(s, c),
+        )?;
+    }
+    if let Some(v) = rules::network_plan(&plan, &rules::API_FIELDS)
+        .into_iter()
+        .next()
+    {
+        let code = match v.error {
+            rules::RuleError::Required { .. } => "MissingParameter",
+            _ => "InvalidParameter",
+        };
+        return Err(ApiError::bad_request(code, v.error.to_string()));
+    }
+    if !req.vswitch_ids.is_empty() {
+        first(
+            "InvalidParameter.VSwitchIds",
+            "vswitch_ids",
+            rules::vswitch_ids(&req.vswitch_ids),
         )?;
     }
     Ok(())

@@ -128,14 +128,31 @@ def wait_pool(c, cid, np):
     raise AssertionError(f"node pool {np} never became active")
 
 
-def create(c, name, spec, **extra):
+# The emulator's documented default network (GET /_emulator/inventory).
+VPC = "vpc-ack00000000000000001"
+VSWITCHES = ["vsw-ack00000000000000001", "vsw-ack00000000000000002"]
+POD_VSWITCHES = ["vsw-ack00000000000000011", "vsw-ack00000000000000012"]
+
+
+def in_vpc():
+    """A Flannel cluster in the default VPC: what CreateCluster requires."""
+    return dict(
+        vpcid=VPC,
+        vswitch_ids=VSWITCHES,
+        addons=[m.Addon(name="flannel", config="")],
+        container_cidr="172.20.0.0/16",
+    )
+
+
+def create(c, name, spec, network=None, **extra):
     req = m.CreateClusterRequest(
         name=name,
         region_id=REGION,
         cluster_type="ManagedKubernetes",
         cluster_spec=spec,
-        vswitch_ids=["vsw-0123456789"],
         tags=[m.Tag(key="env", value="contract")],
+        endpoint_public_access=True,
+        **(in_vpc() if network is None else network),
         **extra,
     )
     r = c.create_cluster(req).body
@@ -194,9 +211,37 @@ def catalogues():
 @check("clusters: create, describe, list (query with a space), modify, tags, upgrade")
 def clusters():
     c = client()
-    d = create(c, "sdk-std", "ack.standard", zone_ids=["cn-hangzhou-k"], node_cidr_mask=25)
+    # Zones instead of a VPC: the service creates the VPC and its vSwitches.
+    zones = dict(zone_ids=["cn-hangzhou-k"], addons=[m.Addon(name="flannel")], container_cidr="172.20.0.0/16")
+    d = create(c, "sdk-std", "ack.standard", network=zones, node_cidr_mask=25)
     assert d.cluster_spec == "ack.standard" and d.zone_id == "cn-hangzhou-k"
+    assert d.vpc_id.startswith("vpc-") and d.vswitch_ids
     assert d.security_group_id and d.network_mode == "vpc" and d.node_cidr_mask == 25
+    # Terway in the default VPC, with pod vSwitches.
+    terway = dict(vpcid=VPC, vswitch_ids=VSWITCHES, pod_vswitch_ids=POD_VSWITCHES,
+                  addons=[m.Addon(name="terway-eniip")])
+    t = create(c, "sdk-terway", "ack.standard", network=terway, security_group_id="sg-ack00000000000000001")
+    assert t.vpc_id == VPC and t.security_group_id == "sg-ack00000000000000001"
+    r = c.delete_cluster(t.cluster_id, m.DeleteClusterRequest()).body
+    wait_task(c, r.task_id)
+    # What the service refuses: no VPC, no network plugin, a vSwitch of another VPC.
+    expect_error(lambda: c.create_cluster(m.CreateClusterRequest(
+        name="nonet", region_id=REGION, addons=[m.Addon(name="flannel")], container_cidr="172.20.0.0/16")),
+        "MissingParameter", 400)
+    expect_error(lambda: c.create_cluster(m.CreateClusterRequest(
+        name="noplugin", region_id=REGION, vpcid=VPC, vswitch_ids=VSWITCHES)), "MissingParameter", 400)
+    expect_error(lambda: c.create_cluster(m.CreateClusterRequest(
+        name="othervpc", region_id=REGION, vpcid=VPC, vswitch_ids=["vsw-ack00000000000000021"],
+        addons=[m.Addon(name="flannel")], container_cidr="172.20.0.0/16")), "InvalidParameter.VSwitchIds", 400)
+    # ModifyCluster takes vSwitches, time zone, SANs and the public endpoint in place.
+    r = c.modify_cluster(d.cluster_id, m.ModifyClusterRequest(
+        timezone="Asia/Shanghai", api_server_eip=False, enable_rrsa=True,
+        api_server_custom_cert_sans=m.ModifyClusterRequestApiServerCustomCertSans(
+            action="overwrite", subject_alternative_names=["api.example.com"]))).body
+    wait_task(c, r.task_id)
+    d2 = wait_cluster(c, d.cluster_id)
+    assert d2.timezone == "Asia/Shanghai" and json.loads(d2.master_url)["api_server_endpoint"] == ""
+    assert json.loads(d2.meta_data)["RRSAConfig"]["enabled"] is True
     assert json.loads(d.master_url)["api_server_endpoint"].startswith("https://")
     assert "Capabilities" in json.loads(d.meta_data)
     listed = c.describe_clusters_v1(m.DescribeClustersV1Request(name="sdk std", page_size=50)).body
@@ -251,10 +296,10 @@ def clusters():
 def pro_features():
     c = client()
     window = m.MaintenanceWindow(enable=True, maintenance_time="03:00:00Z", duration="3h", weekly_period="Monday")
-    d = create(c, "sdk-pro", "ack.pro.xlarge", maintenance_window=window, encryption_provider_key="key-abc12345")
+    d = create(c, "sdk-pro", "ack.pro.xlarge", maintenance_window=window, encryption_provider_key="key-ack00000000000000001")
     assert d.cluster_spec == "ack.pro.xlarge", "the provisioned tier is kept as sent"
     assert d.maintenance_window.weekly_period == "Monday"
-    assert json.loads(d.meta_data)["Capabilities"]["EncryptionKMSKeyId"] == "key-abc12345"
+    assert json.loads(d.meta_data)["Capabilities"]["EncryptionKMSKeyId"] == "key-ack00000000000000001"
     # (The 409 of a second change within 5 minutes is covered by tests/api.rs:
     # at this test's speed the 5 minutes last 3 ms.)
     c.update_kmsencryption(d.cluster_id, m.UpdateKMSEncryptionRequest(disable_encryption=True))
@@ -272,7 +317,7 @@ def pro_features():
         "ErrorClusterSpecNotSupported",
     )
     e = expect_error(
-        lambda: c.update_kmsencryption(std.cluster_id, m.UpdateKMSEncryptionRequest(kms_key_id="key-abc12345")),
+        lambda: c.update_kmsencryption(std.cluster_id, m.UpdateKMSEncryptionRequest(kms_key_id="key-ack00000000000000001")),
         "ErrorClusterSpecNotSupported",
     )
     assert "edition =" not in e.message, "the service speaks the API's language"
@@ -339,7 +384,7 @@ def errors():
         "InvalidParameter",
     )
     expect_error(
-        lambda: c.create_cluster(m.CreateClusterRequest(name="x", region_id=REGION, node_cidr_mask=31)),
+        lambda: c.create_cluster(m.CreateClusterRequest(name="x", region_id=REGION, node_cidr_mask=31, **in_vpc())),
         "InvalidParameter",
     )
     expect_error(lambda: c.create_cluster(m.CreateClusterRequest(name="x")), "MissingParameter")

@@ -146,13 +146,15 @@ impl Emu {
 
     /// Creates a running cluster of `spec` and returns its ID.
     pub async fn cluster(&self, name: &str, spec: &str) -> String {
-        let req = ack_api::model::CreateClusterRequest {
-            name: name.into(),
-            region_id: "cn-hangzhou".into(),
-            cluster_type: "ManagedKubernetes".into(),
-            cluster_spec: Some(spec.into()),
-            ..Default::default()
-        };
+        let req =
+            ack_emulator::inventory::in_default_network(ack_api::model::CreateClusterRequest {
+                name: name.into(),
+                region_id: "cn-hangzhou".into(),
+                cluster_type: "ManagedKubernetes".into(),
+                cluster_spec: Some(spec.into()),
+                endpoint_public_access: Some(true),
+                ..Default::default()
+            });
         let body = self.call(&ApiRequest::create_cluster(&req)).await.ok();
         self.tick();
         body["cluster_id"].as_str().unwrap().to_owned()

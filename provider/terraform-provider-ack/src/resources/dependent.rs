@@ -13,7 +13,7 @@ use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
 use tfplugin::value::serde::from_value;
 use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
 
-use crate::common::{self, api_diag, at, set};
+use crate::common::{api_diag, at, set};
 use crate::shared::Shared;
 
 /// A dependent's view of its cluster at plan time.
@@ -59,11 +59,10 @@ pub async fn resolve(
         id: planned.as_ref().and_then(|p| p.id.clone()),
         ..Default::default()
     };
-    let client = match common::client(shared) {
+    let client = match shared.plan_client() {
         Ok(c) => c,
-        Err(_) => {
-            r.warnings
-                .push(skipped(name, "the provider configuration is not known yet"));
+        Err(why) => {
+            r.warnings.push(skipped(name, &why));
             return r;
         }
     };
@@ -76,6 +75,7 @@ pub async fn resolve(
             }
             Ok(None) => {}
             Err(e) => {
+                shared.plan_lookup_failed(&e);
                 r.warnings
                     .push(skipped(name, &format!("looking it up failed: {e}")));
                 return r;
@@ -88,6 +88,7 @@ pub async fn resolve(
             Some(id) => match client.node_pools(id, cancel).await {
                 Ok(p) => Some(p),
                 Err(e) => {
+                    shared.plan_lookup_failed(&e);
                     r.warnings.push(skipped(
                         name,
                         &format!("listing its node pools failed: {e}"),

@@ -7,7 +7,6 @@ use ack_api::model::UserQuota;
 use tfplugin::{AttributePath, Diagnostic, Diagnostics};
 use tokio_util::sync::CancellationToken;
 
-use crate::common;
 use crate::shared::Shared;
 
 /// The account's quotas, read once per process. When they cannot be read
@@ -16,9 +15,12 @@ pub async fn quotas(shared: &Shared, cancel: &CancellationToken) -> Result<UserQ
     let read = shared
         .quota
         .get_or_init(|| async {
-            match common::client(shared) {
-                Ok(client) => client.user_quota(cancel).await.map_err(|e| e.to_string()),
-                Err(_) => Err("the provider configuration is not known yet".into()),
+            match shared.plan_client() {
+                Ok(client) => client.user_quota(cancel).await.map_err(|e| {
+                    shared.plan_lookup_failed(&e);
+                    e.to_string()
+                }),
+                Err(why) => Err(why),
             }
         })
         .await;
@@ -82,9 +84,12 @@ pub async fn check_new_cluster(shared: &Shared, cancel: &CancellationToken, d: &
     if q.managed_clusters().is_none() {
         return;
     }
-    let listing = match common::client(shared) {
-        Ok(client) => client.clusters(cancel).await.map_err(|e| e.to_string()),
-        Err(_) => Err("the provider configuration is not known yet".into()),
+    let listing = match shared.plan_client() {
+        Ok(client) => client.clusters(cancel).await.map_err(|e| {
+            shared.plan_lookup_failed(&e);
+            e.to_string()
+        }),
+        Err(why) => Err(why),
     };
     match listing {
         Ok(existing) => check_clusters(&q, shared.registry.cluster_count(&existing), d),

@@ -13,7 +13,6 @@ mod tests;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ack_api::model::ModifyClusterRequest;
 use ack_client::{Client, Error as ApiError};
 use async_trait::async_trait;
 use tfplugin::framework::*;
@@ -44,9 +43,7 @@ impl Resource for ClusterResource {
     }
 
     async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
-        let mut d = Diagnostics::new();
-        crate::validation::disjoint_cidrs(&req.config, &mut d);
-        d
+        plan::validate(&req.config)
     }
 
     async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
@@ -162,16 +159,12 @@ impl ClusterResource {
             )
             .await?;
         }
-        // 2. ModifyCluster: name, deletion protection, maintenance window.
-        let rename = plan.name != prior.name;
-        let protection = plan.deletion_protection != prior.deletion_protection;
-        let window = plan.maintenance_window != prior.maintenance_window;
-        if rename || protection || window {
-            let body = ModifyClusterRequest {
-                cluster_name: rename.then(|| plan.name().to_owned()),
-                deletion_protection: plan.deletion_protection.filter(|_| protection),
-                maintenance_window: window.then(|| plan.maintenance_window().unwrap_or_default()),
-            };
+        // 2. ModifyCluster: everything it changes in place (name, deletion
+        //    protection, maintenance window, operation policy, vSwitches,
+        //    security group, resource group, time zone, public endpoint,
+        //    SANs, RRSA), in one call.
+        let body = plan.modify_request(&prior);
+        if !body.is_empty() {
             let r = client.modify_cluster(id, &body, cancel).await;
             step.done(r, "modify the cluster", "wait for the cluster update")
                 .await?;
@@ -215,7 +208,7 @@ impl ClusterResource {
         let timeout = common::timeout(&state.timeouts, Op::Delete, DELETE_TIMEOUT);
         let client = client.until(timeout);
         client
-            .delete_cluster(id, cancel)
+            .delete_cluster_with(id, &state.delete_options(), cancel)
             .await
             .map_err(|e| api_diag("delete the cluster", &e))?;
         // Clients that delete without planning (Pulumi's bridge) must leave

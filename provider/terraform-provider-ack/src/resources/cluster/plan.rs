@@ -4,10 +4,11 @@
 
 use ack_api::edition::{self, Feature};
 use ack_api::lifecycle;
+use ack_api::rules::{self, NetworkPlan, Setting};
 use ack_api::versions;
 use tfplugin::framework::{ModifyPlanRequest, ModifyPlanResponse};
 use tfplugin::value::serde::Planned;
-use tfplugin::{Diagnostic, Value};
+use tfplugin::{AttributePath, Diagnostic, Diagnostics, Value};
 
 use super::model::{Cluster, ClusterPlan};
 use crate::claims::{Holder, NameClaims};
@@ -92,8 +93,108 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
             quota::check_new_cluster(shared, &req.ctx.cancel, &mut resp.diagnostics).await;
         }
     }
+    let auto_upgrade = config
+        .as_ref()
+        .and_then(|c| c.operation_policy.known())
+        .and_then(|p| p.auto_upgrade)
+        .unwrap_or(false);
     let configured = config.map(|c| c.kubernetes_version).unwrap_or_default();
-    plan_version(&configured, prior.as_ref(), resp);
+    plan_version(&configured, prior.as_ref(), auto_upgrade, resp);
+}
+
+/// The checks of a configuration on its own (`terraform validate`): the
+/// network plan by the API contract's rules, the service and pod blocks
+/// apart, one kind of security group, and addons that are not the network
+/// plugin (that is `network_plugin`'s).
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    crate::validation::disjoint_cidrs(config, &mut d);
+    let Ok(c) = ClusterPlan::read(config) else {
+        return d;
+    };
+    fn setting<T, U>(p: &Planned<T>, f: impl FnOnce(&T) -> U) -> Setting<U> {
+        match p {
+            Planned::Null => Setting::Unset,
+            Planned::Unknown => Setting::Unknown,
+            Planned::Known(v) => Setting::Set(f(v)),
+        }
+    }
+    fn text(p: &Planned<String>) -> Setting<&str> {
+        match p {
+            Planned::Null => Setting::Unset,
+            Planned::Unknown => Setting::Unknown,
+            Planned::Known(v) => Setting::Set(v.as_str()),
+        }
+    }
+    let plugin = match &c.network_plugin {
+        // The attribute's default.
+        Planned::Null => Setting::Set("flannel"),
+        other => text(other),
+    };
+    let plan = NetworkPlan {
+        vpc: text(&c.vpc_id),
+        vswitches: setting(&c.vswitch_ids, Vec::len),
+        zones: setting(&c.zone_ids, Vec::len),
+        plugin,
+        pod_cidr: text(&c.pod_cidr),
+        pod_vswitches: setting(&c.pod_vswitch_ids, Vec::len),
+        node_cidr_mask: setting(&c.node_cidr_mask, |m| *m),
+    };
+    for v in rules::network_plan(&plan, &rules::ATTRIBUTES) {
+        // A required attribute that is not there cannot be pointed at:
+        // point at the network plugin that requires it, when it is set.
+        let configured = config.get(v.field).is_some_and(|x| !x.is_null());
+        let at = if configured || c.network_plugin.is_null() {
+            v.field
+        } else {
+            "network_plugin"
+        };
+        d.push(
+            Diagnostic::error(
+                format!("Invalid network for the cluster at {at}"),
+                format!("{}.", v.error),
+            )
+            .at(AttributePath::attr(at)),
+        );
+    }
+    if c.security_group_id.known().is_some()
+        && c.is_enterprise_security_group.known() == Some(&true)
+    {
+        d.push(at(
+            Diagnostic::error(
+                "Invalid value for is_enterprise_security_group",
+                "`is_enterprise_security_group` chooses the kind of security group the service creates, so it cannot go with `security_group_id`. Remove one of them.",
+            ),
+            "is_enterprise_security_group",
+        ));
+    }
+    if let Some(addons) = c.addons.known() {
+        let mut seen = std::collections::HashSet::new();
+        for (i, name) in addons
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((i, a.name.as_deref()?)))
+        {
+            let path = AttributePath::attr("addons")
+                .push_index(i)
+                .push_attr("name");
+            if rules::network_plugin(name).is_some() {
+                d.push(Diagnostic::error(
+                    format!("Invalid value for addons[{i}].name: a network plugin"),
+                    format!("{name:?} is a network plugin: set `network_plugin = \"{name}\"` instead of listing it in `addons`."),
+                ).at(path));
+            } else if !seen.insert(name) {
+                d.push(
+                    Diagnostic::error(
+                        "Addon listed twice",
+                        format!("{name:?} appears more than once in `addons`."),
+                    )
+                    .at(path),
+                );
+            }
+        }
+    }
+    d
 }
 
 /// The version is known at plan time when derivable (the default for a new
@@ -101,9 +202,24 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
 fn plan_version(
     configured: &Planned<String>,
     prior: Option<&Cluster>,
+    auto_upgrade: bool,
     resp: &mut ModifyPlanResponse,
 ) {
     let current = prior.map(|p| &p.kubernetes_version);
+    // With automatic upgrades on, the service moves the version forward by
+    // itself: a configured version it has moved past is not a diff.
+    if let (true, Planned::Known(to), Some(from)) =
+        (auto_upgrade, configured, current.and_then(Planned::known))
+    {
+        if versions::compare(to, from).is_some_and(|o| o.is_lt()) {
+            set(
+                &mut resp.plan,
+                "kubernetes_version",
+                Value::from(from.as_str()),
+            );
+            return;
+        }
+    }
     match configured {
         Planned::Null => {
             let v = match current {
@@ -136,12 +252,12 @@ async fn name_free_in_region(
     req: &ModifyPlanRequest,
     resp: &mut ModifyPlanResponse,
 ) {
-    let listing = match crate::common::client(shared) {
-        Ok(client) => client
-            .clusters(&req.ctx.cancel)
-            .await
-            .map_err(|e| e.to_string()),
-        Err(_) => Err("the provider configuration is not known yet".into()),
+    let listing = match shared.plan_client() {
+        Ok(client) => client.clusters(&req.ctx.cancel).await.map_err(|e| {
+            shared.plan_lookup_failed(&e);
+            e.to_string()
+        }),
+        Err(why) => Err(why),
     };
     match listing {
         Ok(existing) => {
