@@ -177,6 +177,7 @@ impl SourceMap {
         lines: &LineIndex,
         body: &Body,
     ) {
+        let all_lines: Vec<&str> = text.lines().collect();
         for block in body.blocks() {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
             match (block.ident.as_str(), labels.as_slice()) {
@@ -202,7 +203,7 @@ impl SourceMap {
                             attributes.entry(name).or_insert(lines.line(r.start));
                         }
                     }
-                    let waivers = inline_waivers(text, lines, span.clone(), shown);
+                    let waivers = inline_waivers(&all_lines, lines, span.clone(), shown);
                     self.blocks.entry(address).or_insert(ResourceBlock {
                         file: shown.to_owned(),
                         line,
@@ -324,14 +325,13 @@ impl LineIndex {
 /// `ack:ignore=RULE reason` comments in the comment lines right above a
 /// block and inside it.
 fn inline_waivers(
-    text: &str,
+    all: &[&str],
     lines: &LineIndex,
     span: std::ops::Range<usize>,
     file: &str,
 ) -> Vec<InlineWaiver> {
     let mut out = Vec::new();
     let first = lines.line(span.start) as usize;
-    let all: Vec<&str> = text.lines().collect();
     let mut above = first.saturating_sub(1);
     while above > 0 {
         let l = all.get(above - 1).map(|l| l.trim()).unwrap_or_default();
