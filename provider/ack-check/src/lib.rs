@@ -25,7 +25,10 @@ pub mod report;
 pub mod rules;
 pub mod sandbox;
 pub mod sensitive;
+pub mod source;
+pub mod tfchecks;
 pub mod values;
+pub mod waiver;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -91,6 +94,15 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "attributes_schema")]
     pub after: Option<serde_json::Value>,
+    /// File and line of the resource block or attribute (with a source root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<source::Location>,
+    /// Stable identity (rule, address, attribute): what baselines hold and SARIF's partialFingerprints carry.
+    #[serde(default)]
+    pub fingerprint: String,
+    /// Why the finding does not fail the run: a waiver, an inline ack:ignore comment, the baseline or a conftest exception.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<waiver::Suppression>,
 }
 
 /// `before` and `after` hold attributes by name.
@@ -109,6 +121,20 @@ pub struct Report {
     /// Addresses of the resources checked.
     pub resources: Vec<String>,
     pub findings: Vec<Finding>,
+    /// How the report is rendered; not part of the JSON report.
+    #[serde(skip)]
+    pub context: RenderContext,
+}
+
+/// What formats need beyond the findings.
+#[derive(Debug, Clone, Default)]
+pub struct RenderContext {
+    /// The plan file as given: the SARIF location of findings with no file of their own.
+    pub plan_file: Option<String>,
+    /// SARIF run category (`automationDetails.id`), e.g. one per root module.
+    pub category: Option<String>,
+    /// Whether a baseline was applied (SARIF `baselineState` of new findings).
+    pub baseline: bool,
 }
 
 impl Report {
@@ -121,8 +147,14 @@ impl Report {
         generator.into_root_schema_for::<Report>().to_value()
     }
 
+    /// The most serious finding that is not suppressed.
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+        self.active().map(|f| f.severity).max()
+    }
+
+    /// Findings that count: not waived, not in the baseline.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppression.is_none())
     }
 }
 
@@ -139,6 +171,8 @@ pub enum CheckError {
     Format(String),
     #[error("policy file {path}: {message}")]
     Policy { path: String, message: String },
+    #[error("baseline {path}: {message}")]
+    Baseline { path: String, message: String },
     #[error("{what} {path} is larger than {} MiB, the most `check` reads: {hint}", limit >> 20)]
     TooLarge {
         what: &'static str,
@@ -200,6 +234,8 @@ pub fn read_plan(path: &std::path::Path) -> Result<String, CheckError> {
 pub fn builtin_rules() -> Vec<Rule> {
     let mut rules = rules::catalog();
     rules.push(values::rule());
+    rules.push(tfchecks::rule());
+    rules.push(waiver::expired_rule());
     rules
 }
 
@@ -214,10 +250,42 @@ pub fn check_with(
     policy: &policy::Policy,
     rego: &rego::RegoPolicies,
 ) -> Result<Report, CheckError> {
+    check_full(text, policy, rego, &Options::default())
+}
+
+/// What a check knows beyond the plan and the policies.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The configuration's resource blocks (`--source-root`).
+    pub source: Option<source::SourceMap>,
+    /// Findings accepted by `--baseline`.
+    pub baseline: Option<waiver::Baseline>,
+    /// The date waivers expire against.
+    pub today: chrono::NaiveDate,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            source: None,
+            baseline: None,
+            today: chrono::Utc::now().date_naive(),
+        }
+    }
+}
+
+/// Checks plan JSON text with policies, source locations, waivers and a baseline.
+pub fn check_full(
+    text: &str,
+    policy: &policy::Policy,
+    rego: &rego::RegoPolicies,
+    options: &Options,
+) -> Result<Report, CheckError> {
     let plan = plan::Plan::parse(text)?;
     let mut rules = builtin_rules();
     let mut findings = rules::evaluate(&plan);
     findings.extend(values::evaluate(&plan));
+    findings.extend(plan.terraform_checks.iter().cloned());
     findings.extend(policy.custom_findings(&plan));
     if !rego.is_empty() {
         let (rego_rules, rego_findings) = rego.evaluate(text, &plan)?;
@@ -228,6 +296,22 @@ pub fn check_with(
     policy.check_ids(&rules)?;
     policy.adjust_rules(&mut rules);
     policy.adjust_findings(&mut findings);
+    for f in &mut findings {
+        f.fingerprint = waiver::fingerprint(f);
+        if let Some(source) = &options.source {
+            f.location = source.locate(&f.address, f.attribute.as_deref());
+        }
+    }
+    let expired = waiver::apply(
+        &mut findings,
+        &policy.waivers,
+        options.source.as_ref(),
+        options.today,
+    );
+    findings.extend(expired);
+    if let Some(baseline) = &options.baseline {
+        baseline.apply(&mut findings);
+    }
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -242,6 +326,10 @@ pub fn check_with(
         rules,
         resources: plan.changes.iter().map(|c| c.address.clone()).collect(),
         findings,
+        context: RenderContext {
+            baseline: options.baseline.is_some(),
+            ..RenderContext::default()
+        },
     })
 }
 
@@ -251,6 +339,8 @@ mod input_tests;
 mod limits_tests;
 #[cfg(test)]
 mod output_tests;
+#[cfg(test)]
+mod pipeline_tests;
 #[cfg(test)]
 mod policy_tests;
 #[cfg(test)]

@@ -65,6 +65,8 @@ pub struct Plan {
     pub prior_pools: Vec<(String, String, u64)>,
     /// Every sensitive string of the plan, longest first: never shown.
     pub secrets: Vec<String>,
+    /// Failed entries of the plan's `checks` (Terraform's own checks).
+    pub terraform_checks: Vec<super::Finding>,
     /// Indexes built once, so every look-up is constant time and a check is
     /// linear in the size of the plan.
     index: Index,
@@ -144,6 +146,7 @@ impl Plan {
             cluster_refs,
             prior_pools,
             secrets: super::sensitive::collect(&root),
+            terraform_checks: super::tfchecks::evaluate(&root),
             index,
         })
     }

@@ -43,6 +43,9 @@ pub struct Policy {
     /// Custom rules on one attribute of one resource type.
     #[serde(default)]
     pub custom: Vec<CustomRule>,
+    /// Accepted findings: rule, address pattern, reason, expiry.
+    #[serde(default)]
+    pub waivers: Vec<super::waiver::Waiver>,
 }
 
 /// How a built-in rule runs.
@@ -201,6 +204,10 @@ impl Policy {
         for setting in policy.rules.values_mut() {
             setting.file = path.to_owned();
         }
+        for (i, w) in policy.waivers.iter_mut().enumerate() {
+            w.file = path.to_owned();
+            w.validate(i).map_err(|m| err(super::report::visible(&m)))?;
+        }
         Ok(policy)
     }
 
@@ -301,6 +308,7 @@ impl Policy {
             entry.file = setting.file;
         }
         self.custom.extend(other.custom);
+        self.waivers.extend(other.waivers);
         Ok(())
     }
 
@@ -378,6 +386,9 @@ impl Policy {
                             )
                         }),
                         after: Some(Json::Object(attrs)),
+                        location: None,
+                        fingerprint: String::new(),
+                        suppression: None,
                     });
                 }
             }

@@ -41,6 +41,8 @@ pub struct RegoPolicies {
     files: Vec<String>,
     /// The policies as loaded (name, text), for an isolated evaluation.
     sources: Vec<(String, String)>,
+    /// Data documents (`--data`), merged into `data` (name, document).
+    data: Vec<(String, Json)>,
     isolation: Option<super::sandbox::Isolation>,
     namespaces: Vec<String>,
     all_namespaces: bool,
@@ -114,6 +116,7 @@ impl RegoPolicies {
             engine,
             files: Vec::new(),
             sources: Vec::new(),
+            data: Vec::new(),
             isolation: None,
             namespaces: Vec::new(),
             all_namespaces: false,
@@ -199,6 +202,50 @@ impl RegoPolicies {
         &self.sources
     }
 
+    pub(crate) fn data(&self) -> &[(String, Json)] {
+        &self.data
+    }
+
+    /// Adds a data document (conftest's `--data`): its top-level keys are
+    /// merged into `data`, beside the catalog's `data.ack`.
+    pub fn add_data(&mut self, name: &str, doc: Json) -> Result<(), CheckError> {
+        let Some(obj) = doc.as_object() else {
+            return Err(policy_error(
+                name,
+                "a data file holds an object at the top level (its keys become data.KEY)",
+            ));
+        };
+        if obj.contains_key("ack") {
+            return Err(policy_error(
+                name,
+                "the key `ack` is the edition catalog (data.ack); name the data otherwise",
+            ));
+        }
+        let value = regorus::Value::from_json_str(&doc.to_string())
+            .map_err(|e| policy_error(name, one_line(&e)))?;
+        self.engine
+            .add_data(value)
+            .map_err(|e| policy_error(name, one_line(&e)))?;
+        self.data.push((name.to_owned(), doc));
+        Ok(())
+    }
+
+    /// Reads a `--data` file: JSON, or YAML by its extension.
+    pub fn add_data_file(&mut self, path: &Path) -> Result<(), CheckError> {
+        let shown = path.display().to_string();
+        let text = super::policy_text::read_policy_text(path)?;
+        super::policy_text::check_nesting(&text).map_err(|e| policy_error(&shown, e))?;
+        let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        let doc: Json = if yaml {
+            serde_yaml::from_str(&text).map_err(|e| policy_error(&shown, e.to_string()))?
+        } else if path.extension().is_some_and(|e| e == "json") {
+            serde_json::from_str(&text).map_err(|e| policy_error(&shown, e.to_string()))?
+        } else {
+            return Err(policy_error(&shown, "a data file is .json, .yaml or .yml"));
+        };
+        self.add_data(&shown, doc)
+    }
+
     pub(crate) fn namespaces(&self) -> (&[String], bool) {
         (&self.namespaces, self.all_namespaces)
     }
@@ -270,7 +317,7 @@ impl RegoPolicies {
         .map_err(|e| fail("edition catalog", &e))?;
         engine.add_data(catalog).map_err(|e| fail("data.ack", &e))?;
         let input = regorus::Value::from_json_str(plan_text).map_err(|e| fail("input", &e))?;
-        engine.set_input(input);
+        engine.set_input(wrapped(input));
 
         let addresses = plan.addresses();
         let mut rules = Vec::new();
@@ -291,10 +338,20 @@ impl RegoPolicies {
             let Some(members) = value.as_object() else {
                 continue;
             };
+            let excepted = exceptions(members.get("exception"));
             for (name, result) in members {
                 let Some(severity) = rule_severity(name) else {
                     continue;
                 };
+                let suffix = name.split_once('_').map(|(_, s)| s).unwrap_or_default();
+                let suppression = excepted
+                    .contains(suffix)
+                    .then(|| super::waiver::Suppression {
+                        kind: super::waiver::SuppressionKind::Exception,
+                        reason: format!("exception rule of package {ns} excepts {name}"),
+                        expires: None,
+                        source: None,
+                    });
                 let id = format!("{ns}.{name}");
                 rules.push(Rule {
                     id: id.clone(),
@@ -316,12 +373,51 @@ impl RegoPolicies {
                         attribute: None,
                         before: None,
                         after: None,
+                        location: None,
+                        fingerprint: String::new(),
+                        suppression: suppression.clone(),
                     });
                 }
             }
         }
         Ok((rules, findings))
     }
+}
+
+/// The plan as Rego sees it: at `input` as Terraform writes it, and also at
+/// `input.plan` (HCP Terraform, env0) and `input.terraform` (Spacelift), so
+/// that a policy written for any of them runs unchanged. The engine's
+/// values are shared, so the aliases cost no copy of the plan.
+fn wrapped(mut input: regorus::Value) -> regorus::Value {
+    let alias = input.clone();
+    if let Ok(obj) = input.as_object_mut() {
+        for key in ["plan", "terraform"] {
+            let key = regorus::Value::from(key);
+            if !obj.contains_key(&key) {
+                obj.insert(key, alias.clone());
+            }
+        }
+    }
+    input
+}
+
+/// conftest's `exception` rule: a set of lists of rule names without their
+/// `deny_`/`warn_`/`violation_` head (`""` for the bare rule).
+fn exceptions(value: Option<&Json>) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    let mut add = |v: &Json| match v {
+        Json::String(s) => {
+            out.insert(s.clone());
+        }
+        Json::Array(items) => out.extend(items.iter().filter_map(Json::as_str).map(str::to_owned)),
+        _ => {}
+    };
+    match value {
+        Some(Json::Array(items)) => items.iter().for_each(&mut add),
+        Some(other) => add(other),
+        None => {}
+    }
+    out
 }
 
 /// The first resource address of the plan that `msg` names as a word of its

@@ -1,8 +1,15 @@
-//! Report formats: text (with before/after diffs), JSON, SARIF 2.1.0, JUnit.
+//! Report formats: text (with before/after diffs), JSON, SARIF 2.1.0, JUnit,
+//! Markdown and GitHub workflow annotations.
+
+mod ci;
+mod sarif;
+
+pub use ci::{github, markdown};
+pub use sarif::{sarif, FINGERPRINT_KEY};
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 use super::{Finding, Report, Severity};
 
@@ -13,6 +20,8 @@ pub enum Format {
     Json,
     Sarif,
     Junit,
+    Markdown,
+    Github,
 }
 
 impl Format {
@@ -22,9 +31,14 @@ impl Format {
             "json" => Some(Format::Json),
             "sarif" => Some(Format::Sarif),
             "junit" => Some(Format::Junit),
+            "markdown" | "md" => Some(Format::Markdown),
+            "github" => Some(Format::Github),
             _ => None,
         }
     }
+
+    /// The names `parse` takes, for messages.
+    pub const NAMES: &'static str = "text, json, sarif, junit, markdown or github";
 }
 
 pub fn render(r: &Report, f: Format) -> String {
@@ -33,6 +47,8 @@ pub fn render(r: &Report, f: Format) -> String {
         Format::Json => serde_json::to_string_pretty(r).unwrap_or_default() + "\n",
         Format::Sarif => serde_json::to_string_pretty(&sarif(r)).unwrap_or_default() + "\n",
         Format::Junit => junit(r),
+        Format::Markdown => markdown(r),
+        Format::Github => github(r),
     }
 }
 
@@ -90,24 +106,45 @@ fn diff(f: &Finding) -> String {
 
 fn text(r: &Report) -> String {
     let mut out = String::new();
-    for f in &r.findings {
+    let header = |out: &mut String, f: &Finding, label: &str| {
         let at = f
             .attribute
             .as_deref()
             .map(|a| format!(" ({})", visible(a)))
             .unwrap_or_default();
+        let place = f
+            .location
+            .as_ref()
+            .map(|l| format!(" at {}:{}", visible(&l.file), l.line))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "{:<7} {} {}{at}\n    {}",
-            f.severity.as_str().to_uppercase(),
+            "{label:<7} {} {}{at}{place}\n    {}",
             visible(&f.rule_id),
             visible(&f.address),
             visible(&f.message)
         );
+    };
+    for f in r.active() {
+        header(&mut out, f, &f.severity.as_str().to_uppercase());
         out.push_str(&diff(f));
     }
-    let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count();
-    let _ = writeln!(
+    let mut suppressed = 0;
+    for f in &r.findings {
+        if let Some(s) = &f.suppression {
+            suppressed += 1;
+            header(&mut out, f, "ACCEPTED");
+            let until = s
+                .expires
+                .as_deref()
+                .map(|e| format!(" until {e}"))
+                .unwrap_or_default();
+            let kind = format!("{:?}", s.kind).to_lowercase();
+            let _ = writeln!(out, "    {kind}: {}{until}", visible(&s.reason));
+        }
+    }
+    let count = |s: Severity| r.active().filter(|f| f.severity == s).count();
+    let _ = write!(
         out,
         "{} resource(s) checked against {} rule(s): {} error(s), {} warning(s), {} note(s)",
         r.resources.len(),
@@ -116,70 +153,11 @@ fn text(r: &Report) -> String {
         count(Severity::Warning),
         count(Severity::Note)
     );
-    out
-}
-
-fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
+    if suppressed > 0 {
+        let _ = write!(out, ", {suppressed} accepted (waived or in the baseline)");
     }
-}
-
-/// SARIF 2.1.0: one run, the rules as driver metadata, each finding with the
-/// resource address as a logical location.
-pub fn sarif(r: &Report) -> Json {
-    let rules: Vec<Json> = r
-        .rules
-        .iter()
-        .map(|rule| {
-            json!({
-                "id": rule.id,
-                "name": rule.name,
-                "shortDescription": { "text": rule.description },
-                "fullDescription": { "text": rule.description },
-                "defaultConfiguration": { "level": level(rule.severity) },
-                "helpUri": "https://registry.terraform.io/providers/acklabs/ack/latest/docs/guides/tier-rules",
-            })
-        })
-        .collect();
-    let results: Vec<Json> = r
-        .findings
-        .iter()
-        .map(|f| {
-            let index = r.rules.iter().position(|x| x.id == f.rule_id);
-            let mut loc = json!({
-                "logicalLocations": [{ "fullyQualifiedName": f.address, "kind": "resource" }],
-            });
-            if let Some(a) = &f.attribute {
-                loc["properties"] = json!({ "attribute": a });
-            }
-            let mut res = json!({
-                "ruleId": f.rule_id,
-                "level": level(f.severity),
-                "message": { "text": format!("{}: {}", f.address, f.message) },
-                "locations": [loc],
-            });
-            if let Some(i) = index {
-                res["ruleIndex"] = json!(i);
-            }
-            res
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "terraform-provider-ack check",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://registry.terraform.io/providers/acklabs/ack",
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    })
+    out.push('\n');
+    out
 }
 
 /// Text for an XML 1.0 attribute or element: characters XML 1.0 does not
@@ -233,10 +211,21 @@ pub fn junit(r: &Report) -> String {
             );
             match by_case.get(&(rule.id.as_str(), addr)) {
                 None => cases.push_str("/>\n"),
+                Some(found) if found.iter().all(|f| f.suppression.is_some()) => {
+                    let why: Vec<&str> = found
+                        .iter()
+                        .filter_map(|f| f.suppression.as_ref().map(|s| s.reason.as_str()))
+                        .collect();
+                    let _ = writeln!(
+                        cases,
+                        ">\n      <skipped message=\"accepted: {}\"/>\n    </testcase>",
+                        xml(&why.join("; "))
+                    );
+                }
                 Some(found) => {
                     failures += 1;
                     cases.push_str(">\n");
-                    for f in found {
+                    for f in found.iter().filter(|f| f.suppression.is_none()) {
                         let _ = writeln!(
                             cases,
                             "      <failure type=\"{}\" message=\"{}\">{}</failure>",

@@ -70,6 +70,9 @@ fn finding(
         attribute: attribute.map(str::to_owned),
         before: pick(&c.before),
         after: pick(&c.after),
+        location: None,
+        fingerprint: String::new(),
+        suppression: None,
     }
 }
 

@@ -41,6 +41,8 @@ pub fn memory_limit(plan_bytes: usize) -> u64 {
 #[derive(Debug, Serialize, Deserialize)]
 struct Request {
     sources: Vec<(String, String)>,
+    #[serde(default)]
+    data: Vec<(String, serde_json::Value)>,
     namespaces: Vec<String>,
     all_namespaces: bool,
 }
@@ -82,6 +84,7 @@ impl Isolation {
         let (namespaces, all_namespaces) = policies.namespaces();
         let request = Request {
             sources: policies.sources().to_vec(),
+            data: policies.data().to_vec(),
             namespaces: namespaces.to_vec(),
             all_namespaces,
         };
@@ -231,6 +234,9 @@ fn evaluate_request(header: &str, plan: &str) -> Result<(Vec<Rule>, Vec<Finding>
         policies.add_namespace(ns)?;
     }
     policies.set_all_namespaces(request.all_namespaces);
+    for (name, doc) in request.data {
+        policies.add_data(&name, doc)?;
+    }
     for (name, text) in &request.sources {
         policies.add_source(name, text)?;
     }

@@ -59,6 +59,9 @@ impl Out<'_> {
                 .after
                 .get(attr)
                 .map(|v| Json::Object([(attr.to_owned(), v.clone())].into_iter().collect())),
+            location: None,
+            fingerprint: String::new(),
+            suppression: None,
         });
     }
 

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ack_check::{self as check, policy::Policy, rego, report, Severity};
-use clap::{Args, Parser, Subcommand};
+use ack_check as check;
+use clap::{Parser, Subcommand};
 use terraform_provider_ack::provider::{AckProvider, ADDRESS};
+
+mod check_cli;
 
 /// Terraform provider for ACK Pro and ACK Standard clusters.
 ///
@@ -49,7 +51,14 @@ enum Command {
     },
     /// Check a saved plan (`terraform show -json tfplan > plan.json`) against the
     /// tier rules and policies; exit 0 clean, 1 findings, 2 unusable input.
-    Check(CheckArgs),
+    Check(check_cli::CheckArgs),
+    /// Read policy files (TOML, YAML, Rego or directories of Rego) as `check
+    /// --policy` would and report every problem; exit 0 valid, 2 not.
+    ValidatePolicy {
+        /// Policy files or directories.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Evaluates Rego policies for `check` in a child process under a memory
     /// limit (internal: `check` starts it).
     #[command(name = "__check-worker", hide = true)]
@@ -57,37 +66,6 @@ enum Command {
         /// Bytes of address space the process may use.
         memory: u64,
     },
-}
-
-#[derive(Debug, Args)]
-struct CheckArgs {
-    /// The plan as JSON: `terraform show -json tfplan > plan.json`.
-    plan: PathBuf,
-    /// Report format.
-    #[arg(long, value_name = "text|json|sarif|junit", default_value = "text", value_parser = parse_format)]
-    format: report::Format,
-    /// A TOML/YAML policy file, a .rego file or a directory of .rego files
-    /// (conftest conventions: package main, rules deny/violation/warn). Repeatable.
-    #[arg(long, value_name = "PATH")]
-    policy: Vec<PathBuf>,
-    /// The lowest severity that makes the exit code 1.
-    #[arg(long, value_name = "error|warning|note", default_value = "error", value_parser = parse_severity)]
-    fail_on: Severity,
-    /// Rego package to evaluate (default `main`). Repeatable.
-    #[arg(long, value_name = "NAME")]
-    namespace: Vec<String>,
-    /// Evaluate every Rego package instead of the named namespaces.
-    #[arg(long)]
-    all_namespaces: bool,
-}
-
-fn parse_format(s: &str) -> Result<report::Format, String> {
-    report::Format::parse(s)
-        .ok_or_else(|| format!("unknown format {s:?}: use text, json, sarif or junit"))
-}
-
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    Severity::parse(s).ok_or_else(|| format!("unknown severity {s:?}: use error, warning or note"))
 }
 
 fn main() -> ExitCode {
@@ -100,7 +78,8 @@ fn main() -> ExitCode {
         }
         Some(Command::Schema { out, check }) => schema(out, check),
         Some(Command::Docs { check, dir }) => docs(check, &dir),
-        Some(Command::Check(args)) => run_check(args),
+        Some(Command::Check(args)) => check_cli::run(args),
+        Some(Command::ValidatePolicy { paths }) => check_cli::validate_policies(&paths),
         Some(Command::CheckWorker { memory }) => check_worker(memory),
     }
 }
@@ -201,65 +180,9 @@ fn report_written(dir: &std::path::Path, written: std::io::Result<()>) -> ExitCo
     }
 }
 
-fn run_check(args: CheckArgs) -> ExitCode {
-    let mut policy = Policy::default();
-    let mut rego = rego::RegoPolicies::new();
-    rego.set_all_namespaces(args.all_namespaces);
-    match std::env::current_exe() {
-        Ok(program) => rego.isolate(check::sandbox::Isolation {
-            program,
-            args: vec!["__check-worker".into()],
-        }),
-        Err(e) => {
-            eprintln!(
-                "check: cannot find this program to evaluate Rego policies in a child process: {e}"
-            );
-            return ExitCode::from(2);
-        }
-    }
-    let loaded = args
-        .namespace
-        .iter()
-        .try_for_each(|ns| rego.add_namespace(ns))
-        .and_then(|()| {
-            args.policy.iter().try_for_each(|path| {
-                if path.is_dir() || rego::is_rego(path) {
-                    rego.add_path(path)
-                } else {
-                    Policy::load(&path.to_string_lossy()).and_then(|p| policy.merge(p))
-                }
-            })
-        });
-    if let Err(e) = loaded.and_then(|()| policy.check_attributes(&resource_attributes())) {
-        eprintln!("check: {}", report::visible(&e.to_string()));
-        return ExitCode::from(2);
-    }
-    let text = match check::read_plan(&args.plan) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("check: {}", report::visible(&e.to_string()));
-            return ExitCode::from(2);
-        }
-    };
-    match check::check_with(&text, &policy, &rego) {
-        Ok(r) => {
-            print!("{}", report::render(&r, args.format));
-            if r.worst().is_some_and(|w| w >= args.fail_on) {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(e) => {
-            eprintln!("check: {}", report::visible(&e.to_string()));
-            ExitCode::from(2)
-        }
-    }
-}
-
 /// Attribute and block names of every resource type, by the provider's
 /// schema: what a custom policy rule may name.
-fn resource_attributes() -> std::collections::BTreeMap<String, Vec<String>> {
+pub(crate) fn resource_attributes() -> std::collections::BTreeMap<String, Vec<String>> {
     let schema = tfplugin::schema_json::providers_schema(&AckProvider::new(), ADDRESS);
     let names = |v: &serde_json::Value| -> Vec<String> {
         v.as_object()

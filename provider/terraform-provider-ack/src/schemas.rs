@@ -280,6 +280,7 @@ mod tests {
             rules: ack_check::rules::catalog(),
             resources: vec![],
             findings: vec![],
+            context: ack_check::RenderContext::default(),
         };
         let v = serde_json::to_value(&report).unwrap();
         let schema = report_schema();

@@ -73,7 +73,7 @@ fn unusable_input_exits_2_with_the_reason() {
     let bad_format = run(&["check", "plan.json", "--format", "yaml"]);
     assert_eq!(bad_format.status.code(), Some(2));
     assert!(
-        stderr(&bad_format).contains("use text, json, sarif or junit"),
+        stderr(&bad_format).contains("use text, json, sarif, junit, markdown or github"),
         "{}",
         stderr(&bad_format)
     );
