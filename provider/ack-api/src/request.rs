@@ -106,6 +106,44 @@ impl ApiRequest {
             )
         }
     }
+    /// UpdateControlPlaneLog.
+    pub fn update_control_plane_log(id: &str, req: &crate::model::ControlPlaneLog) -> ApiRequest {
+        ApiRequest {
+            body: json(req),
+            ..ApiRequest::new(
+                "UpdateControlPlaneLog",
+                "PUT",
+                format!("/clusters/{}/controlplanelog", seg(id)),
+            )
+        }
+    }
+    /// CheckControlPlaneLogEnable.
+    pub fn control_plane_log(id: &str) -> ApiRequest {
+        ApiRequest::new(
+            "CheckControlPlaneLogEnable",
+            "GET",
+            format!("/clusters/{}/controlplanelog", seg(id)),
+        )
+    }
+    /// UpdateClusterAuditLogConfig.
+    pub fn update_audit_log(id: &str, req: &crate::model::AuditLogUpdate) -> ApiRequest {
+        ApiRequest {
+            body: json(req),
+            ..ApiRequest::new(
+                "UpdateClusterAuditLogConfig",
+                "PUT",
+                format!("/clusters/{}/audit_log", seg(id)),
+            )
+        }
+    }
+    /// GetClusterAuditProject.
+    pub fn audit_project(id: &str) -> ApiRequest {
+        ApiRequest::new(
+            "GetClusterAuditProject",
+            "GET",
+            format!("/clusters/{}/audit", seg(id)),
+        )
+    }
     pub fn delete_cluster(id: &str) -> ApiRequest {
         ApiRequest::new("DeleteCluster", "DELETE", format!("/clusters/{}", seg(id)))
     }

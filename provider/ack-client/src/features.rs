@@ -73,6 +73,58 @@ impl Client {
         }
     }
 
+    /// UpdateControlPlaneLog (no components: collection off), then waits
+    /// for the cluster to run again, within `timeout`.
+    pub async fn set_control_plane_log(
+        &self,
+        cluster_id: &str,
+        log: &ack_api::model::ControlPlaneLog,
+        timeout: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<()> {
+        let client = self.until(timeout);
+        let req = ApiRequest::update_control_plane_log(cluster_id, log);
+        client.send(&req, cancel).await?;
+        client.wait_running(cluster_id, timeout, cancel).await?;
+        Ok(())
+    }
+
+    /// CheckControlPlaneLogEnable.
+    pub async fn control_plane_log(
+        &self,
+        cluster_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<ack_api::model::ControlPlaneLog> {
+        self.json(&ApiRequest::control_plane_log(cluster_id), cancel)
+            .await
+    }
+
+    /// UpdateClusterAuditLogConfig, then waits for the cluster to run
+    /// again, within `timeout`.
+    pub async fn set_audit_log(
+        &self,
+        cluster_id: &str,
+        update: &ack_api::model::AuditLogUpdate,
+        timeout: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<()> {
+        let client = self.until(timeout);
+        let req = ApiRequest::update_audit_log(cluster_id, update);
+        client.send(&req, cancel).await?;
+        client.wait_running(cluster_id, timeout, cancel).await?;
+        Ok(())
+    }
+
+    /// GetClusterAuditProject.
+    pub async fn audit_project(
+        &self,
+        cluster_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<ack_api::model::AuditProject> {
+        self.json(&ApiRequest::audit_project(cluster_id), cancel)
+            .await
+    }
+
     pub async fn set_scheduler(
         &self,
         cluster_id: &str,

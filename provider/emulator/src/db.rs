@@ -55,6 +55,12 @@ const MIGRATIONS: &[&str] = &[
         region TEXT PRIMARY KEY,
         doc TEXT NOT NULL
     );",
+    // 5: control-plane and audit logs of clusters.
+    "CREATE TABLE cluster_logs (
+        cluster_id TEXT PRIMARY KEY,
+        controlplane TEXT,
+        audit TEXT
+    );",
 ];
 
 /// How hard each commit is pushed to disk (SQLite `synchronous` in WAL mode).

@@ -303,3 +303,35 @@ pub struct UpgradeClusterRequest {
     #[serde(default)]
     pub master_only: bool,
 }
+
+/// `PUT /clusters/{id}/controlplanelog` (UpdateControlPlaneLog) and the
+/// answer of `GET` on the same path (CheckControlPlaneLogEnable).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlPlaneLog {
+    #[serde(default)]
+    pub components: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_project: Option<String>,
+    /// Days, 1-3000, as a string (the API's type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_ttl: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliuid: Option<String>,
+}
+
+/// `PUT /clusters/{id}/audit_log` (UpdateClusterAuditLogConfig).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLogUpdate {
+    pub disable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sls_project_name: Option<String>,
+}
+
+/// `GET /clusters/{id}/audit` (GetClusterAuditProject).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditProject {
+    #[serde(default)]
+    pub audit_enabled: bool,
+    #[serde(default)]
+    pub sls_project_name: String,
+}

@@ -251,6 +251,22 @@ pub async fn create(
         let rrsa = req.rrsa_config.as_ref().is_some_and(|r| r.enabled)
             || req.enable_rrsa == Some(true);
         super::clusters::set_meta_rrsa(&mut detail, rrsa);
+        if !req.controlplane_log_components.is_empty() {
+            let log = super::logs::checked(
+                &id,
+                ack_api::model::ControlPlaneLog {
+                    components: req.controlplane_log_components.clone(),
+                    log_project: req.controlplane_log_project.clone(),
+                    log_ttl: req.controlplane_log_ttl.clone(),
+                    aliuid: None,
+                },
+            )?;
+            super::logs::save_control_plane(conn, &id, Some(&log))?;
+        }
+        if let Some(audit) = req.audit_log_config.as_ref().filter(|a| a.enabled) {
+            let project = super::logs::audit_project(&id, audit.sls_project_name.as_deref());
+            super::logs::save_audit(conn, &id, Some(&project))?;
+        }
         if name_taken(conn, &req.region_id, &req.name, "")? {
             return Err(ApiError::bad_request(
                 "ErrorClusterNameAlreadyExist",

@@ -7,6 +7,7 @@ mod cluster_create;
 mod clusters;
 mod extension;
 mod features;
+mod logs;
 mod meta;
 mod network;
 mod nodepools;
@@ -21,7 +22,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 use crate::error::{self, ApiError};
@@ -44,6 +45,12 @@ pub fn router(state: SharedState) -> Router {
             axum::routing::put(clusters::modify),
         )
         .route("/clusters/{cluster_id}/migrate", post(clusters::migrate))
+        .route(
+            "/clusters/{cluster_id}/controlplanelog",
+            get(logs::control_plane).put(logs::update_control_plane),
+        )
+        .route("/clusters/{cluster_id}/audit_log", put(logs::update_audit))
+        .route("/clusters/{cluster_id}/audit", get(logs::audit))
         .route(
             "/api/v2/clusters/{cluster_id}/upgrade",
             post(clusters::upgrade),

@@ -242,6 +242,22 @@ def clusters():
     d2 = wait_cluster(c, d.cluster_id)
     assert d2.timezone == "Asia/Shanghai" and json.loads(d2.master_url)["api_server_endpoint"] == ""
     assert json.loads(d2.meta_data)["RRSAConfig"]["enabled"] is True
+    # Control-plane and audit logs, changed after create.
+    r = c.update_control_plane_log(d.cluster_id, m.UpdateControlPlaneLogRequest(
+        components=["apiserver", "kcm"], log_ttl="7")).body
+    wait_task(c, r.task_id)
+    wait_cluster(c, d.cluster_id)
+    log = c.check_control_plane_log_enable(d.cluster_id).body
+    assert log.components == ["apiserver", "kcm"] and log.log_ttl == "7"
+    assert log.log_project == f"k8s-log-{d.cluster_id}"
+    expect_error(lambda: c.update_control_plane_log(d.cluster_id, m.UpdateControlPlaneLogRequest(
+        components=["etcd"])), "InvalidParameter", 400)
+    r = c.update_cluster_audit_log_config(d.cluster_id, m.UpdateClusterAuditLogConfigRequest(
+        disable=False, sls_project_name="audit-project")).body
+    wait_task(c, r.task_id)
+    wait_cluster(c, d.cluster_id)
+    audit = c.get_cluster_audit_project(d.cluster_id).body
+    assert audit.audit_enabled is True and audit.sls_project_name == "audit-project"
     assert json.loads(d.master_url)["api_server_endpoint"].startswith("https://")
     assert "Capabilities" in json.loads(d.meta_data)
     listed = c.describe_clusters_v1(m.DescribeClustersV1Request(name="sdk std", page_size=50)).body

@@ -19,10 +19,11 @@ use tfplugin::framework::*;
 use tfplugin::{Diagnostic, Diagnostics, Schema, Value};
 use tokio_util::sync::CancellationToken;
 
-use self::model::Cluster;
+use self::model::{AuditLog, Cluster, ControlPlaneLogs};
 use crate::common::{self, api_diag, Op};
 use crate::resources::quota;
 use crate::shared::Shared;
+use ack_api::model::AuditLogUpdate;
 
 pub struct ClusterResource {
     pub shared: Arc<Shared>,
@@ -115,8 +116,10 @@ impl ClusterResource {
         let state = Cluster::read(&req.state)?;
         match client.describe_cluster(state.id(), &req.ctx.cancel).await {
             Ok(Some(detail)) if detail.state != "deleting" => {
-                let now = Cluster::from_api(&detail, &state).value()?;
-                Ok(ReadResponse::found(now, req.private.clone()))
+                let mut now = Cluster::from_api(&detail, &state);
+                self.read_logs(client, &state, &mut now, &req.ctx.cancel)
+                    .await?;
+                Ok(ReadResponse::found(now.value()?, req.private.clone()))
             }
             Ok(_) => Ok(ReadResponse::gone(req.private.clone())),
             Err(e) => Err(api_diag("read the cluster", &e).into()),
@@ -176,7 +179,34 @@ impl ClusterResource {
             step.done(r, "update the cluster tags", "wait for the tag update")
                 .await?;
         }
-        // 4. Kubernetes version.
+        // 4. Control-plane and audit logs.
+        if plan.control_plane_logs != prior.control_plane_logs {
+            let log = plan
+                .control_plane_logs
+                .as_ref()
+                .map(ControlPlaneLogs::request)
+                .unwrap_or_default();
+            let r = client
+                .set_control_plane_log(id, &log, timeout, cancel)
+                .await;
+            r.map_err(|e| api_diag("update the control-plane logs", &e))?;
+        }
+        if plan.audit_log != prior.audit_log {
+            let update = AuditLogUpdate {
+                disable: !plan
+                    .audit_log
+                    .as_ref()
+                    .and_then(|a| a.enabled)
+                    .unwrap_or(false),
+                sls_project_name: plan
+                    .audit_log
+                    .as_ref()
+                    .and_then(|a| a.sls_project_name.clone()),
+            };
+            let r = client.set_audit_log(id, &update, timeout, cancel).await;
+            r.map_err(|e| api_diag("update the audit log", &e))?;
+        }
+        // 5. Kubernetes version.
         if plan.kubernetes_version != prior.kubernetes_version {
             if let Some(v) = plan.kubernetes_version.known() {
                 let r = client.upgrade_cluster(id, v, cancel).await;
@@ -225,6 +255,39 @@ impl ClusterResource {
 }
 
 // ------------------------------------------------------------------ helpers
+
+impl ClusterResource {
+    /// The logs' settings, read only where the state has them or knows
+    /// nothing yet (an import): a refresh of a cluster without them costs
+    /// no extra call.
+    async fn read_logs(
+        &self,
+        client: &Client,
+        state: &Cluster,
+        now: &mut Cluster,
+        cancel: &CancellationToken,
+    ) -> Result<(), Diagnostic> {
+        let imported = state.name.is_none();
+        let id = state.id();
+        if imported || state.control_plane_logs.is_some() {
+            let log = client
+                .control_plane_log(id, cancel)
+                .await
+                .map_err(|e| api_diag("read the control-plane logs", &e))?;
+            now.control_plane_logs =
+                ControlPlaneLogs::from_api(&log, id, state.control_plane_logs.as_ref());
+        }
+        if imported || state.audit_log.is_some() {
+            let a = client
+                .audit_project(id, cancel)
+                .await
+                .map_err(|e| api_diag("read the audit log", &e))?;
+            now.audit_log = (a.audit_enabled || state.audit_log.is_some())
+                .then(|| AuditLog::from_api(&a, id, state.audit_log.as_ref()));
+        }
+        Ok(())
+    }
+}
 
 /// One step of an update: the API call's outcome, then the wait for the
 /// cluster to run again.

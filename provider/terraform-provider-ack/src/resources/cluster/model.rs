@@ -46,6 +46,8 @@ pub struct Cluster {
     pub maintenance_window: Planned<MaintenanceWindow>,
     pub operation_policy: Option<OperationPolicy>,
     pub rrsa_enabled: Option<bool>,
+    pub control_plane_logs: Option<ControlPlaneLogs>,
+    pub audit_log: Option<AuditLog>,
     pub addons: Option<Vec<Addon>>,
     pub delete_options: Option<Vec<DeleteOption>>,
     pub tags: Option<BTreeMap<String, String>>,
@@ -70,6 +72,80 @@ pub struct Cluster {
 pub struct OperationPolicy {
     pub auto_upgrade: Option<bool>,
     pub channel: Option<String>,
+}
+
+/// `control_plane_logs`: which control-plane components' logs go to SLS.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ControlPlaneLogs {
+    pub components: Option<Vec<String>>,
+    pub project: Option<String>,
+    pub ttl_days: Option<i64>,
+}
+
+/// `audit_log`: the API server's audit log in SLS.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditLog {
+    pub enabled: Option<bool>,
+    pub sls_project_name: Option<String>,
+}
+
+/// The SLS project the service uses for a cluster's logs when none is named.
+pub fn default_log_project(cluster_id: &str) -> String {
+    format!("k8s-log-{cluster_id}")
+}
+
+impl ControlPlaneLogs {
+    /// The setting as the API takes it.
+    pub fn request(&self) -> api::ControlPlaneLog {
+        api::ControlPlaneLog {
+            components: self.components.clone().unwrap_or_default(),
+            log_project: self.project.clone(),
+            log_ttl: Some(self.ttl_days.unwrap_or(30).to_string()),
+            aliuid: None,
+        }
+    }
+
+    /// The attribute from the API's answer (`None`: collection off); the
+    /// default project reads back as unset when `prior` left it unset.
+    pub fn from_api(
+        log: &api::ControlPlaneLog,
+        cluster_id: &str,
+        prior: Option<&ControlPlaneLogs>,
+    ) -> Option<ControlPlaneLogs> {
+        if log.components.is_empty() {
+            return None;
+        }
+        let unset_default = |p: &String| {
+            *p == default_log_project(cluster_id) && prior.is_none_or(|p| p.project.is_none())
+        };
+        let project = log
+            .log_project
+            .clone()
+            .filter(|p| !(p.is_empty() || unset_default(p)));
+        Some(ControlPlaneLogs {
+            components: Some(log.components.clone()),
+            project,
+            ttl_days: log.log_ttl.as_deref().and_then(|t| t.parse().ok()),
+        })
+    }
+}
+
+impl AuditLog {
+    /// The attribute from the API's answer.
+    pub fn from_api(a: &api::AuditProject, cluster_id: &str, prior: Option<&AuditLog>) -> AuditLog {
+        let unset_default = |p: &String| {
+            *p == default_log_project(cluster_id)
+                && prior.is_none_or(|p| p.sls_project_name.is_none())
+        };
+        let project =
+            Some(a.sls_project_name.clone()).filter(|p| !(p.is_empty() || unset_default(p)));
+        AuditLog {
+            enabled: Some(a.audit_enabled),
+            sls_project_name: project,
+        }
+    }
 }
 
 /// An addon installed with the cluster.
@@ -248,10 +324,23 @@ impl Cluster {
                 .rrsa_enabled
                 .filter(|on| *on)
                 .map(|enabled| api::RrsaConfig { enabled }),
-            controlplane_log_components: Vec::new(),
-            controlplane_log_project: None,
-            controlplane_log_ttl: None,
-            audit_log_config: None,
+            controlplane_log_components: self
+                .control_plane_logs
+                .as_ref()
+                .and_then(|l| l.components.clone())
+                .unwrap_or_default(),
+            controlplane_log_project: self
+                .control_plane_logs
+                .as_ref()
+                .and_then(|l| l.project.clone()),
+            controlplane_log_ttl: self
+                .control_plane_logs
+                .as_ref()
+                .map(|l| l.ttl_days.unwrap_or(30).to_string()),
+            audit_log_config: self.audit_log.as_ref().map(|a| api::AuditLogConfig {
+                enabled: a.enabled.unwrap_or(false),
+                sls_project_name: a.sls_project_name.clone(),
+            }),
             addons,
             tags: common::tags_to_api(self.tags.as_ref()),
         }
@@ -424,6 +513,8 @@ impl Cluster {
             maintenance_window,
             operation_policy,
             rrsa_enabled: Some(rrsa_on),
+            control_plane_logs: prior.control_plane_logs.clone(),
+            audit_log: prior.audit_log.clone(),
             addons: prior.addons.clone(),
             delete_options: prior.delete_options.clone(),
             tags: common::tags_from_api(&d.tags, prior.tags.as_ref()),

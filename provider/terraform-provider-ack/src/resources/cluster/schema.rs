@@ -254,6 +254,34 @@ pub fn schema() -> Schema {
             )
             .attribute(
                 Attribute::nested(
+                    "control_plane_logs",
+                    Nesting::Single,
+                    vec![
+                        Attribute::new("components", Type::list(Type::String)).required().description(format!(
+                            "Control-plane components whose logs are collected: {}.",
+                            rules::CONTROL_PLANE_LOG_COMPONENTS.map(|c| format!("`{c}`")).join(", ")
+                        )).validator(list_rule("Control-plane log components such as `apiserver`.", rules::control_plane_log_component)),
+                        Attribute::string("project").optional().description("SLS project the logs go to. Default: `k8s-log-<cluster ID>`, created by the service."),
+                        Attribute::number("ttl_days").default_value(30).description("Days the logs are kept, 1-3000. Default `30`.").validator(IntBetween(1, 3000)),
+                    ],
+                )
+                .optional()
+                .description("Collect control-plane component logs in Simple Log Service. Changes in place (UpdateControlPlaneLog); removing it stops the collection."),
+            )
+            .attribute(
+                Attribute::nested(
+                    "audit_log",
+                    Nesting::Single,
+                    vec![
+                        Attribute::bool("enabled").required().description("Record the API server's audit log."),
+                        Attribute::string("sls_project_name").optional().description("SLS project of the audit log. Default: `k8s-log-<cluster ID>`."),
+                    ],
+                )
+                .optional()
+                .description("The API server's audit log in Simple Log Service. Changes in place (UpdateClusterAuditLogConfig)."),
+            )
+            .attribute(
+                Attribute::nested(
                     "addons",
                     Nesting::List,
                     vec![
