@@ -123,7 +123,7 @@ mod tests {
     fn special_purpose_ranges_are_refused_as_a_class() {
         for (range, _) in SPECIAL_PURPOSE_RANGES {
             let r: Ipv4Net = range.parse().unwrap();
-            let first = format!("{}/{}", r.network(), r.prefix_len().max(8).min(30));
+            let first = format!("{}/{}", r.network(), r.prefix_len().clamp(8, 30));
             let last = std::net::Ipv4Addr::from(u32::from(r.broadcast()) - 3);
             let inner = Ipv4Net::new(last, 30).unwrap();
             for block in [first, inner.trunc().to_string()] {
