@@ -98,6 +98,7 @@ pub static CATALOG: &[Addon] = &[
             v("v1.30.3-aliyun.1", "1.22"),
             v("v1.31.4-aliyun.1", "1.26"),
             v("v1.32.1-aliyun.1", "1.30"),
+            v("v1.33.0-aliyun.1", "1.32"),
         ],
         needs: None,
         platform_owned: false,
@@ -492,7 +493,7 @@ mod tests {
             csi.newest_for(Some("1.28.15-aliyun.1")),
             Some("v1.31.4-aliyun.1")
         );
-        assert_eq!(csi.newest_for(None), Some("v1.32.1-aliyun.1"));
+        assert_eq!(csi.newest_for(None), Some("v1.33.0-aliyun.1"));
         assert!(matches!(
             csi.check_version("v1.32.1-aliyun.1", Some("1.28.15-aliyun.1")),
             Err(AddonError::ClusterTooOld { .. })

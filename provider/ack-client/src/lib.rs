@@ -20,6 +20,7 @@
 //! nothing of Terraform or the provider. HTTP types never leave it: callers
 //! see [`Error`], whose rate-limit hint is a typed field, never text.
 
+mod addons;
 mod clusters;
 mod create;
 mod error;

@@ -50,6 +50,26 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE nonces ADD COLUMN expires_ms INTEGER NOT NULL DEFAULT 0;
     UPDATE nonces SET expires_ms = seen_ms + 900000;
     CREATE INDEX nonces_expires ON nonces(expires_ms);",
+    // 4: installed addons (the platform's own are implied), inspection
+    // configurations and reports.
+    "CREATE TABLE addons (
+        cluster_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        config TEXT NOT NULL,
+        state TEXT NOT NULL,
+        PRIMARY KEY (cluster_id, name)
+    );
+    CREATE TABLE inspect_configs (
+        cluster_id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL
+    );
+    CREATE TABLE inspect_reports (
+        id TEXT PRIMARY KEY,
+        cluster_id TEXT NOT NULL,
+        doc TEXT NOT NULL
+    );
+    CREATE INDEX inspect_reports_cluster ON inspect_reports(cluster_id);",
 ];
 
 /// How hard each commit is pushed to disk (SQLite `synchronous` in WAL mode).

@@ -86,6 +86,7 @@ pub fn save_cluster(conn: &Connection, row: &ClusterRow) -> ApiResult<()> {
 
 pub fn delete_cluster(conn: &Connection, id: &str) -> ApiResult<()> {
     conn.execute("DELETE FROM node_pools WHERE cluster_id = ?1", params![id])?;
+    crate::addon_store::delete_cluster(conn, id)?;
     conn.execute("DELETE FROM clusters WHERE id = ?1", params![id])?;
     Ok(())
 }
