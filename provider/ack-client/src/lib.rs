@@ -41,6 +41,7 @@ use ack_api::request::{ApiRequest, Credentials};
 use reads::Flights;
 use retry::OnCancel;
 
+pub use addons::AddonTarget;
 pub use error::{human, Error, Result};
 pub use pools::Until;
 
