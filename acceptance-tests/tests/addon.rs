@@ -172,3 +172,36 @@ fn addon_refusals_at_plan_time() {
     case.config(&base);
     case.destroy();
 }
+
+#[test]
+fn platform_addon_is_adopted_and_never_removed() {
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    let base = cluster("standard");
+    case.step(&base);
+    let body = format!("{base}{}", addon("net", "  name = \"flannel\""));
+    let plan = case.step(&body);
+    assert_eq!(actions_for(&plan, "ack_addon.net"), ["create"]);
+    assert_eq!(
+        emu.requests("InstallClusterAddons"),
+        0,
+        "adopted, not installed"
+    );
+    let id = values(&case.dir, "ack_addon.net")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    case.import_verify(&emu, &body, "ack_addon.net", &id);
+    // Removing the resource says the addon stays, and uninstalls nothing.
+    case.config(&base);
+    let out = case.dir.run(&["plan", "-no-color"]).success();
+    let text = out
+        .stdout()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("cannot be removed"), "{text}");
+    case.dir.apply();
+    assert_eq!(emu.requests("UnInstallClusterAddons"), 0);
+    case.destroy();
+}
