@@ -51,7 +51,7 @@ async fn bridge_schema_rules(b: &mut Bridge) {
         "__defaults",
         "__pulumi_raw_state_delta",
     ];
-    assert_eq!(r.resource_schemas.len(), 5);
+    assert_eq!(r.resource_schemas.len(), 7);
     for (t, schema) in &r.resource_schemas {
         assert_eq!(t.split('_').next(), Some("ack"), "one resource prefix");
         assert_ne!(
@@ -130,6 +130,16 @@ async fn the_bridge_call_sequence_for_every_resource() {
             "ack_scheduler_profile",
             json!({"cluster_name": "bridge", "gang_scheduling": true}),
             json!({"cluster_name": "bridge", "gang_scheduling": true, "topology_aware_cpu": true}),
+        ),
+        (
+            "ack_addon",
+            json!({"cluster_name": "bridge", "name": "csi-plugin", "version": "v1.30.3-aliyun.1", "config": "{\"FuseType\":\"ossfs\"}"}),
+            json!({"cluster_name": "bridge", "name": "csi-plugin", "version": "v1.32.1-aliyun.1", "config": "{\"FuseType\":\"ossfs2\"}"}),
+        ),
+        (
+            "ack_cluster_inspection",
+            json!({"cluster_name": "bridge", "schedule": "FREQ=DAILY;BYHOUR=3;BYMINUTE=0"}),
+            json!({"cluster_name": "bridge", "schedule": "FREQ=DAILY;BYHOUR=4;BYMINUTE=0", "enabled": false}),
         ),
     ];
     for (t, first, second) in &cases {

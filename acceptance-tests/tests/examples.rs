@@ -58,6 +58,9 @@ fn every_example_applies_and_destroys() {
         "ack_encryption.secrets",
         "ack_backup_policy.etcd",
         "ack_scheduler_profile.scheduler",
+        "ack_addon.ingress",
+        "ack_addon.inspector",
+        "ack_cluster_inspection.daily",
     ] {
         assert!(
             tfplugin_testing::state_resource(&case.dir.state(), id).is_some(),

@@ -66,6 +66,23 @@ fn functions_answer_in_console_without_configuration() {
             r#"provider::ack::supports("pro", "kms_secret_encryption")"#,
             "true",
         ),
+        // The whole seed comparison: inspection and control-plane metrics too.
+        (
+            r#"provider::ack::supports("standard", "cluster_inspection")"#,
+            "false",
+        ),
+        (
+            r#"provider::ack::supports("pro", "control_plane_metrics")"#,
+            "true",
+        ),
+        (
+            r#"provider::ack::edition("pro").control_plane_metrics"#,
+            "true",
+        ),
+        (
+            r#"provider::ack::edition("standard").security_management"#,
+            r#""basic""#,
+        ),
         (
             r#"jsonencode(provider::ack::upgrade_path("1.28.15-aliyun.1", "1.32.1-aliyun.1"))"#,
             r#""[\"1.30.7-aliyun.1\",\"1.31.1-aliyun.1\",\"1.32.1-aliyun.1\"]""#,

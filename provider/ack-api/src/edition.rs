@@ -28,10 +28,15 @@ pub enum Feature {
     ProfessionalCgpu,
     ManagedNodePools,
     MaintenanceWindow,
+    /// Key metrics of the control-plane components, collected for you.
+    ControlPlaneMetrics,
+    /// Professional security management: inspection of running clusters
+    /// and automatic repair (`ack_cluster_inspection`).
+    ClusterInspection,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 10] = [
+    pub const ALL: [Feature; 12] = [
         Feature::EtcdBackupPolicy,
         Feature::KmsSecretEncryption,
         Feature::GangScheduling,
@@ -42,6 +47,8 @@ impl Feature {
         Feature::ProfessionalCgpu,
         Feature::ManagedNodePools,
         Feature::MaintenanceWindow,
+        Feature::ControlPlaneMetrics,
+        Feature::ClusterInspection,
     ];
 
     /// Stable identifier (used in data sources, policies and error codes).
@@ -57,6 +64,8 @@ impl Feature {
             Feature::ProfessionalCgpu => "professional_cgpu",
             Feature::ManagedNodePools => "managed_node_pools",
             Feature::MaintenanceWindow => "maintenance_window",
+            Feature::ControlPlaneMetrics => "control_plane_metrics",
+            Feature::ClusterInspection => "cluster_inspection",
         }
     }
 
@@ -75,6 +84,10 @@ impl Feature {
             Feature::ProfessionalCgpu => "professional cGPU",
             Feature::ManagedNodePools => "managed node pools",
             Feature::MaintenanceWindow => "maintenance window",
+            Feature::ControlPlaneMetrics => "collection of key control-plane metrics",
+            Feature::ClusterInspection => {
+                "cluster inspection and automatic repair (professional security management)"
+            }
         }
     }
 
@@ -307,6 +320,11 @@ impl Edition {
         }
     }
 
+    /// Whether key control-plane metrics are collected for the cluster.
+    pub fn control_plane_metrics(&self) -> bool {
+        self.has(Feature::ControlPlaneMetrics)
+    }
+
     pub fn allows_cgpu(&self, cgpu: &str) -> bool {
         self.cgpu_editions.contains(&cgpu)
     }
@@ -335,6 +353,8 @@ impl fmt::Display for Edition {
 ///
 /// - `editions.<name>`: every field of the edition's row, `features` as ids;
 /// - `features.<id>`: its description and the editions that offer it;
+/// - `addons.<name>`: its category, the editions that may run it, whether
+///   the platform owns it, its versions;
 /// - `limits.max_nodes.<name>` / `limits.legacy_max_nodes.<name>`.
 pub fn catalog_document() -> serde_json::Value {
     use serde_json::{json, Map, Value};
@@ -356,6 +376,7 @@ pub fn catalog_document() -> serde_json::Value {
                 "api_server_availability_monitoring": e.api_server_availability_monitoring,
                 "etcd_disk_encryption": e.etcd_disk_encryption,
                 "security_management": e.security_management,
+                "control_plane_metrics": e.control_plane_metrics(),
                 "cgpu_editions": e.cgpu_editions,
                 "features": e.features.iter().map(|f| f.id()).collect::<Vec<_>>(),
                 "upgrade_to": e.upgrade_to.map(|u| get(u).name),
@@ -374,9 +395,29 @@ pub fn catalog_document() -> serde_json::Value {
             )
         })
         .collect();
+    let addons: Map<String, Value> = crate::addons::CATALOG
+        .iter()
+        .map(|a| {
+            let offered: Vec<&str> = all()
+                .iter()
+                .filter(|e| a.needs.is_none_or(|f| e.has(f)))
+                .map(|e| e.name)
+                .collect();
+            (
+                a.name.to_owned(),
+                json!({
+                    "category": a.category,
+                    "editions": offered,
+                    "platform_owned": a.platform_owned,
+                    "versions": a.versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+                }),
+            )
+        })
+        .collect();
     json!({
         "editions": editions,
         "features": features,
+        "addons": addons,
         "limits": { "max_nodes": max_nodes, "legacy_max_nodes": legacy_max_nodes },
     })
 }

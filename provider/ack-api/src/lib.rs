@@ -7,6 +7,7 @@
 //! No I/O happens here: no HTTP client, no network, no async runtime —
 //! sending requests is `ack-client`'s job, serving them `ack-emulator`'s.
 
+pub mod addons;
 pub mod capacity;
 pub mod edition;
 pub mod lifecycle;

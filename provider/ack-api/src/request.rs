@@ -10,6 +10,8 @@ use crate::model::{
 };
 use crate::sign;
 
+mod addons;
+
 /// One API call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiRequest {

@@ -8,12 +8,14 @@ use super::CheckError;
 
 /// The provider's resource types: what `check` knows, and what a custom
 /// policy rule may name.
-pub const RESOURCE_TYPES: [&str; 5] = [
+pub const RESOURCE_TYPES: [&str; 7] = [
     "ack_cluster",
     "ack_node_pool",
     "ack_encryption",
     "ack_backup_policy",
     "ack_scheduler_profile",
+    "ack_addon",
+    "ack_cluster_inspection",
 ];
 
 /// One resource change.

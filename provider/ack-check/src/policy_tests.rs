@@ -31,7 +31,7 @@ fn unknown_resource_types_ids_tables_and_keys_are_refused() {
         &[
             "custom rule \"ORG-001\"",
             "\"ack_clustr\" is not a resource type",
-            "ack_cluster, ack_node_pool, ack_encryption, ack_backup_policy, ack_scheduler_profile",
+            "ack_cluster, ack_node_pool, ack_encryption, ack_backup_policy, ack_scheduler_profile, ack_addon, ack_cluster_inspection",
         ],
     );
     for builtin in ["ACK-POL-001", "ACK-TIER-002", "ACK-VAL-001"] {

@@ -110,6 +110,14 @@ fn wanted(c: &Change) -> Vec<(Feature, &'static str)> {
         }
         "ack_encryption" => out.push((Feature::KmsSecretEncryption, "kms_key_id")),
         "ack_backup_policy" => out.push((Feature::EtcdBackupPolicy, "cluster_name")),
+        "ack_cluster_inspection" => out.push((Feature::ClusterInspection, "enabled")),
+        "ack_addon" => out.extend(
+            v.get("name")
+                .and_then(Json::as_str)
+                .and_then(ack_api::addons::get)
+                .and_then(|a| a.needs)
+                .map(|f| (f, "name")),
+        ),
         "ack_node_pool" if v.get("managed").is_some_and(|m| !m.is_null()) => {
             out.push((Feature::ManagedNodePools, "managed"))
         }

@@ -70,6 +70,62 @@ fn pro_feature_on_a_new_standard_cluster() {
 }
 
 #[test]
+fn pro_only_addons_and_inspection_on_a_standard_cluster() {
+    let p = plan(
+        vec![
+            change(
+                "ack_cluster.main",
+                &["create"],
+                Json::Null,
+                cluster("standard"),
+            ),
+            change(
+                "ack_addon.inspector",
+                &["create"],
+                Json::Null,
+                json!({"cluster_name": "c", "name": "security-inspector"}),
+            ),
+            change(
+                "ack_addon.csi",
+                &["create"],
+                Json::Null,
+                json!({"cluster_name": "c", "name": "csi-plugin"}),
+            ),
+            change(
+                "ack_cluster_inspection.i",
+                &["create"],
+                Json::Null,
+                json!({"cluster_name": "c", "enabled": true, "schedule": "FREQ=WEEKLY;BYHOUR=1;BYMINUTE=0"}),
+            ),
+        ],
+        &[
+            ("ack_addon.inspector", "ack_cluster.main"),
+            ("ack_addon.csi", "ack_cluster.main"),
+            ("ack_cluster_inspection.i", "ack_cluster.main"),
+        ],
+    );
+    let r = check(&p, &Policy::default()).unwrap();
+    let found = ids(&r);
+    assert!(
+        found.contains(&(rules::PRO_FEATURE, "ack_addon.inspector")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(rules::PRO_FEATURE, "ack_cluster_inspection.i")),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(_, a)| *a == "ack_addon.csi"),
+        "{found:?}"
+    );
+    let schedule = r
+        .findings
+        .iter()
+        .find(|f| f.attribute.as_deref() == Some("schedule"));
+    assert!(schedule.is_some(), "{:?}", r.findings);
+}
+
+#[test]
 fn the_same_on_pro_with_encryption_is_clean() {
     let p = plan(
         vec![

@@ -125,8 +125,12 @@ fn check_change(c: &Change) -> Vec<Finding> {
             out.string("cluster_name", rules::name_reference);
             out.string("kms_key_id", rules::kms_key_id);
         }
-        "ack_backup_policy" | "ack_scheduler_profile" => {
+        "ack_backup_policy" | "ack_scheduler_profile" | "ack_addon" => {
             out.string("cluster_name", rules::name_reference)
+        }
+        "ack_cluster_inspection" => {
+            out.string("cluster_name", rules::name_reference);
+            out.string("schedule", |s| rules::recurrence(s).map(|_| ()));
         }
         _ => {}
     }

@@ -68,7 +68,11 @@ impl Error {
             || matches!(
                 self.code(),
                 Some(
-                    "ErrorClusterNotFound" | "ErrorNodePoolNotFound" | "ErrorBackupPolicyNotFound"
+                    "ErrorClusterNotFound"
+                        | "ErrorNodePoolNotFound"
+                        | "ErrorBackupPolicyNotFound"
+                        | "AddonNotFound"
+                        | "InspectConfigNotFound"
                 )
             )
     }

@@ -20,6 +20,7 @@
 //! nothing of Terraform or the provider. HTTP types never leave it: callers
 //! see [`Error`], whose rate-limit hint is a typed field, never text.
 
+mod addons;
 mod clusters;
 mod create;
 mod error;
@@ -40,6 +41,7 @@ use ack_api::request::{ApiRequest, Credentials};
 use reads::Flights;
 use retry::OnCancel;
 
+pub use addons::AddonTarget;
 pub use error::{human, Error, Result};
 pub use pools::Until;
 

@@ -61,6 +61,26 @@ const MIGRATIONS: &[&str] = &[
         controlplane TEXT,
         audit TEXT
     );",
+    // 6: installed addons (the platform's own are implied), inspection
+    // configurations and reports.
+    "CREATE TABLE addons (
+        cluster_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        config TEXT NOT NULL,
+        state TEXT NOT NULL,
+        PRIMARY KEY (cluster_id, name)
+    );
+    CREATE TABLE inspect_configs (
+        cluster_id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL
+    );
+    CREATE TABLE inspect_reports (
+        id TEXT PRIMARY KEY,
+        cluster_id TEXT NOT NULL,
+        doc TEXT NOT NULL
+    );
+    CREATE INDEX inspect_reports_cluster ON inspect_reports(cluster_id);",
 ];
 
 /// How hard each commit is pushed to disk (SQLite `synchronous` in WAL mode).

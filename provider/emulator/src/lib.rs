@@ -10,6 +10,7 @@
 //! catalog's, never a copy) and nothing of Terraform, the provider or the
 //! client: `ack-client` is only a dev-dependency, for its tests.
 
+pub mod addon_store;
 pub mod auth;
 pub mod db;
 pub mod error;

@@ -90,6 +90,7 @@ pub fn delete_cluster(conn: &Connection, id: &str) -> ApiResult<()> {
         "DELETE FROM cluster_logs WHERE cluster_id = ?1",
         params![id],
     )?;
+    crate::addon_store::delete_cluster(conn, id)?;
     conn.execute("DELETE FROM clusters WHERE id = ?1", params![id])?;
     Ok(())
 }

@@ -29,6 +29,9 @@ pub mod durations {
     pub const UPDATE_NODEPOOL: f64 = 60.0;
     pub const DELETE_NODEPOOL: f64 = 120.0;
     pub const ADDON_CONFIG: f64 = 30.0;
+    pub const ADDON_INSTALL: f64 = 60.0;
+    pub const ADDON_UPGRADE: f64 = 60.0;
+    pub const ADDON_UNINSTALL: f64 = 30.0;
 }
 
 /// Task types (what completing them does).
@@ -42,6 +45,9 @@ pub mod kinds {
     pub const NODEPOOL_UPDATE: &str = "nodepool_update";
     pub const NODEPOOL_DELETE: &str = "nodepool_delete";
     pub const ADDON_CONFIG: &str = "addon_config";
+    pub const ADDON_INSTALL: &str = "addon_install";
+    pub const ADDON_UPGRADE: &str = "addon_upgrade";
+    pub const ADDON_UNINSTALL: &str = "addon_uninstall";
 }
 
 /// Saves a cluster as `updating` and starts the task that brings it back
@@ -127,6 +133,10 @@ fn complete(conn: &Connection, t: &TaskRow) -> ApiResult<()> {
                 }
             }
         }
+        kinds::ADDON_INSTALL | kinds::ADDON_UPGRADE | kinds::ADDON_UNINSTALL => {
+            finish_addons(conn, t)?;
+        }
+        kinds::ADDON_CONFIG if t.payload.get("name").is_some() => finish_addons(conn, t)?,
         _ => {}
     }
     if let Some(mut row) = store::find_cluster(conn, cid)? {
@@ -145,7 +155,9 @@ fn complete(conn: &Connection, t: &TaskRow) -> ApiResult<()> {
                 }
                 row.doc.next_version.clear();
             }
-            kinds::ADDON_CONFIG => row.scheduler_state = Some("active".into()),
+            kinds::ADDON_CONFIG if t.payload.get("name").is_none() => {
+                row.scheduler_state = Some("active".into());
+            }
             _ => {}
         }
         row.doc.size = store::list_pools(conn, cid)?
@@ -156,6 +168,37 @@ fn complete(conn: &Connection, t: &TaskRow) -> ApiResult<()> {
         store::save_cluster(conn, &row)?;
     }
     store::finish_task(conn, &t.info.task_id, "success", &now, &json!({}))
+}
+
+/// Completes an addon task: installed, configured or upgraded addons are
+/// active (at their new version), uninstalled ones gone.
+fn finish_addons(conn: &Connection, t: &TaskRow) -> ApiResult<()> {
+    let cid = &t.info.cluster_id;
+    let p = &t.payload;
+    let mut names: Vec<String> = p
+        .get("names")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.as_str().map(str::to_owned))
+        .collect();
+    names.extend(p.get("name").and_then(Value::as_str).map(str::to_owned));
+    let versions = p.get("versions").and_then(Value::as_object);
+    names.extend(versions.into_iter().flat_map(|v| v.keys().cloned()));
+    for name in names {
+        if t.info.task_type == kinds::ADDON_UNINSTALL {
+            crate::addon_store::delete_addon(conn, cid, &name)?;
+            continue;
+        }
+        if let Some(mut a) = crate::addon_store::get_addon(conn, cid, &name)? {
+            if let Some(v) = versions.and_then(|v| v.get(&name)).and_then(Value::as_str) {
+                v.clone_into(&mut a.version);
+            }
+            a.state = "active".into();
+            crate::addon_store::save_addon(conn, cid, &a)?;
+        }
+    }
+    Ok(())
 }
 
 /// Completes every due task; returns how many.

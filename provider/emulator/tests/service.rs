@@ -255,15 +255,21 @@ async fn addons_and_version_metadata() {
         .await
         .ok();
     let l: ack_api::model::AddonList = serde_json::from_value(l).unwrap();
-    assert_eq!(l.addons[0].name, "kube-scheduler");
-    assert!(l.addons[0].config_schema.contains("gangScheduling"));
+    let scheduler = l
+        .addons
+        .iter()
+        .find(|a| a.name == "kube-scheduler")
+        .unwrap();
+    assert!(scheduler.config_schema.contains("gangScheduling"));
+    assert!(l.addons.iter().any(|a| a.name == "security-inspector"));
     let c = emu
         .call(&ApiRequest::describe_addons("cn-hangzhou"))
         .await
         .ok();
+    assert_eq!(c["ComponentGroups"][0]["group_name"], "network");
     assert_eq!(
-        c["ComponentGroups"][0]["items"][0]["name"],
-        "kube-scheduler"
+        c["StandardComponents"]["kube-scheduler"]["required"],
+        "true"
     );
     let mut no_region = ApiRequest::describe_addons("x");
     no_region.query.clear();

@@ -24,7 +24,7 @@ struct Example {
     import: Option<&'static str>,
 }
 
-const RESOURCE_EXAMPLES: [Example; 5] = [
+const RESOURCE_EXAMPLES: [Example; 7] = [
     Example {
         type_name: "ack_cluster",
         config: include_str!("../../../examples/resources/ack_cluster/resource.tf"),
@@ -58,6 +58,20 @@ const RESOURCE_EXAMPLES: [Example; 5] = [
         config: include_str!("../../../examples/resources/ack_scheduler_profile/resource.tf"),
         import: Some(include_str!(
             "../../../examples/resources/ack_scheduler_profile/import.sh"
+        )),
+    },
+    Example {
+        type_name: "ack_addon",
+        config: include_str!("../../../examples/resources/ack_addon/resource.tf"),
+        import: Some(include_str!(
+            "../../../examples/resources/ack_addon/import.sh"
+        )),
+    },
+    Example {
+        type_name: "ack_cluster_inspection",
+        config: include_str!("../../../examples/resources/ack_cluster_inspection/resource.tf"),
+        import: Some(include_str!(
+            "../../../examples/resources/ack_cluster_inspection/import.sh"
         )),
     },
 ];

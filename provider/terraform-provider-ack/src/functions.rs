@@ -70,7 +70,8 @@ impl Function for EditionFunction {
                 "Returns the edition catalog's row for `name` as an object: `name`, `display_name`, `cluster_spec`, \
                  `max_nodes` (node limit of clusters created now), `legacy_max_nodes`, `sla`, `sla_compensation`, \
                  `api_server_autoscaling`, `api_server_availability_monitoring`, `etcd_disk_encryption`, \
-                 `security_management`, `cgpu_editions`, `features` (IDs among {}) and `upgrade_to` (the edition it \
+                 `security_management` (`professional` includes cluster inspection), `control_plane_metrics`, \
+                 `cgpu_editions`, `features` (IDs among {}) and `upgrade_to` (the edition it \
                  can be upgraded to in place, or null). The same table the provider's plan-time checks use; no \
                  provider configuration or API call is needed. An unknown name is an error at the argument.",
                 Feature::ALL.map(|f| format!("`{}`", f.id())).join(", ")

@@ -129,6 +129,12 @@ impl Provider for AckProvider {
                     self.shared.clone(),
                 ),
             ),
+            Arc::new(FeatureResource::<resources::addon::Addon>::new(
+                self.shared.clone(),
+            )),
+            Arc::new(FeatureResource::<resources::inspection::Inspection>::new(
+                self.shared.clone(),
+            )),
         ]
     }
 

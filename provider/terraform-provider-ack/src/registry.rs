@@ -49,6 +49,9 @@ struct Inner {
     /// IDs of clusters the plan destroys.
     destroyed_clusters: BTreeSet<String>,
     pools: PoolLedger<PoolKey>,
+    /// The addons each cluster planned here is created with (its network
+    /// plugin included), by cluster name.
+    cluster_addons: HashMap<String, Vec<String>>,
     /// Cluster names claimed in the region by this plan.
     cluster_names: NameClaims,
     /// Node pool names claimed in each cluster (by cluster name).
@@ -125,6 +128,21 @@ impl Registry {
                 .map(|()| Holder::Existing(id.to_owned())),
             None => claims.new_object(name),
         }
+    }
+
+    /// Records the addons the cluster planned as `name` is created with.
+    pub fn plan_cluster_addons(&self, name: &str, addons: Vec<String>) {
+        self.lock().cluster_addons.insert(name.to_owned(), addons);
+    }
+
+    /// The addons the cluster planned as `name` is created with; empty for
+    /// a cluster not planned in this run.
+    pub fn cluster_addons(&self, name: &str) -> Vec<String> {
+        self.lock()
+            .cluster_addons
+            .get(name)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The new cluster planned as `name` was created as `id`.

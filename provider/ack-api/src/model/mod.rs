@@ -5,11 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
+mod addons;
 mod catalog;
 mod cluster;
 mod features;
 mod node_pool;
 
+pub use addons::*;
 pub use catalog::*;
 pub use cluster::*;
 pub use features::*;

@@ -16,6 +16,7 @@ mod ids;
 mod kube;
 mod names;
 mod network;
+mod recurrence;
 mod tags;
 mod window;
 
@@ -39,6 +40,7 @@ pub use names::{
     vswitch_ids, MAX_INSTANCE_TYPES, MAX_VSWITCHES,
 };
 pub use network::{cidr, cidrs_disjoint, SPECIAL_PURPOSE_RANGES};
+pub use recurrence::{recurrence, DailyRecurrence};
 pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};
 pub use window::{maintenance_duration, maintenance_time, maintenance_window, weekly_period};
 
@@ -166,6 +168,8 @@ pub enum RuleError {
     MaintenanceDuration(String),
     #[error("weekly period {0:?} is not valid: use day names separated by commas, e.g. \"Monday,Thursday\" (Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday; each at most once)")]
     WeeklyPeriod(String),
+    #[error("schedule {value:?} is not a recurrence rule the service accepts: {reason}. Use an RFC 5545 rule such as \"FREQ=DAILY;BYHOUR=3;BYMINUTE=0\" (FREQ=DAILY, BYHOUR 0-23 and BYMINUTE 0-59 required, nothing else)")]
+    Recurrence { value: String, reason: String },
     #[error("{0:?} is not a duration: use forms like \"45s\", \"30m\" or \"1h30m\" (units h, m, s; more than zero)")]
     Duration(String),
     #[error("{value:?} is longer than the largest allowed timeout, {max}")]

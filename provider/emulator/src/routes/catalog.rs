@@ -1,17 +1,20 @@
 //! What the account may have and what the service offers: DescribeUserQuota,
-//! ListAddons and DescribeAddons (for the addons the emulator models).
+//! ListAddons, DescribeAddon and DescribeAddons, from the addon catalog
+//! (`ack_api::addons`).
 
+use ack_api::addons::{self, Addon};
 use ack_api::edition;
 use ack_api::model::{
-    AddonCatalog, AddonList, AddonMeta, ComponentGroup, ComponentItem, StandardComponent,
-    UserQuota, UserQuotaItems,
+    AddonCatalog, AddonDetail, AddonList, AddonMeta, ComponentGroup, ComponentItem, NewerVersion,
+    StandardComponent, UserQuota, UserQuotaItems,
 };
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
 use serde_json::json;
 
 use super::clusters::check_cluster_id;
-use super::features::{SCHEDULER, SCHEDULER_VERSION};
+use super::features::SCHEDULER;
 use super::ApiQuery;
 use crate::error::{missing, ApiError, ApiResult};
 use crate::{store, SharedState};
@@ -77,30 +80,123 @@ fn managed_only(q: &ApiQuery, key: &str) -> bool {
         .is_none_or(|t| t.eq_ignore_ascii_case("ManagedKubernetes"))
 }
 
-/// `GET /addons`: the addons offered for a cluster or a kind of cluster.
+/// The edition and Kubernetes version of the cluster the query is about
+/// (`cluster_id`, or `cluster_spec` and `cluster_version`; none: any).
+fn target(
+    state: &SharedState,
+    q: &ApiQuery,
+) -> ApiResult<(Option<&'static edition::Edition>, Option<String>)> {
+    check_spec(q, "cluster_spec")?;
+    if let Some(id) = q.get("cluster_id") {
+        check_cluster_id(id)?;
+        let row = state.tx(|c| store::get_cluster(c, id))?;
+        return Ok((
+            Some(super::clusters::edition_of(&row.doc)),
+            Some(row.doc.current_version),
+        ));
+    }
+    let ed = q.get("cluster_spec").and_then(edition::by_cluster_spec);
+    Ok((ed, q.get("cluster_version").map(str::to_owned)))
+}
+
+fn schema_of(a: &Addon) -> String {
+    if a.name == SCHEDULER {
+        scheduler_schema()
+    } else {
+        a.config_schema().to_string()
+    }
+}
+
+fn meta(a: &Addon, version: &str) -> AddonMeta {
+    AddonMeta {
+        name: a.name.into(),
+        version: version.into(),
+        category: a.category.into(),
+        config_schema: schema_of(a),
+        install_by_default: a.install_by_default,
+        managed: a.platform_owned,
+        supported_actions: a
+            .supported_actions()
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        architecture: vec!["amd64".into(), "arm64".into()],
+    }
+}
+
+/// `GET /addons`: the addons offered for a cluster or a kind of cluster —
+/// those its edition may run, each at the newest version its Kubernetes
+/// version can run.
 pub async fn list_addons(
     State(state): State<SharedState>,
     q: ApiQuery,
 ) -> ApiResult<Json<AddonList>> {
-    check_spec(&q, "cluster_spec")?;
-    if let Some(id) = q.get("cluster_id") {
-        check_cluster_id(id)?;
-        state.tx(|c| store::get_cluster(c, id))?;
-    }
+    let (ed, cluster_version) = target(&state, &q)?;
     if !managed_only(&q, "cluster_type") || q.get("profile").is_some_and(|p| p != "Default") {
         return Ok(Json(AddonList::default()));
     }
-    Ok(Json(AddonList {
-        addons: vec![AddonMeta {
-            name: SCHEDULER.into(),
-            version: SCHEDULER_VERSION.into(),
-            category: "core".into(),
-            config_schema: scheduler_schema(),
-            install_by_default: true,
-            managed: true,
-            supported_actions: vec!["Modify".into(), "Upgrade".into()],
-            architecture: vec!["amd64".into(), "arm64".into()],
-        }],
+    let addons = addons::CATALOG
+        .iter()
+        .filter(|a| ed.is_none_or(|e| a.check_edition(e).is_ok()))
+        .filter_map(|a| {
+            let v = a.newest_for(cluster_version.as_deref())?;
+            Some(meta(a, v))
+        })
+        .collect();
+    Ok(Json(AddonList { addons }))
+}
+
+/// `GET /addons/{addon}`: one addon for a cluster (or kind of cluster), at
+/// `version` (default: the newest it can run), with the newer releases.
+pub async fn describe_addon(
+    State(state): State<SharedState>,
+    Path(name): Path<String>,
+    q: ApiQuery,
+) -> ApiResult<Json<AddonDetail>> {
+    let (ed, cluster_version) = target(&state, &q)?;
+    let not_found = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "AddonNotFound",
+            format!("The addon {name} is not offered for this cluster."),
+        )
+    };
+    let a = addons::get(&name).ok_or_else(not_found)?;
+    if let Some(e) = ed {
+        a.check_edition(e)
+            .map_err(|e| ApiError::edition(e.to_string()))?;
+    }
+    let cv = cluster_version.as_deref();
+    let version = match q.get("version") {
+        Some(v) => {
+            a.check_version(v, cv).map_err(|e| {
+                ApiError::bad_request("InvalidParameter.AddonVersion", e.to_string())
+            })?;
+            v.to_owned()
+        }
+        None => a.newest_for(cv).ok_or_else(not_found)?.to_owned(),
+    };
+    let m = meta(a, &version);
+    let newer_versions = a
+        .versions
+        .iter()
+        .filter(|r| addons::compare_versions(r.version, &version).is_gt())
+        .map(|r| NewerVersion {
+            version: r.version.into(),
+            upgradable: a.check_version(r.version, cv).is_ok(),
+            minimum_cluster_version: r.minimum_cluster_version.into(),
+        })
+        .collect();
+    Ok(Json(AddonDetail {
+        name: m.name,
+        version: m.version,
+        category: m.category,
+        config_schema: m.config_schema,
+        install_by_default: m.install_by_default,
+        managed: m.managed,
+        supported_actions: m.supported_actions,
+        architecture: m.architecture,
+        newer_versions,
     }))
 }
 
@@ -118,24 +214,41 @@ pub async fn describe_addons(q: ApiQuery) -> ApiResult<Json<AddonCatalog>> {
     {
         return Ok(Json(AddonCatalog::default()));
     }
+    let ed = q.get("cluster_spec").and_then(edition::by_cluster_spec);
+    let offered: Vec<&Addon> = addons::CATALOG
+        .iter()
+        .filter(|a| ed.is_none_or(|e| a.check_edition(e).is_ok()))
+        .collect();
+    let mut groups: Vec<ComponentGroup> = Vec::new();
+    for a in &offered {
+        match groups.iter_mut().find(|g| g.group_name == a.category) {
+            Some(g) => g.items.push(ComponentItem {
+                name: a.name.into(),
+            }),
+            None => groups.push(ComponentGroup {
+                group_name: a.category.into(),
+                items: vec![ComponentItem {
+                    name: a.name.into(),
+                }],
+            }),
+        }
+    }
     Ok(Json(AddonCatalog {
-        component_groups: vec![ComponentGroup {
-            group_name: "core".into(),
-            items: vec![ComponentItem {
-                name: SCHEDULER.into(),
-            }],
-        }],
-        standard_components: [(
-            SCHEDULER.to_owned(),
-            StandardComponent {
-                name: SCHEDULER.into(),
-                version: SCHEDULER_VERSION.into(),
-                description: "The Kubernetes scheduler of the managed control plane.".into(),
-                required: "true".into(),
-                disabled: false,
-            },
-        )]
-        .into_iter()
-        .collect(),
+        component_groups: groups,
+        standard_components: offered
+            .iter()
+            .map(|a| {
+                (
+                    a.name.to_owned(),
+                    StandardComponent {
+                        name: a.name.into(),
+                        version: a.newest_for(None).unwrap_or_default().into(),
+                        description: a.description.into(),
+                        required: a.platform_owned.to_string(),
+                        disabled: !a.install_by_default,
+                    },
+                )
+            })
+            .collect(),
     }))
 }

@@ -1,23 +1,21 @@
 //! Pro features on existing clusters: UpdateKMSEncryption and the
-//! kube-scheduler addon configuration (ModifyClusterAddon,
-//! GetClusterAddonInstance).
+//! kube-scheduler addon configuration (ModifyClusterAddon; other addons'
+//! configurations are `addons`').
 
 use ack_api::edition::Feature;
-use ack_api::model::{AddonConfigRequest, AddonInstance, KmsEncryptionRequest, SchedulerConfig};
+use ack_api::model::{AddonConfigRequest, KmsEncryptionRequest, SchedulerConfig};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use serde_json::json;
 
-use super::clusters::{check_cluster_id, edition_of, require, running, set_meta_kms};
+use super::clusters::{edition_of, require, running, set_meta_kms};
 use crate::error::{parse_body, ApiError, ApiResult};
 use crate::tasks::{self, durations, kinds};
 use crate::{now_ms, store, SharedState};
 
-/// The scheduler addon we model.
-pub const SCHEDULER: &str = "kube-scheduler";
-pub(super) const SCHEDULER_VERSION: &str = "v1.31.0-aliyun-6.8.5";
+/// The scheduler addon (its configuration is the scheduler profile's).
+pub const SCHEDULER: &str = ack_api::addons::SCHEDULER;
 
 /// `PUT /clusters/{cluster_id}/kms`: sets, rotates or disables the key.
 pub async fn kms(
@@ -109,14 +107,11 @@ pub async fn addon_config(
     Path((id, component)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
-    if component != SCHEDULER {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "AddonNotFound",
-            format!("The addon {component} is not installed in the cluster."),
-        ));
-    }
     let req: AddonConfigRequest = parse_body(&body)?;
+    if component != SCHEDULER {
+        super::addons::modify(&state, &id, &component, &req.config)?;
+        return Ok(StatusCode::OK);
+    }
     let cfg: SchedulerConfig = parse_body(req.config.as_bytes())?;
     state.tx(|conn| {
         let mut row = running(conn, &id)?;
@@ -145,33 +140,4 @@ pub async fn addon_config(
         )
     })?;
     Ok(StatusCode::OK)
-}
-
-/// `GET /clusters/{cluster_id}/addon_instances/{component}`.
-pub async fn addon_instance(
-    State(state): State<SharedState>,
-    Path((id, component)): Path<(String, String)>,
-) -> ApiResult<Json<AddonInstance>> {
-    check_cluster_id(&id)?;
-    if component != SCHEDULER {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "AddonNotFound",
-            format!("The addon {component} is not installed in the cluster."),
-        ));
-    }
-    let row = state.tx(|c| store::get_cluster(c, &id))?;
-    let config = match row.scheduler {
-        Some(c) => c,
-        None => serde_json::to_string(&SchedulerConfig {
-            cgpu_edition: "none".into(),
-            ..Default::default()
-        })?,
-    };
-    Ok(Json(AddonInstance {
-        name: SCHEDULER.into(),
-        version: SCHEDULER_VERSION.into(),
-        state: row.scheduler_state.unwrap_or_else(|| "active".into()),
-        config,
-    }))
 }

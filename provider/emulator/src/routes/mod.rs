@@ -1,12 +1,14 @@
 //! The route table and the request pipeline: request ID, per-action counts,
 //! injected faults, signature verification, then the handler.
 
+mod addons;
 mod admin;
 mod catalog;
 mod cluster_create;
 mod clusters;
 mod extension;
 mod features;
+mod inspect;
 mod logs;
 mod meta;
 mod network;
@@ -88,7 +90,40 @@ pub fn router(state: SharedState) -> Router {
         )
         .route(
             "/clusters/{cluster_id}/addon_instances/{component}",
-            get(features::addon_instance),
+            get(addons::instance),
+        )
+        .route("/clusters/{cluster_id}/addon_instances", get(addons::list))
+        .route(
+            "/clusters/{cluster_id}/components/{component}/instance",
+            get(addons::instance),
+        )
+        .route(
+            "/clusters/{cluster_id}/components/install",
+            post(addons::install),
+        )
+        .route(
+            "/clusters/{cluster_id}/components/uninstall",
+            post(addons::uninstall),
+        )
+        .route(
+            "/clusters/{cluster_id}/components/upgrade",
+            post(addons::upgrade),
+        )
+        .route(
+            "/clusters/{cluster_id}/components/version",
+            get(addons::versions),
+        )
+        .route("/addons/{addon}", get(catalog::describe_addon))
+        .route(
+            "/clusters/{cluster_id}/inspectConfig",
+            get(inspect::get_config)
+                .post(inspect::create_config)
+                .put(inspect::update_config)
+                .delete(inspect::delete_config),
+        )
+        .route(
+            "/clusters/{cluster_id}/inspectReports",
+            get(inspect::list_reports).post(inspect::run),
         )
         .route(
             "/x-ack-emulator/clusters/{cluster_id}/etcd-backup-policy",

@@ -57,7 +57,8 @@ def _checked_from_map(model, m):
     out = _from_map(model, m)
     raw = m.get("body") if isinstance(m, dict) else None
     body = getattr(out, "body", None)
-    if raw is not None and body is not None:
+    # A free-form body (a dict, e.g. DescribeClusterAddonsVersion) has no model to lose fields.
+    if raw is not None and body is not None and not isinstance(body, dict):
         mapped = [x.to_map() for x in body] if isinstance(body, list) else body.to_map()
         UNKNOWN_FIELDS.extend(f"{type(model).__name__}{p}" for p in _lost(raw, mapped))
     return out
@@ -201,10 +202,13 @@ def catalogues():
     ).body
     assert none == []
     addons = c.list_addons(m.ListAddonsRequest(region_id=REGION, cluster_type="ManagedKubernetes")).body
-    assert [a.name for a in addons.addons] == ["kube-scheduler"]
-    assert json.loads(addons.addons[0].config_schema)["type"] == "object"
+    names = [a.name for a in addons.addons]
+    assert "kube-scheduler" in names and "csi-plugin" in names, names
+    assert all(json.loads(a.config_schema)["type"] == "object" for a in addons.addons)
+    std_addons = c.list_addons(m.ListAddonsRequest(region_id=REGION, cluster_spec="ack.standard")).body
+    assert "security-inspector" not in [a.name for a in std_addons.addons], "Pro-only addons are not offered"
     groups = c.describe_addons(m.DescribeAddonsRequest(region=REGION, cluster_type="ManagedKubernetes")).body
-    assert groups.component_groups[0].items[0].name == "kube-scheduler"
+    assert groups.component_groups[0].group_name == "network"
     assert groups.standard_components["kube-scheduler"].required == "true"
 
 
@@ -337,6 +341,88 @@ def pro_features():
         "ErrorClusterSpecNotSupported",
     )
     assert "edition =" not in e.message, "the service speaks the API's language"
+
+
+@check("addons: install, describe, configure, upgrade, uninstall, versions, catalog refusals")
+def addon_lifecycle():
+    c = client()
+    d = create(c, "sdk-addons", "ack.standard")
+    cid = d.cluster_id
+    r = c.install_cluster_addons(cid, m.InstallClusterAddonsRequest(body=[
+        m.InstallClusterAddonsRequestBody(name="csi-plugin", version="v1.30.3-aliyun.1", config='{"FuseType": "ossfs"}'),
+    ])).body
+    assert r.task_id and r.cluster_id == cid and r.request_id
+    wait_task(c, r.task_id)
+    inst = c.describe_cluster_addon_instance(cid, "csi-plugin").body
+    assert (inst.name, inst.version, inst.state) == ("csi-plugin", "v1.30.3-aliyun.1", "active"), inst.to_map()
+    assert json.loads(inst.config) == {"FuseType": "ossfs"}
+    c.modify_cluster_addon(cid, "csi-plugin", m.ModifyClusterAddonRequest(config='{"FuseType":"ossfs2"}'))
+    versions = c.describe_cluster_addons_version(cid).body
+    assert versions["csi-plugin"]["next_version"] == "v1.32.1-aliyun.1", versions
+    detail = c.describe_addon("csi-plugin", m.DescribeAddonRequest(cluster_id=cid, version="v1.30.3-aliyun.1")).body
+    assert [v.version for v in detail.newer_versions][-1] == "v1.33.0-aliyun.1"
+    assert detail.newer_versions[-1].upgradable is False and detail.newer_versions[-1].minimum_cluster_version
+    for _ in range(400):
+        if c.get_cluster_addon_instance(cid, "csi-plugin").body.state == "active":
+            break
+        time.sleep(0.02)
+    r = c.upgrade_cluster_addons(cid, m.UpgradeClusterAddonsRequest(body=[
+        m.UpgradeClusterAddonsRequestBody(component_name="csi-plugin", version="v1.30.3-aliyun.1",
+                                          next_version="v1.32.1-aliyun.1", policy="overwrite"),
+    ])).body
+    wait_task(c, r.task_id)
+    listed = c.list_cluster_addon_instances(cid).body
+    assert {a.name: a.version for a in listed.addons}["csi-plugin"] == "v1.32.1-aliyun.1"
+    expect_error(
+        lambda: c.install_cluster_addons(cid, m.InstallClusterAddonsRequest(body=[
+            m.InstallClusterAddonsRequestBody(name="security-inspector")])),
+        "ErrorClusterSpecNotSupported", 400,
+    )
+    expect_error(
+        lambda: c.install_cluster_addons(cid, m.InstallClusterAddonsRequest(body=[
+            m.InstallClusterAddonsRequestBody(name="logtail-ds", config='{"nope": 1}')])),
+        "InvalidParameter.AddonConfig", 400,
+    )
+    expect_error(
+        lambda: c.un_install_cluster_addons(cid, m.UnInstallClusterAddonsRequest(addons=[
+            m.UnInstallClusterAddonsRequestAddons(name="flannel")])),
+        "AddonNotSupportUninstall", 400,
+    )
+    r = c.un_install_cluster_addons(cid, m.UnInstallClusterAddonsRequest(addons=[
+        m.UnInstallClusterAddonsRequestAddons(name="csi-plugin", cleanup_cloud_resources=True)])).body
+    wait_task(c, r.task_id)
+    expect_error(lambda: c.describe_cluster_addon_instance(cid, "csi-plugin"), "AddonNotFound", 404)
+    wait_task(c, c.delete_cluster(cid, m.DeleteClusterRequest()).body.task_id)
+
+
+@check("cluster inspection: Pro only, schedule rule, config, reports")
+def inspection():
+    c = client()
+    pro = create(c, "sdk-inspect", "ack.pro.small").cluster_id
+    std = create(c, "sdk-inspect-std", "ack.standard").cluster_id
+    daily = "FREQ=DAILY;BYHOUR=3;BYMINUTE=0"
+    expect_error(
+        lambda: c.create_cluster_inspect_config(std, m.CreateClusterInspectConfigRequest(enabled=True, recurrence=daily)),
+        "ErrorClusterSpecNotSupported", 400,
+    )
+    expect_error(
+        lambda: c.create_cluster_inspect_config(pro, m.CreateClusterInspectConfigRequest(
+            enabled=True, recurrence="FREQ=DAILY;BYHOUR=3;BYMINUTE=0;COUNT=2")),
+        "InvalidParameter.Recurrence", 400,
+    )
+    expect_error(lambda: c.get_cluster_inspect_config(pro), "InspectConfigNotFound", 404)
+    c.create_cluster_inspect_config(pro, m.CreateClusterInspectConfigRequest(
+        enabled=True, recurrence=daily, disabled_check_items=["NodeDiskPressure"]))
+    c.update_cluster_inspect_config(pro, m.UpdateClusterInspectConfigRequest(schedule_time="FREQ=DAILY;BYHOUR=5;BYMINUTE=15"))
+    got = c.get_cluster_inspect_config(pro).body
+    assert (got.enabled, got.recurrence, got.disabled_check_items) == (
+        True, "FREQ=DAILY;BYHOUR=5;BYMINUTE=15", ["NodeDiskPressure"]), got.to_map()
+    reports = c.list_cluster_inspect_reports(pro, m.ListClusterInspectReportsRequest(max_results=1)).body
+    assert reports.reports[0].status == "completed" and reports.reports[0].summary.normal_count >= 1
+    c.delete_cluster_inspect_config(pro)
+    expect_error(lambda: c.delete_cluster_inspect_config(pro), "InspectConfigNotFound", 404)
+    for cid in (pro, std):
+        wait_task(c, c.delete_cluster(cid, m.DeleteClusterRequest()).body.task_id)
 
 
 @check("node pools: create, list, describe, partial modify, delete, tier refusal, quota")

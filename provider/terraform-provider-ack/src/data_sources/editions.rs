@@ -23,6 +23,7 @@ pub fn edition_type() -> Type {
         ("api_server_availability_monitoring", Type::Bool),
         ("etcd_disk_encryption", Type::Bool),
         ("security_management", Type::String),
+        ("control_plane_metrics", Type::Bool),
         ("cgpu_editions", Type::list(Type::String)),
         ("features", Type::list(Type::String)),
         ("upgrade_to", Type::String),
@@ -43,7 +44,8 @@ impl DataSource for EditionsDataSource {
                 .attribute(Attribute::new("editions", Type::list(edition_type())).computed().description(format!(
                     "One object per edition, cheapest first: `name`, `display_name`, `cluster_spec`, `max_nodes`, \
                      `legacy_max_nodes`, `sla`, `sla_compensation`, `api_server_autoscaling`, \
-                     `api_server_availability_monitoring`, `etcd_disk_encryption`, `security_management`, \
+                     `api_server_availability_monitoring`, `etcd_disk_encryption`, `security_management` \
+                     (`professional` includes cluster inspection), `control_plane_metrics`, \
                      `cgpu_editions`, `features` (IDs among {}) and `upgrade_to` (null when none).",
                     Feature::ALL.map(|f| format!("`{}`", f.id())).join(", ")
                 ))),
@@ -82,6 +84,10 @@ pub fn edition_value(e: &Edition) -> Value {
         ),
         ("etcd_disk_encryption", Value::from(e.etcd_disk_encryption)),
         ("security_management", Value::from(e.security_management)),
+        (
+            "control_plane_metrics",
+            Value::from(e.control_plane_metrics()),
+        ),
         (
             "cgpu_editions",
             Value::List(e.cgpu_editions.iter().map(|c| Value::from(*c)).collect()),

@@ -164,8 +164,8 @@ impl ClusterFeature for Backups {
     }
 
     /// Geo-replication goes to another region than the cluster's.
-    fn check_plan(ctx: &PlanContext<'_>, plan: &Value, diags: &mut Diagnostics) {
-        let plan = match plan_view::<PlanView>(plan, "backup policy") {
+    async fn check_plan(ctx: &PlanContext<'_>, plan: &mut Value, diags: &mut Diagnostics) {
+        let plan = match plan_view::<PlanView>(&*plan, "backup policy") {
             Ok(p) => p,
             Err(d) => return diags.push(d),
         };
@@ -210,6 +210,7 @@ impl ClusterFeature for Backups {
         client: &Client,
         cluster: &ClusterDetail,
         settings: &Settings,
+        _prior: Option<&Settings>,
         _: Duration,
         cancel: &CancellationToken,
     ) -> Result<Settings, ApiError> {
@@ -222,6 +223,7 @@ impl ClusterFeature for Backups {
     async fn reset(
         client: &Client,
         cluster_id: &str,
+        _settings: &Settings,
         _: Duration,
         cancel: &CancellationToken,
     ) -> Result<(), ApiError> {

@@ -280,18 +280,6 @@ pub async fn find_cluster(
         })
 }
 
-/// The import answer of a resource identified by its cluster's ID: a
-/// partial state (`id`, `cluster_id`) that `read` completes.
-pub fn import_by_cluster_id(id: &str, resource: &str) -> tfplugin::framework::ImportResponse {
-    match import_cluster_id(id, resource) {
-        Ok(id) => tfplugin::framework::ImportResponse::ok(Value::object([
-            ("id", Value::from(id.as_str())),
-            ("cluster_id", Value::from(id)),
-        ])),
-        Err(d) => tfplugin::framework::ImportResponse::error(d),
-    }
-}
-
 /// The cluster ID of an import ID (cluster IDs are `c` + 32 hex digits).
 pub fn import_cluster_id(id: &str, resource: &str) -> Result<String, Diagnostic> {
     let id = id.trim();

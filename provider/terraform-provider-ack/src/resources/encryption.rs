@@ -78,6 +78,7 @@ impl ClusterFeature for Encryption {
         client: &Client,
         cluster: &ClusterDetail,
         settings: &Settings,
+        _prior: Option<&Settings>,
         timeout: Duration,
         cancel: &CancellationToken,
     ) -> Result<Settings, ApiError> {
@@ -97,6 +98,7 @@ impl ClusterFeature for Encryption {
     async fn reset(
         client: &Client,
         cluster_id: &str,
+        _settings: &Settings,
         timeout: Duration,
         cancel: &CancellationToken,
     ) -> Result<(), ApiError> {

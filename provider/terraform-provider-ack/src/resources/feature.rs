@@ -21,6 +21,10 @@
 //!   settings the provider cannot read keep the state, with a warning;
 //! - **delete**: reset the feature; already gone is fine;
 //! - **import**: by the cluster's ID.
+//!
+//! A feature of which a cluster has several (addons) has a key
+//! ([`ClusterFeature::key`]): its ID is `<cluster_id>:<key>`, and it imports
+//! by that ID ([`ClusterFeature::import`]).
 
 use std::fmt::Debug;
 use std::marker::PhantomData;
@@ -62,6 +66,9 @@ impl From<ApiError> for ReadError {
 pub struct PlanContext<'a> {
     pub shared: &'a Shared,
     pub cluster: &'a ClusterRef,
+    /// The prior state (null on create).
+    pub prior: &'a Value,
+    pub cancel: &'a CancellationToken,
 }
 
 /// One feature of a cluster, managed as a resource.
@@ -89,8 +96,32 @@ pub trait ClusterFeature: Send + Sync + 'static {
     /// The catalog features a configuration, plan or state asks for, with
     /// the attribute that asks; values may be unknown (then not asked).
     fn asks(value: &Value) -> Result<Vec<(Feature, AttributePath)>, Diagnostic>;
-    /// Plan-time checks against the cluster, beyond the tier rules.
-    fn check_plan(_ctx: &PlanContext<'_>, _plan: &Value, _diags: &mut Diagnostics) {}
+    /// Plan-time checks against the cluster, beyond the tier rules; may
+    /// plan computed values it can know (an addon's version).
+    async fn check_plan(_ctx: &PlanContext<'_>, _plan: &mut Value, _diags: &mut Diagnostics) {}
+    /// Plan-time refusal of a destroy (an addon the platform owns).
+    fn check_destroy(_prior: &Value) -> Option<Diagnostic> {
+        None
+    }
+    /// The feature's key within its cluster, for a feature of which a
+    /// cluster has several (an addon's name): the resource's ID is then
+    /// `<cluster_id>:<key>`. `None` (the default): one per cluster, the ID
+    /// is the cluster's.
+    fn key(_settings: &Self::Settings) -> Option<String> {
+        None
+    }
+    /// Whether the feature has a [`key`](Self::key).
+    const KEYED: bool = false;
+    /// The partial state an import ID stands for (`id` and `cluster_id`,
+    /// and the key's attribute for keyed features); `read` completes it.
+    fn import(id: &str) -> Result<Value, Diagnostic> {
+        dependent::import_cluster_id(id, Self::TYPE_NAME).map(|id| {
+            Value::object([
+                ("id", Value::from(id.as_str())),
+                ("cluster_id", Value::from(id)),
+            ])
+        })
+    }
 
     /// The settings the cluster has; `Ok(None)` when the feature is off.
     /// `prior` tells how absent values were written.
@@ -100,19 +131,23 @@ pub trait ClusterFeature: Send + Sync + 'static {
         prior: &Self::Settings,
         cancel: &CancellationToken,
     ) -> Result<Option<Self::Settings>, ReadError>;
-    /// Applies `settings` and waits until the cluster has them, within
-    /// `timeout`; returns them as the service now has them.
+    /// Applies `settings` (over `prior`, `None` on create) and waits until
+    /// the cluster has them, within `timeout`; returns them as the service
+    /// now has them.
     async fn apply(
         client: &Client,
         cluster: &ClusterDetail,
         settings: &Self::Settings,
+        prior: Option<&Self::Settings>,
         timeout: Duration,
         cancel: &CancellationToken,
     ) -> Result<Self::Settings, ApiError>;
-    /// Turns the feature off (destroy), within `timeout`.
+    /// Turns the feature off (destroy), within `timeout`; `settings` are
+    /// the stored ones.
     async fn reset(
         client: &Client,
         cluster_id: &str,
+        settings: &Self::Settings,
         timeout: Duration,
         cancel: &CancellationToken,
     ) -> Result<(), ApiError>;
@@ -175,7 +210,7 @@ impl<F: ClusterFeature> FeatureResource<F> {
         plan: &FeatureState<F::Settings>,
     ) -> FeatureState<F::Settings> {
         FeatureState {
-            id: Some(cluster.cluster_id.clone()),
+            id: Some(resource_id::<F>(&cluster.cluster_id, &settings)),
             cluster_name: Some(
                 plan.cluster_name
                     .clone()
@@ -234,9 +269,15 @@ impl<F: ClusterFeature> Resource for FeatureResource<F> {
     }
 
     async fn modify_plan(&self, req: &ModifyPlanRequest, resp: &mut ModifyPlanResponse) {
+        if resp.is_destroy() {
+            if let Some(d) = F::check_destroy(&req.prior_state) {
+                resp.diagnostics.push(d);
+            }
+        }
         let Some(cluster) = dependent::plan_feature(&self.shared, req, resp).await else {
             return;
         };
+        self.plan_keyed_id(resp);
         match F::asks(&resp.plan) {
             Ok(asked) => {
                 for (feature, attr) in asked {
@@ -248,8 +289,10 @@ impl<F: ClusterFeature> Resource for FeatureResource<F> {
         let ctx = PlanContext {
             shared: &self.shared,
             cluster: &cluster,
+            prior: &req.prior_state,
+            cancel: &req.ctx.cancel,
         };
-        F::check_plan(&ctx, &resp.plan, &mut resp.diagnostics);
+        F::check_plan(&ctx, &mut resp.plan, &mut resp.diagnostics).await;
     }
 
     async fn create(&self, req: CreateRequest) -> ApplyResponse {
@@ -282,11 +325,44 @@ impl<F: ClusterFeature> Resource for FeatureResource<F> {
     }
 
     async fn import(&self, req: ImportRequest) -> ImportResponse {
-        dependent::import_by_cluster_id(&req.id, F::TYPE_NAME)
+        match F::import(&req.id) {
+            Ok(v) => ImportResponse::ok(v),
+            Err(d) => ImportResponse::error(d),
+        }
+    }
+}
+
+/// The resource's ID: the cluster's, or `<cluster_id>:<key>` for a keyed
+/// feature.
+fn resource_id<F: ClusterFeature>(cluster_id: &str, settings: &F::Settings) -> String {
+    match F::key(settings) {
+        Some(key) => format!("{cluster_id}:{key}"),
+        None => cluster_id.to_owned(),
     }
 }
 
 impl<F: ClusterFeature> FeatureResource<F> {
+    /// A keyed feature's planned ID: `<cluster_id>:<key>` when both are
+    /// known, unknown otherwise (the shape planned the cluster's ID).
+    fn plan_keyed_id(&self, resp: &mut ModifyPlanResponse) {
+        if !F::KEYED {
+            return;
+        }
+        let Ok(plan) = Self::model(&resp.plan) else {
+            return;
+        };
+        let cluster_id = resp
+            .plan
+            .get("cluster_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let id = match (cluster_id, F::key(&plan.settings)) {
+            (Some(c), Some(_)) => Value::from(resource_id::<F>(&c, &plan.settings)),
+            _ => Value::unknown(),
+        };
+        common::set(&mut resp.plan, "id", id);
+    }
+
     /// Create (`prior` `None`) and update: apply the planned settings.
     async fn apply(
         &self,
@@ -315,7 +391,20 @@ impl<F: ClusterFeature> FeatureResource<F> {
         let client = client.until(timeout);
         let cluster = dependent::running_cluster(&client, plan.name(), timeout, cancel).await?;
         dependent::require_at_apply(&cluster, &F::asks(planned)?)?;
-        match F::apply(&client, &cluster, &plan.settings, timeout, cancel).await {
+        let prior = match prior {
+            Some(p) => Some(Self::model(p)?.settings),
+            None => None,
+        };
+        match F::apply(
+            &client,
+            &cluster,
+            &plan.settings,
+            prior.as_ref(),
+            timeout,
+            cancel,
+        )
+        .await
+        {
             Ok(now) => {
                 let state = Self::stored(&cluster, now, &plan);
                 Ok(ApplyResponse::ok(self.value(&state)?, private))
@@ -374,7 +463,15 @@ impl<F: ClusterFeature> FeatureResource<F> {
         let state = Self::model(&req.state)?;
         let timeout = common::timeout(&state.timeouts, Op::Delete, F::TIMEOUT);
         let client = client.until(timeout);
-        match F::reset(&client, state.cluster_id(), timeout, &req.ctx.cancel).await {
+        match F::reset(
+            &client,
+            state.cluster_id(),
+            &state.settings,
+            timeout,
+            &req.ctx.cancel,
+        )
+        .await
+        {
             Ok(()) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(api_diag(&format!("turn off {}", F::WHAT), &e).into()),

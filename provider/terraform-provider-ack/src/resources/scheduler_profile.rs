@@ -167,7 +167,7 @@ impl ClusterFeature for Scheduler {
     const TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
     fn description() -> String {
-        "kube-scheduler configuration of a cluster, through the scheduler addon. Gang, topology-aware and NPU scheduling, score plugins and professional cGPU need ACK Pro and are refused at plan time on `standard`; `cgpu_edition = \"basic\"` works on both. Everything changes in place; destroying the resource restores the defaults.".into()
+        "kube-scheduler configuration of a cluster, through the scheduler addon. Gang, topology-aware and NPU scheduling, score plugins and professional cGPU need ACK Pro and are refused at plan time on `standard`; `cgpu_edition = \"basic\"` works on both. Everything changes in place; destroying the resource restores the defaults. The scheduler is an addon the platform owns: this resource is how it is configured, and `ack_addon` refuses `kube-scheduler` so that one configuration has one owner.".into()
     }
 
     fn attributes() -> Vec<Attribute> {
@@ -223,6 +223,7 @@ impl ClusterFeature for Scheduler {
         client: &Client,
         cluster: &ClusterDetail,
         settings: &Settings,
+        _prior: Option<&Settings>,
         timeout: Duration,
         cancel: &CancellationToken,
     ) -> Result<Settings, ApiError> {
@@ -238,6 +239,7 @@ impl ClusterFeature for Scheduler {
     async fn reset(
         client: &Client,
         cluster_id: &str,
+        _settings: &Settings,
         timeout: Duration,
         cancel: &CancellationToken,
     ) -> Result<(), ApiError> {

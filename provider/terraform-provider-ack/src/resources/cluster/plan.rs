@@ -75,6 +75,17 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
         shared
             .registry
             .plan_cluster(name, planned_edition, id.clone());
+        // The cluster's create-time addons, for `ack_addon`'s plan to refuse
+        // declaring one twice (the network plugin is the platform's:
+        // `ack_addon` adopts it).
+        let addons: Vec<String> = plan
+            .addons
+            .known()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.name.clone())
+            .collect();
+        shared.registry.plan_cluster_addons(name, addons);
         let renamed = prior.as_ref().is_some_and(|p| p.name() != name);
         let replaced = !resp.requires_replace.is_empty();
         match shared
