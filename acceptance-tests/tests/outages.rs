@@ -517,3 +517,87 @@ fn empty_taint_and_label_values_round_trip() {
     case.destroy();
     assert_empty_emulator(&emu);
 }
+
+/// Regression (#23, 1): an outage (SIGKILL, 35 s — past the ~30 s retry
+/// budget the client used to have — same address and data)
+/// while the cluster's tags and two pools' sizes are being updated, then
+/// while everything is destroyed. Both the update and the destroy wait it
+/// out within their timeouts and succeed: nothing tainted or replaced,
+/// nothing left behind.
+#[test]
+fn a_short_outage_during_update_and_delete_is_waited_out() {
+    let tmp = TempDir::new("ack-outage-update");
+    let db = tmp.path().join("emulator.db");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut emu = Emulator::start_on(&listen, &db, "600", &[]);
+    let Some(case) = Case::new(&emu) else { return };
+    case.step(&pools(2, |_| 1));
+    let ids: Vec<Json> = (0..2)
+        .map(|i| values(&case.dir, &format!("ack_node_pool.p{i}"))["node_pool_id"].clone())
+        .collect();
+
+    // Update: larger pools (and a slower service, so that the updates are
+    // still running when the API goes away).
+    emu.kill();
+    emu = Emulator::start_on(&listen, &db, "20", &[]);
+    case.config(&pools(2, |_| 3));
+    let plan = case.dir.plan(&[]);
+    for i in 0..2 {
+        assert_eq!(
+            actions_for(&plan, &format!("ack_node_pool.p{i}")),
+            ["update"]
+        );
+    }
+    let mut apply = Background::start(
+        &case,
+        &["apply", "-no-color", "tfplan"],
+        tmp.path().join("update.log"),
+    );
+    wait_until(
+        "2 ModifyClusterNodePool served",
+        Duration::from_secs(60),
+        || emu.requests("ModifyClusterNodePool") >= 2,
+    );
+    emu.kill();
+    let outage = Instant::now();
+    while outage.elapsed() < Duration::from_secs(35) {
+        apply.assert_running("during the outage of the update");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    emu = Emulator::start_on(&listen, &db, "600", &[]);
+    let (code, out) = apply.wait(Duration::from_secs(90));
+    assert_eq!(code, 0, "the update waits the outage out:\n{out}");
+    let statuses = instance_statuses(&state_file(&case));
+    assert!(statuses.is_empty(), "nothing tainted: {statuses:?}");
+    for (i, id) in ids.iter().enumerate() {
+        let v = values(&case.dir, &format!("ack_node_pool.p{i}"));
+        assert_eq!(&v["node_pool_id"], id, "the same pool, not a replacement");
+        assert_eq!(v["node_count"], 3);
+    }
+    case.dir.assert_empty_plan(true);
+
+    // Delete: the API goes away while the pools and the cluster are being
+    // deleted (a slower service again, so that the deletes are running).
+    emu.kill();
+    emu = Emulator::start_on(&listen, &db, "20", &[]);
+    let mut destroy = Background::start(
+        &case,
+        &["destroy", "-no-color", "-auto-approve"],
+        tmp.path().join("destroy.log"),
+    );
+    wait_until(
+        "2 DeleteClusterNodepool served",
+        Duration::from_secs(60),
+        || emu.requests("DeleteClusterNodepool") >= 2,
+    );
+    emu.kill();
+    let outage = Instant::now();
+    while outage.elapsed() < Duration::from_secs(35) {
+        destroy.assert_running("during the outage of the destroy");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let emu = Emulator::start_on(&listen, &db, "600", &[]);
+    let (code, out) = destroy.wait(Duration::from_secs(120));
+    assert_eq!(code, 0, "the destroy waits the outage out:\n{out}");
+    assert_empty_emulator(&emu);
+}
