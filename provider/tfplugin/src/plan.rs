@@ -68,6 +68,17 @@ fn attr_of<'a>(v: &'a Value, name: &str) -> &'a Value {
 /// Sets attributes with a default where the configuration leaves them null.
 pub fn apply_defaults(block: &Block, config: &Value, plan: &mut Value) {
     apply_defaults_attrs(&block.attributes, config, plan);
+    each_nested_block(block, config, plan, &mut apply_defaults);
+}
+
+/// Runs `f` on every element of each nested block of `block`, with its
+/// configuration and planned value.
+fn each_nested_block(
+    block: &Block,
+    config: &Value,
+    plan: &mut Value,
+    f: &mut dyn FnMut(&Block, &Value, &mut Value),
+) {
     for b in &block.blocks {
         let cfg = attr_of(config, &b.type_name);
         if let Some(p) = plan.get_mut(&b.type_name) {
@@ -77,9 +88,7 @@ pub fn apply_defaults(block: &Block, config: &Value, plan: &mut Value) {
                 &NULL,
                 p,
                 &AttributePath::root(),
-                &mut |c, _, p, _| {
-                    apply_defaults(&b.block, c, p);
-                },
+                &mut |c, _, p, _| f(&b.block, c, p),
             );
         }
     }
@@ -117,41 +126,14 @@ pub fn null_write_only(block: &Block, value: &mut Value) {
             }
         }
     }
-    for b in &block.blocks {
-        if let Some(v) = value.get_mut(&b.type_name) {
-            each_nested(
-                b.nesting,
-                &NULL,
-                &NULL,
-                v,
-                &AttributePath::root(),
-                &mut |_, _, p, _| {
-                    null_write_only(&b.block, p);
-                },
-            );
-        }
-    }
+    each_nested_block(block, &NULL, value, &mut |b, _, p| null_write_only(b, p));
 }
 
 /// Computed attributes the configuration leaves null become unknown: the
 /// provider will know them after apply. Attributes with a default keep it.
 pub fn mark_computed_unknown(block: &Block, config: &Value, plan: &mut Value) {
     mark_attrs(&block.attributes, config, plan);
-    for b in &block.blocks {
-        let cfg = attr_of(config, &b.type_name);
-        if let Some(p) = plan.get_mut(&b.type_name) {
-            each_nested(
-                b.nesting,
-                cfg,
-                &NULL,
-                p,
-                &AttributePath::root(),
-                &mut |c, _, p, _| {
-                    mark_computed_unknown(&b.block, c, p);
-                },
-            );
-        }
-    }
+    each_nested_block(block, config, plan, &mut mark_computed_unknown);
 }
 
 fn mark_attrs(attrs: &[Attribute], config: &Value, plan: &mut Value) {
@@ -282,6 +264,21 @@ fn modify_attrs(
         }
         diags.extend(resp.diagnostics);
     }
+}
+
+/// A configuration's whole validation: the schema's validators, then the
+/// object's own checks (`own`, given the configuration), with every path
+/// cut back to where Terraform can point.
+pub(crate) async fn validate_config<F, Fut>(block: &Block, config: Value, own: F) -> Diagnostics
+where
+    F: FnOnce(crate::framework::ValidateRequest) -> Fut,
+    Fut: std::future::Future<Output = Diagnostics>,
+{
+    let mut d = Diagnostics::new();
+    validate(block, &config, &mut d);
+    d.extend(own(crate::framework::ValidateRequest { config }).await);
+    locate(block, &mut d);
+    d
 }
 
 /// Runs the validators of every attribute on known, non-null values.

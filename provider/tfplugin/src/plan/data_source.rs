@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 use super::finish_state;
 use super::resource::until_stopped;
 use crate::diag::Diagnostics;
-use crate::framework::{Ctx, DataSource, ReadDataRequest, ValidateRequest};
+use crate::framework::{Ctx, DataSource, ReadDataRequest};
 use crate::schema::Schema;
 use crate::types::Type;
 use crate::value::Value;
@@ -36,11 +36,10 @@ impl DataSourceEntry {
 
     /// The schema's validators, then the data source's own checks.
     pub(crate) async fn validate(&self, config: Value) -> Diagnostics {
-        let mut d = Diagnostics::new();
-        super::validate(&self.schema.block, &config, &mut d);
-        d.extend(self.data_source.validate(&ValidateRequest { config }).await);
-        super::locate(&self.schema.block, &mut d);
-        d
+        super::validate_config(&self.schema.block, config, |req| async move {
+            self.data_source.validate(&req).await
+        })
+        .await
     }
 
     /// Reads the data source; an error or no object fails the read with the

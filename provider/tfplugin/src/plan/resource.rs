@@ -13,7 +13,6 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::framework::{
     CreateRequest, Ctx, DeleteRequest, ImportRequest, ModifyPlanRequest, ModifyPlanResponse,
     MoveStateRequest, Private, ReadRequest, Resource, UpdateRequest, UpgradeStateRequest,
-    ValidateRequest,
 };
 use crate::schema::Schema;
 use crate::types::Type;
@@ -88,11 +87,10 @@ impl ResourceEntry {
 
     /// The schema's validators, then the resource's own checks.
     pub(crate) async fn validate(&self, config: Value) -> Diagnostics {
-        let mut d = Diagnostics::new();
-        super::validate(&self.schema.block, &config, &mut d);
-        d.extend(self.resource.validate(&ValidateRequest { config }).await);
-        super::locate(&self.schema.block, &mut d);
-        d
+        super::validate_config(&self.schema.block, config, |req| async move {
+            self.resource.validate(&req).await
+        })
+        .await
     }
 
     /// Brings a stored state to the current schema version.

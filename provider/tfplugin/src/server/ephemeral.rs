@@ -8,7 +8,7 @@ use super::convert;
 use super::provider::{diags, unknown_type};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ephemeral::{CloseRequest, EphemeralResource, OpenRequest, RenewRequest};
-use crate::framework::{Ctx, Private, ValidateRequest};
+use crate::framework::{Ctx, Private};
 use crate::plan;
 use crate::proto::tfplugin6 as pb;
 use crate::schema::Schema;
@@ -83,11 +83,10 @@ impl Ephemerals {
                 Ok(c) => c,
                 Err(err) => return err.into(),
             };
-            let mut d = Diagnostics::new();
-            plan::validate(&e.schema.block, &config, &mut d);
-            d.extend(e.resource.validate(&ValidateRequest { config }).await);
-            plan::locate(&e.schema.block, &mut d);
-            d
+            plan::validate_config(&e.schema.block, config, |req| async move {
+                e.resource.validate(&req).await
+            })
+            .await
         }
         .await;
         pb::validate_ephemeral_resource_config::Response {
