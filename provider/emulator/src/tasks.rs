@@ -58,18 +58,24 @@ pub fn update_cluster(
     row: &mut store::ClusterRow,
     secs: f64,
 ) -> ApiResult<String> {
-    row.doc.state = "updating".into();
+    cluster_task(state, conn, row, "updating", kinds::CLUSTER_UPDATE, secs, json!({}))
+}
+
+/// Moves a cluster to the transitional state `to` and starts the task (of
+/// `kind`, lasting `secs` of the real service) that ends it.
+pub fn cluster_task(
+    state: &State,
+    conn: &Connection,
+    row: &mut store::ClusterRow,
+    to: &str,
+    kind: &str,
+    secs: f64,
+    payload: Value,
+) -> ApiResult<String> {
+    row.doc.state = to.into();
     store::save_cluster(conn, row)?;
     let id = row.doc.cluster_id.clone();
-    start(
-        state,
-        conn,
-        &id,
-        None,
-        kinds::CLUSTER_UPDATE,
-        secs,
-        json!({}),
-    )
+    start(state, conn, &id, None, kind, secs, payload)
 }
 
 /// Records a new running task, due `secs` (real-service seconds) from now.

@@ -165,15 +165,6 @@ fn cluster_detail(
     c: Checked,
     net: super::network::Resolved,
 ) -> ClusterDetail {
-    let Checked {
-        profile,
-        spec,
-        version,
-        proxy_mode,
-        ip_stack,
-        kms,
-        window,
-    } = c;
     let short = &id[1..13];
     let now = now_rfc3339();
     let flannel = req
@@ -184,8 +175,8 @@ fn cluster_detail(
         cluster_id: id.to_owned(),
         name: req.name.clone(),
         cluster_type: "ManagedKubernetes".into(),
-        profile,
-        cluster_spec: spec,
+        profile: c.profile,
+        cluster_spec: c.spec,
         state: "initial".into(),
         region_id: req.region_id.clone(),
         vpc_id: net.vpc_id,
@@ -194,8 +185,8 @@ fn cluster_detail(
         zone_id: net.zone_id,
         security_group_id: net.security_group_id,
         network_mode: "vpc".into(),
-        proxy_mode,
-        ip_stack,
+        proxy_mode: c.proxy_mode,
+        ip_stack: c.ip_stack,
         node_cidr_mask: flannel.then(|| req.node_cidr_mask.unwrap_or(26)),
         cluster_domain: req
             .cluster_domain
@@ -211,8 +202,8 @@ fn cluster_detail(
         worker_ram_role_name: format!("KubernetesWorkerRole-{short}"),
         operation_policy: req.operation_policy.clone(),
         extra_sans: req.extra_sans.clone(),
-        current_version: version.clone(),
-        init_version: version,
+        current_version: c.version.clone(),
+        init_version: c.version,
         next_version: String::new(),
         // Terway pods take VPC addresses: no pod block.
         container_cidr: req
@@ -227,9 +218,9 @@ fn cluster_detail(
             .unwrap_or_else(|| "172.21.0.0/20".into()),
         deletion_protection: req.deletion_protection.unwrap_or(false),
         tags: req.tags.clone(),
-        maintenance_window: window,
+        maintenance_window: c.window,
         master_url: master_url(id, req.endpoint_public_access.unwrap_or(false)),
-        meta_data: meta_data(kms.as_deref(), false),
+        meta_data: meta_data(c.kms.as_deref(), false),
         size: 0,
         created: now.clone(),
         updated: now,

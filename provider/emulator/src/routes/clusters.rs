@@ -400,13 +400,11 @@ pub async fn migrate(
             ));
         }
         edition::check_change(from, target).map_err(|e| ApiError::edition(e.api_message()))?;
-        row.doc.state = "migrating".into();
-        store::save_cluster(conn, &row)?;
-        tasks::start(
+        tasks::cluster_task(
             &state,
             conn,
-            &id,
-            None,
+            &mut row,
+            "migrating",
             kinds::CLUSTER_MIGRATE,
             durations::MIGRATE_CLUSTER,
             json!({ "spec": spec }),
@@ -468,14 +466,12 @@ pub async fn upgrade(
                 "The cluster already runs Kubernetes {next_version}."
             )));
         }
-        row.doc.state = "upgrading".into();
         row.doc.next_version.clone_from(&next_version);
-        store::save_cluster(conn, &row)?;
-        tasks::start(
+        tasks::cluster_task(
             &state,
             conn,
-            &id,
-            None,
+            &mut row,
+            "upgrading",
             kinds::CLUSTER_UPGRADE,
             durations::UPGRADE_CLUSTER,
             json!({ "next_version": next_version }),
