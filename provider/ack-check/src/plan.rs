@@ -138,7 +138,6 @@ impl Plan {
                 .and_then(|s| s.get("values"))
                 .and_then(|v| v.get("root_module")),
             &mut prior_pools,
-            0,
         )?;
         let index = Index::build(&changes);
         Ok(Plan {
@@ -322,18 +321,8 @@ fn collect_refs(
 fn collect_prior_pools(
     module: Option<&Json>,
     out: &mut Vec<(String, String, u64)>,
-    depth: usize,
 ) -> Result<(), CheckError> {
-    let Some(module) = module else { return Ok(()) };
-    if depth > 32 {
-        return Ok(());
-    }
-    for r in module
-        .get("resources")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for r in state_resources(module) {
         if r.get("type").and_then(Json::as_str) == Some("ack_node_pool") {
             let v = r.get("values").cloned().unwrap_or_default();
             let mask = r.get("sensitive_values").cloned().unwrap_or_default();
@@ -350,15 +339,31 @@ fn collect_prior_pools(
             ));
         }
     }
-    for child in module
-        .get("child_modules")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
-        collect_prior_pools(Some(child), out, depth + 1)?;
-    }
     Ok(())
+}
+
+/// Every resource of a state module (`prior_state.values.root_module`) and
+/// its child modules, at most 32 modules deep.
+pub(crate) fn state_resources(module: Option<&Json>) -> Vec<&Json> {
+    fn walk<'a>(module: Option<&'a Json>, out: &mut Vec<&'a Json>, depth: usize) {
+        let Some(module) = module.filter(|_| depth <= 32) else {
+            return;
+        };
+        let list = |key: &str| {
+            module
+                .get(key)
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+        };
+        out.extend(list("resources"));
+        for child in list("child_modules") {
+            walk(Some(child), out, depth + 1);
+        }
+    }
+    let mut out = Vec::new();
+    walk(module, &mut out, 0);
+    out
 }
 
 /// The numbers of a node pool the rules count with: `desired_size` and

@@ -47,7 +47,7 @@ pub(crate) fn collect(root: &Json) -> Vec<String> {
         root.get("prior_state").and_then(|s| s.get("values")),
         root.get("planned_values"),
     ] {
-        state_leaves(state.and_then(|v| v.get("root_module")), &mut out, 0);
+        state_leaves(state.and_then(|v| v.get("root_module")), &mut out);
     }
     let declared = root
         .get("configuration")
@@ -79,31 +79,14 @@ pub(crate) fn collect(root: &Json) -> Vec<String> {
     out
 }
 
-fn state_leaves(module: Option<&Json>, out: &mut Vec<String>, depth: usize) {
-    let Some(module) = module else { return };
-    if depth > 32 {
-        return;
-    }
-    for r in module
-        .get("resources")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
+fn state_leaves(module: Option<&Json>, out: &mut Vec<String>) {
+    for r in crate::plan::state_resources(module) {
         leaves(
             r.get("values").unwrap_or(&Json::Null),
             r.get("sensitive_values").unwrap_or(&Json::Null),
             out,
             0,
         );
-    }
-    for child in module
-        .get("child_modules")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
-        state_leaves(Some(child), out, depth + 1);
     }
 }
 

@@ -25,18 +25,7 @@ pub fn rule() -> Rule {
 
 /// Where a violation is, as `attr["key"]`, `attr[1].key` or `attr.field`.
 fn place(attr: &str, at: &[Step]) -> String {
-    let mut s = attr.to_owned();
-    for step in at {
-        match step {
-            Step::Key(k) => s.push_str(&format!("[{k:?}]")),
-            Step::Index(i) => s.push_str(&format!("[{i}]")),
-            Step::Field(f) => {
-                s.push('.');
-                s.push_str(f);
-            }
-        }
-    }
-    s
+    rules::path(attr, at)
 }
 
 struct Out<'a> {

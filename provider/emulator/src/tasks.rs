@@ -58,7 +58,15 @@ pub fn update_cluster(
     row: &mut store::ClusterRow,
     secs: f64,
 ) -> ApiResult<String> {
-    cluster_task(state, conn, row, "updating", kinds::CLUSTER_UPDATE, secs, json!({}))
+    cluster_task(
+        state,
+        conn,
+        row,
+        "updating",
+        kinds::CLUSTER_UPDATE,
+        secs,
+        json!({}),
+    )
 }
 
 /// Moves a cluster to the transitional state `to` and starts the task (of

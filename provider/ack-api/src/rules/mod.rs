@@ -211,19 +211,25 @@ impl Violation {
     /// `field` plus the location, API style (`labels["a b"]`, `taints[1].key`),
     /// for server-side error messages.
     pub fn located(&self, field: &str) -> String {
-        let mut s = field.to_owned();
-        for step in &self.at {
-            match step {
-                Step::Key(k) => s.push_str(&format!("[{k:?}]")),
-                Step::Index(i) => s.push_str(&format!("[{i}]")),
-                Step::Field(f) => {
-                    s.push('.');
-                    s.push_str(f);
-                }
+        format!("{}: {}", path(field, &self.at), self.error)
+    }
+}
+
+/// `field` followed by `at`, as `labels["a b"]`, `taints[1].key` or
+/// `autoscaling.max_size`.
+pub fn path(field: &str, at: &[Step]) -> String {
+    let mut s = field.to_owned();
+    for step in at {
+        match step {
+            Step::Key(k) => s.push_str(&format!("[{k:?}]")),
+            Step::Index(i) => s.push_str(&format!("[{i}]")),
+            Step::Field(f) => {
+                s.push('.');
+                s.push_str(f);
             }
         }
-        format!("{s}: {}", self.error)
     }
+    s
 }
 
 /// Characters, not bytes: what users count.
