@@ -24,56 +24,34 @@ struct Example {
     import: Option<&'static str>,
 }
 
+/// A resource's documented example and import command, from the registry
+/// layout (`examples/resources/<type>/resource.tf` and `import.sh`).
+macro_rules! resource_example {
+    ($type_name:literal) => {
+        Example {
+            type_name: $type_name,
+            config: include_str!(concat!(
+                "../../../examples/resources/",
+                $type_name,
+                "/resource.tf"
+            )),
+            import: Some(include_str!(concat!(
+                "../../../examples/resources/",
+                $type_name,
+                "/import.sh"
+            ))),
+        }
+    };
+}
+
 const RESOURCE_EXAMPLES: [Example; 7] = [
-    Example {
-        type_name: "ack_cluster",
-        config: include_str!("../../../examples/resources/ack_cluster/resource.tf"),
-        import: Some(include_str!(
-            "../../../examples/resources/ack_cluster/import.sh"
-        )),
-    },
-    Example {
-        type_name: "ack_node_pool",
-        config: include_str!("../../../examples/resources/ack_node_pool/resource.tf"),
-        import: Some(include_str!(
-            "../../../examples/resources/ack_node_pool/import.sh"
-        )),
-    },
-    Example {
-        type_name: "ack_encryption",
-        config: include_str!("../../../examples/resources/ack_encryption/resource.tf"),
-        import: Some(include_str!(
-            "../../../examples/resources/ack_encryption/import.sh"
-        )),
-    },
-    Example {
-        type_name: "ack_backup_policy",
-        config: include_str!("../../../examples/resources/ack_backup_policy/resource.tf"),
-        import: Some(include_str!(
-            "../../../examples/resources/ack_backup_policy/import.sh"
-        )),
-    },
-    Example {
-        type_name: "ack_scheduler_profile",
-        config: include_str!("../../../examples/resources/ack_scheduler_profile/resource.tf"),
-        import: Some(include_str!(
-            "../../../examples/resources/ack_scheduler_profile/import.sh"
-        )),
-    },
-    Example {
-        type_name: "ack_addon",
-        config: include_str!("../../../examples/resources/ack_addon/resource.tf"),
-        import: Some(include_str!(
-            "../../../examples/resources/ack_addon/import.sh"
-        )),
-    },
-    Example {
-        type_name: "ack_cluster_inspection",
-        config: include_str!("../../../examples/resources/ack_cluster_inspection/resource.tf"),
-        import: Some(include_str!(
-            "../../../examples/resources/ack_cluster_inspection/import.sh"
-        )),
-    },
+    resource_example!("ack_cluster"),
+    resource_example!("ack_node_pool"),
+    resource_example!("ack_encryption"),
+    resource_example!("ack_backup_policy"),
+    resource_example!("ack_scheduler_profile"),
+    resource_example!("ack_addon"),
+    resource_example!("ack_cluster_inspection"),
 ];
 
 const DATA_SOURCE_EXAMPLES: [Example; 3] = [

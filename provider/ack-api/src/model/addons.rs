@@ -106,24 +106,12 @@ pub struct NewerVersion {
     pub minimum_cluster_version: String,
 }
 
-/// `GET /addons/{name}` (DescribeAddon).
+/// `GET /addons/{name}` (DescribeAddon): ListAddons' fields for one addon,
+/// and the versions the cluster could upgrade it to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddonDetail {
-    pub name: String,
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub category: String,
-    #[serde(default)]
-    pub config_schema: String,
-    #[serde(default)]
-    pub install_by_default: bool,
-    #[serde(default)]
-    pub managed: bool,
-    #[serde(default)]
-    pub supported_actions: Vec<String>,
-    #[serde(default)]
-    pub architecture: Vec<String>,
+    #[serde(flatten)]
+    pub meta: super::AddonMeta,
     #[serde(default)]
     pub newer_versions: Vec<NewerVersion>,
 }

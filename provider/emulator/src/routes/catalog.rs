@@ -188,14 +188,7 @@ pub async fn describe_addon(
         })
         .collect();
     Ok(Json(AddonDetail {
-        name: m.name,
-        version: m.version,
-        category: m.category,
-        config_schema: m.config_schema,
-        install_by_default: m.install_by_default,
-        managed: m.managed,
-        supported_actions: m.supported_actions,
-        architecture: m.architecture,
+        meta: m,
         newer_versions,
     }))
 }
