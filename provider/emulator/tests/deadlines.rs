@@ -163,3 +163,54 @@ async fn cancellation_ends_a_deadline_wait_at_once() {
 fn next_version() -> &'static str {
     ack_api::versions::next_versions(ack_api::versions::DEFAULT)[0]
 }
+
+/// Regression (#23, 3): a create whose every answer is a server error used
+/// to spend a fixed 30 s looking for an orphan after the deadline (a create
+/// with `timeouts { create = "20s" }` ended after 30 s). The look-up shares
+/// the operation's deadline: the whole create ends within it, with the
+/// service's answer in the error.
+#[tokio::test]
+async fn the_orphan_look_up_ends_within_the_create_deadline() {
+    let state = State::open(
+        Config {
+            speed: 3000.0,
+            fail_rate: 1.0,
+            ..Config::default()
+        },
+        ":memory:",
+    )
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(ack_emulator::run(state, listener, std::future::pending()));
+    // The client's default backoff (up to 10 s between attempts), with
+    // which the old fixed look-up ran its full 30 s.
+    let cfg = ClientConfig::new(
+        &format!("http://{addr}"),
+        "cn-hangzhou",
+        "emulator",
+        "emulator-secret",
+    );
+    let client = Client::new(cfg).unwrap().until(Duration::from_secs(3));
+    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
+        name: "orphan".into(),
+        cluster_type: "ManagedKubernetes".into(),
+        ..Default::default()
+    });
+    let started = Instant::now();
+    let err = client
+        .create_cluster(&req, "token-1", &CancellationToken::new())
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    // The deadline plus room for one exchange in flight on a loaded machine;
+    // far below the old fixed 30 s.
+    assert!(took < Duration::from_secs(10), "took {took:?}: {err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("Throttling")
+            || text.contains("ServiceUnavailable")
+            || text.contains("timed out"),
+        "the service's answer or the limit: {text}"
+    );
+}
