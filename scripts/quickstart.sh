@@ -9,8 +9,8 @@ bash scripts/setup.sh
 # shellcheck source=scripts/emulator.sh
 source scripts/emulator.sh
 
-echo "==> building terraform-provider-ack and ack-emulator"
-cargo build --locked -p terraform-provider-ack -p ack-emulator
+echo "==> building terraform-provider-ack and ack-emulator (the tests' build: scripts/build.sh)"
+bash scripts/build.sh
 target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug"
 
 work="$(mktemp -d)"

@@ -7,5 +7,5 @@ bash scripts/setup.sh
 # The acceptance and conformance tests run the provider, emulator and
 # conformance-provider binaries: build every binary and example first (cargo
 # test alone builds a package's binaries only for its own integration tests).
-cargo build --workspace --locked --bins --examples
+bash scripts/build.sh
 cargo test --workspace --locked --no-fail-fast
