@@ -45,6 +45,12 @@ resource "ack_node_pool" "auto" {
   autoscaling    = { min_size = 1, max_size = 3 }
   managed        = { auto_repair = true, auto_upgrade = true, auto_vul_fix = false, max_unavailable = 2 }
 }
+
+resource "ack_addon" "inspector" {
+  cluster_name = ack_cluster.k8s.name
+  name         = "security-inspector"
+  config       = jsonencode({ autoRepair = true })
+}
 "#;
 
 const MOVED: &str = r#"
@@ -61,6 +67,11 @@ moved {
 moved {
   from = alicloud_cs_kubernetes_node_pool.auto
   to   = ack_node_pool.auto
+}
+
+moved {
+  from = alicloud_cs_kubernetes_addon.inspector
+  to   = ack_addon.inspector
 }
 "#;
 
@@ -144,6 +155,7 @@ fn cluster_and_pools_move_from_alicloud_without_replacement() {
     let cluster = values(&made.dir, "ack_cluster.k8s");
     let workers = values(&made.dir, "ack_node_pool.workers");
     let auto = values(&made.dir, "ack_node_pool.auto");
+    let addon = values(&made.dir, "ack_addon.inspector");
     let s = |v: &Json, k: &str| v[k].as_str().unwrap_or_default().to_owned();
     let cid = s(&cluster, "id");
     let base = vec![
@@ -152,6 +164,7 @@ fn cluster_and_pools_move_from_alicloud_without_replacement() {
         ("SERVICE_CIDR", s(&cluster, "service_cidr")),
         ("SECURITY_GROUP", s(&cluster, "security_group_id")),
         ("RESOURCE_GROUP", s(&cluster, "resource_group_id")),
+        ("ADDON_VERSION", s(&addon, "version")),
     ];
     let with_pool = |pool: &Json| {
         let mut v = base.clone();
@@ -177,6 +190,11 @@ fn cluster_and_pools_move_from_alicloud_without_replacement() {
                 &with_pool(&auto),
             ),
         ),
+        (
+            "alicloud_cs_kubernetes_addon",
+            "inspector",
+            fixture("cs_kubernetes_addon.json", &base),
+        ),
     ]);
 
     let dir = migration_dir(&emu);
@@ -197,8 +215,8 @@ fn cluster_and_pools_move_from_alicloud_without_replacement() {
         .collect();
     assert_eq!(
         moved.len(),
-        3,
-        "terraform moved all three objects through MoveResourceState: {plan}"
+        4,
+        "terraform moved all four objects through MoveResourceState: {plan}"
     );
     dir.apply_saved();
     dir.assert_empty_plan(false);

@@ -31,7 +31,9 @@ pub fn map(s: &Source) -> Result<Value, MoveError> {
         ("config", text("config")),
         (
             "cleanup_cloud_resources",
+            // alicloud's default (`false`) is ours when unset.
             s.bool("cleanup_cloud_resources")
+                .filter(|cleanup| *cleanup)
                 .map_or(Value::Null, Value::from),
         ),
     ]))
