@@ -142,16 +142,9 @@ fn config(body: &str) -> String {
     format!("{required}provider \"ack\" {{}}\n{body}")
 }
 
-#[test]
-fn cluster_and_pools_move_from_alicloud_without_replacement() {
-    if skip_requested() {
-        return;
-    }
-    let emu = Emulator::start();
-    // The objects alicloud managed: made here through this provider, then
-    // forgotten, as if alicloud had made them.
-    let Some(made) = Case::new(&emu) else { return };
-    made.step(ACK_CONFIG);
+/// The state alicloud would have written for the objects `made` created
+/// (fixtures in alicloud's shape, filled with their IDs).
+fn alicloud_state_of(made: &Case) -> String {
     let cluster = values(&made.dir, "ack_cluster.k8s");
     let workers = values(&made.dir, "ack_node_pool.workers");
     let auto = values(&made.dir, "ack_node_pool.auto");
@@ -171,7 +164,7 @@ fn cluster_and_pools_move_from_alicloud_without_replacement() {
         v.push(("POOL_ID", s(pool, "node_pool_id")));
         v
     };
-    let state = alicloud_state(&[
+    alicloud_state(&[
         (
             "alicloud_cs_managed_kubernetes",
             "k8s",
@@ -195,7 +188,22 @@ fn cluster_and_pools_move_from_alicloud_without_replacement() {
             "inspector",
             fixture("cs_kubernetes_addon.json", &base),
         ),
-    ]);
+    ])
+}
+
+#[test]
+fn cluster_and_pools_move_from_alicloud_without_replacement() {
+    if skip_requested() {
+        return;
+    }
+    let emu = Emulator::start();
+    // The objects alicloud managed: made here through this provider, then
+    // forgotten, as if alicloud had made them.
+    let Some(made) = Case::new(&emu) else { return };
+    made.step(ACK_CONFIG);
+    let workers = values(&made.dir, "ack_node_pool.workers");
+    let cid = values(&made.dir, "ack_cluster.k8s")["id"].clone();
+    let state = alicloud_state_of(&made);
 
     let dir = migration_dir(&emu);
     dir.write_file("terraform.tfstate", &state);
@@ -231,7 +239,7 @@ fn cluster_and_pools_move_from_alicloud_without_replacement() {
     assert_eq!(now["id"], workers["id"]);
     assert_eq!(
         tfplugin_testing::state_resource(&dir.state(), "ack_cluster.k8s").unwrap()["id"],
-        cid.as_str()
+        cid
     );
     let stats = emu.stats();
     assert_eq!(
@@ -278,4 +286,130 @@ moved {
     assert!(out.contains("master_instance_types"), "{out}");
     assert!(out.contains("ACK dedicated cluster"), "{out}");
     assert!(out.contains("Remove the `moved` block"), "{out}");
+}
+
+/// The same objects as `ACK_CONFIG`, as alicloud's users write them.
+const ALICLOUD_CONFIG: &str = r#"terraform {
+  required_providers {
+    alicloud = {
+      source = "aliyun/alicloud"
+    }
+  }
+}
+
+# The production cluster.
+resource "alicloud_cs_managed_kubernetes" "k8s" {
+  name                 = "moved-k8s"
+  cluster_spec         = "ack.pro.small"
+  vswitch_ids          = ["vsw-ack00000000000000001"]
+  pod_cidr             = "172.20.0.0/16"
+  new_nat_gateway      = true
+  slb_internet_enabled = false
+
+  maintenance_window {
+    enable           = true
+    maintenance_time = "2024-10-15T12:31:00.000+08:00"
+    duration         = "3h"
+    weekly_period    = "Monday,Friday"
+  }
+
+  tags = {
+    env  = "prod"
+    team = "platform"
+  }
+}
+
+resource "alicloud_cs_kubernetes_node_pool" "workers" {
+  name                 = "workers"
+  cluster_id           = alicloud_cs_managed_kubernetes.k8s.id
+  vswitch_ids          = ["vsw-ack00000000000000001"]
+  instance_types       = ["ecs.g7.xlarge"]
+  system_disk_category = "cloud_essd"
+  node_count           = 2
+  labels {
+    key   = "team"
+    value = "a"
+  }
+  labels {
+    key   = "tier"
+    value = "web"
+  }
+  taints {
+    key    = "dedicated"
+    value  = "gpu"
+    effect = "NoSchedule"
+  }
+}
+
+resource "alicloud_cs_kubernetes_node_pool" "auto" {
+  node_pool_name = "auto"
+  cluster_id     = alicloud_cs_managed_kubernetes.k8s.id
+  vswitch_ids    = ["vsw-ack00000000000000001"]
+  instance_types = ["ecs.g7.xlarge", "ecs.g7.2xlarge"]
+  scaling_config {
+    min_size = 1
+    max_size = 3
+    type     = "cpu"
+  }
+  management {
+    auto_repair     = true
+    auto_upgrade    = true
+    auto_vul_fix    = false
+    max_unavailable = 2
+  }
+}
+
+resource "alicloud_cs_kubernetes_addon" "inspector" {
+  cluster_id = alicloud_cs_managed_kubernetes.k8s.id
+  name       = "security-inspector"
+  config     = jsonencode({ autoRepair = true })
+}
+
+output "cluster_id" {
+  value = alicloud_cs_managed_kubernetes.k8s.id
+}
+"#;
+
+#[test]
+fn migrate_then_apply_moves_everything_without_replacement() {
+    if skip_requested() {
+        return;
+    }
+    let emu = Emulator::start();
+    let Some(made) = Case::new(&emu) else { return };
+    made.step(ACK_CONFIG);
+    let dir = migration_dir(&emu);
+    dir.write_file("terraform.tfstate", &alicloud_state_of(&made));
+    dir.write_config(ALICLOUD_CONFIG);
+
+    let out = std::process::Command::new(cargo_artifact("terraform-provider-ack"))
+        .arg("migrate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("alicloud_cs_kubernetes_node_pool.workers: system_disk_category"),
+        "{report}"
+    );
+    assert!(
+        !report.contains(": vpc_id:"),
+        "vpc_id came from the local state: {report}"
+    );
+    assert!(dir.path().join("moved_from_alicloud.tf").is_file());
+
+    let plan = dir.plan(&[]);
+    for (address, actions) in plan_actions(&plan) {
+        assert!(
+            actions == ["no-op"] || actions == ["update"],
+            "{address} must be neither created, replaced nor destroyed: {actions:?}"
+        );
+    }
+    dir.apply_saved();
+    dir.assert_empty_plan(false);
+    dir.assert_empty_plan(true);
+    let stats = emu.stats();
+    assert_eq!(stats["clusters"], 1, "{stats}");
+    assert_eq!(stats["node_pools"], 2, "{stats}");
 }

@@ -14,6 +14,7 @@ pub mod docs;
 pub mod docs_functions;
 pub mod ephemeral_resources;
 pub mod functions;
+pub mod migrate;
 pub mod moved;
 pub mod provider;
 pub mod registry;
