@@ -59,9 +59,6 @@ pub fn translate_pool(
             if let Some(o) = object(b, &[("min_size", "min_size"), ("max_size", "max_size")]) {
                 out.set("autoscaling", o);
             }
-            if inner(b, "type").is_some_and(|t| t.contains("gpu")) {
-                out.set("accelerator", "\"gpu\"");
-            }
         }
         None => {
             let size = src.attr("desired_size").or_else(|| src.attr("node_count"));
