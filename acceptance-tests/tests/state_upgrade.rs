@@ -57,7 +57,7 @@ fn state_of_0_1_0_upgrades_and_plans_with_no_diff() {
         .all(|v| *v == terraform_provider_ack::upgrade::VERSION));
 
     // The 0.1.0 state of the same configuration, pointed at these objects.
-    let mut old = std::fs::read_to_string(format!("{}/v0.1.0.tfstate", fixtures())).unwrap();
+    let mut old = std::fs::read_to_string(format!("{}/v0.1.0.tfstate.json", fixtures())).unwrap();
     let old_json: Json = serde_json::from_str(&old).unwrap();
     assert!(
         versions(&old_json).iter().all(|v| *v == 0),
