@@ -134,3 +134,47 @@ fn an_old_pool_state_reads_its_ids_from_the_id_and_its_size_from_node_count() {
     assert_eq!(get(&v, "desired_size").as_i64(), Some(2));
     assert_eq!(get(&v, "managed"), &Value::Null);
 }
+
+fn request(provider: &str, ty: &str, version: i64) -> tfplugin::MoveStateRequest {
+    tfplugin::MoveStateRequest {
+        source_provider_address: provider.into(),
+        source_type_name: ty.into(),
+        source_schema_version: version,
+        source_state_json: br#"{"id":"c1","cluster_spec":"ack.standard"}"#.to_vec(),
+        source_private: Default::default(),
+    }
+}
+
+#[test]
+fn other_providers_types_and_newer_versions_are_refused() {
+    const ALI: &str = "registry.terraform.io/aliyun/alicloud";
+    let ok = cluster::accept(request(ALI, "alicloud_cs_managed_kubernetes", 0));
+    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+    assert_eq!(get(&ok.state, "edition").as_str(), Some("standard"));
+    let cases = [
+        (
+            request("registry.terraform.io/hashicorp/aws", "aws_eks_cluster", 0),
+            "Move not supported",
+        ),
+        (request(ALI, "alicloud_instance", 0), "Move not supported"),
+        (
+            request(ALI, "alicloud_cs_managed_kubernetes", 1),
+            "Unknown alicloud state version",
+        ),
+    ];
+    for (req, summary) in cases {
+        let r = cluster::accept(req);
+        assert!(r.diagnostics.has_errors());
+        assert!(
+            r.diagnostics.iter().any(|d| d.summary == summary),
+            "{:?}",
+            r.diagnostics
+        );
+        assert!(r.state.is_null());
+    }
+    let pool = node_pool::accept(request(ALI, "alicloud_cs_managed_kubernetes", 0));
+    assert!(
+        pool.diagnostics.has_errors(),
+        "a cluster's state is no node pool"
+    );
+}
