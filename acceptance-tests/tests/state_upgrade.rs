@@ -45,19 +45,39 @@ fn versions(state: &Json) -> Vec<i64> {
         .collect()
 }
 
+fn config() -> String {
+    std::fs::read_to_string(format!("{}/main.tf", fixtures())).unwrap()
+}
+
+/// `main.tf` without the types that came later in 0.1.0.
+fn five_types() -> String {
+    let c = config();
+    c[..c.find("# Below: types that came later").unwrap()].to_owned()
+}
+
 #[test]
 fn state_of_0_1_0_upgrades_and_plans_with_no_diff() {
+    upgrades_with_no_diff(&config(), "v0.1.0.tfstate.json");
+}
+
+#[test]
+fn state_of_an_early_0_1_0_upgrades_and_plans_with_no_diff() {
+    upgrades_with_no_diff(&five_types(), "v0.1.0-five-types.tfstate.json");
+}
+
+/// Applies `config`, swaps in the `fixture` state written by an earlier
+/// release for the same configuration, and checks it upgrades with no diff.
+fn upgrades_with_no_diff(config: &str, fixture: &str) {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let config = std::fs::read_to_string(format!("{}/main.tf", fixtures())).unwrap();
-    case.step(&config);
+    case.step(config);
     let now = raw_state(&case);
     assert!(versions(&now)
         .iter()
         .all(|v| *v == terraform_provider_ack::upgrade::VERSION));
 
     // The 0.1.0 state of the same configuration, pointed at these objects.
-    let mut old = std::fs::read_to_string(format!("{}/v0.1.0.tfstate.json", fixtures())).unwrap();
+    let mut old = std::fs::read_to_string(format!("{}/{fixture}", fixtures())).unwrap();
     let old_json: Json = serde_json::from_str(&old).unwrap();
     assert!(
         versions(&old_json).iter().all(|v| *v == 0),
@@ -98,7 +118,7 @@ fn state_of_0_1_0_upgrades_and_plans_with_no_diff() {
 fn a_state_that_does_not_fit_still_plans_and_destroys() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let config = std::fs::read_to_string(format!("{}/main.tf", fixtures())).unwrap();
+    let config = config();
     let cluster_only = &config[..config.find("resource \"ack_node_pool\"").unwrap()];
     case.step(cluster_only);
     let mut state = raw_state(&case);
