@@ -100,7 +100,7 @@ const FUNCTION_EXAMPLES: [(&str, &str); 3] = [
 
 const PROVIDER_EXAMPLE: &str = include_str!("../../../examples/provider/provider.tf");
 
-const GUIDES: [(&str, &str); 6] = [
+const GUIDES: [(&str, &str); 7] = [
     ("tier-rules.md", include_str!("../guides/tier-rules.md")),
     (
         "upgrading-to-pro.md",
@@ -112,6 +112,10 @@ const GUIDES: [(&str, &str); 6] = [
     (
         "alicloud-cluster-arguments.md",
         include_str!("../guides/alicloud-cluster-arguments.md"),
+    ),
+    (
+        "migrating-from-alicloud.md",
+        include_str!("../guides/migrating-from-alicloud.md"),
     ),
 ];
 

@@ -49,6 +49,18 @@ enum Command {
         #[arg(default_value = "docs")]
         dir: PathBuf,
     },
+    /// Rewrite a directory's aliyun/alicloud ACK resources (clusters, node
+    /// pools, addons) as ack_* resources with `moved` blocks, keeping the
+    /// rest of the files as written; lists what it could not translate.
+    /// Exit 0 done (read the list of what was not translated), 2 unusable input.
+    Migrate {
+        /// The directory holding the `.tf` files.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Check a saved plan (`terraform show -json tfplan > plan.json`) against the
     /// tier rules and policies; exit 0 clean, 1 findings, 2 unusable input.
     Check(check_cli::CheckArgs),
@@ -78,6 +90,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Schema { out, check }) => schema(out, check),
         Some(Command::Docs { check, dir }) => docs(check, &dir),
+        Some(Command::Migrate { dir, dry_run }) => migrate(&dir, !dry_run),
         Some(Command::Check(args)) => check_cli::run(args),
         Some(Command::ValidatePolicy { paths }) => check_cli::validate_policies(&paths),
         Some(Command::CheckWorker { memory }) => check_worker(memory),
@@ -217,4 +230,17 @@ fn schema(out: Option<PathBuf>, check: Option<PathBuf>) -> ExitCode {
         serde_json::to_string_pretty(&schema).unwrap_or_default()
     );
     ExitCode::SUCCESS
+}
+
+fn migrate(dir: &std::path::Path, write: bool) -> ExitCode {
+    match terraform_provider_ack::migrate::migrate_dir(dir, write) {
+        Ok(report) => {
+            print!("{}", report.text());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("migrate: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

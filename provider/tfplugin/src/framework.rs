@@ -157,17 +157,18 @@ pub trait Resource: Send + Sync {
         ))
     }
 
-    /// Converts state stored by an older schema version. The default accepts
-    /// state of the current version only.
+    /// Converts state stored by an older schema version, or of the current
+    /// version when it no longer decodes by the current schema. The default
+    /// accepts state of the current version that fits only.
     async fn upgrade_state(&self, req: UpgradeStateRequest) -> UpgradeStateResponse {
-        let _ = req;
         UpgradeStateResponse {
             state: Value::Null,
             diagnostics: Diagnostic::error(
                 "Unsupported state version",
                 format!(
-                    "{} has no upgrade for state of this schema version.",
-                    self.type_name()
+                    "{} has no upgrade for this stored state (schema version {}): it is older than the current schema or does not fit it.",
+                    self.type_name(),
+                    req.version
                 ),
             )
             .into(),

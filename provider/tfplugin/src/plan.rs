@@ -459,3 +459,5 @@ pub fn strip_unknowns(value: &mut Value, path: &AttributePath, found: &mut Vec<A
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod upgrade_tests;

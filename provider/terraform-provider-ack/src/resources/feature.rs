@@ -110,6 +110,11 @@ pub trait ClusterFeature: Send + Sync + 'static {
     fn key(_settings: &Self::Settings) -> Option<String> {
         None
     }
+    /// State moved from another provider's resource (`moved` blocks);
+    /// `None` (the default): moves are refused.
+    fn moved(_req: MoveStateRequest) -> Option<MoveStateResponse> {
+        None
+    }
     /// Whether the feature has a [`key`](Self::key).
     const KEYED: bool = false;
     /// The partial state an import ID stands for (`id` and `cluster_id`,
@@ -261,7 +266,15 @@ impl<F: ClusterFeature> Resource for FeatureResource<F> {
     }
 
     fn schema(&self) -> Schema {
-        schema::<F>()
+        schema::<F>().version(crate::upgrade::VERSION)
+    }
+
+    async fn upgrade_state(&self, req: UpgradeStateRequest) -> UpgradeStateResponse {
+        crate::upgrade::upgrade(&req, F::TYPE_NAME, &schema::<F>().ty())
+    }
+
+    async fn move_state(&self, req: MoveStateRequest) -> Option<MoveStateResponse> {
+        F::moved(req)
     }
 
     async fn validate(&self, req: &ValidateRequest) -> Diagnostics {

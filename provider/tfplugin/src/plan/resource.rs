@@ -114,25 +114,25 @@ impl ResourceEntry {
                 ),
             ));
         }
-        let (mut state, mut d) = if version == self.schema.version {
-            match json::decode(&raw.json, &self.ty) {
-                Ok(v) => (v, Diagnostics::new()),
-                Err(err) => {
-                    return Err(Diagnostic::error(
-                        "Could not read the stored state",
-                        format!("The state does not match the current schema: {err}."),
-                    ))
-                }
+        // A state of the current version that still fits is taken as it
+        // is; an older one, or one that no longer fits, goes to the
+        // resource's upgrade (which may read what it can, so that a state
+        // that does not fit never blocks a destroy).
+        let current = (version == self.schema.version)
+            .then(|| json::decode(&raw.json, &self.ty))
+            .and_then(Result::ok);
+        let (mut state, mut d) = match current {
+            Some(v) => (v, Diagnostics::new()),
+            None => {
+                let r = self
+                    .resource
+                    .upgrade_state(UpgradeStateRequest {
+                        version,
+                        raw_json: raw.json,
+                    })
+                    .await;
+                (r.state, r.diagnostics)
             }
-        } else {
-            let r = self
-                .resource
-                .upgrade_state(UpgradeStateRequest {
-                    version,
-                    raw_json: raw.json,
-                })
-                .await;
-            (r.state, r.diagnostics)
         };
         finish_state(&self.schema, &mut state, &mut d, "upgrading state");
         Ok((state, d))

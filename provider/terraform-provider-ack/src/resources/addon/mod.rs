@@ -98,6 +98,10 @@ impl ClusterFeature for Addon {
         settings.name.clone()
     }
 
+    fn moved(req: tfplugin::MoveStateRequest) -> Option<tfplugin::MoveStateResponse> {
+        Some(crate::moved::addon::accept(req))
+    }
+
     fn import(id: &str) -> Result<Value, Diagnostic> {
         let (cluster, name) = id.trim().split_once(':').unwrap_or((id.trim(), ""));
         let cluster = super::dependent::import_cluster_id(cluster, Self::TYPE_NAME)?;

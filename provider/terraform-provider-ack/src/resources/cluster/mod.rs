@@ -40,7 +40,15 @@ impl Resource for ClusterResource {
     }
 
     fn schema(&self) -> Schema {
-        schema::schema()
+        schema::schema().version(crate::upgrade::VERSION)
+    }
+
+    async fn upgrade_state(&self, req: UpgradeStateRequest) -> UpgradeStateResponse {
+        crate::upgrade::upgrade(&req, "ack_cluster", model::ty())
+    }
+
+    async fn move_state(&self, req: MoveStateRequest) -> Option<MoveStateResponse> {
+        Some(crate::moved::cluster::accept(req))
     }
 
     async fn validate(&self, req: &ValidateRequest) -> Diagnostics {

@@ -4,7 +4,7 @@
 //! (validate, modify_plan); here the life cycle in the order create, read,
 //! update, delete, import, then helpers.
 
-mod model;
+pub mod model;
 mod plan;
 mod schema;
 #[cfg(test)]
@@ -39,7 +39,15 @@ impl Resource for NodePoolResource {
     }
 
     fn schema(&self) -> Schema {
-        schema::schema()
+        schema::schema().version(crate::upgrade::VERSION)
+    }
+
+    async fn upgrade_state(&self, req: UpgradeStateRequest) -> UpgradeStateResponse {
+        crate::upgrade::upgrade(&req, "ack_node_pool", model::ty())
+    }
+
+    async fn move_state(&self, req: MoveStateRequest) -> Option<MoveStateResponse> {
+        Some(crate::moved::node_pool::accept(req))
     }
 
     async fn validate(&self, req: &ValidateRequest) -> Diagnostics {
