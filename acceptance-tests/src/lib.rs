@@ -2,6 +2,8 @@
 //! and terraform working directories wired to the freshly built
 //! `terraform-provider-ack` (through `dev_overrides`) and to that emulator.
 
+pub mod outage;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

@@ -7,6 +7,7 @@
 pub mod model;
 mod plan;
 mod schema;
+mod settings;
 #[cfg(test)]
 mod tests;
 
