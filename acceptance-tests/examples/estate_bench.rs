@@ -28,7 +28,7 @@ fn ack_estate() -> String {
         hcl += &format!(
             "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"estate-{c}\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"pro\"\n}}\n\
              resource \"ack_node_pool\" \"c{c}\" {{\n  count          = {POOLS}\n  cluster_name   = ack_cluster.c{c}.name\n  \
-             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 10\n}}\n"
+             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = 10\n}}\n"
         );
     }
     hcl

@@ -22,7 +22,7 @@ fn estate(size: u32) -> String {
         );
         hcl += &format!(
             "resource \"ack_node_pool\" \"c{c}\" {{\n  count          = {POOLS}\n  cluster_name   = ack_cluster.c{c}.name\n  \
-             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = {size}\n}}\n\n"
+             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = {size}\n}}\n\n"
         );
     }
     hcl

@@ -323,6 +323,25 @@ pub fn in_default_network(
     req
 }
 
+/// `req` completed with the default network's placement and login where it
+/// says nothing of its own: the first default vSwitch, pay-as-you-go and
+/// the default key pair. For clients and tests that only need a valid pool.
+pub fn in_default_pool(
+    mut req: ack_api::model::NodePoolRequest,
+) -> ack_api::model::NodePoolRequest {
+    let sg = &mut req.scaling_group;
+    if sg.vswitch_ids.is_empty() {
+        sg.vswitch_ids = vec![DEFAULT_VSWITCHES[0].into()];
+    }
+    if sg.instance_charge_type.is_none() {
+        sg.instance_charge_type = Some("PostPaid".into());
+    }
+    if sg.key_pair.is_none() && sg.login_password.is_none() {
+        sg.key_pair = Some(DEFAULT_KEY_PAIR.into());
+    }
+    req
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

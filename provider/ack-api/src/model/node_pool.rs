@@ -11,26 +11,55 @@ pub struct NodePoolInfo {
     pub name: String,
     #[serde(default, rename = "type")]
     pub pool_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_group_id: Option<String>,
 }
 
+/// `scaling_group` of CreateClusterNodePool, ModifyClusterNodePool and
+/// DescribeClusterNodePoolDetail, with the SDK's field names. Absent fields
+/// are left out of requests (a partial update keeps them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScalingGroup {
     #[serde(default)]
     pub instance_types: Vec<String>,
+    /// 1 to 8 vSwitches of the cluster's VPC (required at create).
     #[serde(default)]
     pub vswitch_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_size: Option<u64>,
+    /// ECS tags of the nodes.
     #[serde(default)]
     pub tags: Vec<Tag>,
-    /// `PostPaid` or `PrePaid`.
+    /// `PostPaid` or `PrePaid` (required at create).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
+    /// PrePaid only: the subscription length in `period_unit`s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<u32>,
+    /// PrePaid only: `Month` or `Week`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_renew: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_renew_period: Option<u32>,
+    /// Key pair for node logins; exclusive with `login_password`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_pair: Option<String>,
+    /// Write only in effect: the service answers it masked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_disk_category: Option<String>,
     /// GiB, 20–2048.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_disk_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_disk_performance_level: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_disk_encrypted: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_disk_kms_key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_disks: Vec<DataDisk>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,9 +71,40 @@ pub struct ScalingGroup {
     /// `NoSpot`, `SpotWithPriceLimit` or `SpotAsPriceGo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spot_strategy: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spot_price_limit: Vec<SpotPriceLimit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_instance_pools: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_instance_remedy: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_base_capacity: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_percentage_above_base_capacity: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compensate_with_on_demand: Option<bool>,
     /// `PRIORITY`, `COST_OPTIMIZED` or `BALANCE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_az_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram_role_name: Option<String>,
+    /// The SDK's spelling (no underscore between "deployment" and "set").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploymentset_id: Option<String>,
+    /// `PayByBandwidth` or `PayByTraffic`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_charge_type: Option<String>,
+    /// Mbit/s, 1–100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_max_bandwidth_out: Option<u32>,
+}
+
+/// The highest price a spot instance of one type may cost.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpotPriceLimit {
+    pub instance_type: String,
+    /// Per hour, as a decimal string (the SDK's type).
+    pub price_limit: String,
 }
 
 /// A data disk of the pool's nodes.
@@ -52,12 +112,24 @@ pub struct ScalingGroup {
 pub struct DataDisk {
     #[serde(default)]
     pub category: String,
-    /// GiB, 40–32767.
+    /// GiB, 40–32768 (narrower for some categories and levels).
     pub size: u32,
+    /// `"true"` or `"false"`: a string in the SDK.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performance_level: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mount_target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_format: Option<bool>,
+    /// `ext4` or `xfs`, with `auto_format`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_system: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +148,21 @@ pub struct KubernetesConfig {
     pub taints: Vec<Taint>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub runtime: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_version: Option<String>,
+    /// `none` or `static`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unschedulable: Option<bool>,
+    /// Base64 of the script run after the node joins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+    /// Base64 of the script run before the node joins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_user_data: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_name_mode: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

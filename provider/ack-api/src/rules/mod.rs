@@ -16,6 +16,7 @@ mod ids;
 mod kube;
 mod names;
 mod network;
+mod node_pool;
 mod tags;
 mod window;
 
@@ -39,6 +40,13 @@ pub use names::{
     vswitch_ids, MAX_INSTANCE_TYPES, MAX_VSWITCHES,
 };
 pub use network::{cidr, cidrs_disjoint, SPECIAL_PURPOSE_RANGES};
+pub use node_pool::{
+    between, billing, data_disk_rules, disk_encryption, disk_size, login, login_password, one_of,
+    performance_level, scaling_group, spot, CHARGE_TYPES, DATA_DISK_CATEGORIES, DATA_DISK_SIZE,
+    FILE_SYSTEMS, IMAGE_TYPES, INTERNET_CHARGE_TYPES, MONTH_PERIODS, MULTI_AZ_POLICIES,
+    PASSWORD_SPECIALS, PERFORMANCE_LEVELS, PERIOD_UNITS, SPOT_STRATEGIES, SYSTEM_DISK_CATEGORIES,
+    SYSTEM_DISK_SIZE, WEEK_PERIODS,
+};
 pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};
 pub use window::{maintenance_duration, maintenance_time, maintenance_window, weekly_period};
 
@@ -168,6 +176,26 @@ pub enum RuleError {
     WeeklyPeriod(String),
     #[error("{0:?} is not a duration: use forms like \"45s\", \"30m\" or \"1h30m\" (units h, m, s; more than zero)")]
     Duration(String),
+    #[error("{what} {value:?} is not one of {allowed}")]
+    NotOneOf {
+        what: &'static str,
+        value: String,
+        allowed: String,
+    },
+    #[error("the login password is not valid: it has {len} characters and {classes} of the four kinds{}; use 8 to 30 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ()`~!@#$%^&*-_+=|{{}}[]:;'<>,.?/", if *other { ", and a character that is none of them" } else { "" })]
+    Password {
+        len: usize,
+        classes: usize,
+        other: bool,
+    },
+    #[error("{what} of {size} GiB is out of range for {category}: {min} to {max} GiB")]
+    DiskSize {
+        what: &'static str,
+        category: String,
+        size: u32,
+        min: u32,
+        max: u32,
+    },
     #[error("{value:?} is longer than the largest allowed timeout, {max}")]
     DurationTooLong { value: String, max: &'static str },
 }

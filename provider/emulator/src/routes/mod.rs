@@ -10,6 +10,7 @@ mod features;
 mod meta;
 mod network;
 mod nodepools;
+mod pool_checks;
 mod rules;
 
 use std::collections::HashMap;

@@ -6,7 +6,10 @@
 
 mod model;
 mod plan;
+mod plan_nodes;
+mod scaling;
 mod schema;
+mod schema_nodes;
 #[cfg(test)]
 mod tests;
 
@@ -103,8 +106,10 @@ impl NodePoolResource {
             return Err(over);
         }
         let token = uuid::Uuid::new_v4().to_string();
+        let password = req.config.get("login_password_wo").and_then(Value::as_str);
+        let body = plan.request(NodePool::password_to_send(password, &plan, None))?;
         let (np, task) = client
-            .create_node_pool(cid, &plan.request()?, &token, cancel)
+            .create_node_pool(cid, &body, &token, cancel)
             .await
             .map_err(|e| api_diag("create the node pool", &e))?;
         // From here on the pool exists: always hand its ID back.
@@ -173,8 +178,10 @@ impl NodePoolResource {
         }
         let mut task = None;
         if plan.settings() != prior.settings() {
+            let password = req.config.get("login_password_wo").and_then(Value::as_str);
+            let password = NodePool::password_to_send(password, &plan, Some(&prior));
             task = client
-                .modify_node_pool(cid, np, &plan.request()?, cancel)
+                .modify_node_pool(cid, np, &plan.request(password)?, cancel)
                 .await
                 .map_err(|e| api_diag("update the node pool", &e))?;
         }

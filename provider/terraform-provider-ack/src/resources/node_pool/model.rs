@@ -33,6 +33,39 @@ pub struct NodePool {
     pub labels: Option<BTreeMap<String, String>>,
     pub taints: Option<Vec<Taint>>,
     pub managed: Option<Managed>,
+    pub vswitch_ids: Option<Vec<String>>,
+    pub instance_charge_type: Option<String>,
+    pub period: Option<i64>,
+    pub period_unit: Option<String>,
+    pub auto_renew: Option<bool>,
+    pub auto_renew_period: Option<i64>,
+    pub spot_strategy: Option<String>,
+    pub spot_price_limit: Option<Vec<SpotPrice>>,
+    pub spot_instance_pools: Option<i64>,
+    pub spot_instance_remedy: Option<bool>,
+    pub on_demand_base_capacity: Option<i64>,
+    pub on_demand_percentage_above_base_capacity: Option<i64>,
+    pub compensate_with_on_demand: Option<bool>,
+    pub multi_az_policy: Option<String>,
+    pub security_group_ids: Option<Vec<String>>,
+    pub ram_role_name: Option<String>,
+    pub deployment_set_id: Option<String>,
+    pub internet_charge_type: Option<String>,
+    pub internet_max_bandwidth_out: Option<i64>,
+    pub tags: Option<BTreeMap<String, String>>,
+    pub resource_group_id: Option<String>,
+    pub key_pair: Option<String>,
+    /// Write-only: known in the configuration only, null in plans and states.
+    pub login_password_wo: Option<String>,
+    pub login_password_wo_version: Option<i64>,
+    pub image_type: Option<String>,
+    pub image_id: Option<String>,
+    pub system_disk_category: Option<String>,
+    pub system_disk_size: Option<i64>,
+    pub system_disk_performance_level: Option<String>,
+    pub system_disk_encrypted: Option<bool>,
+    pub system_disk_kms_key_id: Option<String>,
+    pub data_disks: Option<Vec<Disk>>,
     pub cluster_id: Option<String>,
     pub node_pool_id: Option<String>,
     pub node_count: Option<u64>,
@@ -88,6 +121,25 @@ pub struct Taint {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotPrice {
+    pub instance_type: Option<String>,
+    pub price_limit: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Disk {
+    pub category: Option<String>,
+    pub size: Option<i64>,
+    pub performance_level: Option<String>,
+    pub encrypted: Option<bool>,
+    pub kms_key_id: Option<String>,
+    pub snapshot_id: Option<String>,
+    pub mount_target: Option<String>,
+    pub auto_format: Option<bool>,
+    pub file_system: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Managed {
     pub auto_repair: Option<bool>,
     pub auto_upgrade: Option<bool>,
@@ -138,13 +190,16 @@ impl NodePool {
             &self.labels,
             &self.taints,
             &self.managed,
+            self.scaling_group(None),
+            &self.login_password_wo_version,
         )
     }
 
-    /// The API request for a planned pool. Sizes are whole numbers the
+    /// The API request for a planned pool, with the login password when it
+    /// is to be sent (from the configuration: it is write-only). Sizes are whole numbers the
     /// validators checked; one that is not is an error at its attribute,
     /// never a silent 0.
-    pub fn request(&self) -> Result<NodePoolRequest, Diagnostic> {
+    pub fn request(&self, password: Option<&str>) -> Result<NodePoolRequest, Diagnostic> {
         let mut labels = common::tags_to_api(self.labels.as_ref());
         let accelerator = self.accelerator.as_deref().unwrap_or("none");
         if accelerator != "none" {
@@ -194,17 +249,18 @@ impl NodePool {
         Ok(NodePoolRequest {
             nodepool_info: NodePoolInfo {
                 name: self.name.clone().unwrap_or_default(),
+                resource_group_id: self.resource_group_id.clone(),
                 ..Default::default()
             },
             scaling_group: ScalingGroup {
                 instance_types: self.instance_types.clone().unwrap_or_default(),
                 desired_size,
-                ..Default::default()
+                ..self.scaling_group(password)
             },
             kubernetes_config: KubernetesConfig {
                 labels,
                 taints: taints.collect(),
-                runtime: String::new(),
+                ..Default::default()
             },
             auto_scaling: Some(auto_scaling),
             management: Some(management),
@@ -276,6 +332,7 @@ impl NodePool {
             node_count: Some(p.status.total_nodes),
             state: Some(p.status.state.clone()),
             timeouts: prior.timeouts.clone(),
+            ..NodePool::scaling_from_api(p, prior)
         }
     }
 }

@@ -37,6 +37,7 @@ pub fn validate(config: &Value) -> Diagnostics {
             );
         }
     }
+    super::plan_nodes::validate(config, &mut d);
     d
 }
 

@@ -8,8 +8,9 @@ use tfplugin::{Attribute, Block, Nesting, Schema, Type};
 use crate::common;
 
 pub fn schema() -> Schema {
+    let nodes = super::schema_nodes::attributes();
     Schema::new(
-        Block::new()
+        nodes.into_iter().fold(Block::new(), Block::attribute)
             .description("A node pool of a cluster. Sizes, instance types, labels, taints and managed settings change in place.")
             .attribute(Attribute::string("id").computed().description("`<cluster_id>:<node_pool_id>`; the import ID.").plan_modifier(UseStateForUnknown))
             .attribute(Attribute::string("cluster_name").required().description(

@@ -29,10 +29,20 @@ fn request_and_state_round_trip() {
         "cluster_name": "c", "name": "p", "instance_types": ["ecs.g7.xlarge"], "desired_size": 3,
         "accelerator": "gpu", "labels": {"team": "a"},
         "taints": [{"key": "k", "value": null, "effect": "NoSchedule"}],
-        "managed": {"auto_repair": true, "auto_upgrade": false, "auto_vul_fix": true, "max_unavailable": 2}
+        "managed": {"auto_repair": true, "auto_upgrade": false, "auto_vul_fix": true, "max_unavailable": 2},
+        "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PrePaid", "period": 12,
+        "auto_renew": false, "key_pair": "ack-keypair", "login_password_wo_version": 1,
+        "security_group_ids": ["sg-ack00000000000000001"], "tags": {"env": "prod"},
+        "spot_strategy": "SpotWithPriceLimit", "spot_price_limit": [{"instance_type": "ecs.g7.xlarge", "price_limit": "0.5"}],
+        "image_type": "AliyunLinux3", "system_disk_category": "cloud_essd", "system_disk_size": 500,
+        "system_disk_performance_level": "PL2", "system_disk_encrypted": true,
+        "system_disk_kms_key_id": "key-ack00000000000000001", "deployment_set_id": "ds-1",
+        "data_disks": [{"category": "cloud_essd", "size": 100, "performance_level": "PL1", "encrypted": true,
+            "kms_key_id": "key-ack00000000000000002", "snapshot_id": null, "mount_target": "/data",
+            "auto_format": true, "file_system": "ext4"}]
     }));
     let m = NodePool::read(&plan).unwrap();
-    let req = m.request().unwrap();
+    let req = m.request(None).unwrap();
     assert!(req
         .kubernetes_config
         .labels
@@ -46,6 +56,7 @@ fn request_and_state_round_trip() {
             nodepool_id: "np1".into(),
             name: "p".into(),
             pool_type: "ess".into(),
+            ..Default::default()
         },
         scaling_group: req.scaling_group.clone(),
         kubernetes_config: req.kubernetes_config.clone(),
@@ -58,7 +69,20 @@ fn request_and_state_round_trip() {
         },
     };
     let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
+    assert!(ack_api::rules::scaling_group(&req.scaling_group, true).is_empty());
+    assert_eq!(req.scaling_group.deploymentset_id.as_deref(), Some("ds-1"));
     for attr in [
+        "vswitch_ids",
+        "instance_charge_type",
+        "period",
+        "key_pair",
+        "login_password_wo_version",
+        "security_group_ids",
+        "tags",
+        "spot_price_limit",
+        "system_disk_kms_key_id",
+        "deployment_set_id",
+        "data_disks",
         "name",
         "instance_types",
         "desired_size",
@@ -83,13 +107,13 @@ fn a_missing_size_is_an_error_not_zero() {
         "cluster_name": "c", "name": "p", "instance_types": ["ecs.g7.xlarge"],
         "autoscaling": {"min_size": 1, "max_size": null}
     }));
-    let d = NodePool::read(&plan).unwrap().request().unwrap_err();
+    let d = NodePool::read(&plan).unwrap().request(None).unwrap_err();
     assert_eq!(
         d.attribute,
         Some(AttributePath::attr("autoscaling").push_attr("max_size"))
     );
     let neither = planned(serde_json::json!({"name": "p"}));
-    let d = NodePool::read(&neither).unwrap().request().unwrap_err();
+    let d = NodePool::read(&neither).unwrap().request(None).unwrap_err();
     assert_eq!(d.attribute, Some(AttributePath::attr("desired_size")));
 }
 
@@ -172,13 +196,14 @@ fn empty_and_null_taint_values_read_back_as_written() {
                        {"key": "k2", "value": "v", "effect": "NoExecute"}]
         }));
         let m = NodePool::read(&plan).unwrap();
-        let req = m.request().unwrap();
+        let req = m.request(None).unwrap();
         assert_eq!(req.kubernetes_config.taints[0].value, "");
         let detail = NodePoolDetail {
             nodepool_info: NodePoolInfo {
                 nodepool_id: "np1".into(),
                 name: "p".into(),
                 pool_type: "ess".into(),
+                ..Default::default()
             },
             scaling_group: req.scaling_group.clone(),
             kubernetes_config: req.kubernetes_config.clone(),
@@ -192,4 +217,69 @@ fn empty_and_null_taint_values_read_back_as_written() {
         let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
         assert_eq!(s.get("taints"), plan.get("taints"), "value {value}");
     }
+}
+
+/// The password is sent at create and when its version changes, never read
+/// back, and never in the request otherwise.
+#[test]
+fn the_password_is_sent_only_when_its_version_changes() {
+    let plan = planned(
+        serde_json::json!({"name": "p", "desired_size": 1, "login_password_wo_version": 1}),
+    );
+    let m = NodePool::read(&plan).unwrap();
+    assert_eq!(
+        NodePool::password_to_send(Some("Abcdef12"), &m, None),
+        Some("Abcdef12")
+    );
+    assert_eq!(
+        NodePool::password_to_send(Some("Abcdef12"), &m, Some(&m)),
+        None
+    );
+    let mut older = m.clone();
+    older.login_password_wo_version = None;
+    assert_eq!(
+        NodePool::password_to_send(Some("Abcdef12"), &m, Some(&older)),
+        Some("Abcdef12")
+    );
+    let detail = NodePoolDetail {
+        scaling_group: m.request(Some("Abcdef12")).unwrap().scaling_group,
+        ..Default::default()
+    };
+    let s = NodePool::from_api("c1", "c", &detail, &m);
+    assert_eq!(s.login_password_wo, None);
+    assert_eq!(s.login_password_wo_version, Some(1));
+}
+
+/// Plan-time checks at the attribute: one of key pair and password, a
+/// period for subscriptions, disk sizes per category, spot price limits.
+#[test]
+fn node_settings_are_checked_at_their_attributes() {
+    let config = planned(serde_json::json!({
+        "name": "p", "desired_size": 1, "instance_types": ["ecs.g7.xlarge"],
+        "instance_charge_type": "PrePaid", "system_disk_category": "cloud_essd",
+        "system_disk_performance_level": "PL3", "system_disk_size": 100,
+        "spot_strategy": "SpotWithPriceLimit",
+        "data_disks": [{"category": "cloud", "size": 3000, "encrypted": false, "kms_key_id": "key-ack00000000000000001"}]
+    }));
+    let d = plan::validate(&config);
+    let at: Vec<String> = d
+        .iter()
+        .filter_map(|d| d.attribute.as_ref().map(ToString::to_string))
+        .collect();
+    for want in [
+        "key_pair",
+        "period",
+        "system_disk_size",
+        "spot_strategy",
+        "data_disks[0].size",
+        "data_disks[0].kms_key_id",
+    ] {
+        assert!(at.iter().any(|a| a == want), "{want} in {at:?}");
+    }
+    let mut ok = planned(
+        serde_json::json!({"name": "p", "desired_size": 1, "key_pair": "k", "instance_charge_type": "PostPaid"}),
+    );
+    assert!(plan::validate(&ok).is_empty());
+    common::set(&mut ok, "key_pair", Value::unknown());
+    assert!(plan::validate(&ok).is_empty(), "unknown skips the check");
 }
