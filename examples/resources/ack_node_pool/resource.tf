@@ -42,6 +42,20 @@ resource "ack_node_pool" "workers" {
     team = "platform"
   }
 
+  # Kubernetes on the nodes.
+  runtime    = "containerd"
+  cpu_policy = "static"
+  user_data  = <<-EOT
+    #!/bin/sh
+    echo "node ready" > /etc/motd
+  EOT
+  kubelet_configuration = {
+    max_pods           = 110
+    cpu_manager_policy = "static"
+    eviction_hard      = { "memory.available" = "200Mi" }
+    kube_reserved      = { cpu = "500m", memory = "1Gi" }
+  }
+
   autoscaling = {
     min_size = 2
     max_size = 10

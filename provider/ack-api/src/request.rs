@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::model::{
     AddonConfigRequest, BackupPolicy, CreateClusterRequest, KmsEncryptionRequest,
-    MigrateClusterRequest, ModifyClusterRequest, ModifyTagsRequest, NodePoolRequest,
-    UpgradeClusterRequest,
+    MigrateClusterRequest, ModifyClusterRequest, ModifyTagsRequest, NodeConfigRequest,
+    NodePoolRequest, UpgradeClusterRequest,
 };
 use crate::sign;
 
@@ -149,6 +149,24 @@ impl ApiRequest {
                 "CreateClusterNodePool",
                 "POST",
                 format!("/clusters/{}/nodepools", seg(cluster)),
+            )
+        }
+    }
+    pub fn modify_node_pool_node_config(
+        cluster: &str,
+        pool: &str,
+        req: &NodeConfigRequest,
+    ) -> ApiRequest {
+        ApiRequest {
+            body: json(req),
+            ..ApiRequest::new(
+                "ModifyNodePoolNodeConfig",
+                "PUT",
+                format!(
+                    "/clusters/{}/nodepools/{}/node_config",
+                    seg(cluster),
+                    seg(pool)
+                ),
             )
         }
     }

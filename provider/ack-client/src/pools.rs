@@ -11,7 +11,7 @@ use super::create::CreateKind;
 use super::reads::After;
 use super::{human, Client, Error, Result, CREATE_TOKEN_TAG};
 use ack_api::lifecycle;
-use ack_api::model::{NodePoolDetail, NodePoolList, NodePoolRequest, Tag};
+use ack_api::model::{NodeConfigRequest, NodePoolDetail, NodePoolList, NodePoolRequest, Tag};
 use ack_api::request::ApiRequest;
 
 /// What [`Client::wait_node_pool`] waits for.
@@ -188,6 +188,29 @@ impl Client {
                         || (p.nodepool_info.name == want.nodepool_info.name
                             && p.scaling_group.desired_size == want.scaling_group.desired_size
                             && p.scaling_group.instance_types == want.scaling_group.instance_types)
+                }))
+            },
+        )
+        .await
+    }
+
+    /// ModifyNodePoolNodeConfig: the pool's whole kubelet configuration.
+    pub async fn modify_node_pool_node_config(
+        &self,
+        cluster_id: &str,
+        pool_id: &str,
+        req: &NodeConfigRequest,
+        cancel: &CancellationToken,
+    ) -> Result<Option<String>> {
+        let want = req.kubelet_config.clone().filter(|k| !k.is_empty());
+        self.pool_write(
+            cluster_id,
+            &ApiRequest::modify_node_pool_node_config(cluster_id, pool_id, req),
+            cancel,
+            || async {
+                let p = self.node_pool_now(cluster_id, pool_id, cancel).await?;
+                Ok(p.is_some_and(|p| {
+                    p.status.state != "active" || p.node_config.kubelet_configuration == want
                 }))
             },
         )

@@ -242,3 +242,85 @@ async fn the_password_is_masked_and_a_modify_keeps_what_it_does_not_send() {
     .await
     .err(400, "InvalidParameter.VSwitchIds");
 }
+
+#[tokio::test]
+async fn kubelet_settings_are_checked_stored_and_replaced_by_modify_node_pool_node_config() {
+    use ack_api::model::{KubeletConfig, NodeConfigRequest};
+    let emu = Emu::new();
+    let id = emu.cluster("c", "ack.standard").await;
+    let mut body = base();
+    body["node_config"] = json!({"kubelet_configuration": {"maxPods": 110, "evictionHard": {"memory.available": "200Mi"}}});
+    body["kubernetes_config"] =
+        json!({"runtime": "containerd", "cpu_policy": "static", "user_data": "ZWNobyBoaQ=="});
+    let r = emu
+        .call(&with_body(
+            ApiRequest::create_node_pool(&id, &pool("x", 1)),
+            &body,
+        ))
+        .await
+        .ok();
+    let np = r["nodepool_id"].as_str().unwrap().to_owned();
+    emu.tick();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(d["node_config"]["kubelet_configuration"]["maxPods"], 110);
+    assert_eq!(d["kubernetes_config"]["cpu_policy"], "static");
+    // A ModifyClusterNodePool keeps the kubelet configuration.
+    let m = json!({"scaling_group": {"desired_size": 2}});
+    emu.call(&with_body(
+        ApiRequest::modify_node_pool(&id, &np, &pool("x", 1)),
+        &m,
+    ))
+    .await
+    .ok();
+    emu.tick();
+    let kubelet = KubeletConfig {
+        max_pods: Some(64),
+        ..Default::default()
+    };
+    let req = NodeConfigRequest {
+        kubelet_config: Some(kubelet),
+        rolling_policy: None,
+    };
+    emu.call(&ApiRequest::modify_node_pool_node_config(&id, &np, &req))
+        .await
+        .ok();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(d["status"]["state"], "updating");
+    emu.tick();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    let k = &d["node_config"]["kubelet_configuration"];
+    assert_eq!(
+        (k["maxPods"].as_u64(), k["evictionHard"].is_null()),
+        (Some(64), true),
+        "replaced as a whole"
+    );
+    // Refused: out-of-range values, unknown signals, a script not Base64.
+    let bad = NodeConfigRequest {
+        kubelet_config: Some(KubeletConfig {
+            max_pods: Some(999),
+            ..Default::default()
+        }),
+        rolling_policy: None,
+    };
+    emu.call(&ApiRequest::modify_node_pool_node_config(&id, &np, &bad))
+        .await
+        .err(400, "InvalidParameter");
+    let mut b = base();
+    b["nodepool_info"]["name"] = json!("p2");
+    b["kubernetes_config"] = json!({"user_data": "not base64!"});
+    emu.call(&with_body(
+        ApiRequest::create_node_pool(&id, &pool("x", 1)),
+        &b,
+    ))
+    .await
+    .err(400, "InvalidParameter");
+}

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tag;
+use super::{NodeConfig, Tag};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodePoolInfo {
@@ -212,6 +212,9 @@ pub struct NodePoolRequest {
     pub auto_scaling: Option<AutoScaling>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management: Option<Management>,
+    /// CreateClusterNodePool only (ModifyNodePoolNodeConfig changes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_config: Option<NodeConfig>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,6 +244,8 @@ pub struct NodePoolDetail {
     pub auto_scaling: AutoScaling,
     #[serde(default)]
     pub management: Management,
+    #[serde(default)]
+    pub node_config: NodeConfig,
     pub status: NodePoolStatus,
 }
 

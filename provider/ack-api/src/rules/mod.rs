@@ -14,6 +14,7 @@ mod cluster_network;
 mod duration;
 mod ids;
 mod kube;
+mod kubelet;
 mod names;
 mod network;
 mod node_pool;
@@ -34,6 +35,10 @@ pub use kube::{
     label_key, label_value, labels, node_label_key, qualified_name, taint_effect, taint_key,
     taint_value, taints, user_label_key, KUBERNETES_NAMESPACES, NODE_SELF_LABEL_NAMESPACES,
     TAINT_EFFECTS,
+};
+pub use kubelet::{
+    kubelet, node_name_mode, quantity, CPU_MANAGER_POLICIES, EVICTION_SIGNALS, MAX_PODS,
+    RESERVED_RESOURCES, RUNTIMES, TOPOLOGY_MANAGER_POLICIES,
 };
 pub use names::{
     instance_types, is_cluster_id, kms_key_id, name, name_reference, region_id, score_plugin_names,

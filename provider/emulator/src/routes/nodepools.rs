@@ -64,6 +64,7 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
         )));
     }
     super::pool_checks::scaling_group(req)?;
+    super::pool_checks::kubernetes(req)?;
     Ok(())
 }
 
@@ -116,6 +117,7 @@ fn as_request(p: &NodePoolDetail) -> ApiResult<Value> {
         "kubernetes_config": p.kubernetes_config,
         "auto_scaling": p.auto_scaling,
         "management": p.management,
+        "node_config": p.node_config,
     }))
 }
 
@@ -207,6 +209,7 @@ fn detail_from(req: &NodePoolRequest, id: &str, state: &str, nodes: u64) -> Node
         kubernetes_config: req.kubernetes_config.clone(),
         auto_scaling: req.auto_scaling.clone().unwrap_or_default(),
         management: req.management.clone().unwrap_or_default(),
+        node_config: req.node_config.clone().unwrap_or_default(),
         status: NodePoolStatus {
             state: state.into(),
             total_nodes: nodes,

@@ -51,6 +51,58 @@ pub(super) fn scaling_group(req: &NodePoolRequest) -> ApiResult<()> {
     Ok(())
 }
 
+/// A kubelet configuration (`field`: where the request has it).
+pub(super) fn kubelet(k: &ack_api::model::KubeletConfig, field: &str) -> ApiResult<()> {
+    match rules::kubelet(k).into_iter().next() {
+        Some(v) => Err(ApiError::invalid(v.located(field))),
+        None => Ok(()),
+    }
+}
+
+/// `kubernetes_config`'s node settings and `node_config`.
+pub(super) fn kubernetes(req: &NodePoolRequest) -> ApiResult<()> {
+    let k = &req.kubernetes_config;
+    let field = |f: &str, r: Result<(), RuleError>| {
+        r.map_err(|e| ApiError::invalid(format!("kubernetes_config.{f}: {e}")))
+    };
+    if !k.runtime.is_empty() {
+        field(
+            "runtime",
+            rules::one_of("runtime", &k.runtime, &rules::RUNTIMES),
+        )?;
+    }
+    if let Some(p) = &k.cpu_policy {
+        field(
+            "cpu_policy",
+            rules::one_of("CPU policy", p, &rules::CPU_MANAGER_POLICIES),
+        )?;
+    }
+    if let Some(m) = &k.node_name_mode {
+        field("node_name_mode", rules::node_name_mode(m))?;
+    }
+    for (f, script) in [
+        ("user_data", &k.user_data),
+        ("pre_user_data", &k.pre_user_data),
+    ] {
+        if let Some(s) = script {
+            use base64::Engine as _;
+            if base64::engine::general_purpose::STANDARD.decode(s).is_err() {
+                return Err(ApiError::invalid(format!(
+                    "kubernetes_config.{f}: the script must be Base64-encoded."
+                )));
+            }
+        }
+    }
+    if let Some(kc) = req
+        .node_config
+        .as_ref()
+        .and_then(|n| n.kubelet_configuration.as_ref())
+    {
+        kubelet(kc, "node_config.kubelet_configuration")?;
+    }
+    Ok(())
+}
+
 /// The network objects the pool names, in the cluster's region and VPC.
 pub(super) fn inventory(
     conn: &Connection,

@@ -375,6 +375,19 @@ def node_pools():
     shown = c.describe_cluster_node_pool_detail(pro.cluster_id, made.nodepool_id).body
     assert shown.scaling_group.login_password == "******", "the password is answered masked"
     wait_task(c, c.delete_cluster_nodepool(pro.cluster_id, made.nodepool_id, m.DeleteClusterNodepoolRequest()).body.task_id)
+    # ModifyNodePoolNodeConfig: the kubelet configuration, camelCase on the wire.
+    nc = c.modify_node_pool_node_config(
+        pro.cluster_id,
+        r.nodepool_id,
+        m.ModifyNodePoolNodeConfigRequest(
+            kubelet_config=m.KubeletConfig(max_pods=64, eviction_hard={"memory.available": "200Mi"}, feature_gates={"InPlacePodVerticalScaling": True})
+        ),
+    ).body
+    wait_task(c, nc.task_id)
+    p = wait_pool(c, pro.cluster_id, r.nodepool_id)
+    detail = c.describe_cluster_node_pool_detail(pro.cluster_id, r.nodepool_id).body
+    assert detail.node_config.kubelet_configuration.max_pods == 64
+    assert detail.node_config.kubelet_configuration.eviction_hard == {"memory.available": "200Mi"}
     big_disk = pool_request("disk", 1)
     big_disk.scaling_group.system_disk_size = 9999
     expect_error(lambda: c.create_cluster_node_pool(pro.cluster_id, big_disk), "InvalidParameter")

@@ -4,11 +4,13 @@
 //! (validate, modify_plan); here the life cycle in the order create, read,
 //! update, delete, import, then helpers.
 
+mod kube;
 mod model;
 mod plan;
 mod plan_nodes;
 mod scaling;
 mod schema;
+mod schema_k8s;
 mod schema_nodes;
 #[cfg(test)]
 mod tests;
@@ -180,10 +182,31 @@ impl NodePoolResource {
         if plan.settings() != prior.settings() {
             let password = req.config.get("login_password_wo").and_then(Value::as_str);
             let password = NodePool::password_to_send(password, &plan, Some(&prior));
+            let mut body = plan.request(password)?;
+            // ModifyClusterNodePool has no node_config: the kubelet goes
+            // through ModifyNodePoolNodeConfig below.
+            body.node_config = None;
             task = client
-                .modify_node_pool(cid, np, &plan.request(password)?, cancel)
+                .modify_node_pool(cid, np, &body, cancel)
                 .await
                 .map_err(|e| api_diag("update the node pool", &e))?;
+        }
+        if plan.kubelet_configuration != prior.kubelet_configuration {
+            if task.is_some() {
+                client
+                    .wait_node_pool(cid, np, Until::Active, task.as_deref(), timeout, cancel)
+                    .await
+                    .map_err(|e| api_diag("wait for the node pool update", &e))?;
+            }
+            let kubelet = plan.kubelet_configuration.as_ref().map(|k| k.to_api());
+            let body = ack_api::model::NodeConfigRequest {
+                kubelet_config: Some(kubelet.unwrap_or_default()),
+                rolling_policy: None,
+            };
+            task = client
+                .modify_node_pool_node_config(cid, np, &body, cancel)
+                .await
+                .map_err(|e| api_diag("update the nodes' kubelet configuration", &e))?;
         }
         let p = client
             .wait_node_pool(cid, np, Until::Active, task.as_deref(), timeout, cancel)

@@ -66,6 +66,14 @@ pub struct NodePool {
     pub system_disk_encrypted: Option<bool>,
     pub system_disk_kms_key_id: Option<String>,
     pub data_disks: Option<Vec<Disk>>,
+    pub runtime: Option<String>,
+    pub runtime_version: Option<String>,
+    pub cpu_policy: Option<String>,
+    pub user_data: Option<String>,
+    pub pre_user_data: Option<String>,
+    pub unschedulable: Option<bool>,
+    pub node_name_mode: Option<String>,
+    pub kubelet_configuration: Option<super::kube::Kubelet>,
     pub cluster_id: Option<String>,
     pub node_pool_id: Option<String>,
     pub node_count: Option<u64>,
@@ -192,6 +200,7 @@ impl NodePool {
             &self.managed,
             self.scaling_group(None),
             &self.login_password_wo_version,
+            self.kubernetes_config(),
         )
     }
 
@@ -260,10 +269,16 @@ impl NodePool {
             kubernetes_config: KubernetesConfig {
                 labels,
                 taints: taints.collect(),
-                ..Default::default()
+                ..self.kubernetes_config()
             },
             auto_scaling: Some(auto_scaling),
             management: Some(management),
+            node_config: self
+                .kubelet_configuration
+                .as_ref()
+                .map(|k| ack_api::model::NodeConfig {
+                    kubelet_configuration: Some(k.to_api()),
+                }),
         })
     }
 
@@ -332,7 +347,7 @@ impl NodePool {
             node_count: Some(p.status.total_nodes),
             state: Some(p.status.state.clone()),
             timeouts: prior.timeouts.clone(),
-            ..NodePool::scaling_from_api(p, prior)
+            ..NodePool::kubernetes_from_api(p, prior)
         }
     }
 }

@@ -30,6 +30,7 @@ struct NodesConfig {
     system_disk_encrypted: Option<bool>,
     system_disk_kms_key_id: Option<String>,
     data_disks: Option<Vec<Disk>>,
+    kubelet_configuration: Option<super::kube::Kubelet>,
 }
 
 fn setting<T>(p: &Planned<T>) -> Setting<()> {
@@ -123,6 +124,7 @@ pub fn validate(config: &Value, d: &mut Diagnostics) {
             ));
         }
     }
+    kubelet(&c, d);
     for (i, disk) in c.data_disks.iter().flatten().enumerate() {
         let api = ack_api::model::DataDisk {
             category: disk
@@ -142,6 +144,16 @@ pub fn validate(config: &Value, d: &mut Diagnostics) {
         };
         let base = AttributePath::attr("data_disks").push_index(i);
         for v in rules::data_disk_rules(&api) {
+            d.push(refusal(&path_of(&base, &v.at), &v.error));
+        }
+    }
+}
+
+/// The kubelet rules at `kubelet_configuration.<field>[<key>]`.
+fn kubelet(c: &NodesConfig, d: &mut Diagnostics) {
+    if let Some(k) = &c.kubelet_configuration {
+        let base = AttributePath::attr("kubelet_configuration");
+        for v in rules::kubelet(&k.to_api()) {
             d.push(refusal(&path_of(&base, &v.at), &v.error));
         }
     }

@@ -8,7 +8,8 @@ use tfplugin::{Attribute, Block, Nesting, Schema, Type};
 use crate::common;
 
 pub fn schema() -> Schema {
-    let nodes = super::schema_nodes::attributes();
+    let mut nodes = super::schema_nodes::attributes();
+    nodes.extend(super::schema_k8s::attributes());
     Schema::new(
         nodes.into_iter().fold(Block::new(), Block::attribute)
             .description("A node pool of a cluster. Sizes, instance types, labels, taints and managed settings change in place.")

@@ -67,6 +67,7 @@ fn request_and_state_round_trip() {
             total_nodes: 3,
             ..Default::default()
         },
+        ..Default::default()
     };
     let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
     assert!(ack_api::rules::scaling_group(&req.scaling_group, true).is_empty());
@@ -282,4 +283,95 @@ fn node_settings_are_checked_at_their_attributes() {
     assert!(plan::validate(&ok).is_empty());
     common::set(&mut ok, "key_pair", Value::unknown());
     assert!(plan::validate(&ok).is_empty(), "unknown skips the check");
+}
+
+/// Regression (alicloud 3820): the same script, spelt differently (CRLF,
+/// trailing blanks, Base64), plans no change and reads back as written.
+#[test]
+fn equal_scripts_never_differ() {
+    use super::kube::{encode_script, normalise_script, script_from_api};
+    use base64::Engine as _;
+    let text = "#!/bin/sh\necho hi\n";
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    for spelling in ["#!/bin/sh\r\necho hi  \r\n\n", b64.as_str()] {
+        assert_eq!(
+            normalise_script(spelling),
+            normalise_script(text),
+            "{spelling:?}"
+        );
+        assert_eq!(
+            script_from_api(Some(&encode_script(text)), Some(spelling)).as_deref(),
+            Some(spelling)
+        );
+    }
+    assert_eq!(
+        encode_script(&b64),
+        encode_script(text),
+        "sent as text once"
+    );
+    // A different script reads back as the API has it.
+    assert_eq!(
+        script_from_api(Some(&encode_script("echo other")), Some(text)).as_deref(),
+        Some("echo other")
+    );
+    // Plain text that only looks like Base64 is a script.
+    assert_eq!(normalise_script("true"), "true");
+}
+
+/// The kubelet configuration goes to the API typed and comes back as
+/// written; its rules are checked at the attribute path.
+#[test]
+fn kubelet_configuration_round_trips_and_is_checked() {
+    let plan = planned(serde_json::json!({
+        "name": "p", "desired_size": 1, "key_pair": "k", "instance_charge_type": "PostPaid",
+        "runtime": "containerd", "cpu_policy": "static", "unschedulable": true, "user_data": "echo hi",
+        "kubelet_configuration": {"max_pods": 110, "eviction_hard": {"memory.available": "200Mi"},
+            "kube_reserved": {"cpu": "500m"}, "feature_gates": {"InPlacePodVerticalScaling": true},
+            "image_gc_high_threshold_percent": 85, "image_gc_low_threshold_percent": 80}
+    }));
+    let m = NodePool::read(&plan).unwrap();
+    let req = m.request(None).unwrap();
+    let kc = req
+        .node_config
+        .clone()
+        .unwrap()
+        .kubelet_configuration
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&kc).unwrap()["evictionHard"]["memory.available"],
+        "200Mi"
+    );
+    assert_eq!(
+        serde_json::to_value(&kc).unwrap()["imageGCHighThresholdPercent"],
+        85
+    );
+    let detail = NodePoolDetail {
+        kubernetes_config: req.kubernetes_config.clone(),
+        node_config: req.node_config.clone().unwrap(),
+        scaling_group: req.scaling_group.clone(),
+        ..Default::default()
+    };
+    let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
+    for attr in [
+        "kubelet_configuration",
+        "runtime",
+        "cpu_policy",
+        "unschedulable",
+        "user_data",
+    ] {
+        assert_eq!(s.get(attr), plan.get(attr), "{attr}");
+    }
+    let bad = planned(serde_json::json!({
+        "name": "p", "desired_size": 1, "key_pair": "k",
+        "kubelet_configuration": {"eviction_soft": {"memory.available": "1Gi"}}
+    }));
+    let d = plan::validate(&bad);
+    assert_eq!(
+        d.iter().find_map(|d| d.attribute.clone()),
+        Some(
+            AttributePath::attr("kubelet_configuration")
+                .push_attr("eviction_soft")
+                .push_key("memory.available")
+        )
+    );
 }
