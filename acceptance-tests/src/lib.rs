@@ -136,6 +136,16 @@ impl Emulator {
         self.admin("POST", "/_emulator/faults", &settings.to_string())
     }
 
+    /// `POST /_emulator/inventory` (region `cn-hangzhou`, the tests' region):
+    /// adds or replaces network objects.
+    pub fn inventory(&self, more: &Json) -> Json {
+        self.admin(
+            "POST",
+            "/_emulator/inventory?region=cn-hangzhou",
+            &more.to_string(),
+        )
+    }
+
     /// A client for changes made "outside Terraform".
     pub fn client(&self) -> ack_client::Client {
         let cfg = ack_client::ClientConfig::new(

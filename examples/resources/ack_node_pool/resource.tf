@@ -75,7 +75,11 @@ resource "ack_node_pool" "workers" {
 
   # Managed node pools need ACK Pro.
   managed = {
-    auto_repair     = true
-    max_unavailable = 2
+    auto_repair         = true
+    max_unavailable     = 2
+    surge               = 1
+    auto_repair_policy  = { restart_node = true }
+    auto_upgrade_policy = { auto_upgrade_kubelet = true, auto_upgrade_os = false }
+    auto_vul_fix_policy = { restart_node = false, vul_level = "asap,later" }
   }
 }

@@ -194,13 +194,14 @@ impl ApiRequest {
             )
         }
     }
-    pub fn delete_node_pool(cluster: &str, pool: &str) -> ApiRequest {
+    /// `force`: remove the nodes even when they cannot be drained.
+    pub fn delete_node_pool(cluster: &str, pool: &str, force: bool) -> ApiRequest {
         ApiRequest::new(
             "DeleteClusterNodepool",
             "DELETE",
             format!("/clusters/{}/nodepools/{}", seg(cluster), seg(pool)),
         )
-        .with_query("force", "true")
+        .with_query("force", if force { "true" } else { "false" })
     }
     pub fn update_kms(cluster: &str, req: &KmsEncryptionRequest) -> ApiRequest {
         ApiRequest {
@@ -396,7 +397,7 @@ mod tests {
             "{}",
             auth.1
         );
-        let del = ApiRequest::delete_node_pool("c0123456789abcdef", "np0123");
+        let del = ApiRequest::delete_node_pool("c0123456789abcdef", "np0123", true);
         assert_eq!(
             del.path_and_query(),
             "/clusters/c0123456789abcdef/nodepools/np0123?force=true"

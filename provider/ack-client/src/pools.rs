@@ -217,16 +217,18 @@ impl Client {
         .await
     }
 
+    /// DeleteClusterNodepool; `force` removes nodes that cannot be drained.
     pub async fn delete_node_pool(
         &self,
         cluster_id: &str,
         pool_id: &str,
+        force: bool,
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
         let r = self
             .pool_write(
                 cluster_id,
-                &ApiRequest::delete_node_pool(cluster_id, pool_id),
+                &ApiRequest::delete_node_pool(cluster_id, pool_id, force),
                 cancel,
                 || async {
                     Ok(self
@@ -278,6 +280,31 @@ impl Client {
                     }
                     "missing".to_owned()
                 }
+                (Some(p), Until::Active)
+                    if p.status.state == lifecycle::POOL_ACTIVE && p.status.failed_nodes > 0 =>
+                {
+                    // A scaling activity that could not create every node:
+                    // the pool is active with fewer nodes, and says why.
+                    let why: Vec<&str> = p
+                        .status
+                        .conditions
+                        .iter()
+                        .filter(|c| c.status == "False")
+                        .map(|c| c.message.as_str())
+                        .collect();
+                    return Err(Error::Failed(format!(
+                        "node pool {pool_id} ({}) has {} of {} nodes: {}{}",
+                        p.nodepool_info.name,
+                        p.status.total_nodes,
+                        p.status.total_nodes + p.status.failed_nodes,
+                        if why.is_empty() {
+                            "the scaling activity failed".to_owned()
+                        } else {
+                            why.join(" ")
+                        },
+                        self.task_error(task, cancel).await
+                    )));
+                }
                 (Some(p), Until::Active) if p.status.state == lifecycle::POOL_ACTIVE => {
                     return Ok(Some(p))
                 }
@@ -290,10 +317,26 @@ impl Client {
                         self.task_error(task, cancel).await
                     )));
                 }
-                (Some(p), _) => format!(
-                    "{} with {} of {} nodes healthy",
-                    p.status.state, p.status.healthy_nodes, p.status.total_nodes
-                ),
+                (Some(p), _) => {
+                    let why: Vec<&str> = p
+                        .status
+                        .conditions
+                        .iter()
+                        .filter(|c| c.status == "False")
+                        .map(|c| c.message.as_str())
+                        .collect();
+                    format!(
+                        "{} with {} of {} nodes healthy{}",
+                        p.status.state,
+                        p.status.healthy_nodes,
+                        p.status.total_nodes,
+                        if why.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", why.join(" "))
+                        }
+                    )
+                }
             };
             let goal = match until {
                 Until::Active => "active",

@@ -59,6 +59,9 @@ pub struct VSwitch {
     /// Free addresses; 0 makes node creation in it fail.
     #[serde(default = "plenty")]
     pub available_ips: u64,
+    /// Addresses taken by each node pool's nodes (pool ID → count).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub allocated: std::collections::BTreeMap<String, u64>,
 }
 
 fn plenty() -> u64 {
@@ -101,6 +104,7 @@ pub fn defaults(region: &str) -> Inventory {
         zone_id: format!("{region}-{zone}"),
         cidr: cidr.into(),
         available_ips: plenty(),
+        allocated: Default::default(),
     };
     let mut vswitches = Vec::new();
     for (i, zone) in ["a", "b", "c"].iter().enumerate() {
@@ -288,6 +292,7 @@ impl Inventory {
                 zone_id: zone.clone(),
                 cidr: format!("192.168.{}.0/20", (i * 16) % 256),
                 available_ips: plenty(),
+                allocated: Default::default(),
             });
             ids.push(id);
         }

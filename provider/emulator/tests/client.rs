@@ -216,7 +216,10 @@ async fn converges_under_random_throttling_and_5xx() {
         )
         .await
         .unwrap();
-    s.client.delete_node_pool(&id, &np, &cancel).await.unwrap();
+    s.client
+        .delete_node_pool(&id, &np, true, &cancel)
+        .await
+        .unwrap();
     s.client
         .wait_node_pool(
             &id,

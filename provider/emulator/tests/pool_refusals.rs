@@ -324,3 +324,133 @@ async fn kubelet_settings_are_checked_stored_and_replaced_by_modify_node_pool_no
     .await
     .err(400, "InvalidParameter");
 }
+
+/// Node creation fails as ECS fails it: the task fails with ECS's code,
+/// DescribeClusterNodePoolDetail shows what was created and why not more.
+#[tokio::test]
+async fn stock_outs_and_spot_prices_fail_the_scaling_activity_and_stuck_deletions_wait_for_force() {
+    use ack_emulator::faults::FaultSettings;
+    let emu = Emu::new();
+    let id = emu.cluster("c", "ack.standard").await;
+    let set = |s: FaultSettings| {
+        emu.state.faults.lock().unwrap().apply(&s);
+    };
+    set(serde_json::from_value(json!({
+        "stockouts": [{"zone_id": "cn-hangzhou-a", "instance_type": "ecs.g7.xlarge"}],
+        "spot_prices": {"ecs.g7.xlarge": 0.8}
+    }))
+    .unwrap());
+    // Two vSwitches: zone a is out of stock, zone b has room.
+    let mut body = with(|s| {
+        s.insert(
+            "vswitch_ids".into(),
+            json!(["vsw-ack00000000000000001", "vsw-ack00000000000000002"]),
+        );
+    });
+    body["scaling_group"]["desired_size"] = json!(2);
+    let r = emu
+        .call(&with_body(
+            ApiRequest::create_node_pool(&id, &pool("x", 1)),
+            &body,
+        ))
+        .await
+        .ok();
+    let np = r["nodepool_id"].as_str().unwrap().to_owned();
+    emu.tick();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(
+        (
+            d["status"]["total_nodes"].as_u64(),
+            d["status"]["failed_nodes"].as_u64()
+        ),
+        (Some(2), Some(0)),
+        "placed in zone b"
+    );
+    // Spot below the market price, in zone b only: nothing can be created.
+    let mut spot = with(|s| {
+        s.insert("vswitch_ids".into(), json!(["vsw-ack00000000000000002"]));
+        s.insert("spot_strategy".into(), json!("SpotWithPriceLimit"));
+        s.insert(
+            "spot_price_limit".into(),
+            json!([{"instance_type": "ecs.g7.xlarge", "price_limit": "0.5"}]),
+        );
+    });
+    spot["nodepool_info"]["name"] = json!("spot");
+    let r = emu
+        .call(&with_body(
+            ApiRequest::create_node_pool(&id, &pool("x", 1)),
+            &spot,
+        ))
+        .await
+        .ok();
+    let (np2, task) = (
+        r["nodepool_id"].as_str().unwrap().to_owned(),
+        r["task_id"].as_str().unwrap().to_owned(),
+    );
+    emu.tick();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np2))
+        .await
+        .ok();
+    assert_eq!(d["status"]["state"], "active");
+    assert_eq!(
+        (
+            d["status"]["total_nodes"].as_u64(),
+            d["status"]["failed_nodes"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
+    let c = &d["status"]["conditions"][0];
+    assert_eq!(c["reason"], "InvalidSpotPriceLimit.LowerThanPublicPrice");
+    assert!(c["message"].as_str().unwrap().contains("(spot)"), "{c}");
+    let t = emu.call(&ApiRequest::describe_task(&task)).await.ok();
+    assert_eq!(
+        (t["state"].as_str(), t["error"]["code"].as_str()),
+        (
+            Some("failed"),
+            Some("InvalidSpotPriceLimit.LowerThanPublicPrice")
+        )
+    );
+    // A stuck deletion stays `deleting` until forced.
+    set(serde_json::from_value(json!({"stuck_pools": ["p1"], "stockouts": []})).unwrap());
+    emu.call(&ApiRequest::delete_node_pool(&id, &np, false))
+        .await
+        .ok();
+    emu.tick();
+    let d = emu
+        .call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .ok();
+    assert_eq!(d["status"]["conditions"][0]["type"], "Draining");
+    emu.call(&ApiRequest::delete_node_pool(&id, &np, false))
+        .await
+        .err(400, "ErrorNodePoolState");
+    emu.call(&ApiRequest::delete_node_pool(&id, &np, true))
+        .await
+        .ok();
+    emu.tick();
+    emu.call(&ApiRequest::describe_node_pool(&id, &np))
+        .await
+        .err(404, "ErrorNodePoolNotFound");
+    // The deleted pool's addresses are free again, in the vSwitch they
+    // were taken from (zone b: zone a was out of stock).
+    let inv = emu
+        .state
+        .tx(|c| ack_emulator::inventory::load(c, "cn-hangzhou"))
+        .unwrap();
+    let free = |id: &str| {
+        inv.vswitches
+            .iter()
+            .find(|v| v.id == id)
+            .map(|v| v.available_ips)
+    };
+    assert_eq!(
+        free("vsw-ack00000000000000002"),
+        Some(4000),
+        "{:?}",
+        inv.vswitches
+    );
+}

@@ -182,6 +182,36 @@ pub struct AutoScaling {
 pub struct UpgradeConfig {
     #[serde(default)]
     pub max_unavailable: u64,
+    /// Extra nodes added during an upgrade (exclusive with the percentage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surge: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surge_percentage: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoRepairPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_node: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoUpgradePolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_kubelet: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_os: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_runtime: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoVulFixPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_node: Option<bool>,
+    /// Comma list of `asap`, `later`, `nntf`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vul_level: Option<String>,
 }
 
 /// Managed node pool settings (pro only).
@@ -197,6 +227,12 @@ pub struct Management {
     pub auto_vul_fix: bool,
     #[serde(default)]
     pub upgrade_config: UpgradeConfig,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_repair_policy: Option<AutoRepairPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_policy: Option<AutoUpgradePolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_vul_fix_policy: Option<AutoVulFixPolicy>,
 }
 
 /// `POST /clusters/{id}/nodepools` (CreateClusterNodePool) and
@@ -229,6 +265,24 @@ pub struct NodePoolStatus {
     pub initial_nodes: u64,
     #[serde(default)]
     pub removing_nodes: u64,
+    /// Nodes the last scaling activity could not create.
+    #[serde(default)]
+    pub failed_nodes: u64,
+    /// Why, when it failed (`type` `ScalingActivity`, `status` `False`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<PoolCondition>,
+}
+
+/// A condition of a pool's status, as DescribeClusterNodePoolDetail reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolCondition {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub status: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub message: String,
 }
 
 /// `GET /clusters/{id}/nodepools/{np}` (DescribeClusterNodePoolDetail), and

@@ -15,6 +15,7 @@ mod duration;
 mod ids;
 mod kube;
 mod kubelet;
+mod managed;
 mod names;
 mod network;
 mod node_pool;
@@ -40,6 +41,7 @@ pub use kubelet::{
     kubelet, node_name_mode, quantity, CPU_MANAGER_POLICIES, EVICTION_SIGNALS, MAX_PODS,
     RESERVED_RESOURCES, RUNTIMES, TOPOLOGY_MANAGER_POLICIES,
 };
+pub use managed::{management, vul_level, VUL_LEVELS};
 pub use names::{
     instance_types, is_cluster_id, kms_key_id, name, name_reference, region_id, score_plugin_names,
     vswitch_ids, MAX_INSTANCE_TYPES, MAX_VSWITCHES,

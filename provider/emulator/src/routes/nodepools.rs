@@ -338,29 +338,57 @@ pub async fn modify(
     Ok(pool_response(Some(&pool_id), task_id))
 }
 
-/// `DELETE /clusters/{cluster_id}/nodepools/{nodepool_id}`.
+/// `DELETE /clusters/{cluster_id}/nodepools/{nodepool_id}`: `deleting` →
+/// gone. A pool whose nodes cannot be drained (the `stuck_pools` fault)
+/// stays `deleting` and says why, until a delete with `force=true`
+/// removes its nodes anyway.
 pub async fn delete(
     State(state): State<SharedState>,
     Path((cluster_id, pool_id)): Path<(String, String)>,
+    q: ApiQuery,
 ) -> ApiResult<Json<TaskResponse>> {
+    let force = q.get("force").is_some_and(|f| f == "true");
+    let stuck_pools = state
+        .faults
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .capacity
+        .stuck_pools
+        .clone();
     let task_id = state.tx(|conn| {
         running(conn, &cluster_id)?;
         let mut pool = store::get_pool(conn, &cluster_id, &pool_id)?;
-        if pool.status.state == "deleting" {
+        let draining = pool.status.conditions.iter().any(|c| c.kind == "Draining");
+        if pool.status.state == "deleting" && !(force && draining) {
             return Err(ApiError::bad_request(
                 "ErrorNodePoolState",
                 "The node pool is already being deleted.",
             ));
         }
         pool.status.state = "deleting".into();
+        let stuck = !force
+            && pool.status.total_nodes > 0
+            && stuck_pools.contains(&pool.nodepool_info.name);
+        if stuck {
+            pool.status.conditions = vec![ack_api::model::PoolCondition {
+                kind: "Draining".into(),
+                status: "False".into(),
+                reason: "NodeDrainFailed".into(),
+                message: format!(
+                    "Node pool {pool_id} ({}): {} nodes cannot be drained (pods whose PodDisruptionBudget allows no disruption); delete with force=true to remove them anyway.",
+                    pool.nodepool_info.name, pool.status.total_nodes
+                ),
+            }];
+        }
         store::save_pool(conn, &cluster_id, &pool)?;
+        let secs = if stuck { 1e12 } else { durations::DELETE_NODEPOOL };
         tasks::start(
             &state,
             conn,
             &cluster_id,
             Some(&pool_id),
             kinds::NODEPOOL_DELETE,
-            durations::DELETE_NODEPOOL,
+            secs,
             json!({}),
         )
     })?;

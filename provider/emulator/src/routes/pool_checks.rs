@@ -93,6 +93,11 @@ pub(super) fn kubernetes(req: &NodePoolRequest) -> ApiResult<()> {
             }
         }
     }
+    if let Some(m) = &req.management {
+        if let Some(v) = rules::management(m).into_iter().next() {
+            return Err(ApiError::invalid(v.located("management")));
+        }
+    }
     if let Some(kc) = req
         .node_config
         .as_ref()

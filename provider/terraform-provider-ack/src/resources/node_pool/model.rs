@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use ack_api::model::{
-    self as api, AutoScaling, KubernetesConfig, Management, NodePoolDetail, NodePoolInfo,
-    NodePoolRequest, ScalingGroup, Tag, UpgradeConfig,
+    self as api, AutoScaling, KubernetesConfig, NodePoolDetail, NodePoolInfo, NodePoolRequest,
+    ScalingGroup, Tag,
 };
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -74,6 +74,7 @@ pub struct NodePool {
     pub unschedulable: Option<bool>,
     pub node_name_mode: Option<String>,
     pub kubelet_configuration: Option<super::kube::Kubelet>,
+    pub force_delete: Option<bool>,
     pub cluster_id: Option<String>,
     pub node_pool_id: Option<String>,
     pub node_count: Option<u64>,
@@ -147,13 +148,7 @@ pub struct Disk {
     pub file_system: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Managed {
-    pub auto_repair: Option<bool>,
-    pub auto_upgrade: Option<bool>,
-    pub auto_vul_fix: Option<bool>,
-    pub max_unavailable: Option<i64>,
-}
+pub use super::managed::Managed;
 
 /// The schema's type, built once.
 pub fn ty() -> &'static Type {
@@ -239,22 +234,7 @@ impl NodePool {
                 scaling_type: if accelerator == "gpu" { "gpu" } else { "cpu" }.into(),
             },
         };
-        let management = match &self.managed {
-            None => Management::default(),
-            Some(m) => Management {
-                enable: true,
-                auto_repair: m.auto_repair.unwrap_or(true),
-                auto_upgrade: m.auto_upgrade.unwrap_or(true),
-                auto_vul_fix: m.auto_vul_fix.unwrap_or(true),
-                upgrade_config: UpgradeConfig {
-                    max_unavailable: m
-                        .max_unavailable
-                        .and_then(|n| u64::try_from(n).ok())
-                        .unwrap_or(1)
-                        .max(1),
-                },
-            },
-        };
+        let management = Managed::to_api(self.managed.as_ref());
         Ok(NodePoolRequest {
             nodepool_info: NodePoolInfo {
                 name: self.name.clone().unwrap_or_default(),
@@ -320,16 +300,17 @@ impl NodePool {
             };
             (Planned::Null, Planned::Known(a))
         } else {
-            let n = p.scaling_group.desired_size.unwrap_or(p.status.total_nodes);
+            // A scale-out that could not create every node (stock-out, no
+            // free addresses): the pool has what it has, so that the next
+            // plan asks for the rest again instead of hiding it.
+            let n = match p.scaling_group.desired_size {
+                Some(_) if p.status.failed_nodes > 0 => p.status.total_nodes,
+                Some(d) => d,
+                None => p.status.total_nodes,
+            };
             (Planned::Known(whole(n)), Planned::Null)
         };
-        let m = &p.management;
-        let managed = m.enable.then(|| Managed {
-            auto_repair: Some(m.auto_repair),
-            auto_upgrade: Some(m.auto_upgrade),
-            auto_vul_fix: Some(m.auto_vul_fix),
-            max_unavailable: Some(whole(m.upgrade_config.max_unavailable.max(1))),
-        });
+        let managed = Managed::from_api(&p.management);
         let np = &p.nodepool_info.nodepool_id;
         NodePool {
             id: Some(format!("{cluster_id}:{np}")),
@@ -347,6 +328,7 @@ impl NodePool {
             node_count: Some(p.status.total_nodes),
             state: Some(p.status.state.clone()),
             timeouts: prior.timeouts.clone(),
+            force_delete: prior.force_delete.or(Some(false)),
             ..NodePool::kubernetes_from_api(p, prior)
         }
     }

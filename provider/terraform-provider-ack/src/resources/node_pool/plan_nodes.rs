@@ -15,7 +15,7 @@ use crate::validation::{path_of, refusal};
 #[serde(default)]
 struct NodesConfig {
     instance_types: Option<Vec<String>>,
-    managed: Planned<serde::de::IgnoredAny>,
+    managed: Planned<super::managed::Managed>,
     key_pair: Planned<String>,
     login_password_wo: Planned<String>,
     instance_charge_type: Option<String>,
@@ -125,6 +125,15 @@ pub fn validate(config: &Value, d: &mut Diagnostics) {
         }
     }
     kubelet(&c, d);
+    if let Planned::Known(m) = &c.managed {
+        let api = super::managed::Managed::to_api(Some(m));
+        for v in rules::management(&api) {
+            d.push(refusal(
+                &path_of(&AttributePath::attr("managed"), &v.at),
+                &v.error,
+            ));
+        }
+    }
     for (i, disk) in c.data_disks.iter().flatten().enumerate() {
         let api = ack_api::model::DataDisk {
             category: disk

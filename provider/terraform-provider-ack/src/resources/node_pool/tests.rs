@@ -29,7 +29,10 @@ fn request_and_state_round_trip() {
         "cluster_name": "c", "name": "p", "instance_types": ["ecs.g7.xlarge"], "desired_size": 3,
         "accelerator": "gpu", "labels": {"team": "a"},
         "taints": [{"key": "k", "value": null, "effect": "NoSchedule"}],
-        "managed": {"auto_repair": true, "auto_upgrade": false, "auto_vul_fix": true, "max_unavailable": 2},
+        "managed": {"auto_repair": true, "auto_upgrade": false, "auto_vul_fix": true, "max_unavailable": 2,
+            "surge": 1, "surge_percentage": null, "auto_repair_policy": {"restart_node": true},
+            "auto_upgrade_policy": {"auto_upgrade_kubelet": true, "auto_upgrade_os": false, "auto_upgrade_runtime": null},
+            "auto_vul_fix_policy": {"restart_node": false, "vul_level": "asap,later"}},
         "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PrePaid", "period": 12,
         "auto_renew": false, "key_pair": "ack-keypair", "login_password_wo_version": 1,
         "security_group_ids": ["sg-ack00000000000000001"], "tags": {"env": "prod"},
@@ -373,5 +376,25 @@ fn kubelet_configuration_round_trips_and_is_checked() {
                 .push_attr("eviction_soft")
                 .push_key("memory.available")
         )
+    );
+}
+
+/// Managed pools' policies: surge and its percentage exclude each other,
+/// CVE levels are the documented ones, at the attribute path.
+#[test]
+fn managed_policies_are_checked_at_plan_time() {
+    let config = planned(serde_json::json!({
+        "name": "p", "desired_size": 1, "key_pair": "k",
+        "managed": {"surge": 1, "surge_percentage": 10, "auto_vul_fix_policy": {"vul_level": "soon"}}
+    }));
+    let at: Vec<String> = plan::validate(&config)
+        .iter()
+        .filter_map(|d| d.attribute.as_ref().map(ToString::to_string))
+        .collect();
+    assert!(at.iter().any(|a| a == "managed.surge_percentage"), "{at:?}");
+    assert!(
+        at.iter()
+            .any(|a| a == "managed.auto_vul_fix_policy.vul_level"),
+        "{at:?}"
     );
 }
