@@ -46,19 +46,35 @@ RC
 python3 - "$work" <<'PY'
 import sys
 work = sys.argv[1]
-keys = ", ".join(f'k{i} = "v{i}"' for i in range(24))
+def keys(n):
+    return ", ".join(f'k{i} = "v{i}"' for i in range(n))
+# As wide as ack_cluster (40 attributes) and ack_node_pool (55).
+cluster_keys, pool_keys = keys(39), keys(53)
+network = ('  vpc_id      = "vpc-ack00000000000000001"\n  vswitch_ids = ["vsw-ack00000000000000001"]\n'
+           '  pod_cidr    = "172.20.0.0/16"\n')
+# A pool with the full set of placement, login, disk and Kubernetes settings.
+pool = ('  instance_types = ["ecs.g7.xlarge", "ecs.g7.2xlarge"]\n  desired_size   = 10\n'
+        '  vswitch_ids = ["vsw-ack00000000000000001", "vsw-ack00000000000000002"]\n'
+        '  instance_charge_type = "PostPaid"\n  key_pair = "ack-keypair"\n'
+        '  security_group_ids = ["sg-ack00000000000000001"]\n  multi_az_policy = "BALANCE"\n'
+        '  image_type = "AliyunLinux3"\n  system_disk_category = "cloud_essd"\n  system_disk_size = 120\n'
+        '  system_disk_performance_level = "PL1"\n  data_disks = [{ category = "cloud_essd", size = 200 }]\n'
+        '  tags = { team = "estate" }\n  labels = { role = "worker" }\n  runtime = "containerd"\n'
+        '  cpu_policy = "none"\n'
+        '  kubelet_configuration = { max_pods = 110, eviction_hard = { "memory.available" = "200Mi" } }\n'
+        '  managed = { max_unavailable = 2 }\n')
 ack = 'terraform {\n  required_providers {\n    ack = { source = "acklabs/ack" }\n  }\n}\n'
 narrow = wide = ""
 for c in range(25):
-    ack += (f'resource "ack_cluster" "c{c}" {{\n  name    = "estate-{c}"\n  edition = "pro"\n}}\n'
+    ack += (f'resource "ack_cluster" "c{c}" {{\n  name    = "estate-{c}"\n  edition = "pro"\n{network}}}\n'
             f'resource "ack_node_pool" "c{c}" {{\n  count          = 20\n  cluster_name   = ack_cluster.c{c}.name\n'
-            f'  name           = "pool-${{count.index}}"\n  instance_types = ["ecs.g7.xlarge"]\n  desired_size   = 10\n}}\n')
+            f'  name           = "pool-${{count.index}}"\n{pool}}}\n')
     narrow += (f'resource "terraform_data" "c{c}" {{\n  input = "estate-{c}"\n}}\n'
                f'resource "terraform_data" "p{c}" {{\n  count = 20\n'
                f'  input = {{ cluster = terraform_data.c{c}.output, name = "pool-${{count.index}}", size = 10 }}\n}}\n')
-    wide += (f'resource "terraform_data" "c{c}" {{\n  input = {{ name = "estate-{c}", {keys} }}\n}}\n'
+    wide += (f'resource "terraform_data" "c{c}" {{\n  input = {{ name = "estate-{c}", {cluster_keys} }}\n}}\n'
              f'resource "terraform_data" "p{c}" {{\n  count = 20\n'
-             f'  input = {{ cluster = terraform_data.c{c}.output.name, name = "pool-${{count.index}}", {keys} }}\n}}\n')
+             f'  input = {{ cluster = terraform_data.c{c}.output.name, name = "pool-${{count.index}}", {pool_keys} }}\n}}\n')
 for name, text in (("ack", ack), ("narrow", narrow), ("wide", wide)):
     open(f"{work}/{name}/main.tf", "w").write(text)
 PY

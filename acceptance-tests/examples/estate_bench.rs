@@ -28,7 +28,7 @@ fn ack_estate() -> String {
         hcl += &format!(
             "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"estate-{c}\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"pro\"\n}}\n\
              resource \"ack_node_pool\" \"c{c}\" {{\n  count          = {POOLS}\n  cluster_name   = ack_cluster.c{c}.name\n  \
-             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 10\n}}\n"
+             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\", \"ecs.g7.2xlarge\"]\n  desired_size   = 10\n  vswitch_ids = [\"vsw-ack00000000000000001\", \"vsw-ack00000000000000002\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  security_group_ids = [\"sg-ack00000000000000001\"]\n  multi_az_policy = \"BALANCE\"\n  image_type = \"AliyunLinux3\"\n  system_disk_category = \"cloud_essd\"\n  system_disk_size = 120\n  system_disk_performance_level = \"PL1\"\n  data_disks = [{{ category = \"cloud_essd\", size = 200 }}]\n  tags = {{ team = \"estate\" }}\n  labels = {{ role = \"worker\" }}\n  runtime = \"containerd\"\n  cpu_policy = \"none\"\n  kubelet_configuration = {{ max_pods = 110, eviction_hard = {{ \"memory.available\" = \"200Mi\" }} }}\n  managed = {{ max_unavailable = 2 }}\n}}\n"
         );
     }
     hcl
@@ -48,17 +48,21 @@ fn data_estate() -> String {
 }
 
 /// The same graph again, each `terraform_data` as wide as our resources (an
-/// input object with as many attributes as `ack_cluster` and `ack_node_pool`
-/// have, 26): what Terraform core itself spends on resources of this size.
+/// input object with as many attributes as `ack_cluster` (40) and
+/// `ack_node_pool` (55) have): what Terraform core itself spends on
+/// resources of this size.
 fn wide_data_estate() -> String {
-    let keys = (0..24)
-        .map(|i| format!("k{i} = \"v{i}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let keys = |n: usize| {
+        (0..n)
+            .map(|i| format!("k{i} = \"v{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (cluster_keys, keys) = (keys(39), keys(53));
     let mut hcl = String::new();
     for c in 0..CLUSTERS {
         hcl += &format!(
-            "resource \"terraform_data\" \"c{c}\" {{\n  input = {{ name = \"estate-{c}\", {keys} }}\n}}\n\
+            "resource \"terraform_data\" \"c{c}\" {{\n  input = {{ name = \"estate-{c}\", {cluster_keys} }}\n}}\n\
              resource \"terraform_data\" \"p{c}\" {{\n  count = {POOLS}\n  input = {{ cluster = terraform_data.c{c}.output.name, name = \"pool-${{count.index}}\", {keys} }}\n}}\n"
         );
     }

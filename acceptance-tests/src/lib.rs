@@ -138,6 +138,16 @@ impl Emulator {
         self.admin("POST", "/_emulator/faults", &settings.to_string())
     }
 
+    /// `POST /_emulator/inventory` (region `cn-hangzhou`, the tests' region):
+    /// adds or replaces network objects.
+    pub fn inventory(&self, more: &Json) -> Json {
+        self.admin(
+            "POST",
+            "/_emulator/inventory?region=cn-hangzhou",
+            &more.to_string(),
+        )
+    }
+
     /// A client for changes made "outside Terraform".
     pub fn client(&self) -> ack_client::Client {
         let cfg = ack_client::ClientConfig::new(
@@ -175,6 +185,10 @@ pub const CLUSTER_NOT_READ_BACK: &[&str] = &[
     "addons",
     "delete_options",
 ];
+
+/// `ack_node_pool`'s arguments the API does not report: the write-only
+/// password's version (the password itself is never in any state).
+pub const POOL_NOT_READ_BACK: &[&str] = &["login_password_wo_version"];
 
 /// A working directory wired to `emu` through the provider's environment
 /// fallbacks, with an empty `provider "ack" {}` block in every config.
@@ -216,7 +230,26 @@ impl Case {
     /// (ignoring `timeouts`, like ImportStateVerify).
     #[track_caller]
     pub fn import_verify(&self, emu: &Emulator, body: &str, address: &str, id: &str) {
-        let Some(other) = Case::new(emu) else { return };
+        self.import_verify_with(emu, body, address, id, &[]);
+    }
+
+    /// [`Case::import_verify`] with environment variables for the import's
+    /// directory (e.g. `TF_VAR_…` for variables the configuration needs).
+    #[track_caller]
+    pub fn import_verify_with(
+        &self,
+        emu: &Emulator,
+        body: &str,
+        address: &str,
+        id: &str,
+        env: &[(&str, &str)],
+    ) {
+        let Some(mut other) = Case::new(emu) else {
+            return;
+        };
+        for (k, v) in env {
+            other.dir.set_env(*k, *v);
+        }
         other.config(body);
         other
             .dir
@@ -228,14 +261,18 @@ impl Case {
         let got = tfplugin_testing::state_resource(&other.dir.state(), address)
             .cloned()
             .unwrap_or_default();
-        let cluster = address.starts_with("ack_cluster.");
+        let not_read_back = if address.starts_with("ack_cluster.") {
+            CLUSTER_NOT_READ_BACK
+        } else if address.starts_with("ack_node_pool.") {
+            POOL_NOT_READ_BACK
+        } else {
+            &[]
+        };
         let strip = |mut v: Json| {
             if let Some(o) = v.as_object_mut() {
                 o.remove("timeouts");
-                if cluster {
-                    for attr in CLUSTER_NOT_READ_BACK {
-                        o.remove(*attr);
-                    }
+                for attr in not_read_back {
+                    o.remove(*attr);
                 }
             }
             v

@@ -113,8 +113,8 @@ async fn the_bridge_call_sequence_for_every_resource() {
     let cases = [
         (
             "ack_node_pool",
-            json!({"cluster_name": "bridge", "name": "workers", "instance_types": ["ecs.g7.xlarge"], "desired_size": 1}),
-            json!({"cluster_name": "bridge", "name": "workers", "instance_types": ["ecs.g7.xlarge"], "desired_size": 2}),
+            json!({"cluster_name": "bridge", "name": "workers", "instance_types": ["ecs.g7.xlarge"], "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PostPaid", "key_pair": "ack-keypair", "desired_size": 1}),
+            json!({"cluster_name": "bridge", "name": "workers", "instance_types": ["ecs.g7.xlarge"], "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PostPaid", "key_pair": "ack-keypair", "desired_size": 2}),
         ),
         (
             "ack_encryption",
@@ -203,7 +203,7 @@ async fn the_bridge_call_sequence_for_every_resource() {
     // The same for a node pool turned into a managed one.
     let t = "ack_node_pool";
     let pool_cfg = json!({"cluster_name": "bridge-std", "name": "std-pool",
-                          "instance_types": ["ecs.g7.xlarge"], "desired_size": 1});
+                          "instance_types": ["ecs.g7.xlarge"], "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PostPaid", "key_pair": "ack-keypair", "desired_size": 1});
     let pool = b.create(t, &pool_cfg).await;
     let mut managed_cfg = pool_cfg.clone();
     managed_cfg["managed"] = json!({"auto_repair": true});
@@ -238,7 +238,7 @@ async fn the_bridge_call_sequence_for_every_resource() {
     // plan on the same standard cluster counts only pools that exist.
     let big = |name: &str| {
         json!({"cluster_name": "bridge-std", "name": name,
-               "instance_types": ["ecs.g7.xlarge"], "desired_size": 60})
+               "instance_types": ["ecs.g7.xlarge"], "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PostPaid", "key_pair": "ack-keypair", "desired_size": 60})
     };
     let first = b.create(t, &big("first")).await;
     let gone = b.delete(t, &first).await;

@@ -94,6 +94,9 @@ resource "ack_node_pool" "fixed" {
   cluster_name   = ack_cluster.main.name
   name           = "fixed"
   instance_types = ["ecs.g7.xlarge"]
+  vswitch_ids          = ["vsw-ack00000000000000001"]
+  instance_charge_type = "PostPaid"
+  key_pair             = "ack-keypair"
   desired_size   = 2
 }
 "#;

@@ -11,7 +11,7 @@ const CLUSTER: &str = "resource \"ack_cluster\" \"main\" {\n  name = \"errors\"\
 fn pool(timeouts: &str) -> String {
     format!(
         "{CLUSTER}\nresource \"ack_node_pool\" \"p\" {{\n  cluster_name   = ack_cluster.main.name\n  name           = \"p\"\n  \
-         instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 2\n{timeouts}}}\n"
+         instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = 2\n{timeouts}}}\n"
     )
 }
 

@@ -32,6 +32,10 @@ resource "ack_cluster" "k8s" {
 resource "ack_node_pool" "workers" {
   cluster_name   = ack_cluster.k8s.name
   name           = "workers"
+  vswitch_ids    = ["vsw-ack00000000000000001"]
+  instance_charge_type = "PostPaid"
+  key_pair       = "ack-keypair"
+  system_disk_category = "cloud_essd"
   instance_types = ["ecs.g7.xlarge"]
   desired_size   = 2
   labels         = { team = "a", tier = "web" }
@@ -41,6 +45,9 @@ resource "ack_node_pool" "workers" {
 resource "ack_node_pool" "auto" {
   cluster_name   = ack_cluster.k8s.name
   name           = "auto"
+  vswitch_ids    = ["vsw-ack00000000000000001"]
+  instance_charge_type = "PostPaid"
+  key_pair       = "ack-keypair"
   instance_types = ["ecs.g7.xlarge", "ecs.g7.2xlarge"]
   autoscaling    = { min_size = 1, max_size = 3 }
   managed        = { auto_repair = true, auto_upgrade = true, auto_vul_fix = false, max_unavailable = 2 }
@@ -323,6 +330,8 @@ resource "alicloud_cs_kubernetes_node_pool" "workers" {
   name                 = "workers"
   cluster_id           = alicloud_cs_managed_kubernetes.k8s.id
   vswitch_ids          = ["vsw-ack00000000000000001"]
+  instance_charge_type = "PostPaid"
+  key_name             = "ack-keypair"
   instance_types       = ["ecs.g7.xlarge"]
   system_disk_category = "cloud_essd"
   node_count           = 2
@@ -345,6 +354,8 @@ resource "alicloud_cs_kubernetes_node_pool" "auto" {
   node_pool_name = "auto"
   cluster_id     = alicloud_cs_managed_kubernetes.k8s.id
   vswitch_ids    = ["vsw-ack00000000000000001"]
+  instance_charge_type = "PostPaid"
+  key_name       = "ack-keypair"
   instance_types = ["ecs.g7.xlarge", "ecs.g7.2xlarge"]
   scaling_config {
     min_size = 1
@@ -390,8 +401,8 @@ fn migrate_then_apply_moves_everything_without_replacement() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{report}");
     assert!(
-        report.contains("alicloud_cs_kubernetes_node_pool.workers: system_disk_category"),
-        "{report}"
+        !report.contains("alicloud_cs_kubernetes_node_pool.workers: system_disk_category"),
+        "the node pool's disk, billing, login and vSwitch arguments are translated: {report}"
     );
     assert!(
         !report.contains(": vpc_id:"),

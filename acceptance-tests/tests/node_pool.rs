@@ -21,6 +21,9 @@ resource "ack_node_pool" "workers" {{
   cluster_name   = ack_cluster.main.name
   name           = "workers"
   instance_types = ["ecs.g7.xlarge"]
+  vswitch_ids          = ["vsw-ack00000000000000001"]
+  instance_charge_type = "PostPaid"
+  key_pair             = "ack-keypair"
 {pool}
 }}
 "#

@@ -29,7 +29,7 @@ fn pools(n: usize, size: impl Fn(usize) -> usize) -> String {
     for i in 0..n {
         hcl.push_str(&format!(
             "\nresource \"ack_node_pool\" \"p{i}\" {{\n  cluster_name   = ack_cluster.main.name\n  \
-             name           = \"p{i}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = {}\n}}\n",
+             name           = \"p{i}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = {}\n}}\n",
             size(i)
         ));
     }
@@ -314,7 +314,7 @@ fn empty_taint_and_label_values_round_trip() {
     let Some(case) = Case::new(&emu) else { return };
     let config = format!(
         "{CLUSTER}\nresource \"ack_node_pool\" \"p\" {{\n  cluster_name   = ack_cluster.main.name\n  \
-         name           = \"p\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 1\n  \
+         name           = \"p\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = 1\n  \
          labels         = {{ team = \"\", tier = \"web\" }}\n  taints = [\n    \
          {{ key = \"k\", value = \"\", effect = \"NoSchedule\" }},\n    \
          {{ key = \"k2\", effect = \"NoExecute\" }},\n  ]\n}}\n"

@@ -10,6 +10,9 @@ resource "ack_node_pool" "p" {
   cluster_name   = "managed-elsewhere"
   name           = "p"
   instance_types = ["ecs.g7.xlarge"]
+  vswitch_ids          = ["vsw-ack00000000000000001"]
+  instance_charge_type = "PostPaid"
+  key_pair             = "ack-keypair"
   managed        = {}
   desired_size   = 1
 }
@@ -52,7 +55,7 @@ fn planning_new_clusters_costs_no_call_per_resource() {
         hcl += &format!(
             "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"n{c}\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"pro\"\n}}\n\
              resource \"ack_node_pool\" \"c{c}\" {{\n  count          = 20\n  cluster_name   = ack_cluster.c{c}.name\n  \
-             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 10\n}}\n"
+             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = 10\n}}\n"
         );
     }
     case.config(&hcl);
@@ -73,7 +76,7 @@ fn pools(n: usize) -> String {
     format!(
         "resource \"ack_cluster\" \"main\" {{\n  name    = \"quota\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"pro\"\n}}\n\
          resource \"ack_node_pool\" \"p\" {{\n  count          = {n}\n  cluster_name   = ack_cluster.main.name\n  \
-         name           = \"p-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 1\n}}\n"
+         name           = \"p-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = 1\n}}\n"
     )
 }
 
@@ -160,7 +163,7 @@ fn duplicate_names_are_refused_at_plan() {
     let pool = |id: &str, name: &str| {
         format!(
             "resource \"ack_node_pool\" \"{id}\" {{\n  cluster_name   = ack_cluster.d.name\n  name           = \"{name}\"\n  \
-             instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 1\n}}\n"
+             instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = 1\n}}\n"
         )
     };
     other.config(&format!(

@@ -13,6 +13,18 @@ use serde_json::Value as Json;
 const CLUSTERS: usize = 3;
 const POOLS: usize = 20;
 
+/// The pools' vSwitch: 60 pools of 250 nodes need 15,000 addresses, more
+/// than a default vSwitch of the emulator has free (every node takes one).
+const NODE_VSWITCH: &str = "vsw-ackscale0000000000001";
+
+/// Adds [`NODE_VSWITCH`] (65,000 free addresses) to the
+/// default VPC of the emulator's inventory.
+fn big_network(emu: &Emulator) {
+    emu.inventory(&serde_json::json!({"vswitches": [{"id": NODE_VSWITCH,
+        "vpc_id": "vpc-ack00000000000000001", "zone_id": "cn-hangzhou-b",
+        "cidr": "192.168.192.0/18", "available_ips": 65000}]}));
+}
+
 /// Three pro clusters, 20 pools each, `size` nodes per pool.
 fn estate(size: u32) -> String {
     let mut hcl = String::new();
@@ -22,7 +34,7 @@ fn estate(size: u32) -> String {
         );
         hcl += &format!(
             "resource \"ack_node_pool\" \"c{c}\" {{\n  count          = {POOLS}\n  cluster_name   = ack_cluster.c{c}.name\n  \
-             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = {size}\n}}\n\n"
+             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"{NODE_VSWITCH}\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = {size}\n}}\n\n"
         );
     }
     hcl
@@ -53,6 +65,7 @@ fn apply_first_time(case: &Case) {
 #[test]
 fn three_pro_clusters_with_twenty_pools_each() {
     let emu = Emulator::start();
+    big_network(&emu);
     let Some(case) = Case::new(&emu) else { return };
     case.config(&estate(250));
     // Three rounds: create, resize every pool in place, resize back.
@@ -91,6 +104,7 @@ fn three_pro_clusters_with_twenty_pools_each() {
 #[test]
 fn the_same_estate_under_injected_faults() {
     let emu = Emulator::start_with(&["--fail-rate", "0.2", "--seed", "7"]);
+    big_network(&emu);
     let Some(case) = Case::new(&emu) else { return };
     case.config(&estate(250));
     apply_first_time(&case);

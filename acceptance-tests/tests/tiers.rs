@@ -273,7 +273,7 @@ fn unknown_values_skip_checks_and_the_api_still_enforces_them() {
 fn renaming_the_cluster_keeps_its_dependents() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let pool = "resource \"ack_node_pool\" \"p\" {\n  cluster_name   = ack_cluster.main.name\n  name           = \"p\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  desired_size   = 1\n  accelerator    = \"gpu\"\n}\n";
+    let pool = "resource \"ack_node_pool\" \"p\" {\n  cluster_name   = ack_cluster.main.name\n  name           = \"p\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = 1\n  accelerator    = \"gpu\"\n}\n";
     let body = format!("{}{ENCRYPTION}{pool}", cluster("pro"));
     case.step(&body);
     let pool_id = values(&case.dir, "ack_node_pool.p")["id"].clone();

@@ -37,6 +37,12 @@ resource "ack_node_pool" "workers" {
   name           = "workers"
   instance_types = ["ecs.g7.xlarge"]
   desired_size   = 3
+
+  # Where the nodes run, how they are billed and how to log in: the
+  # emulator's default network and key pair.
+  vswitch_ids          = ["vsw-ack00000000000000001"]
+  instance_charge_type = "PostPaid"
+  key_pair             = "ack-keypair"
   labels = {
     role = "worker"
   }

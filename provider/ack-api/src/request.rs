@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::model::{
     AddonConfigRequest, BackupPolicy, CreateClusterRequest, KmsEncryptionRequest,
-    MigrateClusterRequest, ModifyClusterRequest, ModifyTagsRequest, NodePoolRequest,
-    UpgradeClusterRequest,
+    MigrateClusterRequest, ModifyClusterRequest, ModifyTagsRequest, NodeConfigRequest,
+    NodePoolRequest, UpgradeClusterRequest,
 };
 use crate::sign;
 
@@ -192,6 +192,24 @@ impl ApiRequest {
             )
         }
     }
+    pub fn modify_node_pool_node_config(
+        cluster: &str,
+        pool: &str,
+        req: &NodeConfigRequest,
+    ) -> ApiRequest {
+        ApiRequest {
+            body: json(req),
+            ..ApiRequest::new(
+                "ModifyNodePoolNodeConfig",
+                "PUT",
+                format!(
+                    "/clusters/{}/nodepools/{}/node_config",
+                    seg(cluster),
+                    seg(pool)
+                ),
+            )
+        }
+    }
     pub fn list_node_pools(cluster: &str) -> ApiRequest {
         ApiRequest::new(
             "DescribeClusterNodePools",
@@ -216,13 +234,14 @@ impl ApiRequest {
             )
         }
     }
-    pub fn delete_node_pool(cluster: &str, pool: &str) -> ApiRequest {
+    /// `force`: remove the nodes even when they cannot be drained.
+    pub fn delete_node_pool(cluster: &str, pool: &str, force: bool) -> ApiRequest {
         ApiRequest::new(
             "DeleteClusterNodepool",
             "DELETE",
             format!("/clusters/{}/nodepools/{}", seg(cluster), seg(pool)),
         )
-        .with_query("force", "true")
+        .with_query("force", if force { "true" } else { "false" })
     }
     pub fn update_kms(cluster: &str, req: &KmsEncryptionRequest) -> ApiRequest {
         ApiRequest {
@@ -418,7 +437,7 @@ mod tests {
             "{}",
             auth.1
         );
-        let del = ApiRequest::delete_node_pool("c0123456789abcdef", "np0123");
+        let del = ApiRequest::delete_node_pool("c0123456789abcdef", "np0123", true);
         assert_eq!(
             del.path_and_query(),
             "/clusters/c0123456789abcdef/nodepools/np0123?force=true"

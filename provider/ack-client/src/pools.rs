@@ -11,7 +11,7 @@ use super::create::CreateKind;
 use super::reads::After;
 use super::{human, Client, Error, Result, CREATE_TOKEN_TAG};
 use ack_api::lifecycle;
-use ack_api::model::{NodePoolDetail, NodePoolList, NodePoolRequest, Tag};
+use ack_api::model::{NodeConfigRequest, NodePoolDetail, NodePoolList, NodePoolRequest, Tag};
 use ack_api::request::ApiRequest;
 
 /// What [`Client::wait_node_pool`] waits for.
@@ -194,16 +194,41 @@ impl Client {
         .await
     }
 
+    /// ModifyNodePoolNodeConfig: the pool's whole kubelet configuration.
+    pub async fn modify_node_pool_node_config(
+        &self,
+        cluster_id: &str,
+        pool_id: &str,
+        req: &NodeConfigRequest,
+        cancel: &CancellationToken,
+    ) -> Result<Option<String>> {
+        let want = req.kubelet_config.clone().filter(|k| !k.is_empty());
+        self.pool_write(
+            cluster_id,
+            &ApiRequest::modify_node_pool_node_config(cluster_id, pool_id, req),
+            cancel,
+            || async {
+                let p = self.node_pool_now(cluster_id, pool_id, cancel).await?;
+                Ok(p.is_some_and(|p| {
+                    p.status.state != "active" || p.node_config.kubelet_configuration == want
+                }))
+            },
+        )
+        .await
+    }
+
+    /// DeleteClusterNodepool; `force` removes nodes that cannot be drained.
     pub async fn delete_node_pool(
         &self,
         cluster_id: &str,
         pool_id: &str,
+        force: bool,
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
         let r = self
             .pool_write(
                 cluster_id,
-                &ApiRequest::delete_node_pool(cluster_id, pool_id),
+                &ApiRequest::delete_node_pool(cluster_id, pool_id, force),
                 cancel,
                 || async {
                     Ok(self
@@ -255,6 +280,31 @@ impl Client {
                     }
                     "missing".to_owned()
                 }
+                (Some(p), Until::Active)
+                    if p.status.state == lifecycle::POOL_ACTIVE && p.status.failed_nodes > 0 =>
+                {
+                    // A scaling activity that could not create every node:
+                    // the pool is active with fewer nodes, and says why.
+                    let why: Vec<&str> = p
+                        .status
+                        .conditions
+                        .iter()
+                        .filter(|c| c.status == "False")
+                        .map(|c| c.message.as_str())
+                        .collect();
+                    return Err(Error::Failed(format!(
+                        "node pool {pool_id} ({}) has {} of {} nodes: {}{}",
+                        p.nodepool_info.name,
+                        p.status.total_nodes,
+                        p.status.total_nodes + p.status.failed_nodes,
+                        if why.is_empty() {
+                            "the scaling activity failed".to_owned()
+                        } else {
+                            why.join(" ")
+                        },
+                        self.task_error(task, cancel).await
+                    )));
+                }
                 (Some(p), Until::Active) if p.status.state == lifecycle::POOL_ACTIVE => {
                     return Ok(Some(p))
                 }
@@ -267,10 +317,26 @@ impl Client {
                         self.task_error(task, cancel).await
                     )));
                 }
-                (Some(p), _) => format!(
-                    "{} with {} of {} nodes healthy",
-                    p.status.state, p.status.healthy_nodes, p.status.total_nodes
-                ),
+                (Some(p), _) => {
+                    let why: Vec<&str> = p
+                        .status
+                        .conditions
+                        .iter()
+                        .filter(|c| c.status == "False")
+                        .map(|c| c.message.as_str())
+                        .collect();
+                    format!(
+                        "{} with {} of {} nodes healthy{}",
+                        p.status.state,
+                        p.status.healthy_nodes,
+                        p.status.total_nodes,
+                        if why.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", why.join(" "))
+                        }
+                    )
+                }
             };
             let goal = match until {
                 Until::Active => "active",

@@ -103,7 +103,7 @@ fn throughput(c: &mut Criterion) {
                             .to_owned();
                         ack_emulator::tasks::tick(&state).unwrap();
                     }
-                    let pool = NodePoolRequest {
+                    let pool = ack_emulator::inventory::in_default_pool(NodePoolRequest {
                         nodepool_info: NodePoolInfo {
                             name: format!("p{i}"),
                             ..Default::default()
@@ -114,7 +114,7 @@ fn throughput(c: &mut Criterion) {
                             ..Default::default()
                         },
                         ..Default::default()
-                    };
+                    });
                     let req = ApiRequest::create_node_pool(&cluster, &pool);
                     let start = std::time::Instant::now();
                     call(&state, &req).await;

@@ -35,6 +35,34 @@ pub struct FaultSettings {
     /// to these actions; empty means every action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<String>>,
+    /// Instance types out of stock in zones: node creation there fails as
+    /// ECS fails it (`[]` clears).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stockouts: Option<Vec<Stockout>>,
+    /// Spot market price per hour of instance types: a pool whose price
+    /// limit is lower gets no spot instance of the type (`{}` clears).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_prices: Option<std::collections::BTreeMap<String, f64>>,
+    /// Node pools (by name) whose nodes cannot be drained: deleting them
+    /// without `force` stays `deleting` and says why (`[]` clears).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stuck_pools: Option<Vec<String>>,
+}
+
+/// An instance type out of stock in a zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stockout {
+    pub zone_id: String,
+    pub instance_type: String,
+}
+
+/// What node creation can get: injected stock-outs and spot prices.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Capacity {
+    pub stockouts: Vec<Stockout>,
+    pub spot_prices: std::collections::BTreeMap<String, f64>,
+    pub stuck_pools: Vec<String>,
 }
 
 /// The fault a request gets before it is handled.
@@ -55,6 +83,7 @@ pub struct Faults {
     pub latency_ms: u64,
     pub response_delay_ms: u64,
     pub actions: Vec<String>,
+    pub capacity: Capacity,
 }
 
 impl Faults {
@@ -68,6 +97,7 @@ impl Faults {
             latency_ms: 0,
             response_delay_ms: 0,
             actions: Vec::new(),
+            capacity: Capacity::default(),
         }
     }
 
@@ -93,6 +123,15 @@ impl Faults {
         if let Some(a) = &s.actions {
             self.actions.clone_from(a);
         }
+        if let Some(st) = &s.stockouts {
+            self.capacity.stockouts.clone_from(st);
+        }
+        if let Some(p) = &s.spot_prices {
+            self.capacity.spot_prices.clone_from(p);
+        }
+        if let Some(p) = &s.stuck_pools {
+            self.capacity.stuck_pools.clone_from(p);
+        }
     }
 
     pub fn settings(&self) -> FaultSettings {
@@ -104,6 +143,9 @@ impl Faults {
             latency_ms: Some(self.latency_ms),
             response_delay_ms: Some(self.response_delay_ms),
             actions: Some(self.actions.clone()),
+            stockouts: Some(self.capacity.stockouts.clone()),
+            spot_prices: Some(self.capacity.spot_prices.clone()),
+            stuck_pools: Some(self.capacity.stuck_pools.clone()),
         }
     }
 

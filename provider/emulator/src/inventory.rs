@@ -59,6 +59,9 @@ pub struct VSwitch {
     /// Free addresses; 0 makes node creation in it fail.
     #[serde(default = "plenty")]
     pub available_ips: u64,
+    /// Addresses taken by each node pool's nodes (pool ID → count).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub allocated: std::collections::BTreeMap<String, u64>,
 }
 
 fn plenty() -> u64 {
@@ -101,6 +104,7 @@ pub fn defaults(region: &str) -> Inventory {
         zone_id: format!("{region}-{zone}"),
         cidr: cidr.into(),
         available_ips: plenty(),
+        allocated: Default::default(),
     };
     let mut vswitches = Vec::new();
     for (i, zone) in ["a", "b", "c"].iter().enumerate() {
@@ -288,6 +292,7 @@ impl Inventory {
                 zone_id: zone.clone(),
                 cidr: format!("192.168.{}.0/20", (i * 16) % 256),
                 available_ips: plenty(),
+                allocated: Default::default(),
             });
             ids.push(id);
         }
@@ -319,6 +324,25 @@ pub fn in_default_network(
         if req.container_cidr.is_none() {
             req.container_cidr = Some("172.20.0.0/16".into());
         }
+    }
+    req
+}
+
+/// `req` completed with the default network's placement and login where it
+/// says nothing of its own: the first default vSwitch, pay-as-you-go and
+/// the default key pair. For clients and tests that only need a valid pool.
+pub fn in_default_pool(
+    mut req: ack_api::model::NodePoolRequest,
+) -> ack_api::model::NodePoolRequest {
+    let sg = &mut req.scaling_group;
+    if sg.vswitch_ids.is_empty() {
+        sg.vswitch_ids = vec![DEFAULT_VSWITCHES[0].into()];
+    }
+    if sg.instance_charge_type.is_none() {
+        sg.instance_charge_type = Some("PostPaid".into());
+    }
+    if sg.key_pair.is_none() && sg.login_password.is_none() {
+        sg.key_pair = Some(DEFAULT_KEY_PAIR.into());
     }
     req
 }

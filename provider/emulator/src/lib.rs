@@ -17,6 +17,7 @@ pub mod error;
 pub mod faults;
 pub mod inventory;
 pub mod kubeconfig;
+pub mod placement;
 pub mod routes;
 pub mod store;
 pub mod tasks;

@@ -5,11 +5,13 @@
 
 use std::time::Duration;
 
-use ack_api::model::TaskInfo;
+use ack_api::model::{PoolCondition, TaskInfo};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use crate::error::ApiResult;
+use crate::faults::Capacity;
+use crate::placement;
 use crate::store::{self, TaskRow};
 use crate::{now_ms, now_rfc3339, SharedState, State};
 
@@ -119,25 +121,59 @@ pub fn start(
     Ok(id)
 }
 
+fn region_of(conn: &Connection, cluster_id: &str) -> ApiResult<String> {
+    Ok(store::find_cluster(conn, cluster_id)?
+        .map(|r| r.doc.region_id)
+        .unwrap_or_default())
+}
+
 /// Completes one due task.
-fn complete(conn: &Connection, t: &TaskRow) -> ApiResult<()> {
+fn complete(conn: &Connection, t: &TaskRow, capacity: &Capacity) -> ApiResult<()> {
     let cid = &t.info.cluster_id;
     let now = now_rfc3339();
+    let mut failure = None;
     match t.info.task_type.as_str() {
         kinds::CLUSTER_DELETE => store::delete_cluster(conn, cid)?,
         kinds::NODEPOOL_DELETE => {
             if let Some(np) = &t.nodepool_id {
+                if let Ok(pool) = store::get_pool(conn, cid, np) {
+                    let region = region_of(conn, cid)?;
+                    placement::release(conn, &region, &pool, pool.status.total_nodes)?;
+                }
                 store::delete_pool(conn, np)?;
             }
         }
         kinds::NODEPOOL_CREATE | kinds::NODEPOOL_UPDATE => {
             if let Some(np) = &t.nodepool_id {
                 if let Ok(mut pool) = store::get_pool(conn, cid, np) {
-                    let nodes = t
+                    let target = t
                         .payload
                         .get("nodes")
                         .and_then(Value::as_u64)
                         .unwrap_or(pool.status.total_nodes);
+                    let current = pool.status.total_nodes;
+                    let mut nodes = target;
+                    pool.status.failed_nodes = 0;
+                    pool.status.conditions.clear();
+                    if target < current {
+                        let region = region_of(conn, cid)?;
+                        placement::release(conn, &region, &pool, current - target)?;
+                    }
+                    if target > current {
+                        let region = region_of(conn, cid)?;
+                        let p = placement::place(conn, &region, &pool, target - current, capacity)?;
+                        nodes = current + p.placed;
+                        if let Some((code, message)) = p.failure {
+                            pool.status.failed_nodes = target - nodes;
+                            pool.status.conditions.push(PoolCondition {
+                                kind: "ScalingActivity".into(),
+                                status: "False".into(),
+                                reason: code.clone(),
+                                message: message.clone(),
+                            });
+                            failure = Some(json!({"code": code, "message": message}));
+                        }
+                    }
                     pool.status.state = "active".into();
                     pool.status.total_nodes = nodes;
                     pool.status.healthy_nodes = nodes;
@@ -181,7 +217,16 @@ fn complete(conn: &Connection, t: &TaskRow) -> ApiResult<()> {
         row.doc.updated.clone_from(&now);
         store::save_cluster(conn, &row)?;
     }
-    store::finish_task(conn, &t.info.task_id, "success", &now, &json!({}))
+    match failure {
+        Some(error) => store::finish_task(
+            conn,
+            &t.info.task_id,
+            "failed",
+            &now,
+            &json!({ "error": error }),
+        ),
+        None => store::finish_task(conn, &t.info.task_id, "success", &now, &json!({})),
+    }
 }
 
 /// Completes an addon task: installed, configured or upgraded addons are
@@ -217,10 +262,16 @@ fn finish_addons(conn: &Connection, t: &TaskRow) -> ApiResult<()> {
 
 /// Completes every due task; returns how many.
 pub fn tick(state: &State) -> ApiResult<usize> {
+    let capacity = state
+        .faults
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .capacity
+        .clone();
     state.tx(|conn| {
         let due = store::due_tasks(conn, now_ms())?;
         for t in &due {
-            complete(conn, t)?;
+            complete(conn, t, &capacity)?;
         }
         Ok(due.len())
     })

@@ -85,7 +85,9 @@ async fn node_pool_lifecycle() {
     assert_eq!(l["nodepools"][0]["status"]["total_nodes"], 2);
     assert_eq!(l["nodepools"][0]["auto_scaling"]["max_instances"], 6);
 
-    emu.call(&ApiRequest::delete_node_pool(&id, &np)).await.ok();
+    emu.call(&ApiRequest::delete_node_pool(&id, &np, true))
+        .await
+        .ok();
     assert_eq!(
         emu.call(&ApiRequest::describe_node_pool(&id, &np))
             .await

@@ -63,7 +63,7 @@ fn cluster_req(name: &str) -> CreateClusterRequest {
 }
 
 fn pool(name: &str) -> NodePoolRequest {
-    NodePoolRequest {
+    ack_emulator::inventory::in_default_pool(NodePoolRequest {
         nodepool_info: NodePoolInfo {
             name: name.into(),
             ..Default::default()
@@ -74,7 +74,7 @@ fn pool(name: &str) -> NodePoolRequest {
             ..Default::default()
         },
         ..Default::default()
-    }
+    })
 }
 
 #[tokio::test]
@@ -216,7 +216,10 @@ async fn converges_under_random_throttling_and_5xx() {
         )
         .await
         .unwrap();
-    s.client.delete_node_pool(&id, &np, &cancel).await.unwrap();
+    s.client
+        .delete_node_pool(&id, &np, true, &cancel)
+        .await
+        .unwrap();
     s.client
         .wait_node_pool(
             &id,

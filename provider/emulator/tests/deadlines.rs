@@ -102,7 +102,7 @@ async fn a_node_pool_wait_reports_the_state_it_saw() {
     let (client, _stop) = serve(200.0).await;
     let cancel = CancellationToken::new();
     let id = running_cluster(&client, "slow-pool", &cancel).await;
-    let req = NodePoolRequest {
+    let req = ack_emulator::inventory::in_default_pool(NodePoolRequest {
         nodepool_info: NodePoolInfo {
             name: "big".into(),
             ..Default::default()
@@ -113,7 +113,7 @@ async fn a_node_pool_wait_reports_the_state_it_saw() {
             ..Default::default()
         },
         ..Default::default()
-    };
+    });
     let (np, task) = client
         .create_node_pool(&id, &req, "tok", &cancel)
         .await

@@ -104,7 +104,7 @@ async fn a_wait_after_a_create_never_joins_an_older_listing() {
     computed_rx.await.unwrap();
 
     // Meanwhile a pool is created, and its create waits for it.
-    let req = NodePoolRequest {
+    let req = ack_emulator::inventory::in_default_pool(NodePoolRequest {
         nodepool_info: NodePoolInfo {
             name: "p1".into(),
             ..Default::default()
@@ -115,7 +115,7 @@ async fn a_wait_after_a_create_never_joins_an_older_listing() {
             ..Default::default()
         },
         ..Default::default()
-    };
+    });
     let (np, task) = client
         .create_node_pool(&cid, &req, "token-2", &cancel)
         .await

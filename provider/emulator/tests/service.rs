@@ -52,6 +52,8 @@ async fn sdk_shaped_bodies_are_accepted() {
             "nodepool_info": {"name": "p1"},
             "scaling_group": {"data_disks": [], "desired_size": 2, "disk_init": [],
                 "instance_patterns": [], "instance_types": ["ecs.g7.xlarge"],
+                "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PostPaid",
+                "key_pair": "ack-keypair",
                 "spot_price_limit": [], "tags": [], "system_disk_size": 120, "image_type": null},
             "undocumented": {"x": 1}
         }),

@@ -56,6 +56,10 @@ struct Inner {
     cluster_names: NameClaims,
     /// Node pool names claimed in each cluster (by cluster name).
     pool_names: HashMap<String, NameClaims>,
+    /// Node pools read from Terraform's state by this process: objects a
+    /// resource of this configuration holds (possibly tainted, which
+    /// Terraform plans as a create of a new object).
+    refreshed_pools: BTreeSet<String>,
 }
 
 impl Registry {
@@ -143,6 +147,17 @@ impl Registry {
             .get(name)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// A node pool of Terraform's state was read (refreshed) as `id`.
+    pub fn pool_refreshed(&self, id: &str) {
+        self.lock().refreshed_pools.insert(id.to_owned());
+    }
+
+    /// Whether the node pool `id` is in Terraform's state (read by this
+    /// process), so that a new pool's name may be its replacement's.
+    pub fn pool_was_refreshed(&self, id: &str) -> bool {
+        self.lock().refreshed_pools.contains(id)
     }
 
     /// The new cluster planned as `name` was created as `id`.

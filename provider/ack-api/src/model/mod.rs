@@ -9,12 +9,14 @@ mod addons;
 mod catalog;
 mod cluster;
 mod features;
+mod kubelet;
 mod node_pool;
 
 pub use addons::*;
 pub use catalog::*;
 pub use cluster::*;
 pub use features::*;
+pub use kubelet::*;
 pub use node_pool::*;
 
 /// Error body of every failed call (ROA style).

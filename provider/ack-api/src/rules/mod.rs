@@ -14,8 +14,11 @@ mod cluster_network;
 mod duration;
 mod ids;
 mod kube;
+mod kubelet;
+mod managed;
 mod names;
 mod network;
+mod node_pool;
 mod recurrence;
 mod tags;
 mod window;
@@ -35,11 +38,23 @@ pub use kube::{
     taint_value, taints, user_label_key, KUBERNETES_NAMESPACES, NODE_SELF_LABEL_NAMESPACES,
     TAINT_EFFECTS,
 };
+pub use kubelet::{
+    kubelet, node_name_mode, quantity, CPU_MANAGER_POLICIES, EVICTION_SIGNALS, MAX_PODS,
+    RESERVED_RESOURCES, RUNTIMES, TOPOLOGY_MANAGER_POLICIES,
+};
+pub use managed::{management, vul_level, VUL_LEVELS};
 pub use names::{
     instance_types, is_cluster_id, kms_key_id, name, name_reference, region_id, score_plugin_names,
     vswitch_ids, MAX_INSTANCE_TYPES, MAX_VSWITCHES,
 };
 pub use network::{cidr, cidrs_disjoint, SPECIAL_PURPOSE_RANGES};
+pub use node_pool::{
+    between, billing, data_disk_rules, disk_encryption, disk_size, login, login_password, one_of,
+    performance_level, scaling_group, spot, CHARGE_TYPES, DATA_DISK_CATEGORIES, DATA_DISK_SIZE,
+    FILE_SYSTEMS, IMAGE_TYPES, INTERNET_CHARGE_TYPES, MONTH_PERIODS, MULTI_AZ_POLICIES,
+    PASSWORD_SPECIALS, PERFORMANCE_LEVELS, PERIOD_UNITS, SPOT_STRATEGIES, SYSTEM_DISK_CATEGORIES,
+    SYSTEM_DISK_SIZE, WEEK_PERIODS,
+};
 pub use recurrence::{recurrence, DailyRecurrence};
 pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};
 pub use window::{maintenance_duration, maintenance_time, maintenance_window, weekly_period};
@@ -172,6 +187,26 @@ pub enum RuleError {
     Recurrence { value: String, reason: String },
     #[error("{0:?} is not a duration: use forms like \"45s\", \"30m\" or \"1h30m\" (units h, m, s; more than zero)")]
     Duration(String),
+    #[error("{what} {value:?} is not one of {allowed}")]
+    NotOneOf {
+        what: &'static str,
+        value: String,
+        allowed: String,
+    },
+    #[error("the login password is not valid: it has {len} characters and {classes} of the four kinds{}; use 8 to 30 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ()`~!@#$%^&*-_+=|{{}}[]:;'<>,.?/", if *other { ", and a character that is none of them" } else { "" })]
+    Password {
+        len: usize,
+        classes: usize,
+        other: bool,
+    },
+    #[error("{what} of {size} GiB is out of range for {category}: {min} to {max} GiB")]
+    DiskSize {
+        what: &'static str,
+        category: String,
+        size: u32,
+        min: u32,
+        max: u32,
+    },
     #[error("{value:?} is longer than the largest allowed timeout, {max}")]
     DurationTooLong { value: String, max: &'static str },
 }

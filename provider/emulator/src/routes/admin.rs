@@ -42,7 +42,13 @@ pub async fn set_faults(
     State(state): State<SharedState>,
     body: Bytes,
 ) -> ApiResult<Json<FaultSettings>> {
-    let s: FaultSettings = parse_body(&body)?;
+    // Not pruned: `"stockouts": []` and `"spot_prices": {}` clear.
+    let s: FaultSettings = if body.iter().all(u8::is_ascii_whitespace) {
+        FaultSettings::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::invalid(format!("The fault settings are not valid: {e}")))?
+    };
     let mut f = state
         .faults
         .lock()

@@ -13,6 +13,8 @@ mod logs;
 mod meta;
 mod network;
 mod nodepools;
+mod pool_checks;
+mod pool_node_config;
 mod rules;
 
 use std::collections::HashMap;
@@ -79,6 +81,10 @@ pub fn router(state: SharedState) -> Router {
             get(nodepools::describe)
                 .put(nodepools::modify)
                 .delete(nodepools::delete),
+        )
+        .route(
+            "/clusters/{cluster_id}/nodepools/{nodepool_id}/node_config",
+            axum::routing::put(pool_node_config::modify),
         )
         .route(
             "/clusters/{cluster_id}/kms",

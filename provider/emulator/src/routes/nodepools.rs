@@ -42,6 +42,7 @@ fn target_nodes(p: &NodePoolRequest) -> u64 {
 
 fn validate(req: &NodePoolRequest) -> ApiResult<()> {
     check_name(&req.nodepool_info.name, "node pool")?;
+    super::pool_checks::required(req)?;
     super::rules::node_pool(req)?;
     if let Some(a) = req.auto_scaling.as_ref().filter(|a| a.enable) {
         if a.min_instances > a.max_instances
@@ -62,47 +63,8 @@ fn validate(req: &NodePoolRequest) -> ApiResult<()> {
             ack_api::rules::MAX_DESIRED_SIZE
         )));
     }
-    let sg = &req.scaling_group;
-    let enum_field = |field: &str, v: &Option<String>, allowed: &[&str]| match v.as_deref() {
-        Some(x) if !allowed.contains(&x) => Err(ApiError::invalid(format!(
-            "The parameter scaling_group.{field} is invalid: {x:?}; valid values: {}.",
-            allowed.join(", ")
-        ))),
-        _ => Ok(()),
-    };
-    enum_field(
-        "instance_charge_type",
-        &sg.instance_charge_type,
-        &["PostPaid", "PrePaid"],
-    )?;
-    enum_field(
-        "spot_strategy",
-        &sg.spot_strategy,
-        &["NoSpot", "SpotWithPriceLimit", "SpotAsPriceGo"],
-    )?;
-    enum_field(
-        "multi_az_policy",
-        &sg.multi_az_policy,
-        &["PRIORITY", "COST_OPTIMIZED", "BALANCE"],
-    )?;
-    if sg
-        .system_disk_size
-        .is_some_and(|s| !(20..=2048).contains(&s))
-    {
-        return Err(ApiError::invalid(
-            "The parameter scaling_group.system_disk_size is invalid: 20 to 2048 GiB.",
-        ));
-    }
-    if sg.data_disks.len() > 10
-        || sg
-            .data_disks
-            .iter()
-            .any(|d| !(40..=32767).contains(&d.size))
-    {
-        return Err(ApiError::invalid(
-            "The parameter scaling_group.data_disks is invalid: at most 10 disks of 40 to 32767 GiB.",
-        ));
-    }
+    super::pool_checks::scaling_group(req)?;
+    super::pool_checks::kubernetes(req)?;
     Ok(())
 }
 
@@ -116,6 +78,7 @@ fn check_limits(
     node_quota: u64,
 ) -> ApiResult<()> {
     let row = store::get_cluster(conn, cluster_id)?;
+    super::pool_checks::inventory(conn, &row.doc, req)?;
     if req.management.as_ref().is_some_and(|m| m.enable) {
         require(&row.doc, Feature::ManagedNodePools)?;
     }
@@ -154,6 +117,7 @@ fn as_request(p: &NodePoolDetail) -> ApiResult<Value> {
         "kubernetes_config": p.kubernetes_config,
         "auto_scaling": p.auto_scaling,
         "management": p.management,
+        "node_config": p.node_config,
     }))
 }
 
@@ -177,26 +141,35 @@ fn merge(base: &mut Value, patch: Value) {
 
 /// ModifyClusterNodePool's body applied to the stored pool. Absent fields,
 /// nulls and empty lists keep the stored value, except
-/// `kubernetes_config.labels` and `.taints`: an explicit empty list clears
-/// them (the alicloud provider clears labels and taints that way, PRs #5045,
+/// `kubernetes_config.labels` and `.taints` and `scaling_group.tags`: an
+/// explicit empty list clears them (the alicloud provider clears labels and taints that way, PRs #5045,
 /// #5059 and #8630 of aliyun/terraform-provider-alicloud).
 fn patched(old: &NodePoolDetail, bytes: &[u8]) -> ApiResult<NodePoolRequest> {
     let raw = body_value_raw(bytes)?;
     let cleared = |key: &str| {
-        raw.pointer(&format!("/kubernetes_config/{key}"))
+        raw.pointer(key)
             .and_then(Value::as_array)
             .is_some_and(Vec::is_empty)
     };
-    let (clear_labels, clear_taints) = (cleared("labels"), cleared("taints"));
+    let (clear_labels, clear_taints) = (
+        cleared("/kubernetes_config/labels"),
+        cleared("/kubernetes_config/taints"),
+    );
+    let clear_tags = cleared("/scaling_group/tags");
     let mut patch = raw;
     prune(&mut patch);
     let mut merged = as_request(old)?;
+    let login = patch.clone();
     merge(&mut merged, patch);
+    super::pool_checks::switch_login(&login, &mut merged);
     if clear_labels {
         merged["kubernetes_config"]["labels"] = json!([]);
     }
     if clear_taints {
         merged["kubernetes_config"]["taints"] = json!([]);
+    }
+    if clear_tags {
+        merged["scaling_group"]["tags"] = json!([]);
     }
     parse_value(merged)
 }
@@ -236,6 +209,7 @@ fn detail_from(req: &NodePoolRequest, id: &str, state: &str, nodes: u64) -> Node
         kubernetes_config: req.kubernetes_config.clone(),
         auto_scaling: req.auto_scaling.clone().unwrap_or_default(),
         management: req.management.clone().unwrap_or_default(),
+        node_config: req.node_config.clone().unwrap_or_default(),
         status: NodePoolStatus {
             state: state.into(),
             total_nodes: nodes,
@@ -299,6 +273,7 @@ pub async fn list(
     let nodepools = pools
         .into_iter()
         .filter(|p| name.is_none_or(|n| p.nodepool_info.name == n))
+        .map(super::pool_checks::masked)
         .collect();
     Ok(Json(NodePoolList { nodepools }))
 }
@@ -313,7 +288,7 @@ pub async fn describe(
         store::get_cluster(conn, &cluster_id)?;
         store::get_pool(conn, &cluster_id, &pool_id)
     })?;
-    Ok(Json(pool))
+    Ok(Json(super::pool_checks::masked(pool)))
 }
 
 /// `PUT /clusters/{cluster_id}/nodepools/{nodepool_id}`: a partial update
@@ -363,29 +338,57 @@ pub async fn modify(
     Ok(pool_response(Some(&pool_id), task_id))
 }
 
-/// `DELETE /clusters/{cluster_id}/nodepools/{nodepool_id}`.
+/// `DELETE /clusters/{cluster_id}/nodepools/{nodepool_id}`: `deleting` →
+/// gone. A pool whose nodes cannot be drained (the `stuck_pools` fault)
+/// stays `deleting` and says why, until a delete with `force=true`
+/// removes its nodes anyway.
 pub async fn delete(
     State(state): State<SharedState>,
     Path((cluster_id, pool_id)): Path<(String, String)>,
+    q: ApiQuery,
 ) -> ApiResult<Json<TaskResponse>> {
+    let force = q.get("force").is_some_and(|f| f == "true");
+    let stuck_pools = state
+        .faults
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .capacity
+        .stuck_pools
+        .clone();
     let task_id = state.tx(|conn| {
         running(conn, &cluster_id)?;
         let mut pool = store::get_pool(conn, &cluster_id, &pool_id)?;
-        if pool.status.state == "deleting" {
+        let draining = pool.status.conditions.iter().any(|c| c.kind == "Draining");
+        if pool.status.state == "deleting" && !(force && draining) {
             return Err(ApiError::bad_request(
                 "ErrorNodePoolState",
                 "The node pool is already being deleted.",
             ));
         }
         pool.status.state = "deleting".into();
+        let stuck = !force
+            && pool.status.total_nodes > 0
+            && stuck_pools.contains(&pool.nodepool_info.name);
+        if stuck {
+            pool.status.conditions = vec![ack_api::model::PoolCondition {
+                kind: "Draining".into(),
+                status: "False".into(),
+                reason: "NodeDrainFailed".into(),
+                message: format!(
+                    "Node pool {pool_id} ({}): {} nodes cannot be drained (pods whose PodDisruptionBudget allows no disruption); delete with force=true to remove them anyway.",
+                    pool.nodepool_info.name, pool.status.total_nodes
+                ),
+            }];
+        }
         store::save_pool(conn, &cluster_id, &pool)?;
+        let secs = if stuck { 1e12 } else { durations::DELETE_NODEPOOL };
         tasks::start(
             &state,
             conn,
             &cluster_id,
             Some(&pool_id),
             kinds::NODEPOOL_DELETE,
-            durations::DELETE_NODEPOOL,
+            secs,
             json!({}),
         )
     })?;

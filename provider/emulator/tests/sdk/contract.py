@@ -170,8 +170,15 @@ def pool_request(name, size, managed=False):
             desired_size=size,
             system_disk_size=120,
             system_disk_category="cloud_essd",
-            data_disks=[m.DataDisk(category="cloud_essd", size=200)],
+            data_disks=[m.DataDisk(category="cloud_essd", size=200, encrypted="true", kms_key_id="key-ack00000000000000002")],
             instance_charge_type="PostPaid",
+            vswitch_ids=["vsw-ack00000000000000001", "vsw-ack00000000000000002"],
+            security_group_ids=["sg-ack00000000000000001"],
+            key_pair="ack-keypair",
+            system_disk_encrypted=True,
+            system_disk_kms_key_id="key-ack00000000000000001",
+            multi_az_policy="BALANCE",
+            deploymentset_id="ds-ack0001",
         ),
         kubernetes_config=m.CreateClusterNodePoolRequestKubernetesConfig(
             labels=[m.Tag(key="team", value="a")],
@@ -440,6 +447,49 @@ def node_pools():
     assert [x.nodepool_info.nodepool_id for x in pools.nodepools] == [r.nodepool_id]
     named = m.DescribeClusterNodePoolsRequest(nodepool_name="nope")
     assert c.describe_cluster_node_pools(pro.cluster_id, named).body.nodepools == []
+    sg = p.scaling_group
+    assert sg.vswitch_ids == ["vsw-ack00000000000000001", "vsw-ack00000000000000002"] and sg.key_pair == "ack-keypair"
+    assert sg.system_disk_kms_key_id == "key-ack00000000000000001" and sg.deploymentset_id == "ds-ack0001"
+    assert sg.data_disks[0].kms_key_id == "key-ack00000000000000002" and sg.security_group_ids == ["sg-ack00000000000000001"]
+    # What the service refuses (#18): required fields, network objects of
+    # the inventory and the cluster's VPC, one login, the password's rule.
+    no_vsw = pool_request("novsw", 1)
+    no_vsw.scaling_group.vswitch_ids = None
+    expect_error(lambda: c.create_cluster_node_pool(pro.cluster_id, no_vsw), "MissingParameter")
+    no_charge = pool_request("nocharge", 1)
+    no_charge.scaling_group.instance_charge_type = None
+    expect_error(lambda: c.create_cluster_node_pool(pro.cluster_id, no_charge), "MissingParameter")
+    other_vpc = pool_request("othervpc", 1)
+    other_vpc.scaling_group.vswitch_ids = ["vsw-ack00000000000000021"]
+    expect_error(lambda: c.create_cluster_node_pool(pro.cluster_id, other_vpc), "InvalidParameter.VSwitchIds")
+    no_key = pool_request("nokey", 1)
+    no_key.scaling_group.key_pair = "nobody"
+    expect_error(lambda: c.create_cluster_node_pool(pro.cluster_id, no_key), "InvalidKeyPair.NotFound")
+    weak = pool_request("weak", 1)
+    weak.scaling_group.key_pair = None
+    weak.scaling_group.login_password = "password"
+    expect_error(lambda: c.create_cluster_node_pool(pro.cluster_id, weak), "InvalidParameter")
+    pw = pool_request("pw", 1)
+    pw.scaling_group.key_pair = None
+    pw.scaling_group.login_password = "Passw0rd-Sdk"
+    made = c.create_cluster_node_pool(pro.cluster_id, pw).body
+    wait_task(c, made.task_id)
+    shown = c.describe_cluster_node_pool_detail(pro.cluster_id, made.nodepool_id).body
+    assert shown.scaling_group.login_password == "******", "the password is answered masked"
+    wait_task(c, c.delete_cluster_nodepool(pro.cluster_id, made.nodepool_id, m.DeleteClusterNodepoolRequest()).body.task_id)
+    # ModifyNodePoolNodeConfig: the kubelet configuration, camelCase on the wire.
+    nc = c.modify_node_pool_node_config(
+        pro.cluster_id,
+        r.nodepool_id,
+        m.ModifyNodePoolNodeConfigRequest(
+            kubelet_config=m.KubeletConfig(max_pods=64, eviction_hard={"memory.available": "200Mi"}, feature_gates={"InPlacePodVerticalScaling": True})
+        ),
+    ).body
+    wait_task(c, nc.task_id)
+    p = wait_pool(c, pro.cluster_id, r.nodepool_id)
+    detail = c.describe_cluster_node_pool_detail(pro.cluster_id, r.nodepool_id).body
+    assert detail.node_config.kubelet_configuration.max_pods == 64
+    assert detail.node_config.kubelet_configuration.eviction_hard == {"memory.available": "200Mi"}
     big_disk = pool_request("disk", 1)
     big_disk.scaling_group.system_disk_size = 9999
     expect_error(lambda: c.create_cluster_node_pool(pro.cluster_id, big_disk), "InvalidParameter")

@@ -162,7 +162,7 @@ impl Emu {
 }
 
 pub fn pool(name: &str, size: u64) -> ack_api::model::NodePoolRequest {
-    ack_api::model::NodePoolRequest {
+    ack_emulator::inventory::in_default_pool(ack_api::model::NodePoolRequest {
         nodepool_info: ack_api::model::NodePoolInfo {
             name: name.into(),
             ..Default::default()
@@ -173,5 +173,5 @@ pub fn pool(name: &str, size: u64) -> ack_api::model::NodePoolRequest {
             ..Default::default()
         },
         ..Default::default()
-    }
+    })
 }

@@ -27,6 +27,38 @@ fn cluster_name(src: &Source<'_>, clusters: &[String], out: &mut Out, notes: &mu
 }
 
 /// The `ack_node_pool` block for `src`.
+/// alicloud's node pool arguments that `ack_node_pool` takes as they are
+/// (`key_name` → `key_pair`, `runtime_name` → `runtime`).
+const SAME_OR_RENAMED: [(&str, &str); 24] = [
+    ("vswitch_ids", "vswitch_ids"),
+    ("instance_charge_type", "instance_charge_type"),
+    ("period", "period"),
+    ("period_unit", "period_unit"),
+    ("auto_renew", "auto_renew"),
+    ("spot_strategy", "spot_strategy"),
+    ("multi_az_policy", "multi_az_policy"),
+    ("security_group_ids", "security_group_ids"),
+    ("ram_role_name", "ram_role_name"),
+    ("deployment_set_id", "deployment_set_id"),
+    ("internet_charge_type", "internet_charge_type"),
+    ("internet_max_bandwidth_out", "internet_max_bandwidth_out"),
+    ("resource_group_id", "resource_group_id"),
+    ("image_type", "image_type"),
+    ("image_id", "image_id"),
+    ("system_disk_category", "system_disk_category"),
+    ("system_disk_size", "system_disk_size"),
+    (
+        "system_disk_performance_level",
+        "system_disk_performance_level",
+    ),
+    ("user_data", "user_data"),
+    ("cpu_policy", "cpu_policy"),
+    ("unschedulable", "unschedulable"),
+    ("runtime_version", "runtime_version"),
+    ("key_name", "key_pair"),
+    ("runtime_name", "runtime"),
+];
+
 pub fn translate_pool(
     src: &Source<'_>,
     name: &str,
@@ -49,6 +81,17 @@ pub fn translate_pool(
     }
     if let Some(t) = src.expr("instance_types") {
         out.set("instance_types", t);
+    }
+    // Arguments both providers name alike, then the renamed ones.
+    for (from, to) in SAME_OR_RENAMED {
+        if let Some(v) = src.expr(from) {
+            out.set(to, v);
+        }
+    }
+    if let Some(p) = src.expr("password") {
+        // Write-only here: never stored; its version says when to send it.
+        out.set("login_password_wo", p);
+        out.set("login_password_wo_version", "1");
     }
     let scaling = src
         .blocks("scaling_config")
@@ -126,6 +169,7 @@ pub fn translate_pool(
         out.set("managed", object(m, &fields).unwrap_or_else(|| "{}".into()));
     }
     let handled = [
+        "password",
         "cluster_id",
         "node_pool_name",
         "name",
@@ -139,7 +183,8 @@ pub fn translate_pool(
     ];
     for a in &src.attrs {
         let k = a.key.as_str();
-        if !handled.contains(&k) {
+        let mapped = SAME_OR_RENAMED.iter().any(|(from, _)| *from == k);
+        if !handled.contains(&k) && !mapped {
             src.note(
                 notes,
                 k,
@@ -183,6 +228,7 @@ pub fn translate_addon(
         }
     }
     let handled = [
+        "password",
         "cluster_id",
         "name",
         "version",

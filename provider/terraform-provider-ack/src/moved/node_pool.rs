@@ -86,6 +86,7 @@ pub fn map(s: &Source) -> Result<Value, MoveError> {
             auto_upgrade: field(m, "auto_upgrade").and_then(super::boolean),
             auto_vul_fix: field(m, "auto_vul_fix").and_then(super::boolean),
             max_unavailable: field(m, "max_unavailable").and_then(super::int),
+            ..Default::default()
         });
     let pool = NodePool {
         id: Some(format!("{cluster_id}:{pool_id}")),

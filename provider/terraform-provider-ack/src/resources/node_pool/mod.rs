@@ -4,9 +4,15 @@
 //! (validate, modify_plan); here the life cycle in the order create, read,
 //! update, delete, import, then helpers.
 
+mod kube;
+mod managed;
 pub mod model;
 mod plan;
+mod plan_nodes;
+mod scaling;
 mod schema;
+mod schema_k8s;
+mod schema_nodes;
 #[cfg(test)]
 mod tests;
 
@@ -111,8 +117,10 @@ impl NodePoolResource {
             return Err(over);
         }
         let token = uuid::Uuid::new_v4().to_string();
+        let password = req.config.get("login_password_wo").and_then(Value::as_str);
+        let body = plan.request(NodePool::password_to_send(password, &plan, None))?;
         let (np, task) = client
-            .create_node_pool(cid, &plan.request()?, &token, cancel)
+            .create_node_pool(cid, &body, &token, cancel)
             .await
             .map_err(|e| api_diag("create the node pool", &e))?;
         // From here on the pool exists: always hand its ID back.
@@ -154,7 +162,11 @@ impl NodePoolResource {
             },
         };
         match client.node_pool(cid, np, cancel).await {
-            Ok(Some(p)) if p.status.state != "deleting" => {
+            // A pool being deleted is gone, unless its deletion is stuck
+            // (nodes that cannot be drained): it stays, so that
+            // `force_delete` can be set on it and the destroy run again.
+            Ok(Some(p)) if p.status.state != "deleting" || stuck_deleting(&p) => {
+                self.shared.registry.pool_refreshed(np);
                 let now = NodePool::from_api(cid, &cluster_name, &p, &state).value()?;
                 Ok(ReadResponse::found(now, req.private.clone()))
             }
@@ -181,19 +193,50 @@ impl NodePoolResource {
         }
         let mut task = None;
         if plan.settings() != prior.settings() {
+            let password = req.config.get("login_password_wo").and_then(Value::as_str);
+            let password = NodePool::password_to_send(password, &plan, Some(&prior));
+            let mut body = plan.request(password)?;
+            // ModifyClusterNodePool has no node_config: the kubelet goes
+            // through ModifyNodePoolNodeConfig below.
+            body.node_config = None;
             task = client
-                .modify_node_pool(cid, np, &plan.request()?, cancel)
+                .modify_node_pool(cid, np, &body, cancel)
                 .await
                 .map_err(|e| api_diag("update the node pool", &e))?;
         }
-        let p = client
-            .wait_node_pool(cid, np, Until::Active, task.as_deref(), timeout, cancel)
-            .await
-            .map_err(|e| api_diag("wait for the node pool update", &e))?
-            .ok_or_else(|| {
-                let e = ApiError::Failed(format!("node pool {np} disappeared"));
-                api_diag("read the node pool", &e)
-            })?;
+        if plan.kubelet_configuration != prior.kubelet_configuration {
+            if task.is_some() {
+                client
+                    .wait_node_pool(cid, np, Until::Active, task.as_deref(), timeout, cancel)
+                    .await
+                    .map_err(|e| api_diag("wait for the node pool update", &e))?;
+            }
+            let kubelet = plan.kubelet_configuration.as_ref().map(|k| k.to_api());
+            let body = ack_api::model::NodeConfigRequest {
+                kubelet_config: Some(kubelet.unwrap_or_default()),
+                rolling_policy: None,
+            };
+            task = client
+                .modify_node_pool_node_config(cid, np, &body, cancel)
+                .await
+                .map_err(|e| api_diag("update the nodes' kubelet configuration", &e))?;
+        }
+        let p = match task {
+            // Nothing sent to a pool whose deletion is stuck (only
+            // `force_delete` or `timeouts` changed): the pool as it is.
+            None if prior.state.as_deref() == Some("deleting") => client
+                .node_pool(cid, np, cancel)
+                .await
+                .map_err(|e| api_diag("read the node pool", &e))?,
+            _ => client
+                .wait_node_pool(cid, np, Until::Active, task.as_deref(), timeout, cancel)
+                .await
+                .map_err(|e| api_diag("wait for the node pool update", &e))?,
+        };
+        let p = p.ok_or_else(|| {
+            let e = ApiError::Failed(format!("node pool {np} disappeared"));
+            api_diag("read the node pool", &e)
+        })?;
         let state = NodePool::from_api(cid, plan.cluster_name(), &p, &plan).value()?;
         Ok(ApplyResponse::ok(state, req.private.clone()))
     }
@@ -205,9 +248,13 @@ impl NodePoolResource {
         let timeout = common::timeout(&state.timeouts, Op::Delete, DELETE_TIMEOUT);
         let client = client.until(timeout);
         let (cid, np) = (state.cluster_id(), state.node_pool_id());
-        let task = match client.delete_node_pool(cid, np, cancel).await {
+        let force = state.force_delete == Some(true);
+        let task = match client.delete_node_pool(cid, np, force, cancel).await {
             Ok(t) => t,
             Err(e) if e.code() == Some("ErrorClusterNotFound") => None,
+            // Being deleted already (an earlier destroy that timed out):
+            // wait for it again.
+            Err(e) if e.code() == Some("ErrorNodePoolState") => None,
             Err(e) => return Err(api_diag("delete the node pool", &e).into()),
         };
         // Clients that delete without planning (Pulumi's bridge) must leave
@@ -219,12 +266,30 @@ impl NodePoolResource {
         client
             .wait_node_pool(cid, np, Until::Gone, task.as_deref(), timeout, cancel)
             .await
-            .map_err(|e| api_diag("wait for the node pool deletion", &e))?;
+            .map_err(|e| {
+                let mut d = api_diag("wait for the node pool deletion", &e);
+                if !force {
+                    d.detail.push_str(
+                        " If the pool's nodes cannot be drained, set `force_delete = true` on the pool, apply, \
+                         and destroy again: the nodes are then removed without draining.",
+                    );
+                }
+                d
+            })?;
         Ok(())
     }
 }
 
 // ------------------------------------------------------------------ helpers
+
+/// A deletion that cannot finish: the pool's nodes cannot be drained.
+fn stuck_deleting(p: &ack_api::model::NodePoolDetail) -> bool {
+    p.status.state == "deleting"
+        && p.status
+            .conditions
+            .iter()
+            .any(|c| c.kind == "Draining" && c.status == "False")
+}
 
 /// The answer of a create whose pool exists but did not become active: its
 /// IDs, so that Terraform records it. Interrupted by Terraform, the pool is

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use ack_api::model::{
-    self as api, AutoScaling, KubernetesConfig, Management, NodePoolDetail, NodePoolInfo,
-    NodePoolRequest, ScalingGroup, Tag, UpgradeConfig,
+    self as api, AutoScaling, KubernetesConfig, NodePoolDetail, NodePoolInfo, NodePoolRequest,
+    ScalingGroup, Tag,
 };
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,48 @@ pub struct NodePool {
     pub labels: Option<BTreeMap<String, String>>,
     pub taints: Option<Vec<Taint>>,
     pub managed: Option<Managed>,
+    pub vswitch_ids: Option<Vec<String>>,
+    pub instance_charge_type: Option<String>,
+    pub period: Option<i64>,
+    pub period_unit: Option<String>,
+    pub auto_renew: Option<bool>,
+    pub auto_renew_period: Option<i64>,
+    pub spot_strategy: Option<String>,
+    pub spot_price_limit: Option<Vec<SpotPrice>>,
+    pub spot_instance_pools: Option<i64>,
+    pub spot_instance_remedy: Option<bool>,
+    pub on_demand_base_capacity: Option<i64>,
+    pub on_demand_percentage_above_base_capacity: Option<i64>,
+    pub compensate_with_on_demand: Option<bool>,
+    pub multi_az_policy: Option<String>,
+    pub security_group_ids: Option<Vec<String>>,
+    pub ram_role_name: Option<String>,
+    pub deployment_set_id: Option<String>,
+    pub internet_charge_type: Option<String>,
+    pub internet_max_bandwidth_out: Option<i64>,
+    pub tags: Option<BTreeMap<String, String>>,
+    pub resource_group_id: Option<String>,
+    pub key_pair: Option<String>,
+    /// Write-only: known in the configuration only, null in plans and states.
+    pub login_password_wo: Option<String>,
+    pub login_password_wo_version: Option<i64>,
+    pub image_type: Option<String>,
+    pub image_id: Option<String>,
+    pub system_disk_category: Option<String>,
+    pub system_disk_size: Option<i64>,
+    pub system_disk_performance_level: Option<String>,
+    pub system_disk_encrypted: Option<bool>,
+    pub system_disk_kms_key_id: Option<String>,
+    pub data_disks: Option<Vec<Disk>>,
+    pub runtime: Option<String>,
+    pub runtime_version: Option<String>,
+    pub cpu_policy: Option<String>,
+    pub user_data: Option<String>,
+    pub pre_user_data: Option<String>,
+    pub unschedulable: Option<bool>,
+    pub node_name_mode: Option<String>,
+    pub kubelet_configuration: Option<super::kube::Kubelet>,
+    pub force_delete: Option<bool>,
     pub cluster_id: Option<String>,
     pub node_pool_id: Option<String>,
     pub node_count: Option<u64>,
@@ -88,12 +130,25 @@ pub struct Taint {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Managed {
-    pub auto_repair: Option<bool>,
-    pub auto_upgrade: Option<bool>,
-    pub auto_vul_fix: Option<bool>,
-    pub max_unavailable: Option<i64>,
+pub struct SpotPrice {
+    pub instance_type: Option<String>,
+    pub price_limit: Option<String>,
 }
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Disk {
+    pub category: Option<String>,
+    pub size: Option<i64>,
+    pub performance_level: Option<String>,
+    pub encrypted: Option<bool>,
+    pub kms_key_id: Option<String>,
+    pub snapshot_id: Option<String>,
+    pub mount_target: Option<String>,
+    pub auto_format: Option<bool>,
+    pub file_system: Option<String>,
+}
+
+pub use super::managed::Managed;
 
 /// The schema's type, built once.
 pub fn ty() -> &'static Type {
@@ -138,13 +193,17 @@ impl NodePool {
             &self.labels,
             &self.taints,
             &self.managed,
+            self.scaling_group(None),
+            &self.login_password_wo_version,
+            self.kubernetes_config(),
         )
     }
 
-    /// The API request for a planned pool. Sizes are whole numbers the
+    /// The API request for a planned pool, with the login password when it
+    /// is to be sent (from the configuration: it is write-only). Sizes are whole numbers the
     /// validators checked; one that is not is an error at its attribute,
     /// never a silent 0.
-    pub fn request(&self) -> Result<NodePoolRequest, Diagnostic> {
+    pub fn request(&self, password: Option<&str>) -> Result<NodePoolRequest, Diagnostic> {
         let mut labels = common::tags_to_api(self.labels.as_ref());
         let accelerator = self.accelerator.as_deref().unwrap_or("none");
         if accelerator != "none" {
@@ -175,39 +234,31 @@ impl NodePool {
                 scaling_type: if accelerator == "gpu" { "gpu" } else { "cpu" }.into(),
             },
         };
-        let management = match &self.managed {
-            None => Management::default(),
-            Some(m) => Management {
-                enable: true,
-                auto_repair: m.auto_repair.unwrap_or(true),
-                auto_upgrade: m.auto_upgrade.unwrap_or(true),
-                auto_vul_fix: m.auto_vul_fix.unwrap_or(true),
-                upgrade_config: UpgradeConfig {
-                    max_unavailable: m
-                        .max_unavailable
-                        .and_then(|n| u64::try_from(n).ok())
-                        .unwrap_or(1)
-                        .max(1),
-                },
-            },
-        };
+        let management = Managed::to_api(self.managed.as_ref());
         Ok(NodePoolRequest {
             nodepool_info: NodePoolInfo {
                 name: self.name.clone().unwrap_or_default(),
+                resource_group_id: self.resource_group_id.clone(),
                 ..Default::default()
             },
             scaling_group: ScalingGroup {
                 instance_types: self.instance_types.clone().unwrap_or_default(),
                 desired_size,
-                ..Default::default()
+                ..self.scaling_group(password)
             },
             kubernetes_config: KubernetesConfig {
                 labels,
                 taints: taints.collect(),
-                runtime: String::new(),
+                ..self.kubernetes_config()
             },
             auto_scaling: Some(auto_scaling),
             management: Some(management),
+            node_config: self
+                .kubelet_configuration
+                .as_ref()
+                .map(|k| ack_api::model::NodeConfig {
+                    kubelet_configuration: Some(k.to_api()),
+                }),
         })
     }
 
@@ -249,16 +300,17 @@ impl NodePool {
             };
             (Planned::Null, Planned::Known(a))
         } else {
-            let n = p.scaling_group.desired_size.unwrap_or(p.status.total_nodes);
+            // A scale-out that could not create every node (stock-out, no
+            // free addresses): the pool has what it has, so that the next
+            // plan asks for the rest again instead of hiding it.
+            let n = match p.scaling_group.desired_size {
+                Some(_) if p.status.failed_nodes > 0 => p.status.total_nodes,
+                Some(d) => d,
+                None => p.status.total_nodes,
+            };
             (Planned::Known(whole(n)), Planned::Null)
         };
-        let m = &p.management;
-        let managed = m.enable.then(|| Managed {
-            auto_repair: Some(m.auto_repair),
-            auto_upgrade: Some(m.auto_upgrade),
-            auto_vul_fix: Some(m.auto_vul_fix),
-            max_unavailable: Some(whole(m.upgrade_config.max_unavailable.max(1))),
-        });
+        let managed = Managed::from_api(&p.management);
         let np = &p.nodepool_info.nodepool_id;
         NodePool {
             id: Some(format!("{cluster_id}:{np}")),
@@ -276,6 +328,8 @@ impl NodePool {
             node_count: Some(p.status.total_nodes),
             state: Some(p.status.state.clone()),
             timeouts: prior.timeouts.clone(),
+            force_delete: prior.force_delete.or(Some(false)),
+            ..NodePool::kubernetes_from_api(p, prior)
         }
     }
 }

@@ -37,6 +37,7 @@ pub fn validate(config: &Value) -> Diagnostics {
             );
         }
     }
+    super::plan_nodes::validate(config, &mut d);
     d
 }
 
@@ -188,12 +189,23 @@ fn claim_name(
         return;
     }
     if let Some(pools) = &cluster.pools {
-        let ids = pools.iter().map(|p| {
-            (
-                p.nodepool_info.nodepool_id.as_str(),
-                p.nodepool_info.name.as_str(),
-            )
-        });
+        // A pool of Terraform's state is held by a resource of this
+        // configuration: a new pool with its name is that resource's
+        // replacement (a tainted pool is planned as a create), or a second
+        // resource, which the plan's own claims refuse.
+        let registry = &shared.registry;
+        let ids = pools
+            .iter()
+            .filter(|p| {
+                !(matches!(holder, Holder::New)
+                    && registry.pool_was_refreshed(&p.nodepool_info.nodepool_id))
+            })
+            .map(|p| {
+                (
+                    p.nodepool_info.nodepool_id.as_str(),
+                    p.nodepool_info.name.as_str(),
+                )
+            });
         if let Err(taken) = NameClaims::check_existing(name, &holder, ids) {
             resp.diagnostics
                 .push(taken.diagnostic("node pool", name, &scope));

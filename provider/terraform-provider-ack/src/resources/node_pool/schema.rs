@@ -8,8 +8,10 @@ use tfplugin::{Attribute, Block, Nesting, Schema, Type};
 use crate::common;
 
 pub fn schema() -> Schema {
+    let mut nodes = super::schema_nodes::attributes();
+    nodes.extend(super::schema_k8s::attributes());
     Schema::new(
-        Block::new()
+        nodes.into_iter().fold(Block::new(), Block::attribute)
             .description("A node pool of a cluster. Sizes, instance types, labels, taints and managed settings change in place.")
             .attribute(Attribute::string("id").computed().description("`<cluster_id>:<node_pool_id>`; the import ID.").plan_modifier(UseStateForUnknown))
             .attribute(Attribute::string("cluster_name").required().description(
@@ -65,11 +67,26 @@ pub fn schema() -> Schema {
                         Attribute::bool("auto_upgrade").default_value(true).description("Upgrade kubelet automatically. Default `true`."),
                         Attribute::bool("auto_vul_fix").default_value(true).description("Patch CVEs automatically. Default `true`."),
                         Attribute::number("max_unavailable").default_value(1).description("Nodes that may be unavailable at once during maintenance, 1-1000. Default `1`.").validator(IntBetween(1, 1000)),
+                        Attribute::number("surge").optional().description("Extra nodes an upgrade adds while it replaces nodes, 0-1000; not with `surge_percentage`.").validator(IntBetween(0, 1000)),
+                        Attribute::number("surge_percentage").optional().description("Extra nodes an upgrade adds, as a percentage of the pool, 0-100; not with `surge`.").validator(IntBetween(0, 100)),
+                        Attribute::nested("auto_repair_policy", Nesting::Single, vec![
+                            Attribute::bool("restart_node").optional().description("Repairs may restart nodes; the service's default is `false`."),
+                        ]).optional().description("How failed nodes are repaired."),
+                        Attribute::nested("auto_upgrade_policy", Nesting::Single, vec![
+                            Attribute::bool("auto_upgrade_kubelet").optional().description("Upgrade the kubelet; the service's default is `true`."),
+                            Attribute::bool("auto_upgrade_os").optional().description("Upgrade the operating system; the service's default is `false`."),
+                            Attribute::bool("auto_upgrade_runtime").optional().description("Upgrade the container runtime; the service's default is `false`."),
+                        ]).optional().description("What automatic upgrades upgrade."),
+                        Attribute::nested("auto_vul_fix_policy", Nesting::Single, vec![
+                            Attribute::bool("restart_node").optional().description("CVE fixes may restart nodes; the service's default is `false`."),
+                            Attribute::string("vul_level").optional().description("CVE levels fixed: a comma list of `asap`, `later` and `nntf`; the service's default is `asap`.").validator(tfplugin::validators::Check::new("A comma list of `asap`, `later`, `nntf`.", |v: &tfplugin::Value| match v.as_str() { Some(s) => ack_api::rules::vul_level(s).map_err(|e| e.to_string()), None => Ok(()) })),
+                        ]).optional().description("Which CVEs are patched automatically."),
                     ],
                 )
                 .optional()
                 .description("Managed node pool: automatic repair, upgrades and CVE fixes (ACK Pro only; refused at plan time on `standard`). Changes in place."),
             )
+            .attribute(Attribute::bool("force_delete").default_value(false).description("Destroy removes the pool's nodes even when they cannot be drained (pods whose disruption budget allows no eviction). Default `false`: a destroy waits for the drain and, when it cannot finish within the delete timeout, fails saying why. Used at destroy only; changing it changes nothing remote."))
             .attribute(Attribute::string("cluster_id").computed().description("ID of the cluster the pool belongs to."))
             .attribute(Attribute::string("node_pool_id").computed().description("Node pool ID.").plan_modifier(UseStateForUnknown))
             .attribute(Attribute::number("node_count").computed().description("Nodes in the pool. Known at plan time for a fixed `desired_size`."))

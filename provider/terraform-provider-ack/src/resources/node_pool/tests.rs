@@ -29,10 +29,23 @@ fn request_and_state_round_trip() {
         "cluster_name": "c", "name": "p", "instance_types": ["ecs.g7.xlarge"], "desired_size": 3,
         "accelerator": "gpu", "labels": {"team": "a"},
         "taints": [{"key": "k", "value": null, "effect": "NoSchedule"}],
-        "managed": {"auto_repair": true, "auto_upgrade": false, "auto_vul_fix": true, "max_unavailable": 2}
+        "managed": {"auto_repair": true, "auto_upgrade": false, "auto_vul_fix": true, "max_unavailable": 2,
+            "surge": 1, "surge_percentage": null, "auto_repair_policy": {"restart_node": true},
+            "auto_upgrade_policy": {"auto_upgrade_kubelet": true, "auto_upgrade_os": false, "auto_upgrade_runtime": null},
+            "auto_vul_fix_policy": {"restart_node": false, "vul_level": "asap,later"}},
+        "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PrePaid", "period": 12,
+        "auto_renew": false, "key_pair": "ack-keypair", "login_password_wo_version": 1,
+        "security_group_ids": ["sg-ack00000000000000001"], "tags": {"env": "prod"},
+        "spot_strategy": "SpotWithPriceLimit", "spot_price_limit": [{"instance_type": "ecs.g7.xlarge", "price_limit": "0.5"}],
+        "image_type": "AliyunLinux3", "system_disk_category": "cloud_essd", "system_disk_size": 500,
+        "system_disk_performance_level": "PL2", "system_disk_encrypted": true,
+        "system_disk_kms_key_id": "key-ack00000000000000001", "deployment_set_id": "ds-1",
+        "data_disks": [{"category": "cloud_essd", "size": 100, "performance_level": "PL1", "encrypted": true,
+            "kms_key_id": "key-ack00000000000000002", "snapshot_id": null, "mount_target": "/data",
+            "auto_format": true, "file_system": "ext4"}]
     }));
     let m = NodePool::read(&plan).unwrap();
-    let req = m.request().unwrap();
+    let req = m.request(None).unwrap();
     assert!(req
         .kubernetes_config
         .labels
@@ -46,6 +59,7 @@ fn request_and_state_round_trip() {
             nodepool_id: "np1".into(),
             name: "p".into(),
             pool_type: "ess".into(),
+            ..Default::default()
         },
         scaling_group: req.scaling_group.clone(),
         kubernetes_config: req.kubernetes_config.clone(),
@@ -56,9 +70,23 @@ fn request_and_state_round_trip() {
             total_nodes: 3,
             ..Default::default()
         },
+        ..Default::default()
     };
     let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
+    assert!(ack_api::rules::scaling_group(&req.scaling_group, true).is_empty());
+    assert_eq!(req.scaling_group.deploymentset_id.as_deref(), Some("ds-1"));
     for attr in [
+        "vswitch_ids",
+        "instance_charge_type",
+        "period",
+        "key_pair",
+        "login_password_wo_version",
+        "security_group_ids",
+        "tags",
+        "spot_price_limit",
+        "system_disk_kms_key_id",
+        "deployment_set_id",
+        "data_disks",
         "name",
         "instance_types",
         "desired_size",
@@ -83,13 +111,13 @@ fn a_missing_size_is_an_error_not_zero() {
         "cluster_name": "c", "name": "p", "instance_types": ["ecs.g7.xlarge"],
         "autoscaling": {"min_size": 1, "max_size": null}
     }));
-    let d = NodePool::read(&plan).unwrap().request().unwrap_err();
+    let d = NodePool::read(&plan).unwrap().request(None).unwrap_err();
     assert_eq!(
         d.attribute,
         Some(AttributePath::attr("autoscaling").push_attr("max_size"))
     );
     let neither = planned(serde_json::json!({"name": "p"}));
-    let d = NodePool::read(&neither).unwrap().request().unwrap_err();
+    let d = NodePool::read(&neither).unwrap().request(None).unwrap_err();
     assert_eq!(d.attribute, Some(AttributePath::attr("desired_size")));
 }
 
@@ -172,13 +200,14 @@ fn empty_and_null_taint_values_read_back_as_written() {
                        {"key": "k2", "value": "v", "effect": "NoExecute"}]
         }));
         let m = NodePool::read(&plan).unwrap();
-        let req = m.request().unwrap();
+        let req = m.request(None).unwrap();
         assert_eq!(req.kubernetes_config.taints[0].value, "");
         let detail = NodePoolDetail {
             nodepool_info: NodePoolInfo {
                 nodepool_id: "np1".into(),
                 name: "p".into(),
                 pool_type: "ess".into(),
+                ..Default::default()
             },
             scaling_group: req.scaling_group.clone(),
             kubernetes_config: req.kubernetes_config.clone(),
@@ -192,4 +221,180 @@ fn empty_and_null_taint_values_read_back_as_written() {
         let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
         assert_eq!(s.get("taints"), plan.get("taints"), "value {value}");
     }
+}
+
+/// The password is sent at create and when its version changes, never read
+/// back, and never in the request otherwise.
+#[test]
+fn the_password_is_sent_only_when_its_version_changes() {
+    let plan = planned(
+        serde_json::json!({"name": "p", "desired_size": 1, "login_password_wo_version": 1}),
+    );
+    let m = NodePool::read(&plan).unwrap();
+    assert_eq!(
+        NodePool::password_to_send(Some("Abcdef12"), &m, None),
+        Some("Abcdef12")
+    );
+    assert_eq!(
+        NodePool::password_to_send(Some("Abcdef12"), &m, Some(&m)),
+        None
+    );
+    let mut older = m.clone();
+    older.login_password_wo_version = None;
+    assert_eq!(
+        NodePool::password_to_send(Some("Abcdef12"), &m, Some(&older)),
+        Some("Abcdef12")
+    );
+    let detail = NodePoolDetail {
+        scaling_group: m.request(Some("Abcdef12")).unwrap().scaling_group,
+        ..Default::default()
+    };
+    let s = NodePool::from_api("c1", "c", &detail, &m);
+    assert_eq!(s.login_password_wo, None);
+    assert_eq!(s.login_password_wo_version, Some(1));
+}
+
+/// Plan-time checks at the attribute: one of key pair and password, a
+/// period for subscriptions, disk sizes per category, spot price limits.
+#[test]
+fn node_settings_are_checked_at_their_attributes() {
+    let config = planned(serde_json::json!({
+        "name": "p", "desired_size": 1, "instance_types": ["ecs.g7.xlarge"],
+        "instance_charge_type": "PrePaid", "system_disk_category": "cloud_essd",
+        "system_disk_performance_level": "PL3", "system_disk_size": 100,
+        "spot_strategy": "SpotWithPriceLimit",
+        "data_disks": [{"category": "cloud", "size": 3000, "encrypted": false, "kms_key_id": "key-ack00000000000000001"}]
+    }));
+    let d = plan::validate(&config);
+    let at: Vec<String> = d
+        .iter()
+        .filter_map(|d| d.attribute.as_ref().map(ToString::to_string))
+        .collect();
+    for want in [
+        "key_pair",
+        "period",
+        "system_disk_size",
+        "spot_strategy",
+        "data_disks[0].size",
+        "data_disks[0].kms_key_id",
+    ] {
+        assert!(at.iter().any(|a| a == want), "{want} in {at:?}");
+    }
+    let mut ok = planned(
+        serde_json::json!({"name": "p", "desired_size": 1, "key_pair": "k", "instance_charge_type": "PostPaid"}),
+    );
+    assert!(plan::validate(&ok).is_empty());
+    common::set(&mut ok, "key_pair", Value::unknown());
+    assert!(plan::validate(&ok).is_empty(), "unknown skips the check");
+}
+
+/// Regression (alicloud 3820): the same script, spelt differently (CRLF,
+/// trailing blanks, Base64), plans no change and reads back as written.
+#[test]
+fn equal_scripts_never_differ() {
+    use super::kube::{encode_script, normalise_script, script_from_api};
+    use base64::Engine as _;
+    let text = "#!/bin/sh\necho hi\n";
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    for spelling in ["#!/bin/sh\r\necho hi  \r\n\n", b64.as_str()] {
+        assert_eq!(
+            normalise_script(spelling),
+            normalise_script(text),
+            "{spelling:?}"
+        );
+        assert_eq!(
+            script_from_api(Some(&encode_script(text)), Some(spelling)).as_deref(),
+            Some(spelling)
+        );
+    }
+    assert_eq!(
+        encode_script(&b64),
+        encode_script(text),
+        "sent as text once"
+    );
+    // A different script reads back as the API has it.
+    assert_eq!(
+        script_from_api(Some(&encode_script("echo other")), Some(text)).as_deref(),
+        Some("echo other")
+    );
+    // Plain text that only looks like Base64 is a script.
+    assert_eq!(normalise_script("true"), "true");
+}
+
+/// The kubelet configuration goes to the API typed and comes back as
+/// written; its rules are checked at the attribute path.
+#[test]
+fn kubelet_configuration_round_trips_and_is_checked() {
+    let plan = planned(serde_json::json!({
+        "name": "p", "desired_size": 1, "key_pair": "k", "instance_charge_type": "PostPaid",
+        "runtime": "containerd", "cpu_policy": "static", "unschedulable": true, "user_data": "echo hi",
+        "kubelet_configuration": {"max_pods": 110, "eviction_hard": {"memory.available": "200Mi"},
+            "kube_reserved": {"cpu": "500m"}, "feature_gates": {"InPlacePodVerticalScaling": true},
+            "image_gc_high_threshold_percent": 85, "image_gc_low_threshold_percent": 80}
+    }));
+    let m = NodePool::read(&plan).unwrap();
+    let req = m.request(None).unwrap();
+    let kc = req
+        .node_config
+        .clone()
+        .unwrap()
+        .kubelet_configuration
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&kc).unwrap()["evictionHard"]["memory.available"],
+        "200Mi"
+    );
+    assert_eq!(
+        serde_json::to_value(&kc).unwrap()["imageGCHighThresholdPercent"],
+        85
+    );
+    let detail = NodePoolDetail {
+        kubernetes_config: req.kubernetes_config.clone(),
+        node_config: req.node_config.clone().unwrap(),
+        scaling_group: req.scaling_group.clone(),
+        ..Default::default()
+    };
+    let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
+    for attr in [
+        "kubelet_configuration",
+        "runtime",
+        "cpu_policy",
+        "unschedulable",
+        "user_data",
+    ] {
+        assert_eq!(s.get(attr), plan.get(attr), "{attr}");
+    }
+    let bad = planned(serde_json::json!({
+        "name": "p", "desired_size": 1, "key_pair": "k",
+        "kubelet_configuration": {"eviction_soft": {"memory.available": "1Gi"}}
+    }));
+    let d = plan::validate(&bad);
+    assert_eq!(
+        d.iter().find_map(|d| d.attribute.clone()),
+        Some(
+            AttributePath::attr("kubelet_configuration")
+                .push_attr("eviction_soft")
+                .push_key("memory.available")
+        )
+    );
+}
+
+/// Managed pools' policies: surge and its percentage exclude each other,
+/// CVE levels are the documented ones, at the attribute path.
+#[test]
+fn managed_policies_are_checked_at_plan_time() {
+    let config = planned(serde_json::json!({
+        "name": "p", "desired_size": 1, "key_pair": "k",
+        "managed": {"surge": 1, "surge_percentage": 10, "auto_vul_fix_policy": {"vul_level": "soon"}}
+    }));
+    let at: Vec<String> = plan::validate(&config)
+        .iter()
+        .filter_map(|d| d.attribute.as_ref().map(ToString::to_string))
+        .collect();
+    assert!(at.iter().any(|a| a == "managed.surge_percentage"), "{at:?}");
+    assert!(
+        at.iter()
+            .any(|a| a == "managed.auto_vul_fix_policy.vul_level"),
+        "{at:?}"
+    );
 }

@@ -1,0 +1,62 @@
+//! ModifyNodePoolNodeConfig (`PUT /clusters/{id}/nodepools/{np}/node_config`):
+//! the pool's kubelet configuration, replaced as a whole and rolled out to
+//! its nodes (`updating` → `active`).
+
+use ack_api::model::{NodeConfigRequest, TaskResponse};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::json;
+
+use super::clusters::running;
+use crate::error::{body_value, parse_value, request_id, ApiError, ApiResult};
+use crate::store;
+use crate::tasks::{self, durations, kinds};
+use crate::SharedState;
+
+pub async fn modify(
+    State(state): State<SharedState>,
+    Path((cluster_id, pool_id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<TaskResponse>> {
+    let req: NodeConfigRequest = parse_value(body_value(&body)?)?;
+    let Some(kubelet) = req.kubelet_config else {
+        return Err(ApiError::bad_request(
+            "MissingParameter",
+            "One of kubelet_config, containerd_config and os_config is required.",
+        ));
+    };
+    super::pool_checks::kubelet(&kubelet, "kubelet_config")?;
+    let task_id = state.tx(|conn| {
+        running(conn, &cluster_id)?;
+        let mut pool = store::get_pool(conn, &cluster_id, &pool_id)?;
+        if pool.status.state != "active" {
+            return Err(ApiError::bad_request(
+                "ErrorNodePoolState",
+                format!(
+                    "The node pool is {}; the operation is allowed when it is active.",
+                    pool.status.state
+                ),
+            ));
+        }
+        pool.node_config.kubelet_configuration = (!kubelet.is_empty()).then_some(kubelet);
+        pool.status.state = "updating".into();
+        let nodes = pool.status.total_nodes;
+        store::save_pool(conn, &cluster_id, &pool)?;
+        tasks::start(
+            &state,
+            conn,
+            &cluster_id,
+            Some(&pool_id),
+            kinds::NODEPOOL_UPDATE,
+            durations::UPDATE_NODEPOOL,
+            json!({ "nodes": nodes }),
+        )
+    })?;
+    Ok(Json(TaskResponse {
+        cluster_id: None,
+        nodepool_id: Some(pool_id),
+        request_id: request_id(),
+        task_id,
+    }))
+}
