@@ -189,6 +189,7 @@ fn advice(code: &str) -> Option<String> {
         "QuotaExceeded.Cluster" | "QuotaExceeded.NodePool" => {
             "Remove resources you no longer need, or request a higher quota in Quota Center.".to_owned()
         }
+        "ErrorApiServerEndpointNotPublic" => "Set `private_ip = true` on the kubeconfig and connect from inside the VPC, or set `endpoint_public_access = true` on the cluster (in place).".to_owned(),
         "ErrorDeletionProtection" => {
             "Set `deletion_protection = false` and apply first, then destroy.".to_owned()
         }
@@ -213,6 +214,9 @@ mod tests {
             .unwrap()
             .contains("up to 5000 nodes"));
         assert!(advice("InvalidSecurityToken.Expired").is_some());
+        assert!(advice("ErrorApiServerEndpointNotPublic")
+            .unwrap()
+            .contains("private_ip = true"));
         assert_eq!(advice("ErrorClusterNotFound"), None);
     }
 

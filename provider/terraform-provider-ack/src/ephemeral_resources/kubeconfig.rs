@@ -165,7 +165,7 @@ impl EphemeralResource for KubeconfigEphemeral {
                      creates the cluster, the results are unknown until apply.",
                 ).validator(crate::validation::cluster_reference()))
                 .attribute(Attribute::bool("private_ip").optional().description(
-                    "Connect through the API server's internal (VPC) endpoint instead of the public one. Default: `false`.",
+                    "Connect through the API server's internal (VPC) endpoint (`api_server_internal_endpoint`) instead of the public one. Default: `false`. A cluster has a public endpoint only with `endpoint_public_access = true`; without it, the service refuses a public kubeconfig (ErrorApiServerEndpointNotPublic), so set `private_ip = true` and connect from inside the VPC.",
                 ))
                 .attribute(
                     Attribute::number("duration_minutes")
