@@ -74,6 +74,11 @@ fn every_example_applies_and_destroys() {
         outputs["upgrade_steps"]["value"],
         serde_json::json!(["1.30.7-aliyun.1", "1.31.1-aliyun.1"])
     );
+    let (clusters, pools) = acceptance_tests::contract::assert_creates_complete(&emu);
+    assert!(
+        clusters >= 1 && pools >= 1,
+        "{clusters} clusters, {pools} pools"
+    );
     assert!(
         emu.requests("DescribeClusterUserKubeconfig") >= 1,
         "the ephemeral example was opened"

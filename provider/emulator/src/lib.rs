@@ -18,6 +18,7 @@ pub mod faults;
 pub mod inventory;
 pub mod kubeconfig;
 pub mod placement;
+pub mod request_log;
 pub mod routes;
 pub mod store;
 pub mod tasks;
@@ -90,6 +91,8 @@ pub struct State {
     db: Mutex<Connection>,
     pub faults: Mutex<faults::Faults>,
     requests: Mutex<BTreeMap<String, u64>>,
+    /// Mutating requests served, for contract tests (`GET /_emulator/requests`).
+    pub request_log: request_log::RequestLog,
     /// Wakes the task runner when a new task is due sooner.
     pub task_wakeup: tokio::sync::Notify,
 }
@@ -185,6 +188,7 @@ impl State {
             db: Mutex::new(conn),
             faults: Mutex::new(faults),
             requests: Mutex::new(BTreeMap::new()),
+            request_log: request_log::RequestLog::default(),
             task_wakeup: tokio::sync::Notify::new(),
         }))
     }

@@ -124,7 +124,7 @@ pub struct CreateOnly;
 
 impl PlanModifier for CreateOnly {
     fn description(&self) -> String {
-        "Set at create only and not read back: changing it replaces the resource; after an import, the first plan records the configured value in place.".into()
+        "Set at create only: changing it replaces the resource; where the API does not report it, the first plan after an import records the configured value in place.".into()
     }
     fn modify(&self, req: &AttributePlanRequest<'_>, resp: &mut AttributePlanResponse) {
         if !req.creating && resp.plan != *req.state && !req.state.is_null() {

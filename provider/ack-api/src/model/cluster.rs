@@ -1,5 +1,7 @@
 //! Cluster operations: create, describe, list, modify, migrate, upgrade.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::{PageInfo, Tag};
@@ -217,6 +219,10 @@ pub struct ClusterDetail {
     /// JSON string with `Capabilities` (KMS key, …).
     #[serde(default)]
     pub meta_data: String,
+    /// The cluster's creation parameters as the service keeps them (string
+    /// values; see [`params`] for the keys read back).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, String>,
     #[serde(default)]
     pub size: u64,
     #[serde(default)]
@@ -334,4 +340,51 @@ pub struct AuditProject {
     pub audit_enabled: bool,
     #[serde(default)]
     pub sls_project_name: String,
+}
+
+/// Keys of DescribeClusterDetail's `parameters` that carry create-time
+/// arguments the detail has no field for, and how their values are written
+/// (booleans as `True`/`False`, lists as JSON arrays).
+pub mod params {
+    /// Terway's pod vSwitches, a JSON array of IDs.
+    pub const POD_VSWITCH_IDS: &str = "PodVswitchIds";
+    /// Whether a NAT gateway with SNAT entries was set up for the VPC.
+    pub const SNAT_ENTRY: &str = "SNatEntry";
+    /// Whether the service created an enterprise security group.
+    pub const ENTERPRISE_SECURITY_GROUP: &str = "IsEnterpriseSecurityGroup";
+
+    /// A boolean as the service writes it.
+    pub fn flag(v: bool) -> String {
+        if v { "True" } else { "False" }.to_owned()
+    }
+
+    /// A boolean parameter; `None` when absent or not a boolean.
+    pub fn read_flag(v: &str) -> Option<bool> {
+        match v.to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+impl ClusterDetail {
+    /// Terway's pod vSwitches as created; `None` when not reported.
+    pub fn pod_vswitch_ids(&self) -> Option<Vec<String>> {
+        let raw = self.parameters.get(params::POD_VSWITCH_IDS)?;
+        serde_json::from_str::<Vec<String>>(raw)
+            .ok()
+            .filter(|l| !l.is_empty())
+    }
+
+    /// Whether SNAT was set up at create; `None` when not reported.
+    pub fn snat_entry(&self) -> Option<bool> {
+        params::read_flag(self.parameters.get(params::SNAT_ENTRY)?)
+    }
+
+    /// Whether the service made an enterprise security group; `None` when
+    /// not reported.
+    pub fn enterprise_security_group(&self) -> Option<bool> {
+        params::read_flag(self.parameters.get(params::ENTERPRISE_SECURITY_GROUP)?)
+    }
 }

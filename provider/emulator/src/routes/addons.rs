@@ -24,8 +24,9 @@ use crate::store::{self, ClusterRow};
 use crate::tasks::{self, durations, kinds};
 use crate::SharedState;
 
-/// The network plugin every emulated cluster runs.
-pub const NETWORK_PLUGIN: &str = "flannel";
+/// The network plugin of a cluster created before the emulator recorded
+/// create-time addons: such clusters ran Flannel.
+const LEGACY_NETWORK_PLUGIN: &str = "flannel";
 
 pub(super) fn not_installed(name: &str) -> ApiError {
     ApiError::new(
@@ -85,7 +86,7 @@ pub(super) fn installed(
                 config,
             }))
         }
-        NETWORK_PLUGIN => Ok(Some(AddonInstance {
+        LEGACY_NETWORK_PLUGIN if legacy_network(conn, row)? => Ok(Some(AddonInstance {
             name: name.into(),
             version: version().unwrap_or_default().into(),
             state: "active".into(),
@@ -95,13 +96,64 @@ pub(super) fn installed(
     }
 }
 
+/// Whether `row`'s cluster predates recorded network plugins (no plugin
+/// row), so that it runs the legacy one.
+fn legacy_network(conn: &Connection, row: &ClusterRow) -> ApiResult<bool> {
+    let rows = addon_store::list_addons(conn, &row.doc.cluster_id)?;
+    Ok(!rows
+        .iter()
+        .any(|a| ack_api::rules::network_plugin(&a.name).is_some()))
+}
+
+/// Every addon of `row`'s cluster: the network plugin, the scheduler, then
+/// the others by name.
 fn all_installed(conn: &Connection, row: &ClusterRow) -> ApiResult<Vec<AddonInstance>> {
-    let mut out = Vec::new();
-    for name in [NETWORK_PLUGIN, addons::SCHEDULER] {
-        out.extend(installed(conn, row, name)?);
+    let rows = addon_store::list_addons(conn, &row.doc.cluster_id)?;
+    let (network, others): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|a| ack_api::rules::network_plugin(&a.name).is_some());
+    let mut out = network;
+    if out.is_empty() {
+        out.extend(installed(conn, row, LEGACY_NETWORK_PLUGIN)?);
     }
-    out.extend(addon_store::list_addons(conn, &row.doc.cluster_id)?);
+    out.extend(installed(conn, row, addons::SCHEDULER)?);
+    out.extend(others);
     Ok(out)
+}
+
+/// CreateCluster's `addons` as the service installs them with the cluster:
+/// the network plugin and every addon not `disabled`, at the version asked
+/// for or the newest the cluster's version runs.
+pub(super) fn install_at_create(
+    conn: &Connection,
+    cluster_id: &str,
+    cluster_version: &str,
+    requested: &[crate::wire::AddonBody],
+) -> ApiResult<()> {
+    for a in requested.iter().filter(|a| a.disabled != Some(true)) {
+        let version = a
+            .version
+            .clone()
+            .filter(|v| !v.is_empty())
+            .or_else(|| {
+                addons::get(&a.name)
+                    .and_then(|c| c.newest_for(Some(cluster_version)))
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        let config = match a.config.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => addons::normalise_config(c).map_err(refused)?,
+            None => "{}".to_owned(),
+        };
+        let instance = AddonInstance {
+            name: a.name.clone(),
+            version,
+            state: "active".into(),
+            config,
+        };
+        addon_store::save_addon(conn, cluster_id, &instance)?;
+    }
+    Ok(())
 }
 
 fn check_config(addon: &Addon, config: &str) -> ApiResult<String> {

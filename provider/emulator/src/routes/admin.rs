@@ -37,6 +37,21 @@ pub async fn stats(State(state): State<SharedState>) -> ApiResult<Json<Value>> {
     ))
 }
 
+#[derive(serde::Deserialize)]
+pub struct ActionQuery {
+    action: Option<String>,
+}
+
+/// `GET /_emulator/requests?action=A`: the mutating requests served (for
+/// action `A`, or all), oldest first, with their JSON bodies; password-like
+/// fields are redacted.
+pub async fn requests(
+    State(state): State<SharedState>,
+    axum::extract::Query(q): axum::extract::Query<ActionQuery>,
+) -> Json<Value> {
+    Json(json!({ "requests": state.request_log.entries(q.action.as_deref()) }))
+}
+
 /// `POST /_emulator/faults`: changes fault injection; answers the settings now in force.
 pub async fn set_faults(
     State(state): State<SharedState>,

@@ -215,16 +215,46 @@ fn cluster_detail(
             .service_cidr
             .clone()
             .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| "172.21.0.0/20".into()),
+            // The API's documented default (CreateClusterRequest.service_cidr).
+            .unwrap_or_else(|| "172.19.0.0/20".into()),
         deletion_protection: req.deletion_protection.unwrap_or(false),
         tags: req.tags.clone(),
         maintenance_window: c.window,
         master_url: master_url(id, req.endpoint_public_access.unwrap_or(false)),
         meta_data: meta_data(c.kms.as_deref(), false),
+        parameters: creation_parameters(req),
         size: 0,
         created: now.clone(),
         updated: now,
     }
+}
+
+/// The create-time arguments the service reports back in `parameters`.
+fn creation_parameters(req: &CreateClusterBody) -> std::collections::BTreeMap<String, String> {
+    use ack_api::model::params;
+    let mut p = std::collections::BTreeMap::new();
+    if !req.pod_vswitch_ids.is_empty() {
+        p.insert(
+            params::POD_VSWITCH_IDS.to_owned(),
+            json!(req.pod_vswitch_ids).to_string(),
+        );
+    }
+    p.insert(
+        params::SNAT_ENTRY.to_owned(),
+        params::flag(req.snat_entry.unwrap_or(false)),
+    );
+    // An existing security group is an ordinary one; without one, the
+    // service makes an enterprise group unless told otherwise.
+    let own_group = req
+        .security_group_id
+        .as_deref()
+        .is_some_and(|g| !g.is_empty());
+    let enterprise = !own_group && req.is_enterprise_security_group.unwrap_or(true);
+    p.insert(
+        params::ENTERPRISE_SECURITY_GROUP.to_owned(),
+        params::flag(enterprise),
+    );
+    p
 }
 
 /// `POST /clusters`.
@@ -281,6 +311,7 @@ pub async fn create(
             ));
         }
         store::insert_cluster(conn, &detail)?;
+        super::addons::install_at_create(conn, &id, &detail.current_version, &req.addons)?;
         crate::kubeconfig::create_ca(conn, &id)?;
         tasks::start(
             &state,

@@ -162,11 +162,12 @@ pub async fn list(State(state): State<SharedState>, q: ApiQuery) -> ApiResult<Js
         .into_iter()
         .skip(start)
         .take(page_size as usize)
-        // The SDK's list items have no node_cidr_mask or extra_sans
-        // (DescribeClusterDetail has).
+        // The SDK's list items have no node_cidr_mask, extra_sans or
+        // parameters (DescribeClusterDetail has).
         .map(|c| ClusterDetail {
             node_cidr_mask: None,
             extra_sans: Vec::new(),
+            parameters: Default::default(),
             ..c
         })
         .collect();

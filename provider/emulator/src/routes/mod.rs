@@ -141,6 +141,7 @@ pub fn router(state: SharedState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), pipeline));
     let admin = Router::new()
         .route("/_emulator/stats", get(admin::stats))
+        .route("/_emulator/requests", get(admin::requests))
         .route(
             "/_emulator/faults",
             post(admin::set_faults).get(admin::get_faults),
@@ -221,9 +222,24 @@ async fn serve(state: SharedState, req: Request, next: Next) -> Response {
         return e.into_response();
     }
     let mutating = parts.method != Method::GET;
+    let logged = mutating.then(|| (parts.method.to_string(), parts.uri.path().to_owned()));
+    let body = if mutating {
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
+    } else {
+        serde_json::Value::Null
+    };
     let resp = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
+    if let Some((method, path)) = logged {
+        state.request_log.record(crate::request_log::LoggedRequest {
+            action: action.clone(),
+            method,
+            path,
+            status: resp.status().as_u16(),
+            body,
+        });
+    }
     let hold = state
         .faults
         .lock()

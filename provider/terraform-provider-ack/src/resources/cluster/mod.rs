@@ -126,7 +126,7 @@ impl ClusterResource {
         match client.describe_cluster(state.id(), &req.ctx.cancel).await {
             Ok(Some(detail)) if detail.state != "deleting" => {
                 let mut now = Cluster::from_api(&detail, &state);
-                self.read_logs(client, &state, &mut now, &req.ctx.cancel)
+                self.read_beyond_detail(client, &state, &mut now, &req.ctx.cancel)
                     .await?;
                 Ok(ReadResponse::found(now.value()?, req.private.clone()))
             }
@@ -266,10 +266,12 @@ impl ClusterResource {
 // ------------------------------------------------------------------ helpers
 
 impl ClusterResource {
-    /// The logs' settings, read only where the state has them or knows
-    /// nothing yet (an import): a refresh of a cluster without them costs
-    /// no extra call.
-    async fn read_logs(
+    /// What DescribeClusterDetail does not carry, read only where the state
+    /// has it or knows nothing yet (an import), so that a refresh of a
+    /// cluster without logs costs no extra call: the logs' settings, and
+    /// after an import the Terway variant (the detail tells Flannel apart by
+    /// its pod block, not ENI from ENIIP; the installed addons say).
+    async fn read_beyond_detail(
         &self,
         client: &Client,
         state: &Cluster,
@@ -293,6 +295,18 @@ impl ClusterResource {
                 .map_err(|e| api_diag("read the audit log", &e))?;
             now.audit_log = (a.audit_enabled || state.audit_log.is_some())
                 .then(|| AuditLog::from_api(&a, id, state.audit_log.as_ref()));
+        }
+        if imported && now.network_plugin.is_none() {
+            for plugin in ack_api::rules::NETWORK_PLUGINS {
+                let found = client
+                    .addon(id, plugin, cancel)
+                    .await
+                    .map_err(|e| api_diag("read the cluster's network plugin", &e))?;
+                if found.is_some() {
+                    now.network_plugin = Some(plugin.to_owned());
+                    break;
+                }
+            }
         }
         Ok(())
     }

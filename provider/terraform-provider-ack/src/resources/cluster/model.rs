@@ -381,12 +381,23 @@ impl Cluster {
             (None, _) => None,
         };
         let nonempty = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
-        // The API does not report the plugin: Flannel clusters have a pod
-        // block, Terway ones (ENI or ENIIP, not told apart) do not.
+        // A state with no name is an import's: the create-time arguments
+        // come from what the API reports (`parameters`); otherwise from the
+        // state, since they cannot change.
+        let imported = prior.name.is_none();
+        let at_create =
+            |kept: &Option<bool>, reported: Option<bool>| kept.or(reported.filter(|_| imported));
+        // The detail has no plugin field: Flannel clusters have a pod block;
+        // Terway ones (ENI or ENIIP) do not, and `read` asks the addons.
         let network_plugin = prior
             .network_plugin
             .clone()
             .or_else(|| (!d.container_cidr.is_empty()).then(|| "flannel".to_owned()));
+        let pod_vswitch_ids = match &prior.pod_vswitch_ids {
+            Some(kept) => Some(kept.clone()),
+            None if imported => d.pod_vswitch_ids(),
+            None => None,
+        };
         let flannel = network_plugin.as_deref() == Some("flannel");
         Cluster {
             id: Some(d.cluster_id.clone()),
@@ -397,7 +408,7 @@ impl Cluster {
             vswitch_ids: Some(d.vswitch_ids.clone()),
             zone_ids: prior.zone_ids.clone(),
             network_plugin,
-            pod_vswitch_ids: prior.pod_vswitch_ids.clone(),
+            pod_vswitch_ids,
             service_cidr: Some(d.service_cidr.clone()),
             pod_cidr: nonempty(&d.container_cidr),
             node_cidr_mask: d.node_cidr_mask.filter(|_| flannel),
@@ -405,9 +416,11 @@ impl Cluster {
             ip_stack: nonempty(&d.ip_stack).or_else(|| Some("ipv4".into())),
             cluster_domain: nonempty(&d.cluster_domain).or_else(|| Some("cluster.local".into())),
             security_group_id: nonempty(&d.security_group_id),
-            is_enterprise_security_group: prior.is_enterprise_security_group,
+            is_enterprise_security_group: d
+                .enterprise_security_group()
+                .or(prior.is_enterprise_security_group),
             endpoint_public_access: Some(public.is_some()),
-            snat_entry: prior.snat_entry,
+            snat_entry: at_create(&prior.snat_entry, d.snat_entry()),
             extra_sans: (!d.extra_sans.is_empty() || prior.extra_sans.is_some())
                 .then(|| d.extra_sans.clone()),
             resource_group_id: nonempty(&d.resource_group_id),

@@ -181,7 +181,9 @@ pub fn schema() -> Schema {
             .attribute(
                 Attribute::bool("is_enterprise_security_group")
                     .optional()
-                    .description("Without `security_group_id`: whether the security group the service creates is an enterprise one (the service's default; recommended with Terway). Refused together with `security_group_id`. Changing it replaces the cluster.")
+                    .computed()
+                    .description("Without `security_group_id`: whether the security group the service creates is an enterprise one (the service's default, `true`; recommended with Terway). Refused together with `security_group_id`; left out, the service's choice is recorded. Changing a set value replaces the cluster.")
+                    .plan_modifier(UseStateForUnknown)
                     .plan_modifier(CreateOnly),
             )
             .attribute(
