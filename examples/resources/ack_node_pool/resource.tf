@@ -56,6 +56,11 @@ resource "ack_node_pool" "workers" {
     kube_reserved      = { cpu = "500m", memory = "1Gi" }
   }
 
+  node_os_config = {
+    hugepage = { transparent_enabled = "madvise" }
+    sysctl   = { "net.core.somaxconn" = "32768" }
+  }
+
   autoscaling = {
     min_size = 2
     max_size = 10

@@ -282,7 +282,7 @@ async fn kubelet_settings_are_checked_stored_and_replaced_by_modify_node_pool_no
     };
     let req = NodeConfigRequest {
         kubelet_config: Some(kubelet),
-        rolling_policy: None,
+        ..Default::default()
     };
     emu.call(&ApiRequest::modify_node_pool_node_config(&id, &np, &req))
         .await
@@ -309,6 +309,7 @@ async fn kubelet_settings_are_checked_stored_and_replaced_by_modify_node_pool_no
             max_pods: Some(999),
             ..Default::default()
         }),
+        os_config: None,
         rolling_policy: None,
     };
     emu.call(&ApiRequest::modify_node_pool_node_config(&id, &np, &bad))

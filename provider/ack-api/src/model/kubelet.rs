@@ -78,15 +78,60 @@ impl KubeletConfig {
 pub struct NodeConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubelet_configuration: Option<KubeletConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_os_config: Option<NodeOsConfig>,
+}
+
+/// The nodes' operating system settings: `node_config.node_os_config` of
+/// CreateClusterNodePool and the detail, `os_config` of
+/// ModifyNodePoolNodeConfig.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeOsConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hugepage: Option<Hugepage>,
+    /// Kernel parameters (`net.core.somaxconn` → `"32768"`); clusters of
+    /// 1.28 or later.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sysctl: BTreeMap<String, String>,
+}
+
+impl NodeOsConfig {
+    pub fn is_empty(&self) -> bool {
+        *self == NodeOsConfig::default()
+    }
+}
+
+/// Transparent huge pages (the SDK's `Hugepage`, camelCase on the wire).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hugepage {
+    /// `always`, `madvise` or `never`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transparent_enabled: Option<String>,
+    /// `always`, `defer`, `defer+madvise`, `madvise` or `never`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transparent_defrag: Option<String>,
+    /// `0` or `1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub khugepaged_defrag: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub khugepaged_alloc_sleep_millisecs: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub khugepaged_pages_to_scan: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub khugepaged_scan_sleep_millisecs: Option<i64>,
 }
 
 /// `PUT /clusters/{id}/nodepools/{np}/node_config`
-/// (ModifyNodePoolNodeConfig): the whole kubelet configuration, rolled out
+/// (ModifyNodePoolNodeConfig): the whole kubelet configuration and the OS
+/// settings (each replaced as a whole when sent), rolled out
 /// to the pool's nodes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeConfigRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubelet_config: Option<KubeletConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_config: Option<NodeOsConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolling_policy: Option<RollingPolicy>,
 }

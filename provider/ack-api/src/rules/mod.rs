@@ -18,6 +18,7 @@ mod kubelet;
 mod managed;
 mod names;
 mod network;
+mod node_os;
 mod node_pool;
 mod recurrence;
 mod tags;
@@ -48,6 +49,7 @@ pub use names::{
     vswitch_ids, MAX_INSTANCE_TYPES, MAX_VSWITCHES,
 };
 pub use network::{cidr, cidrs_disjoint, SPECIAL_PURPOSE_RANGES};
+pub use node_os::{node_os_config, sysctl_name, SYSCTL_SINCE, THP_DEFRAG, THP_ENABLED};
 pub use node_pool::{
     between, billing, data_disk_rules, disk_encryption, disk_size, login, login_password, one_of,
     performance_level, scaling_group, spot, CHARGE_TYPES, DATA_DISK_CATEGORIES, DATA_DISK_SIZE,

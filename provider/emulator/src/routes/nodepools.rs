@@ -79,6 +79,13 @@ fn check_limits(
 ) -> ApiResult<()> {
     let row = store::get_cluster(conn, cluster_id)?;
     super::pool_checks::inventory(conn, &row.doc, req)?;
+    if let Some(os) = req
+        .node_config
+        .as_ref()
+        .and_then(|n| n.node_os_config.as_ref())
+    {
+        super::pool_checks::node_os(os, &row.doc.current_version, "node_config.node_os_config")?;
+    }
     if req.management.as_ref().is_some_and(|m| m.enable) {
         require(&row.doc, Feature::ManagedNodePools)?;
     }

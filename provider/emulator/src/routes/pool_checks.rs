@@ -59,6 +59,19 @@ pub(super) fn kubelet(k: &ack_api::model::KubeletConfig, field: &str) -> ApiResu
     }
 }
 
+/// The nodes' OS settings (`field`: where the request has them), for a
+/// cluster at `version`.
+pub(super) fn node_os(
+    os: &ack_api::model::NodeOsConfig,
+    version: &str,
+    field: &str,
+) -> ApiResult<()> {
+    match rules::node_os_config(os, Some(version)).into_iter().next() {
+        Some(v) => Err(ApiError::invalid(v.located(field))),
+        None => Ok(()),
+    }
+}
+
 /// `kubernetes_config`'s node settings and `node_config`.
 pub(super) fn kubernetes(req: &NodePoolRequest) -> ApiResult<()> {
     let k = &req.kubernetes_config;

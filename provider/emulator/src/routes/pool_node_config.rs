@@ -1,6 +1,6 @@
 //! ModifyNodePoolNodeConfig (`PUT /clusters/{id}/nodepools/{np}/node_config`):
-//! the pool's kubelet configuration, replaced as a whole and rolled out to
-//! its nodes (`updating` → `active`).
+//! the pool's kubelet configuration and OS settings, each replaced as a whole
+//! when sent, rolled out to its nodes (`updating` → `active`).
 
 use ack_api::model::{NodeConfigRequest, TaskResponse};
 use axum::body::Bytes;
@@ -20,15 +20,20 @@ pub async fn modify(
     body: Bytes,
 ) -> ApiResult<Json<TaskResponse>> {
     let req: NodeConfigRequest = parse_value(body_value(&body)?)?;
-    let Some(kubelet) = req.kubelet_config else {
+    if req.kubelet_config.is_none() && req.os_config.is_none() {
         return Err(ApiError::bad_request(
             "MissingParameter",
             "One of kubelet_config, containerd_config and os_config is required.",
         ));
-    };
-    super::pool_checks::kubelet(&kubelet, "kubelet_config")?;
+    }
+    if let Some(kubelet) = &req.kubelet_config {
+        super::pool_checks::kubelet(kubelet, "kubelet_config")?;
+    }
     let task_id = state.tx(|conn| {
-        running(conn, &cluster_id)?;
+        let cluster = running(conn, &cluster_id)?;
+        if let Some(os) = &req.os_config {
+            super::pool_checks::node_os(os, &cluster.doc.current_version, "os_config")?;
+        }
         let mut pool = store::get_pool(conn, &cluster_id, &pool_id)?;
         if pool.status.state != "active" {
             return Err(ApiError::bad_request(
@@ -39,7 +44,13 @@ pub async fn modify(
                 ),
             ));
         }
-        pool.node_config.kubelet_configuration = (!kubelet.is_empty()).then_some(kubelet);
+        // What is sent replaces that part as a whole; what is not stays.
+        if let Some(kubelet) = req.kubelet_config {
+            pool.node_config.kubelet_configuration = (!kubelet.is_empty()).then_some(kubelet);
+        }
+        if let Some(os) = req.os_config {
+            pool.node_config.node_os_config = (!os.is_empty()).then_some(os);
+        }
         pool.status.state = "updating".into();
         let nodes = pool.status.total_nodes;
         store::save_pool(conn, &cluster_id, &pool)?;

@@ -490,6 +490,24 @@ def node_pools():
     detail = c.describe_cluster_node_pool_detail(pro.cluster_id, r.nodepool_id).body
     assert detail.node_config.kubelet_configuration.max_pods == 64
     assert detail.node_config.kubelet_configuration.eviction_hard == {"memory.available": "200Mi"}
+    # ... and the OS settings (huge pages camelCase, kernel parameters), the kubelet left as it is.
+    os_req = m.ModifyNodePoolNodeConfigRequest(
+        os_config=m.ModifyNodePoolNodeConfigRequestOsConfig(
+            hugepage=m.Hugepage(transparent_enabled="madvise", khugepaged_defrag=1),
+            sysctl={"net.core.somaxconn": "32768"},
+        )
+    )
+    wait_task(c, c.modify_node_pool_node_config(pro.cluster_id, r.nodepool_id, os_req).body.task_id)
+    wait_pool(c, pro.cluster_id, r.nodepool_id)
+    detail = c.describe_cluster_node_pool_detail(pro.cluster_id, r.nodepool_id).body
+    assert detail.node_config.node_os_config.hugepage.transparent_enabled == "madvise"
+    assert detail.node_config.node_os_config.hugepage.khugepaged_defrag == 1
+    assert detail.node_config.node_os_config.sysctl == {"net.core.somaxconn": "32768"}
+    assert detail.node_config.kubelet_configuration.max_pods == 64, "the kubelet is untouched"
+    bad_os = m.ModifyNodePoolNodeConfigRequest(
+        os_config=m.ModifyNodePoolNodeConfigRequestOsConfig(hugepage=m.Hugepage(transparent_enabled="sometimes"))
+    )
+    expect_error(lambda: c.modify_node_pool_node_config(pro.cluster_id, r.nodepool_id, bad_os), "InvalidParameter")
     big_disk = pool_request("disk", 1)
     big_disk.scaling_group.system_disk_size = 9999
     expect_error(lambda: c.create_cluster_node_pool(pro.cluster_id, big_disk), "InvalidParameter")

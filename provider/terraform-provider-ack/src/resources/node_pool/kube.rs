@@ -204,6 +204,11 @@ impl NodePool {
                 .kubelet_configuration
                 .as_ref()
                 .map(|c| Kubelet::from_api(c, prior.kubelet_configuration.as_ref())),
+            node_os_config: p
+                .node_config
+                .node_os_config
+                .as_ref()
+                .map(|c| super::node_os::NodeOs::from_api(c, prior.node_os_config.as_ref())),
             ..NodePool::scaling_from_api(p, prior)
         }
     }

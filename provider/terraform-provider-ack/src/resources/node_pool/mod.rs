@@ -7,6 +7,7 @@
 mod kube;
 mod managed;
 pub mod model;
+mod node_os;
 mod plan;
 mod plan_nodes;
 mod scaling;
@@ -204,22 +205,27 @@ impl NodePoolResource {
                 .await
                 .map_err(|e| api_diag("update the node pool", &e))?;
         }
-        if plan.kubelet_configuration != prior.kubelet_configuration {
+        let kubelet_changed = plan.kubelet_configuration != prior.kubelet_configuration;
+        let os_changed = plan.node_os_config != prior.node_os_config;
+        if kubelet_changed || os_changed {
             if task.is_some() {
                 client
                     .wait_node_pool(cid, np, Until::Active, task.as_deref(), timeout, cancel)
                     .await
                     .map_err(|e| api_diag("wait for the node pool update", &e))?;
             }
+            // Each part is replaced as a whole: only the changed ones go.
             let kubelet = plan.kubelet_configuration.as_ref().map(|k| k.to_api());
+            let os = plan.node_os_config.as_ref().map(|o| o.to_api());
             let body = ack_api::model::NodeConfigRequest {
-                kubelet_config: Some(kubelet.unwrap_or_default()),
+                kubelet_config: kubelet_changed.then(|| kubelet.unwrap_or_default()),
+                os_config: os_changed.then(|| os.unwrap_or_default()),
                 rolling_policy: None,
             };
             task = client
                 .modify_node_pool_node_config(cid, np, &body, cancel)
                 .await
-                .map_err(|e| api_diag("update the nodes' kubelet configuration", &e))?;
+                .map_err(|e| api_diag("update the nodes' kubelet and OS configuration", &e))?;
         }
         let p = match task {
             // Nothing sent to a pool whose deletion is stuck (only

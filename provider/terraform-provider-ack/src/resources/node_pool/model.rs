@@ -74,6 +74,7 @@ pub struct NodePool {
     pub unschedulable: Option<bool>,
     pub node_name_mode: Option<String>,
     pub kubelet_configuration: Option<super::kube::Kubelet>,
+    pub node_os_config: Option<super::node_os::NodeOs>,
     pub force_delete: Option<bool>,
     pub cluster_id: Option<String>,
     pub node_pool_id: Option<String>,
@@ -253,11 +254,10 @@ impl NodePool {
             },
             auto_scaling: Some(auto_scaling),
             management: Some(management),
-            node_config: self
-                .kubelet_configuration
-                .as_ref()
-                .map(|k| ack_api::model::NodeConfig {
-                    kubelet_configuration: Some(k.to_api()),
+            node_config: (self.kubelet_configuration.is_some() || self.node_os_config.is_some())
+                .then(|| ack_api::model::NodeConfig {
+                    kubelet_configuration: self.kubelet_configuration.as_ref().map(|k| k.to_api()),
+                    node_os_config: self.node_os_config.as_ref().map(|o| o.to_api()),
                 }),
         })
     }

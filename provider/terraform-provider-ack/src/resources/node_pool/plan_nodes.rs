@@ -31,6 +31,7 @@ struct NodesConfig {
     system_disk_kms_key_id: Option<String>,
     data_disks: Option<Vec<Disk>>,
     kubelet_configuration: Option<super::kube::Kubelet>,
+    node_os_config: Option<super::node_os::NodeOs>,
 }
 
 fn setting<T>(p: &Planned<T>) -> Setting<()> {
@@ -158,11 +159,19 @@ pub fn validate(config: &Value, d: &mut Diagnostics) {
     }
 }
 
-/// The kubelet rules at `kubelet_configuration.<field>[<key>]`.
+/// The kubelet rules at `kubelet_configuration.<field>[<key>]`, and the OS
+/// settings' at `node_os_config.<field>…` (the cluster's version is checked
+/// where the plan knows it, and by the service).
 fn kubelet(c: &NodesConfig, d: &mut Diagnostics) {
     if let Some(k) = &c.kubelet_configuration {
         let base = AttributePath::attr("kubelet_configuration");
         for v in rules::kubelet(&k.to_api()) {
+            d.push(refusal(&path_of(&base, &v.at), &v.error));
+        }
+    }
+    if let Some(os) = &c.node_os_config {
+        let base = AttributePath::attr("node_os_config");
+        for v in rules::node_os_config(&os.to_api(), None) {
             d.push(refusal(&path_of(&base, &v.at), &v.error));
         }
     }

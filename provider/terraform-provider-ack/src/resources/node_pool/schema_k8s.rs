@@ -9,7 +9,7 @@ use tfplugin::{Attribute, Nesting, Type, Value};
 use super::kube::SameScript;
 use crate::common;
 
-fn listed(values: &[&str]) -> String {
+pub(super) fn listed(values: &[&str]) -> String {
     values
         .iter()
         .map(|v| format!("`{v}`"))
@@ -63,5 +63,6 @@ pub fn attributes() -> Vec<Attribute> {
         Attribute::bool("unschedulable").optional().description("New nodes join cordoned (unschedulable). Changes in place."),
         Attribute::string("node_name_mode").optional().description("Custom node names, `customized,<prefix>,ip,<suffix>` (prefix required, letters, digits, `-` and `.`; at most 64 characters with the IP). Changing it replaces the node pool.").validator(Check::new("`customized,<prefix>,ip,<suffix>`.", |v: &Value| match v.as_str() { Some(s) => rules::node_name_mode(s).map_err(|e| e.to_string()), None => Ok(()) })).plan_modifier(RequiresReplace),
         Attribute::nested("kubelet_configuration", Nesting::Single, kubelet()).optional().description("kubelet settings of the nodes, typed (the keys Kubernetes documents). Sent at create; a change is rolled out in place through ModifyNodePoolNodeConfig (the whole configuration is replaced)."),
+        super::node_os::attribute(),
     ]
 }
