@@ -3,7 +3,8 @@
 //! arguments the emulator insists on, and the provider block.
 //!
 //! A block is built from its required arguments and then adjusted:
-//! `hcl::pool("p", "main", "p").set("desired_size", 2).text("labels = {}")`.
+//! `hcl::pool("p", "main", "p").set("desired_size", 2).str("accelerator", "gpu")`;
+//! nested blocks go in as text, after the arguments.
 
 use std::fmt;
 
