@@ -3,6 +3,7 @@
 //! `terraform-provider-ack` (through `dev_overrides`) and to that emulator.
 
 pub mod contract;
+pub mod hcl;
 pub mod outage;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -63,30 +64,56 @@ impl Emulator {
     }
 
     pub fn start_with(extra: &[&str]) -> Emulator {
+        let listen = "127.0.0.1:0";
+        Emulator::spawn(listen, ":memory:".as_ref(), "3000", extra).unwrap_or_else(|(line, err)| {
+            panic!("ack-emulator did not start on {listen}: {line:?} {err}")
+        })
+    }
+
+    /// Runs the emulator binary and waits for its readiness line; on
+    /// failure, that line and what it wrote to stderr.
+    fn spawn(
+        listen: &str,
+        db: &std::ffi::OsStr,
+        speed: &str,
+        extra: &[&str],
+    ) -> Result<Emulator, (String, String)> {
         let mut child = Command::new(cargo_artifact("ack-emulator"))
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--db",
-                ":memory:",
-                "--speed",
-                "3000",
-            ])
+            .arg("--listen")
+            .arg(listen)
+            .arg("--db")
+            .arg(db)
+            .args(["--speed", speed])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("could not start ack-emulator: {e}"));
         let mut line = String::new();
         if let Some(out) = child.stdout.take() {
             let _ = BufReader::new(out).read_line(&mut line);
         }
-        let addr = line
+        if let Some(addr) = line
             .trim()
             .strip_prefix("ack-emulator listening on http://")
-            .map(str::to_owned);
-        let addr = addr.unwrap_or_else(|| panic!("unexpected emulator readiness line {line:?}"));
-        Emulator { child, addr }
+            .map(str::to_owned)
+        {
+            // Nobody reads stderr from here on: a full pipe must not
+            // block the emulator.
+            if let Some(mut err) = child.stderr.take() {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut err, &mut std::io::sink());
+                });
+            }
+            return Ok(Emulator { child, addr });
+        }
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        Err((line, err))
     }
 
     pub fn endpoint(&self) -> String {
@@ -131,6 +158,17 @@ impl Emulator {
         }
     }
 
+    /// Panics unless the emulator holds no cluster and no node pool.
+    #[track_caller]
+    pub fn assert_empty(&self) {
+        let s = self.stats();
+        assert_eq!(
+            (s["clusters"].as_u64(), s["node_pools"].as_u64()),
+            (Some(0), Some(0)),
+            "nothing left in the emulator: {s}"
+        );
+    }
+
     /// Mutating requests served so far (anything but Describe*/Get*/List*).
     pub fn mutations(&self) -> u64 {
         self.stats()["requests"]
@@ -161,6 +199,15 @@ impl Emulator {
             "/_emulator/inventory?region=cn-hangzhou",
             &more.to_string(),
         )
+    }
+
+    /// Points the provider in `dir` at this emulator through its
+    /// environment fallbacks (endpoint, region, access key).
+    pub fn wire(&self, dir: &mut WorkDir) {
+        dir.set_env("ACK_ENDPOINT", self.endpoint());
+        dir.set_env("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou");
+        dir.set_env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator");
+        dir.set_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret");
     }
 
     /// A client for changes made "outside Terraform".
@@ -207,18 +254,13 @@ pub struct Case {
 impl Case {
     pub fn new(emu: &Emulator) -> Option<Case> {
         let mut dir = workdir()?;
-        dir.set_env("ACK_ENDPOINT", emu.endpoint());
-        dir.set_env("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou");
-        dir.set_env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator");
-        dir.set_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret");
+        emu.wire(&mut dir);
         Some(Case { dir })
     }
 
     /// Writes `main.tf` = required providers + provider block + `body`.
     pub fn config(&self, body: &str) {
-        self.dir.write_config(&format!(
-            "{REQUIRED_PROVIDERS}provider \"ack\" {{}}\n{body}"
-        ));
+        self.dir.write_config(&format!("{}{body}", hcl::header()));
     }
 
     /// The terraform-plugin-testing step: plan → apply the saved plan →
@@ -336,6 +378,15 @@ pub fn values(dir: &WorkDir, address: &str) -> Json {
         .unwrap_or_default()
 }
 
+/// The `id` of `address` in the state; panics when it has none.
+#[track_caller]
+pub fn id(dir: &WorkDir, address: &str) -> String {
+    match values(dir, address)["id"].as_str() {
+        Some(id) => id.to_owned(),
+        None => panic!("{address} has no id in the state"),
+    }
+}
+
 /// The `change` object of `address` in a plan.
 pub fn change<'a>(plan: &'a Json, address: &str) -> &'a Json {
     plan["resource_changes"]
@@ -421,45 +472,13 @@ impl Emulator {
     pub fn start_on(listen: &str, db: &std::path::Path, speed: &str, extra: &[&str]) -> Emulator {
         let started = std::time::Instant::now();
         loop {
-            let mut child = Command::new(cargo_artifact("ack-emulator"))
-                .arg("--listen")
-                .arg(listen)
-                .arg("--db")
-                .arg(db)
-                .args(["--speed", speed])
-                .args(extra)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap_or_else(|e| panic!("could not start ack-emulator: {e}"));
-            let mut line = String::new();
-            if let Some(out) = child.stdout.take() {
-                let _ = BufReader::new(out).read_line(&mut line);
+            match Emulator::spawn(listen, db.as_os_str(), speed, extra) {
+                Ok(emu) => return emu,
+                Err((line, err)) => assert!(
+                    started.elapsed() < std::time::Duration::from_secs(10),
+                    "ack-emulator did not start on {listen}: {line:?} {err}"
+                ),
             }
-            if let Some(addr) = line
-                .trim()
-                .strip_prefix("ack-emulator listening on http://")
-                .map(str::to_owned)
-            {
-                // Nobody reads stderr from here on: a full pipe must not
-                // block the emulator.
-                if let Some(mut err) = child.stderr.take() {
-                    std::thread::spawn(move || {
-                        let _ = std::io::copy(&mut err, &mut std::io::sink());
-                    });
-                }
-                return Emulator { child, addr };
-            }
-            let mut err = String::new();
-            if let Some(mut e) = child.stderr.take() {
-                let _ = e.read_to_string(&mut err);
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-            assert!(
-                started.elapsed() < std::time::Duration::from_secs(10),
-                "ack-emulator did not start on {listen}: {line:?} {err}"
-            );
             std::thread::sleep(std::time::Duration::from_millis(200));
         }
     }

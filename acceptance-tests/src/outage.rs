@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
-use crate::{Case, Emulator};
+use crate::{free_port, Case, Emulator, TempDir};
 
 /// A terraform command running in the background, its stdout and stderr
 /// going to one file; killed on drop if it is still running.
@@ -163,11 +163,71 @@ pub fn interrupt(child: &Child) {
     assert!(status.success());
 }
 
-pub fn assert_empty_emulator(emu: &Emulator) {
-    let s = emu.stats();
-    assert_eq!(
-        (s["clusters"].as_u64(), s["node_pools"].as_u64()),
-        (Some(0), Some(0)),
-        "nothing left in the emulator: {s}"
+/// Waits (at most 60 s) until the emulator has served `action` `n` times.
+#[track_caller]
+pub fn wait_for_requests(emu: &Emulator, action: &str, n: u64) {
+    wait_until(
+        &format!("{n} {action} served"),
+        Duration::from_secs(60),
+        || emu.requests(action) >= n,
     );
+}
+
+/// An emulator that can go away and come back as the same service: a fixed
+/// address, and its database in a file of a private directory (which also
+/// holds terraform's logs).
+pub struct Service {
+    tmp: TempDir,
+    listen: String,
+}
+
+impl Service {
+    pub fn new(prefix: &str) -> Service {
+        Service {
+            tmp: TempDir::new(prefix),
+            listen: format!("127.0.0.1:{}", free_port()),
+        }
+    }
+
+    /// Starts the emulator at `speed` where the last one stopped.
+    pub fn start(&self, speed: &str) -> Emulator {
+        Emulator::start_on(
+            &self.listen,
+            &self.tmp.path().join("emulator.db"),
+            speed,
+            &[],
+        )
+    }
+
+    /// Stops `emu` (SIGKILL) and starts it again at `speed`.
+    pub fn restart(&self, emu: &mut Emulator, speed: &str) {
+        emu.kill();
+        *emu = self.start(speed);
+    }
+
+    /// `terraform <args>` in the background, logged to `<log>.log`.
+    pub fn background(&self, case: &Case, args: &[&str], log: &str) -> Background {
+        Background::start(case, args, self.tmp.path().join(format!("{log}.log")))
+    }
+
+    /// Kills `emu` and keeps the service down for `length`, checking that
+    /// `run` keeps running all along (it must wait the outage out), then
+    /// starts it again at `speed`. Returns when the outage began.
+    #[track_caller]
+    pub fn outage(
+        &self,
+        emu: &mut Emulator,
+        run: &mut Background,
+        length: Duration,
+        speed: &str,
+    ) -> Instant {
+        emu.kill();
+        let began = Instant::now();
+        while began.elapsed() < length {
+            run.assert_running("during the outage (it must wait the outage out)");
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        *emu = self.start(speed);
+        began
+    }
 }

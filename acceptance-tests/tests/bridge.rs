@@ -29,12 +29,38 @@
 
 mod bridge_support;
 
-use acceptance_tests::Emulator;
+use acceptance_tests::{hcl, Emulator};
 use bridge_support::*;
-use serde_json::json;
+use serde_json::{json, Value as Json};
 use tfplugin::__private::msgpack;
 use tfplugin::__private::proto::tfplugin6 as pb;
 use tfplugin::Value;
+
+/// An `ack_cluster` configuration on the emulator's default network.
+fn cluster_config(name: &str, edition: &str) -> Json {
+    json!({"name": name, "vpc_id": hcl::VPC, "vswitch_ids": [hcl::VSWITCH],
+           "pod_cidr": "172.20.0.0/16", "edition": edition})
+}
+
+/// An `ack_node_pool` configuration with the arguments every pool needs.
+fn pool_config(cluster: &str, name: &str, size: u32) -> Json {
+    json!({"cluster_name": cluster, "name": name, "instance_types": [hcl::INSTANCE_TYPE],
+           "vswitch_ids": [hcl::VSWITCH], "instance_charge_type": "PostPaid",
+           "key_pair": hcl::KEY_PAIR, "desired_size": size})
+}
+
+/// A call the bridge made without a plan was refused with the plan's own
+/// diagnostics, the first of them `summary`.
+#[track_caller]
+fn assert_refused_as_planned(
+    unplanned: &[pb::Diagnostic],
+    planned: &[pb::Diagnostic],
+    summary: &str,
+) {
+    assert!(!summaries(unplanned).is_empty(), "refused without a plan");
+    assert_eq!(summaries(unplanned), summaries(planned));
+    assert_eq!(summaries(unplanned)[0].0, summary);
+}
 
 /// The bridge's checks on the schema it receives.
 async fn bridge_schema_rules(b: &mut Bridge) {
@@ -90,8 +116,9 @@ async fn the_bridge_call_sequence_for_every_resource() {
 
     // ack_cluster: standard → pro is an in-place update, as Terraform shows it.
     let cl = "ack_cluster";
-    let mut cfg = json!({"name": "bridge", "vpc_id": "vpc-ack00000000000000001", "vswitch_ids": ["vsw-ack00000000000000001"], "pod_cidr": "172.20.0.0/16", "edition": "standard", "deletion_protection": true,
-                         "service_cidr": "172.21.0.0/20"});
+    let mut cfg = cluster_config("bridge", "standard");
+    cfg["deletion_protection"] = json!(true);
+    cfg["service_cidr"] = json!("172.21.0.0/20");
     let created = b.create(cl, &cfg).await;
     assert_eq!(created.state.get("sla").unwrap().as_str(), Some("99.90%"));
     cfg["edition"] = json!("pro");
@@ -113,8 +140,8 @@ async fn the_bridge_call_sequence_for_every_resource() {
     let cases = [
         (
             "ack_node_pool",
-            json!({"cluster_name": "bridge", "name": "workers", "instance_types": ["ecs.g7.xlarge"], "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PostPaid", "key_pair": "ack-keypair", "desired_size": 1}),
-            json!({"cluster_name": "bridge", "name": "workers", "instance_types": ["ecs.g7.xlarge"], "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PostPaid", "key_pair": "ack-keypair", "desired_size": 2}),
+            pool_config("bridge", "workers", 1),
+            pool_config("bridge", "workers", 2),
         ),
         (
             "ack_encryption",
@@ -160,7 +187,7 @@ async fn the_bridge_call_sequence_for_every_resource() {
     // Tier rules hold for a client that applies without planning: the same
     // diagnostic as the plan's, and nothing sent to the API.
     let std = b
-        .create(cl, &json!({"name": "bridge-std", "vpc_id": "vpc-ack00000000000000001", "vswitch_ids": ["vsw-ack00000000000000001"], "pod_cidr": "172.20.0.0/16", "edition": "standard"}))
+        .create(cl, &cluster_config("bridge-std", "standard"))
         .await;
     let t = "ack_scheduler_profile";
     let gang = b.value(
@@ -186,60 +213,49 @@ async fn the_bridge_call_sequence_for_every_resource() {
     let at_apply = b
         .apply(t, &Value::Null, dv(&planned, &ty), &gang, Vec::new())
         .await;
-    assert!(
-        !summaries(&at_apply.diagnostics).is_empty(),
-        "refused at apply"
-    );
-    assert_eq!(
-        summaries(&at_apply.diagnostics),
-        summaries(&at_plan.diagnostics)
-    );
-    assert_eq!(
-        summaries(&at_apply.diagnostics)[0].0,
-        "Gang scheduling needs ACK Pro"
+    assert_refused_as_planned(
+        &at_apply.diagnostics,
+        &at_plan.diagnostics,
+        "Gang scheduling needs ACK Pro",
     );
     assert_eq!(emu.requests("ModifyClusterAddon"), addon_calls);
 
     // The same for a node pool turned into a managed one.
     let t = "ack_node_pool";
-    let pool_cfg = json!({"cluster_name": "bridge-std", "name": "std-pool",
-                          "instance_types": ["ecs.g7.xlarge"], "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PostPaid", "key_pair": "ack-keypair", "desired_size": 1});
-    let pool = b.create(t, &pool_cfg).await;
+    let pool_cfg = pool_config("bridge-std", "std-pool", 1);
+    let created = b.create(t, &pool_cfg).await;
     let mut managed_cfg = pool_cfg.clone();
     managed_cfg["managed"] = json!({"auto_repair": true});
     let managed = b.value(t, &managed_cfg);
-    let at_plan = b.plan(t, &pool, &managed).await;
-    let mut planned = pool.state.clone();
+    let at_plan = b.plan(t, &created, &managed).await;
+    let mut planned = created.state.clone();
     *planned.get_mut("managed").unwrap() = managed.get("managed").unwrap().clone();
     let ty = b.ty(t);
     let at_apply = b
         .apply(
             t,
-            &pool.state,
+            &created.state,
             dv(&planned, &ty),
             &managed,
-            pool.private.clone(),
+            created.private.clone(),
         )
         .await;
-    assert_eq!(
-        summaries(&at_apply.diagnostics),
-        summaries(&at_plan.diagnostics)
-    );
-    assert_eq!(
-        summaries(&at_apply.diagnostics)[0].0,
-        "Managed node pools needs ACK Pro"
+    assert_refused_as_planned(
+        &at_apply.diagnostics,
+        &at_plan.diagnostics,
+        "Managed node pools needs ACK Pro",
     );
     let kept = msgpack::decode(&at_apply.new_state.unwrap().msgpack, &ty).unwrap();
-    assert_eq!(kept, pool.state, "a refused update keeps the prior state");
-    let gone = b.delete(t, &pool).await;
+    assert_eq!(
+        kept, created.state,
+        "a refused update keeps the prior state"
+    );
+    let gone = b.delete(t, &created).await;
     assert_clean(&gone.diagnostics, "delete the pool");
 
     // A pool deleted without a plan leaves the plan registry: the next pool's
     // plan on the same standard cluster counts only pools that exist.
-    let big = |name: &str| {
-        json!({"cluster_name": "bridge-std", "name": name,
-               "instance_types": ["ecs.g7.xlarge"], "vswitch_ids": ["vsw-ack00000000000000001"], "instance_charge_type": "PostPaid", "key_pair": "ack-keypair", "desired_size": 60})
-    };
+    let big = |name: &str| pool_config("bridge-std", name, 60);
     let first = b.create(t, &big("first")).await;
     let gone = b.delete(t, &first).await;
     assert_clean(&gone.diagnostics, "delete the first pool");
@@ -254,13 +270,10 @@ async fn the_bridge_call_sequence_for_every_resource() {
     // plan's diagnostic, before any API call, and the state is kept.
     let destroy_plan = b.plan(cl, &refreshed, &Value::Null).await;
     let refused = b.delete(cl, &refreshed).await;
-    assert_eq!(
-        summaries(&refused.diagnostics),
-        summaries(&destroy_plan.diagnostics)
-    );
-    assert_eq!(
-        summaries(&refused.diagnostics)[0].0,
-        "Cluster has deletion protection"
+    assert_refused_as_planned(
+        &refused.diagnostics,
+        &destroy_plan.diagnostics,
+        "Cluster has deletion protection",
     );
     assert!(
         !null_state(&refused, &b.ty(cl)),

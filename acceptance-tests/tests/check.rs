@@ -4,25 +4,17 @@
 
 use std::process::Command;
 
-use acceptance_tests::{Case, Emulator};
+use acceptance_tests::{hcl, Case, Emulator};
 use tfplugin_testing::cargo_artifact;
 
-const CLEAN: &str = r#"
-resource "ack_cluster" "main" {
-  name                = "checked"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-  edition             = "pro"
-  service_cidr        = "172.21.0.0/20"
-  deletion_protection = true
+/// A Pro cluster that passes every check, protected, with encryption.
+fn clean() -> String {
+    let cluster = hcl::cluster("main", "checked")
+        .str("edition", "pro")
+        .str("service_cidr", "172.21.0.0/20")
+        .set("deletion_protection", true);
+    format!("{cluster}{}", hcl::encryption("main"))
 }
-
-resource "ack_encryption" "secrets" {
-  cluster_name = ack_cluster.main.name
-  kms_key_id   = "key-ack00000000000000001"
-}
-"#;
 
 fn check(case: &Case, format: &str) -> (i32, String) {
     check_with(case, format, &[])
@@ -47,13 +39,13 @@ fn check_with(case: &Case, format: &str, extra: &[&str]) -> (i32, String) {
 fn flags_a_cluster_replacement_and_passes_a_clean_plan() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    case.config(CLEAN);
+    case.config(&clean());
     case.dir.plan(&[]);
     let (code, out) = check(&case, "text");
     assert_eq!(code, 0, "a clean plan passes:\n{out}");
     case.dir.apply_saved();
 
-    case.config(&CLEAN.replace("172.21.0.0/20", "172.22.0.0/20"));
+    case.config(&clean().replace("172.21.0.0/20", "172.22.0.0/20"));
     case.dir.plan(&[]);
     let (code, sarif) = check(&case, "sarif");
     assert_eq!(code, 1, "{sarif}");
@@ -73,33 +65,20 @@ fn flags_a_cluster_replacement_and_passes_a_clean_plan() {
         "{text}"
     );
 
-    case.config(&CLEAN.replace("deletion_protection = true", "deletion_protection = false"));
+    case.config(&clean().replace("deletion_protection = true", "deletion_protection = false"));
     case.dir.apply();
     case.destroy();
 }
 
-const PRODUCTION: &str = r#"
-resource "ack_cluster" "main" {
-  name         = "rego-checked"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-  service_cidr = "172.21.0.0/20"
-  tags = {
-    environment = "production"
-  }
+/// A production-tagged Standard cluster (no SLA compensation) with a
+/// fixed pool.
+fn production() -> String {
+    let cluster = hcl::cluster("main", "rego-checked")
+        .str("service_cidr", "172.21.0.0/20")
+        .set("tags", "{\n    environment = \"production\"\n  }");
+    let pool = hcl::pool("fixed", "main", "fixed").set("desired_size", 2);
+    format!("{cluster}{pool}")
 }
-
-resource "ack_node_pool" "fixed" {
-  cluster_name   = ack_cluster.main.name
-  name           = "fixed"
-  instance_types = ["ecs.g7.xlarge"]
-  vswitch_ids          = ["vsw-ack00000000000000001"]
-  instance_charge_type = "PostPaid"
-  key_pair             = "ack-keypair"
-  desired_size   = 2
-}
-"#;
 
 /// The conftest-style policy directory under examples/ runs unchanged on a
 /// plan saved by terraform, and its findings reach SARIF and JUnit.
@@ -107,7 +86,7 @@ resource "ack_node_pool" "fixed" {
 fn rego_policy_directory_findings_in_sarif_and_junit() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    case.config(PRODUCTION);
+    case.config(&production());
     case.dir.plan(&[]);
     let policies =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policies/rego");

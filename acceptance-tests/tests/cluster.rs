@@ -2,25 +2,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{change, values, Case, Emulator};
+use acceptance_tests::{change, hcl, values, Case, Emulator};
 use tfplugin_testing::actions_for;
 
-const STANDARD: &str = r#"
-resource "ack_cluster" "main" {
-  name               = "demo"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-  kubernetes_version = "1.30.7-aliyun.1"
-  tags               = { env = "dev" }
+/// A Standard cluster of an older version, with tags.
+fn standard() -> String {
+    hcl::cluster("main", "demo")
+        .str("kubernetes_version", "1.30.7-aliyun.1")
+        .set("tags", "{ env = \"dev\" }")
+        .into()
 }
-"#;
 
 #[test]
 fn standard_cluster_full_cycle() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let plan = case.step(STANDARD);
+    let plan = case.step(&standard());
     assert_eq!(actions_for(&plan, "ack_cluster.main"), ["create"]);
     let after = &change(&plan, "ack_cluster.main")["after"];
     assert_eq!(
@@ -41,7 +38,7 @@ fn standard_cluster_full_cycle() {
         .starts_with("https://"));
     case.import_verify(
         &emu,
-        STANDARD,
+        &standard(),
         "ack_cluster.main",
         v["id"].as_str().unwrap(),
     );
@@ -53,13 +50,10 @@ fn standard_cluster_full_cycle() {
 fn upgrade_to_pro_in_place_then_refuse_the_way_back() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    case.step(STANDARD);
+    case.step(&standard());
     let id = values(&case.dir, "ack_cluster.main")["id"].clone();
 
-    let pro = STANDARD.replace(
-        "name               = \"demo\"",
-        "name               = \"demo\"\n  edition            = \"pro\"",
-    );
+    let pro = standard().replace("name = \"demo\"", "name = \"demo\"\n  edition = \"pro\"");
     let plan = case.step(&pro);
     assert_eq!(
         actions_for(&plan, "ack_cluster.main"),
@@ -84,7 +78,7 @@ fn upgrade_to_pro_in_place_then_refuse_the_way_back() {
 
     // Back to standard: refused at plan time, nothing sent.
     let mutations = emu.mutations();
-    case.config(STANDARD);
+    case.config(&standard());
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("Edition cannot be changed back"), "{out}");
     assert!(out.contains("irreversible"), "{out}");
@@ -98,16 +92,16 @@ fn upgrade_to_pro_in_place_then_refuse_the_way_back() {
 fn kubernetes_upgrades_one_minor_at_a_time() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    case.step(STANDARD);
-    let skip = STANDARD.replace("1.30.7-aliyun.1", "1.32.1-aliyun.1");
+    case.step(&standard());
+    let skip = standard().replace("1.30.7-aliyun.1", "1.32.1-aliyun.1");
     case.config(&skip);
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("upgrade to 1.31.1-aliyun.1 first"), "{out}");
-    let down = STANDARD.replace("1.30.7-aliyun.1", "1.28.15-aliyun.1");
+    let down = standard().replace("1.30.7-aliyun.1", "1.28.15-aliyun.1");
     case.config(&down);
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("cannot be downgraded"), "{out}");
-    let next = STANDARD.replace("1.30.7-aliyun.1", "1.31.1-aliyun.1");
+    let next = standard().replace("1.30.7-aliyun.1", "1.31.1-aliyun.1");
     let plan = case.step(&next);
     assert_eq!(actions_for(&plan, "ack_cluster.main"), ["update"]);
     assert_eq!(
@@ -122,7 +116,7 @@ fn kubernetes_upgrades_one_minor_at_a_time() {
 fn force_new_attributes_say_why_they_replace() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let body = STANDARD.replace("tags ", "service_cidr       = \"172.21.0.0/20\"\n  tags ");
+    let body = standard().replace("tags ", "service_cidr       = \"172.21.0.0/20\"\n  tags ");
     case.step(&body);
     case.config(&body.replace("172.21.0.0/20", "172.22.0.0/20"));
     let plan = case.dir.plan(&[]);
@@ -139,7 +133,7 @@ fn force_new_attributes_say_why_they_replace() {
 fn drift_and_out_of_band_deletion() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    case.step(STANDARD);
+    case.step(&standard());
     let id = values(&case.dir, "ack_cluster.main")["id"]
         .as_str()
         .unwrap()
@@ -190,7 +184,7 @@ fn drift_and_out_of_band_deletion() {
 fn deletion_protection_stops_destroy_at_plan_time() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let protected = STANDARD.replace("tags ", "deletion_protection = true\n  tags ");
+    let protected = standard().replace("tags ", "deletion_protection = true\n  tags ");
     case.step(&protected);
     let out = case
         .dir
@@ -205,7 +199,7 @@ fn deletion_protection_stops_destroy_at_plan_time() {
         0,
         "refused before any API call"
     );
-    case.step(STANDARD);
+    case.step(&standard());
     case.destroy();
     assert_eq!(emu.stats()["clusters"], 0);
 }
@@ -214,7 +208,7 @@ fn deletion_protection_stops_destroy_at_plan_time() {
 fn maintenance_window_needs_pro_at_plan_time() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let body = STANDARD.replace(
+    let body = standard().replace(
         "tags ",
         "maintenance_window = {\n    maintenance_time = \"03:00:00Z\"\n    duration = \"3h\"\n    weekly_period = \"Monday\"\n  }\n  tags ",
     );
@@ -222,10 +216,7 @@ fn maintenance_window_needs_pro_at_plan_time() {
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("maintenance window needs ACK Pro"), "{out}");
     assert_eq!(emu.mutations(), 0);
-    let pro = body.replace(
-        "name               = \"demo\"",
-        "name = \"demo\"\n  edition = \"pro\"",
-    );
+    let pro = body.replace("name = \"demo\"", "name = \"demo\"\n  edition = \"pro\"");
     case.step(&pro);
     assert_eq!(
         values(&case.dir, "ack_cluster.main")["maintenance_window"]["duration"],

@@ -86,12 +86,7 @@ fn every_example_applies_and_destroys() {
     // The cluster example turns deletion protection on; turn it off to clean up.
     case.step(&with_data.replace("deletion_protection = true", "deletion_protection = false"));
     case.destroy();
-    let s = emu.stats();
-    assert_eq!(
-        (s["clusters"].as_u64(), s["node_pools"].as_u64()),
-        (Some(0), Some(0)),
-        "{s}"
-    );
+    emu.assert_empty();
 }
 
 trait ThenCase {

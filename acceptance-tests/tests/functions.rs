@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{workdir, REQUIRED_PROVIDERS};
+use acceptance_tests::{hcl, workdir, REQUIRED_PROVIDERS};
 
 /// Output with terraform's box drawing and line wrapping folded away.
 fn fold(s: &str) -> String {
@@ -14,16 +14,14 @@ fn fold(s: &str) -> String {
         .join(" ")
 }
 
-const MODULE: &str = r#"
-variable "edition" {
-  type    = string
-  default = "pro"
-  validation {
-    condition     = provider::ack::supports(var.edition, "gang_scheduling")
-    error_message = "This module runs gang-scheduled jobs: use an edition that supports gang scheduling."
-  }
+/// A module that asks the provider's catalog: the documented example of
+/// `supports` (its edition variable, `batch_cluster_edition`, refuses an
+/// edition without gang scheduling), and more below.
+fn module() -> String {
+    format!("{}{MORE}", hcl::example("functions/supports/function.tf"))
 }
 
+const MORE: &str = r#"
 variable "target_version" {
   type    = string
   default = "1.32.1-aliyun.1"
@@ -34,11 +32,11 @@ variable "target_version" {
 }
 
 output "sla" {
-  value = provider::ack::edition(var.edition).sla
+  value = provider::ack::edition(var.batch_cluster_edition).sla
 }
 
 output "max_nodes" {
-  value = provider::ack::edition(var.edition).max_nodes
+  value = provider::ack::edition(var.batch_cluster_edition).max_nodes
 }
 
 output "path" {
@@ -123,7 +121,7 @@ fn functions_answer_in_console_without_configuration() {
 #[test]
 fn functions_in_outputs_and_variable_validation() {
     let Some(dir) = workdir() else { return };
-    dir.write_config(&format!("{REQUIRED_PROVIDERS}{MODULE}"));
+    dir.write_config(&format!("{REQUIRED_PROVIDERS}{}", module()));
 
     dir.plan(&[]);
     dir.apply_saved();
@@ -138,11 +136,16 @@ fn functions_in_outputs_and_variable_validation() {
 
     // The module refuses an edition without the feature, by the provider's own table.
     let refused = dir
-        .run(&["plan", "-no-color", "-var", "edition=standard"])
+        .run(&[
+            "plan",
+            "-no-color",
+            "-var",
+            "batch_cluster_edition=standard",
+        ])
         .failure();
     assert!(refused.contains("Invalid value for variable"), "{refused}");
     assert!(
-        refused.contains("use an edition that supports gang scheduling"),
+        fold(&refused).contains("need an edition with gang scheduling"),
         "{refused}"
     );
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use acceptance_tests::{workdir, Case, Emulator, REQUIRED_PROVIDERS};
+use acceptance_tests::{hcl, workdir, Case, Emulator};
 use ack_api::request::{ApiRequest, Credentials};
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -89,6 +89,17 @@ struct HclCase {
     says: String,
 }
 
+/// Panics with every failure when any of the `cases` failed.
+#[track_caller]
+fn assert_none_failed(failures: &[String], cases: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 fn is_stage(c: &HclCase, stage: &str) -> bool {
     c.stage.as_deref().unwrap_or("validate") == stage
 }
@@ -117,10 +128,10 @@ fn default_network(c: &HclCase) -> String {
     let mut out = String::new();
     let zones = c.body.contains("zone_ids");
     if !c.body.contains("vpc_id") && !zones {
-        out += "vpc_id = \"vpc-ack00000000000000001\"\n";
+        out += &format!("vpc_id = \"{}\"\n", hcl::VPC);
     }
     if !c.body.contains("vswitch_ids") && !zones {
-        out += "vswitch_ids = [\"vsw-ack00000000000000001\"]\n";
+        out += &format!("vswitch_ids = [\"{}\"]\n", hcl::VSWITCH);
     }
     if !c.body.contains("pod_cidr") && !c.body.contains("network_plugin") {
         out += "pod_cidr = \"172.20.0.0/16\"\n";
@@ -177,13 +188,7 @@ fn assert_refused(cases: &[&HclCase], diags: &[Json], summary_names_attribute: b
         })
         .collect();
     assert!(stray.is_empty(), "errors outside any case: {stray:#?}");
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert_none_failed(&failures, cases.len());
 }
 
 #[test]
@@ -191,10 +196,7 @@ fn hcl_values_are_refused_at_validate_with_the_attribute_named() {
     let all: Vec<HclCase> = table("hcl.toml");
     let cases: Vec<&HclCase> = all.iter().filter(|c| is_stage(c, "validate")).collect();
     let Some(dir) = workdir() else { return };
-    dir.write_config(&format!(
-        "{REQUIRED_PROVIDERS}provider \"ack\" {{}}\n{}",
-        resources(&cases)
-    ));
+    dir.write_config(&format!("{}{}", hcl::header(), resources(&cases)));
     let run = dir.run(&["validate", "-json", "-no-color"]);
     assert_no_panic(
         "terraform validate",
@@ -329,13 +331,7 @@ fn check_refuses_hostile_plans_and_policies_without_panicking() {
             started.elapsed()
         );
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert_none_failed(&failures, cases.len());
 }
 
 // --- emulator API -----------------------------------------------------------
@@ -467,11 +463,5 @@ fn the_emulator_refuses_hostile_bodies_with_api_errors() {
     let stats = emu.stats();
     assert_eq!(stats["clusters"], 1, "{stats}");
     assert_eq!(stats["node_pools"], 0, "{stats}");
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert_none_failed(&failures, cases.len());
 }

@@ -8,57 +8,39 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{skip_requested, values, Case, Emulator, REQUIRED_PROVIDERS, SOURCE};
+use acceptance_tests::{hcl, skip_requested, values, Case, Emulator, REQUIRED_PROVIDERS, SOURCE};
 use serde_json::{json, Value as Json};
 use tfplugin_testing::{cargo_artifact, plan_actions, ProviderSource, WorkDir};
 
 const ALICLOUD: &str = "registry.terraform.io/aliyun/alicloud";
 
-const ACK_CONFIG: &str = r#"
-resource "ack_cluster" "k8s" {
-  name        = "moved-k8s"
-  edition     = "pro"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-  maintenance_window = {
-    maintenance_time = "2024-10-15T12:31:00.000+08:00"
-    duration         = "3h"
-    weekly_period    = "Monday,Friday"
-  }
-  tags = { env = "prod", team = "platform" }
+/// A Pro cluster with a fixed pool, an autoscaling managed pool and an
+/// addon: what the alicloud configuration below becomes.
+fn ack_config() -> String {
+    let cluster = hcl::cluster("k8s", "moved-k8s")
+        .str("edition", "pro")
+        .set("maintenance_window", MAINTENANCE)
+        .set("tags", "{ env = \"prod\", team = \"platform\" }");
+    let workers = hcl::pool("workers", "k8s", "workers")
+        .str("system_disk_category", "cloud_essd")
+        .set("desired_size", 2)
+        .set("labels", "{ team = \"a\", tier = \"web\" }")
+        .set(
+            "taints",
+            "[{ key = \"dedicated\", value = \"gpu\", effect = \"NoSchedule\" }]",
+        );
+    let auto = hcl::pool("auto", "k8s", "auto")
+        .set("instance_types", hcl::list(&["ecs.g7.xlarge", "ecs.g7.2xlarge"]))
+        .set("autoscaling", "{ min_size = 1, max_size = 3 }")
+        .set("managed", "{ auto_repair = true, auto_upgrade = true, auto_vul_fix = false, max_unavailable = 2 }");
+    let addon = hcl::Block::new("ack_addon", "inspector")
+        .set("cluster_name", "ack_cluster.k8s.name")
+        .str("name", "security-inspector")
+        .set("config", "jsonencode({ autoRepair = true })");
+    format!("{cluster}{workers}{auto}{addon}")
 }
 
-resource "ack_node_pool" "workers" {
-  cluster_name   = ack_cluster.k8s.name
-  name           = "workers"
-  vswitch_ids    = ["vsw-ack00000000000000001"]
-  instance_charge_type = "PostPaid"
-  key_pair       = "ack-keypair"
-  system_disk_category = "cloud_essd"
-  instance_types = ["ecs.g7.xlarge"]
-  desired_size   = 2
-  labels         = { team = "a", tier = "web" }
-  taints         = [{ key = "dedicated", value = "gpu", effect = "NoSchedule" }]
-}
-
-resource "ack_node_pool" "auto" {
-  cluster_name   = ack_cluster.k8s.name
-  name           = "auto"
-  vswitch_ids    = ["vsw-ack00000000000000001"]
-  instance_charge_type = "PostPaid"
-  key_pair       = "ack-keypair"
-  instance_types = ["ecs.g7.xlarge", "ecs.g7.2xlarge"]
-  autoscaling    = { min_size = 1, max_size = 3 }
-  managed        = { auto_repair = true, auto_upgrade = true, auto_vul_fix = false, max_unavailable = 2 }
-}
-
-resource "ack_addon" "inspector" {
-  cluster_name = ack_cluster.k8s.name
-  name         = "security-inspector"
-  config       = jsonencode({ autoRepair = true })
-}
-"#;
+const MAINTENANCE: &str = "{ maintenance_time = \"2024-10-15T12:31:00.000+08:00\", duration = \"3h\", weekly_period = \"Monday,Friday\" }";
 
 const MOVED: &str = r#"
 moved {
@@ -91,10 +73,7 @@ fn migration_dir(emu: &Emulator) -> WorkDir {
             cargo_artifact("terraform-provider-alicloud"),
         ),
     ]));
-    dir.set_env("ACK_ENDPOINT", emu.endpoint());
-    dir.set_env("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou");
-    dir.set_env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator");
-    dir.set_env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-secret");
+    emu.wire(&mut dir);
     dir
 }
 
@@ -146,7 +125,10 @@ fn config(body: &str) -> String {
         "    ack = {",
         "    alicloud = {\n      source = \"aliyun/alicloud\"\n    }\n    ack = {",
     );
-    format!("{required}provider \"ack\" {{}}\n{body}")
+    format!(
+        "{}{body}",
+        hcl::header().replace(REQUIRED_PROVIDERS, &required)
+    )
 }
 
 /// The state alicloud would have written for the objects `made` created
@@ -207,14 +189,14 @@ fn cluster_and_pools_move_from_alicloud_without_replacement() {
     // The objects alicloud managed: made here through this provider, then
     // forgotten, as if alicloud had made them.
     let Some(made) = Case::new(&emu) else { return };
-    made.step(ACK_CONFIG);
+    made.step(&ack_config());
     let workers = values(&made.dir, "ack_node_pool.workers");
     let cid = values(&made.dir, "ack_cluster.k8s")["id"].clone();
     let state = alicloud_state_of(&made);
 
     let dir = migration_dir(&emu);
     dir.write_file("terraform.tfstate", &state);
-    dir.write_config(&config(&format!("{ACK_CONFIG}{MOVED}")));
+    dir.write_config(&config(&format!("{}{MOVED}", ack_config())));
     let plan = dir.plan(&[]);
     for (address, actions) in plan_actions(&plan) {
         assert!(
@@ -274,29 +256,77 @@ fn a_dedicated_cluster_is_refused_naming_the_attribute() {
         "terraform.tfstate",
         &alicloud_state(&[("alicloud_cs_kubernetes", "old", attrs)]),
     );
-    dir.write_config(&config(
-        r#"
-resource "ack_cluster" "old" {
-  name        = "dedicated"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-}
-
-moved {
+    dir.write_config(&config(&format!(
+        r#"{}
+moved {{
   from = alicloud_cs_kubernetes.old
   to   = ack_cluster.old
-}
+}}
 "#,
-    ));
+        hcl::cluster("old", "dedicated")
+    )));
     let out = dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("master_instance_types"), "{out}");
     assert!(out.contains("ACK dedicated cluster"), "{out}");
     assert!(out.contains("Remove the `moved` block"), "{out}");
 }
 
-/// The same objects as `ACK_CONFIG`, as alicloud's users write them.
-const ALICLOUD_CONFIG: &str = r#"terraform {
+/// The same objects as [`ack_config`], as alicloud's users write them.
+fn alicloud_config() -> String {
+    let pool = |label: &str| {
+        hcl::Block::new("alicloud_cs_kubernetes_node_pool", label)
+            .set("cluster_id", "alicloud_cs_managed_kubernetes.k8s.id")
+            .set("vswitch_ids", hcl::list(&[hcl::VSWITCH]))
+            .str("instance_charge_type", "PostPaid")
+            .str("key_name", hcl::KEY_PAIR)
+    };
+    // `name` for one pool, `node_pool_name` (alicloud's older spelling) for
+    // the other.
+    let workers = pool("workers")
+        .str("name", "workers")
+        .set("instance_types", hcl::list(&[hcl::INSTANCE_TYPE]))
+        .str("system_disk_category", "cloud_essd")
+        .set("node_count", 2)
+        .text(ALICLOUD_WORKERS);
+    let auto = pool("auto")
+        .str("node_pool_name", "auto")
+        .set(
+            "instance_types",
+            hcl::list(&["ecs.g7.xlarge", "ecs.g7.2xlarge"]),
+        )
+        .text(ALICLOUD_AUTO);
+    format!("{ALICLOUD_CLUSTER}{workers}{auto}{ALICLOUD_ADDON}")
+}
+
+/// The nested blocks of the fixed pool: labels and a taint.
+const ALICLOUD_WORKERS: &str = r#"  labels {
+    key   = "team"
+    value = "a"
+  }
+  labels {
+    key   = "tier"
+    value = "web"
+  }
+  taints {
+    key    = "dedicated"
+    value  = "gpu"
+    effect = "NoSchedule"
+  }"#;
+
+/// The nested blocks of the autoscaling pool.
+const ALICLOUD_AUTO: &str = r#"  scaling_config {
+    min_size = 1
+    max_size = 3
+    type     = "cpu"
+  }
+  management {
+    auto_repair     = true
+    auto_upgrade    = true
+    auto_vul_fix    = false
+    max_unavailable = 2
+  }"#;
+
+const ALICLOUD_CLUSTER: &str = r#"terraform {
   required_providers {
     alicloud = {
       source = "aliyun/alicloud"
@@ -325,51 +355,9 @@ resource "alicloud_cs_managed_kubernetes" "k8s" {
     team = "platform"
   }
 }
+"#;
 
-resource "alicloud_cs_kubernetes_node_pool" "workers" {
-  name                 = "workers"
-  cluster_id           = alicloud_cs_managed_kubernetes.k8s.id
-  vswitch_ids          = ["vsw-ack00000000000000001"]
-  instance_charge_type = "PostPaid"
-  key_name             = "ack-keypair"
-  instance_types       = ["ecs.g7.xlarge"]
-  system_disk_category = "cloud_essd"
-  node_count           = 2
-  labels {
-    key   = "team"
-    value = "a"
-  }
-  labels {
-    key   = "tier"
-    value = "web"
-  }
-  taints {
-    key    = "dedicated"
-    value  = "gpu"
-    effect = "NoSchedule"
-  }
-}
-
-resource "alicloud_cs_kubernetes_node_pool" "auto" {
-  node_pool_name = "auto"
-  cluster_id     = alicloud_cs_managed_kubernetes.k8s.id
-  vswitch_ids    = ["vsw-ack00000000000000001"]
-  instance_charge_type = "PostPaid"
-  key_name       = "ack-keypair"
-  instance_types = ["ecs.g7.xlarge", "ecs.g7.2xlarge"]
-  scaling_config {
-    min_size = 1
-    max_size = 3
-    type     = "cpu"
-  }
-  management {
-    auto_repair     = true
-    auto_upgrade    = true
-    auto_vul_fix    = false
-    max_unavailable = 2
-  }
-}
-
+const ALICLOUD_ADDON: &str = r#"
 resource "alicloud_cs_kubernetes_addon" "inspector" {
   cluster_id = alicloud_cs_managed_kubernetes.k8s.id
   name       = "security-inspector"
@@ -388,10 +376,10 @@ fn migrate_then_apply_moves_everything_without_replacement() {
     }
     let emu = Emulator::start();
     let Some(made) = Case::new(&emu) else { return };
-    made.step(ACK_CONFIG);
+    made.step(&ack_config());
     let dir = migration_dir(&emu);
     dir.write_file("terraform.tfstate", &alicloud_state_of(&made));
-    dir.write_config(ALICLOUD_CONFIG);
+    dir.write_config(&alicloud_config());
 
     let out = std::process::Command::new(cargo_artifact("terraform-provider-ack"))
         .arg("migrate")

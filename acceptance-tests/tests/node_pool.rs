@@ -3,31 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{change, values, Case, Emulator};
+use acceptance_tests::{change, hcl, values, Case, Emulator};
 use tfplugin_testing::actions_for;
 
+/// A cluster of `edition` with one pool `workers`; `pool` holds the pool's
+/// other arguments, one a line.
 fn config(edition: &str, pool: &str) -> String {
-    format!(
-        r#"
-resource "ack_cluster" "main" {{
-  name    = "pools"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-  edition = "{edition}"
-}}
-
-resource "ack_node_pool" "workers" {{
-  cluster_name   = ack_cluster.main.name
-  name           = "workers"
-  instance_types = ["ecs.g7.xlarge"]
-  vswitch_ids          = ["vsw-ack00000000000000001"]
-  instance_charge_type = "PostPaid"
-  key_pair             = "ack-keypair"
-{pool}
-}}
-"#
-    )
+    let cluster = hcl::cluster("main", "pools").str("edition", edition);
+    let workers = hcl::pool("workers", "main", "workers").text(pool);
+    format!("{cluster}{workers}")
 }
 
 #[test]
@@ -65,11 +49,7 @@ fn scaling_autoscaling_and_import() {
 
     case.import_verify(&emu, &auto, "ack_node_pool.workers", &id);
     case.destroy();
-    let s = emu.stats();
-    assert_eq!(
-        (s["clusters"].as_u64(), s["node_pools"].as_u64()),
-        (Some(0), Some(0))
-    );
+    emu.assert_empty();
 }
 
 #[test]
@@ -111,13 +91,8 @@ fn converges_under_throttling_and_server_errors() {
     case.step(&config("standard", "  desired_size = 2"));
     case.step(&config("pro", "  desired_size = 4"));
     case.destroy();
-    let s = emu.stats();
-    assert_eq!(
-        (s["clusters"].as_u64(), s["node_pools"].as_u64()),
-        (Some(0), Some(0)),
-        "{s}"
-    );
-    assert!(s["requests"]["CreateCluster"].as_u64().unwrap() >= 1);
+    emu.assert_empty();
+    assert!(emu.requests("CreateCluster") >= 1);
 }
 
 #[test]

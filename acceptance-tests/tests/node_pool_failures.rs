@@ -6,31 +6,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{values, Case, Emulator};
+use acceptance_tests::{hcl, values, Case, Emulator};
 use serde_json::json;
 use tfplugin_testing::actions_for;
 
-fn config(size: u32) -> String {
-    format!(
-        r#"
-resource "ack_cluster" "main" {{
-  name        = "failures"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-}}
+/// Pool `p` of `size` nodes.
+fn pool(size: u32) -> hcl::Block {
+    hcl::pool("p", "main", "p").set("desired_size", size)
+}
 
-resource "ack_node_pool" "p" {{
-  cluster_name         = ack_cluster.main.name
-  name                 = "p"
-  instance_types       = ["ecs.g7.xlarge"]
-  desired_size         = {size}
-  vswitch_ids          = ["vsw-ack00000000000000001"]
-  instance_charge_type = "PostPaid"
-  key_pair             = "ack-keypair"
-}}
-"#
-    )
+/// A cluster and `pool`.
+fn with(pool: hcl::Block) -> String {
+    format!("{}{pool}", hcl::cluster("main", "failures"))
+}
+
+fn config(size: u32) -> String {
+    with(pool(size))
 }
 
 fn pools(emu: &Emulator) -> u64 {
@@ -116,10 +107,8 @@ fn a_vswitch_out_of_addresses_reports_a_partial_scale_out_and_converges() {
 fn a_stuck_destroy_ends_in_time_with_the_reason_and_force_delete_removes_it() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let with_timeout = config(2).replace(
-        "  key_pair             = \"ack-keypair\"\n",
-        "  key_pair             = \"ack-keypair\"\n  timeouts {\n    delete = \"3s\"\n  }\n",
-    );
+    let timeouts = "  timeouts {\n    delete = \"3s\"\n  }";
+    let with_timeout = with(pool(2).text(timeouts));
     case.step(&with_timeout);
     emu.faults(&json!({"stuck_pools": ["p"]}));
     let started = std::time::Instant::now();
@@ -137,10 +126,7 @@ fn a_stuck_destroy_ends_in_time_with_the_reason_and_force_delete_removes_it() {
         assert!(out.contains(says), "{says}: {out}");
     }
     assert_eq!(pools(&emu), 1, "still there, still in the state");
-    let forced = with_timeout.replace(
-        "desired_size         = 2",
-        "desired_size         = 2\n  force_delete         = true",
-    );
+    let forced = with(pool(2).set("force_delete", true).text(timeouts));
     let before = emu.mutations();
     case.config(&forced);
     case.dir

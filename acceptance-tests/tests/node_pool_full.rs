@@ -5,70 +5,77 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{change, values, Case, Emulator};
+use acceptance_tests::{change, hcl, values, Case, Emulator};
 use tfplugin_testing::{actions_for, contains_bytes, plan_file_contents};
 
 const PASSWORD: &str = "Nodes-Secr3t-8f2e";
 
-fn config(pool: &str) -> String {
-    format!(
-        r#"
-resource "ack_cluster" "main" {{
-  name        = "full"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-  edition     = "pro"
-}}
+/// A Pro cluster, the `password` variable, and `pool`.
+fn config(pool: hcl::Block) -> String {
+    let cluster = hcl::cluster("main", "full").str("edition", "pro");
+    format!("{cluster}{PASSWORD_VARIABLE}{pool}")
+}
 
-variable "password" {{
+const PASSWORD_VARIABLE: &str = r#"
+variable "password" {
   type      = string
   sensitive = true
   ephemeral = true
-}}
+}
+"#;
 
-resource "ack_node_pool" "full" {{
-  cluster_name   = ack_cluster.main.name
-  name           = "full"
-  instance_types = ["ecs.g7.xlarge", "ecs.g7.2xlarge"]
-  desired_size   = 2
+/// Pool `full` with every placement, billing, image and disk argument, a
+/// data disk of `disk_size` GiB, and no login.
+fn pool(disk_size: u32) -> hcl::Block {
+    let data_disk = format!(
+        "[{{ category = \"cloud_essd\", size = {disk_size}, encrypted = true, \
+         kms_key_id = \"key-ack00000000000000002\", auto_format = true, file_system = \"ext4\", \
+         mount_target = \"/var/lib/data\" }}]"
+    );
+    hcl::Block::new("ack_node_pool", "full")
+        .set("cluster_name", "ack_cluster.main.name")
+        .str("name", "full")
+        .set(
+            "instance_types",
+            hcl::list(&["ecs.g7.xlarge", "ecs.g7.2xlarge"]),
+        )
+        .set("desired_size", 2)
+        .set(
+            "vswitch_ids",
+            hcl::list(&[hcl::VSWITCH, "vsw-ack00000000000000002"]),
+        )
+        .str("instance_charge_type", "PrePaid")
+        .set("period", 1)
+        .str("period_unit", "Month")
+        .set("auto_renew", true)
+        .set("auto_renew_period", 1)
+        .str("spot_strategy", "NoSpot")
+        .str("multi_az_policy", "BALANCE")
+        .set("on_demand_base_capacity", 1)
+        .set("on_demand_percentage_above_base_capacity", 50)
+        .set(
+            "security_group_ids",
+            hcl::list(&["sg-ack00000000000000001"]),
+        )
+        .str("ram_role_name", "AckNodeRole")
+        .str("deployment_set_id", "ds-ack0001")
+        .str("internet_charge_type", "PayByTraffic")
+        .set("internet_max_bandwidth_out", 10)
+        .str("resource_group_id", "rg-acfmzabcdefghij")
+        .set("tags", "{ team = \"platform\" }")
+        .str("image_type", "AliyunLinux3")
+        .str("system_disk_category", "cloud_essd")
+        .set("system_disk_size", 120)
+        .str("system_disk_performance_level", "PL1")
+        .set("system_disk_encrypted", true)
+        .str("system_disk_kms_key_id", "key-ack00000000000000001")
+        .set("data_disks", data_disk)
+}
 
-  vswitch_ids                              = ["vsw-ack00000000000000001", "vsw-ack00000000000000002"]
-  instance_charge_type                     = "PrePaid"
-  period                                   = 1
-  period_unit                              = "Month"
-  auto_renew                               = true
-  auto_renew_period                        = 1
-  spot_strategy                            = "NoSpot"
-  multi_az_policy                          = "BALANCE"
-  on_demand_base_capacity                  = 1
-  on_demand_percentage_above_base_capacity = 50
-  security_group_ids                       = ["sg-ack00000000000000001"]
-  ram_role_name                            = "AckNodeRole"
-  deployment_set_id                        = "ds-ack0001"
-  internet_charge_type                     = "PayByTraffic"
-  internet_max_bandwidth_out               = 10
-  resource_group_id                        = "rg-acfmzabcdefghij"
-  tags                                     = {{ team = "platform" }}
-  image_type                               = "AliyunLinux3"
-  system_disk_category                     = "cloud_essd"
-  system_disk_size                         = 120
-  system_disk_performance_level            = "PL1"
-  system_disk_encrypted                    = true
-  system_disk_kms_key_id                   = "key-ack00000000000000001"
-  data_disks = [{{
-    category     = "cloud_essd"
-    size         = 200
-    encrypted    = true
-    kms_key_id   = "key-ack00000000000000002"
-    auto_format  = true
-    file_system  = "ext4"
-    mount_target = "/var/lib/data"
-  }}]
-{pool}
-}}
-"#
-    )
+/// `pool` logging in with the write-only password at `version`.
+fn with_password(pool: hcl::Block, version: u32) -> hcl::Block {
+    pool.set("login_password_wo", "var.password")
+        .set("login_password_wo_version", version)
 }
 
 #[test]
@@ -78,8 +85,7 @@ fn every_argument_plans_applies_changes_in_place_and_imports() {
         return;
     };
     case.dir.set_env("TF_VAR_password", PASSWORD);
-    let login = "  login_password_wo         = var.password\n  login_password_wo_version = 1";
-    let first = config(login);
+    let first = config(with_password(pool(200), 1));
     case.step(&first);
     let v = values(&case.dir, "ack_node_pool.full");
     assert_eq!(v["system_disk_kms_key_id"], "key-ack00000000000000001");
@@ -89,16 +95,8 @@ fn every_argument_plans_applies_changes_in_place_and_imports() {
 
     // Placement and disks change in place, and a new password version
     // sends the password again; nothing else is reset.
-    let second = first
-        .replace(
-            "internet_max_bandwidth_out               = 10",
-            "internet_max_bandwidth_out               = 20",
-        )
-        .replace("size         = 200", "size         = 300")
-        .replace(
-            "login_password_wo_version = 1",
-            "login_password_wo_version = 2",
-        );
+    let changed = pool(300).set("internet_max_bandwidth_out", 20);
+    let second = config(with_password(changed.clone(), 2));
     let plan = case.step(&second);
     assert_eq!(actions_for(&plan, "ack_node_pool.full"), ["update"]);
     let v = values(&case.dir, "ack_node_pool.full");
@@ -112,10 +110,10 @@ fn every_argument_plans_applies_changes_in_place_and_imports() {
     );
 
     // Removing an argument the API keeps says in the plan that it replaces.
-    case.config(&second.replace(
-        "  deployment_set_id                        = \"ds-ack0001\"\n",
-        "",
-    ));
+    case.config(&config(with_password(
+        changed.unset("deployment_set_id"),
+        2,
+    )));
     let plan = case.dir.plan(&[]);
     assert_eq!(
         actions_for(&plan, "ack_node_pool.full"),
@@ -138,8 +136,7 @@ fn the_login_password_never_reaches_state_plan_files_or_logs() {
     };
     case.dir.set_env("TF_VAR_password", PASSWORD);
     case.dir.set_env("TF_LOG", "TRACE");
-    let login = "  login_password_wo         = var.password\n  login_password_wo_version = 1";
-    case.config(&config(login));
+    case.config(&config(with_password(pool(200), 1)));
     let run = case
         .dir
         .run(&["plan", "-no-color", "-out=tfplan"])
@@ -171,21 +168,22 @@ fn login_rules_fail_at_plan_time() {
         return;
     };
     case.dir.set_env("TF_VAR_password", PASSWORD);
-    case.config(&config(""));
+    case.config(&config(pool(200)));
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("key_pair is required"), "{out}");
     case.config(&config(
-        "  login_password_wo = var.password\n  managed = {}",
+        pool(200)
+            .set("login_password_wo", "var.password")
+            .set("managed", "{}"),
     ));
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(
         out.contains("managed node pool supports only a key pair"),
         "{out}"
     );
-    case.config(
-        &config("  key_pair = \"ack-keypair\"")
-            .replace("period                                   = 1\n", ""),
-    );
+    case.config(&config(
+        pool(200).str("key_pair", hcl::KEY_PAIR).unset("period"),
+    ));
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("period is required"), "{out}");
     assert_eq!(emu.mutations(), 0);

@@ -5,40 +5,24 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{values, Case, Emulator};
+use acceptance_tests::{hcl, values, Case, Emulator};
 use tfplugin_testing::actions_for;
 
+/// A cluster and one pool `k` with every Kubernetes setting of a pool's
+/// nodes; `script` is the `user_data` expression, `kubelet` the lines of
+/// `kubelet_configuration`.
 fn config(script: &str, kubelet: &str) -> String {
-    format!(
-        r#"
-resource "ack_cluster" "main" {{
-  name        = "kube"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-}}
-
-resource "ack_node_pool" "k" {{
-  cluster_name         = ack_cluster.main.name
-  name                 = "k"
-  instance_types       = ["ecs.g7.xlarge"]
-  desired_size         = 1
-  vswitch_ids          = ["vsw-ack00000000000000001"]
-  instance_charge_type = "PostPaid"
-  key_pair             = "ack-keypair"
-  runtime              = "containerd"
-  runtime_version      = "1.6.28"
-  cpu_policy           = "static"
-  unschedulable        = true
-  node_name_mode       = "customized,worker,ip,prod"
-  user_data            = {script}
-  pre_user_data        = "echo before"
-  kubelet_configuration = {{
-{kubelet}
-  }}
-}}
-"#
-    )
+    let pool = hcl::pool("k", "main", "k")
+        .set("desired_size", 1)
+        .str("runtime", "containerd")
+        .str("runtime_version", "1.6.28")
+        .str("cpu_policy", "static")
+        .set("unschedulable", true)
+        .str("node_name_mode", "customized,worker,ip,prod")
+        .set("user_data", script)
+        .str("pre_user_data", "echo before")
+        .set("kubelet_configuration", format!("{{\n{kubelet}\n  }}"));
+    format!("{}{pool}", hcl::cluster("main", "kube"))
 }
 
 const KUBELET: &str = r#"    max_pods                        = 110

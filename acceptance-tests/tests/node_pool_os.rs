@@ -5,33 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{values, Case, Emulator};
+use acceptance_tests::{hcl, values, Case, Emulator};
 use tfplugin_testing::actions_for;
 
 fn config(os: &str) -> String {
-    format!(
-        r#"
-resource "ack_cluster" "main" {{
-  name        = "os"
-  vpc_id      = "vpc-ack00000000000000001"
-  vswitch_ids = ["vsw-ack00000000000000001"]
-  pod_cidr    = "172.20.0.0/16"
-}}
-
-resource "ack_node_pool" "os" {{
-  cluster_name         = ack_cluster.main.name
-  name                 = "os"
-  instance_types       = ["ecs.g7.xlarge"]
-  desired_size         = 1
-  vswitch_ids          = ["vsw-ack00000000000000001"]
-  instance_charge_type = "PostPaid"
-  key_pair             = "ack-keypair"
-  node_os_config = {{
-{os}
-  }}
-}}
-"#
-    )
+    let pool = hcl::pool("os", "main", "os")
+        .set("desired_size", 1)
+        .set("node_os_config", format!("{{\n{os}\n  }}"));
+    format!("{}{pool}", hcl::cluster("main", "os"))
 }
 
 const FIRST: &str = r#"    hugepage = { transparent_enabled = "madvise", transparent_defrag = "defer+madvise", khugepaged_defrag = 1 }

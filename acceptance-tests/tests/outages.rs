@@ -14,26 +14,28 @@
 use std::time::{Duration, Instant};
 
 use acceptance_tests::outage::{
-    assert_empty_emulator, instance_statuses, interrupt, pool_states, recorded_pools, state_file,
-    wait_until, Background,
+    instance_statuses, interrupt, pool_states, recorded_pools, state_file, wait_for_requests,
+    Service,
 };
-use acceptance_tests::{change, free_port, values, Case, Emulator, TempDir};
+use acceptance_tests::{change, hcl, id, values, Case, Emulator};
 use serde_json::Value as Json;
 use tfplugin_testing::actions_for;
 
-const CLUSTER: &str = "resource \"ack_cluster\" \"main\" {\n  name = \"outages\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}\n";
+/// The cluster every test here starts from.
+fn cluster() -> String {
+    hcl::cluster("main", "outages").into()
+}
 
-/// `CLUSTER` plus `n` pools `p0…` with default timeouts.
+/// [`cluster`] plus `n` pools `p0…` with default timeouts.
 fn pools(n: usize, size: impl Fn(usize) -> usize) -> String {
-    let mut hcl = CLUSTER.to_owned();
+    let mut config = cluster();
     for i in 0..n {
-        hcl.push_str(&format!(
-            "\nresource \"ack_node_pool\" \"p{i}\" {{\n  cluster_name   = ack_cluster.main.name\n  \
-             name           = \"p{i}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = {}\n}}\n",
-            size(i)
-        ));
+        let name = format!("p{i}");
+        config += &hcl::pool(&name, "main", &name)
+            .set("desired_size", size(i))
+            .to_string();
     }
-    hcl
+    config
 }
 
 /// Regression (#23, 1): the API goes away (SIGKILL) for 35 s — longer than
@@ -44,44 +46,25 @@ fn pools(n: usize, size: impl Fn(usize) -> usize) -> String {
 /// next plan is empty.
 #[test]
 fn a_short_outage_during_create_never_taints_or_replaces() {
-    let tmp = TempDir::new("ack-outage");
-    let db = tmp.path().join("emulator.db");
-    let listen = format!("127.0.0.1:{}", free_port());
+    let svc = Service::new("ack-outage");
     // Speed 60: a cluster takes 10 s, a pool 3 s to become active.
-    let mut emu = Emulator::start_on(&listen, &db, "60", &[]);
+    let mut emu = svc.start("60");
     let Some(case) = Case::new(&emu) else { return };
-    case.config(CLUSTER);
+    case.config(&cluster());
     case.dir.apply();
-    let cluster_id = values(&case.dir, "ack_cluster.main")["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cluster_id = id(&case.dir, "ack_cluster.main");
 
     let config = pools(5, |i| 1 + i % 2);
     case.config(&config);
-    let mut apply = Background::start(
-        &case,
-        &["apply", "-no-color", "-auto-approve"],
-        tmp.path().join("apply.log"),
-    );
-    wait_until(
-        "5 CreateClusterNodePool served",
-        Duration::from_secs(60),
-        || emu.requests("CreateClusterNodePool") >= 5,
-    );
+    let mut apply = svc.background(&case, &["apply", "-no-color", "-auto-approve"], "apply");
+    wait_for_requests(&emu, "CreateClusterNodePool", 5);
     let states = pool_states(&emu, &cluster_id);
     eprintln!("pool states when the API goes away: {states:?}");
     assert!(
         states.iter().any(|s| s != "active"),
         "the outage must begin while pools are still being created: {states:?}"
     );
-    emu.kill();
-    let outage = Instant::now();
-    while outage.elapsed() < Duration::from_secs(35) {
-        apply.assert_running("during the outage (it must wait the outage out)");
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    let emu = Emulator::start_on(&listen, &db, "60", &[]);
+    let outage = svc.outage(&mut emu, &mut apply, Duration::from_secs(35), "60");
     let back = Instant::now();
     let (code, out) = apply.wait(Duration::from_secs(60));
     eprintln!(
@@ -111,7 +94,7 @@ fn a_short_outage_during_create_never_taints_or_replaces() {
         "no pool was created again after the outage"
     );
     case.destroy();
-    assert_empty_emulator(&emu);
+    emu.assert_empty();
 }
 
 /// Regression (#23, 1): a create against an endpoint where nothing listens
@@ -124,18 +107,14 @@ fn a_create_against_a_closed_port_fails_within_its_timeout_saying_refused() {
     let Some(mut case) = Case::new(&emu) else {
         return;
     };
-    let closed = format!("http://127.0.0.1:{}", free_port());
+    let closed = format!("http://127.0.0.1:{}", acceptance_tests::free_port());
     case.dir.set_env("ACK_ENDPOINT", &closed);
-    let config = "resource \"ack_cluster\" \"main\" {\n  name = \"unreachable\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  timeouts {\n    create = \"5s\"\n  }\n}\n";
-    case.config(config);
+    let config = hcl::cluster("main", "unreachable").text("  timeouts {\n    create = \"5s\"\n  }");
+    case.config(&config.to_string());
     // Bounded: past 45 s the apply is interrupted (Ctrl-C, so that
     // terraform stops the provider) and the test fails with what it said.
-    let tmp = TempDir::new("ack-closed");
-    let mut apply = Background::start(
-        &case,
-        &["apply", "-no-color", "-auto-approve"],
-        tmp.path().join("apply.log"),
-    );
+    let svc = Service::new("ack-closed");
+    let mut apply = svc.background(&case, &["apply", "-no-color", "-auto-approve"], "apply");
     let limit = Duration::from_secs(45);
     while apply.started.elapsed() < limit && apply.child.try_wait().unwrap().is_none() {
         std::thread::sleep(Duration::from_millis(50));
@@ -167,7 +146,7 @@ fn a_create_against_a_closed_port_fails_within_its_timeout_saying_refused() {
     case.dir.set_env("ACK_ENDPOINT", emu.endpoint());
     case.destroy();
     assert_eq!(emu.mutations(), 0);
-    assert_empty_emulator(&emu);
+    emu.assert_empty();
 }
 
 /// Regression (#23, 2): Ctrl-C while pools are being created records them
@@ -177,34 +156,20 @@ fn a_create_against_a_closed_port_fails_within_its_timeout_saying_refused() {
 /// must not create them again.
 #[test]
 fn reapplying_right_after_an_interrupted_create_waits_for_the_pools() {
-    let tmp = TempDir::new("ack-interrupt");
-    let db = tmp.path().join("emulator.db");
-    let listen = format!("127.0.0.1:{}", free_port());
+    let svc = Service::new("ack-interrupt");
     // The cluster is created fast (1 s at speed 600); the same emulator is
     // then restarted at speed 10, where a pool takes 18 s to become active.
-    let mut emu = Emulator::start_on(&listen, &db, "600", &[]);
+    let mut emu = svc.start("600");
     let Some(case) = Case::new(&emu) else { return };
-    case.config(CLUSTER);
+    case.config(&cluster());
     case.dir.apply();
-    let cluster_id = values(&case.dir, "ack_cluster.main")["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    emu.kill();
-    let mut emu = Emulator::start_on(&listen, &db, "10", &[]);
+    let cluster_id = id(&case.dir, "ack_cluster.main");
+    svc.restart(&mut emu, "10");
 
     let config = pools(3, |_| 2);
     case.config(&config);
-    let mut apply = Background::start(
-        &case,
-        &["apply", "-no-color", "-auto-approve"],
-        tmp.path().join("apply.log"),
-    );
-    wait_until(
-        "3 CreateClusterNodePool served",
-        Duration::from_secs(60),
-        || emu.requests("CreateClusterNodePool") >= 3,
-    );
+    let mut apply = svc.background(&case, &["apply", "-no-color", "-auto-approve"], "apply");
+    wait_for_requests(&emu, "CreateClusterNodePool", 3);
     let states = pool_states(&emu, &cluster_id);
     assert!(
         states.len() == 3 && states.iter().all(|s| s != "active"),
@@ -258,10 +223,9 @@ fn reapplying_right_after_an_interrupted_create_waits_for_the_pools() {
     );
 
     // Destroy at speed 600 (at speed 10 the cluster alone takes 30 s).
-    emu.kill();
-    let emu = Emulator::start_on(&listen, &db, "600", &[]);
+    svc.restart(&mut emu, "600");
     case.destroy();
-    assert_empty_emulator(&emu);
+    emu.assert_empty();
 }
 
 /// Regression (#23, 5): `edition = "pro"` and a maintenance window (a Pro
@@ -272,17 +236,19 @@ fn reapplying_right_after_an_interrupted_create_waits_for_the_pools() {
 fn upgrading_to_pro_and_adding_a_maintenance_window_in_one_apply() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let standard = "resource \"ack_cluster\" \"main\" {\n  name = \"to-pro\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}\n";
-    case.step(standard);
-    let id = values(&case.dir, "ack_cluster.main")["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let standard = hcl::cluster("main", "to-pro");
+    case.step(&standard.to_string());
+    let id = id(&case.dir, "ack_cluster.main");
 
-    let pro = "resource \"ack_cluster\" \"main\" {\n  name    = \"to-pro\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"pro\"\n  \
-               maintenance_window = {\n    maintenance_time = \"03:00:00Z\"\n    duration         = \"3h\"\n    \
-               weekly_period    = \"Monday,Thursday\"\n  }\n}\n";
-    let plan = case.step(pro);
+    let pro = standard
+        .str("edition", "pro")
+        .set(
+            "maintenance_window",
+            "{\n    maintenance_time = \"03:00:00Z\"\n    duration         = \"3h\"\n    \
+             weekly_period    = \"Monday,Thursday\"\n  }",
+        )
+        .to_string();
+    let plan = case.step(&pro);
     assert_eq!(
         actions_for(&plan, "ack_cluster.main"),
         ["update"],
@@ -299,9 +265,9 @@ fn upgrading_to_pro_and_adding_a_maintenance_window_in_one_apply() {
     assert_eq!(emu.requests("MigrateCluster"), 1);
     assert!(emu.requests("ModifyCluster") >= 1);
 
-    case.import_verify(&emu, pro, "ack_cluster.main", &id);
+    case.import_verify(&emu, &pro, "ack_cluster.main", &id);
     case.destroy();
-    assert_empty_emulator(&emu);
+    emu.assert_empty();
 }
 
 /// Regression (#23, 6): a taint with `value = ""`, a taint without a value
@@ -312,13 +278,15 @@ fn upgrading_to_pro_and_adding_a_maintenance_window_in_one_apply() {
 fn empty_taint_and_label_values_round_trip() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let config = format!(
-        "{CLUSTER}\nresource \"ack_node_pool\" \"p\" {{\n  cluster_name   = ack_cluster.main.name\n  \
-         name           = \"p\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = 1\n  \
-         labels         = {{ team = \"\", tier = \"web\" }}\n  taints = [\n    \
-         {{ key = \"k\", value = \"\", effect = \"NoSchedule\" }},\n    \
-         {{ key = \"k2\", effect = \"NoExecute\" }},\n  ]\n}}\n"
-    );
+    let pool = hcl::pool("p", "main", "p")
+        .set("desired_size", 1)
+        .set("labels", "{ team = \"\", tier = \"web\" }")
+        .set(
+            "taints",
+            "[\n    { key = \"k\", value = \"\", effect = \"NoSchedule\" },\n    \
+             { key = \"k2\", effect = \"NoExecute\" },\n  ]",
+        );
+    let config = format!("{}{pool}", cluster());
     let plan = case.step(&config);
     assert_eq!(actions_for(&plan, "ack_node_pool.p"), ["create"]);
     let v = values(&case.dir, "ack_node_pool.p");
@@ -332,32 +300,32 @@ fn empty_taint_and_label_values_round_trip() {
     );
     assert_eq!(v["labels"], serde_json::json!({"team": "", "tier": "web"}));
 
-    let id = v["id"].as_str().unwrap().to_owned();
-    assert!(id.contains(':'), "`<cluster_id>:<node_pool_id>`: {id}");
+    let pool_id = id(&case.dir, "ack_node_pool.p");
+    assert!(
+        pool_id.contains(':'),
+        "`<cluster_id>:<node_pool_id>`: {pool_id}"
+    );
     // The API keeps an empty taint value as `""` and an absent one alike,
     // so an import (which has no configuration to go by) reads both as
     // null: the first plan after it records `""` in place — never a
     // replacement — and then the plan is empty.
     let other = Case::new(&emu).unwrap();
     other.config(&config);
-    let cluster_id = values(&case.dir, "ack_cluster.main")["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cluster_id = id(&case.dir, "ack_cluster.main");
     other
         .dir
         .run(&["import", "-no-color", "ack_cluster.main", &cluster_id])
         .success();
     other
         .dir
-        .run(&["import", "-no-color", "ack_node_pool.p", &id])
+        .run(&["import", "-no-color", "ack_node_pool.p", &pool_id])
         .success();
     let plan = other.dir.plan(&[]);
     assert_eq!(actions_for(&plan, "ack_node_pool.p"), ["update"], "{plan}");
     other.dir.apply_saved();
     other.dir.assert_empty_plan(true);
     case.destroy();
-    assert_empty_emulator(&emu);
+    emu.assert_empty();
 }
 
 /// Regression (#23, 1): an outage (SIGKILL, 35 s — past the ~30 s retry
@@ -368,10 +336,8 @@ fn empty_taint_and_label_values_round_trip() {
 /// nothing left behind.
 #[test]
 fn a_short_outage_during_update_and_delete_is_waited_out() {
-    let tmp = TempDir::new("ack-outage-update");
-    let db = tmp.path().join("emulator.db");
-    let listen = format!("127.0.0.1:{}", free_port());
-    let mut emu = Emulator::start_on(&listen, &db, "600", &[]);
+    let svc = Service::new("ack-outage-update");
+    let mut emu = svc.start("600");
     let Some(case) = Case::new(&emu) else { return };
     case.step(&pools(2, |_| 1));
     let ids: Vec<Json> = (0..2)
@@ -380,8 +346,7 @@ fn a_short_outage_during_update_and_delete_is_waited_out() {
 
     // Update: larger pools (and a slower service, so that the updates are
     // still running when the API goes away).
-    emu.kill();
-    emu = Emulator::start_on(&listen, &db, "20", &[]);
+    svc.restart(&mut emu, "20");
     case.config(&pools(2, |_| 3));
     let plan = case.dir.plan(&[]);
     for i in 0..2 {
@@ -390,23 +355,9 @@ fn a_short_outage_during_update_and_delete_is_waited_out() {
             ["update"]
         );
     }
-    let mut apply = Background::start(
-        &case,
-        &["apply", "-no-color", "tfplan"],
-        tmp.path().join("update.log"),
-    );
-    wait_until(
-        "2 ModifyClusterNodePool served",
-        Duration::from_secs(60),
-        || emu.requests("ModifyClusterNodePool") >= 2,
-    );
-    emu.kill();
-    let outage = Instant::now();
-    while outage.elapsed() < Duration::from_secs(35) {
-        apply.assert_running("during the outage of the update");
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    emu = Emulator::start_on(&listen, &db, "600", &[]);
+    let mut apply = svc.background(&case, &["apply", "-no-color", "tfplan"], "update");
+    wait_for_requests(&emu, "ModifyClusterNodePool", 2);
+    svc.outage(&mut emu, &mut apply, Duration::from_secs(35), "600");
     let (code, out) = apply.wait(Duration::from_secs(90));
     assert_eq!(code, 0, "the update waits the outage out:\n{out}");
     let statuses = instance_statuses(&state_file(&case));
@@ -420,26 +371,11 @@ fn a_short_outage_during_update_and_delete_is_waited_out() {
 
     // Delete: the API goes away while the pools and the cluster are being
     // deleted (a slower service again, so that the deletes are running).
-    emu.kill();
-    emu = Emulator::start_on(&listen, &db, "20", &[]);
-    let mut destroy = Background::start(
-        &case,
-        &["destroy", "-no-color", "-auto-approve"],
-        tmp.path().join("destroy.log"),
-    );
-    wait_until(
-        "2 DeleteClusterNodepool served",
-        Duration::from_secs(60),
-        || emu.requests("DeleteClusterNodepool") >= 2,
-    );
-    emu.kill();
-    let outage = Instant::now();
-    while outage.elapsed() < Duration::from_secs(35) {
-        destroy.assert_running("during the outage of the destroy");
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    let emu = Emulator::start_on(&listen, &db, "600", &[]);
+    svc.restart(&mut emu, "20");
+    let mut destroy = svc.background(&case, &["destroy", "-no-color", "-auto-approve"], "destroy");
+    wait_for_requests(&emu, "DeleteClusterNodepool", 2);
+    svc.outage(&mut emu, &mut destroy, Duration::from_secs(35), "600");
     let (code, out) = destroy.wait(Duration::from_secs(120));
     assert_eq!(code, 0, "the destroy waits the outage out:\n{out}");
-    assert_empty_emulator(&emu);
+    emu.assert_empty();
 }

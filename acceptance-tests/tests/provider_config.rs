@@ -13,14 +13,7 @@ fn terraform_sees_the_provider_schema() {
     let schema: serde_json::Value = serde_json::from_slice(&run.output.stdout).unwrap();
     let p = &schema["provider_schemas"]["registry.terraform.io/acklabs/ack"]["provider"]["block"]
         ["attributes"];
-    for name in [
-        "endpoint",
-        "region",
-        "access_key",
-        "secret_key",
-        "security_token",
-        "insecure",
-    ] {
+    for name in "endpoint region access_key secret_key security_token insecure".split(' ') {
         assert_eq!(p[name]["optional"], true, "{name}");
         assert!(
             p[name]["description"]

@@ -6,17 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{contract, Case, Emulator};
+use acceptance_tests::{contract, hcl, Case, Emulator};
 
 #[test]
 fn the_quickstart_sends_complete_creates() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let main = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/quickstart/main.tf"),
-    )
-    .unwrap();
-    case.dir.write_config(&main);
+    case.dir.write_config(&hcl::example("quickstart/main.tf"));
     case.dir
         .run(&["apply", "-auto-approve", "-no-color"])
         .success();

@@ -7,7 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{Case, Emulator};
+use acceptance_tests::outage::{interrupt, wait_until};
+use acceptance_tests::{hcl, Case, Emulator};
 use serde_json::Value as Json;
 
 const CLUSTERS: usize = 3;
@@ -21,23 +22,25 @@ const NODE_VSWITCH: &str = "vsw-ackscale0000000000001";
 /// default VPC of the emulator's inventory.
 fn big_network(emu: &Emulator) {
     emu.inventory(&serde_json::json!({"vswitches": [{"id": NODE_VSWITCH,
-        "vpc_id": "vpc-ack00000000000000001", "zone_id": "cn-hangzhou-b",
+        "vpc_id": hcl::VPC, "zone_id": "cn-hangzhou-b",
         "cidr": "192.168.192.0/18", "available_ips": 65000}]}));
 }
 
 /// Three pro clusters, 20 pools each, `size` nodes per pool.
 fn estate(size: u32) -> String {
-    let mut hcl = String::new();
+    let mut config = String::new();
     for c in 0..CLUSTERS {
-        hcl += &format!(
-            "resource \"ack_cluster\" \"c{c}\" {{\n  name    = \"estate-{c}\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"pro\"\n}}\n\n"
-        );
-        hcl += &format!(
-            "resource \"ack_node_pool\" \"c{c}\" {{\n  count          = {POOLS}\n  cluster_name   = ack_cluster.c{c}.name\n  \
-             name           = \"pool-${{count.index}}\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"{NODE_VSWITCH}\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = {size}\n}}\n\n"
-        );
+        let cluster = format!("c{c}");
+        config += &hcl::cluster(&cluster, &format!("estate-{c}"))
+            .str("edition", "pro")
+            .to_string();
+        config += &hcl::pool(&cluster, &cluster, "pool-${count.index}")
+            .set("count", POOLS)
+            .set("vswitch_ids", hcl::list(&[NODE_VSWITCH]))
+            .set("desired_size", size)
+            .to_string();
     }
-    hcl
+    config
 }
 
 /// Requests served per action, as a delta between two `/_emulator/stats`.
@@ -94,11 +97,7 @@ fn three_pro_clusters_with_twenty_pools_each() {
         (CLUSTERS * POOLS) as u64
     );
     case.destroy();
-    let stats = emu.stats();
-    assert_eq!(
-        (stats["clusters"].as_u64(), stats["node_pools"].as_u64()),
-        (Some(0), Some(0))
-    );
+    emu.assert_empty();
 }
 
 #[test]
@@ -120,11 +119,7 @@ fn the_same_estate_under_injected_faults() {
     apply_first_time(&case);
     case.dir.assert_empty_plan(true);
     case.destroy();
-    let stats = emu.stats();
-    assert_eq!(
-        (stats["clusters"].as_u64(), stats["node_pools"].as_u64()),
-        (Some(0), Some(0))
-    );
+    emu.assert_empty();
 }
 
 /// Ctrl-C while CreateCluster's answer is on its way: the cluster exists,
@@ -133,7 +128,7 @@ fn the_same_estate_under_injected_faults() {
 fn an_interrupted_create_is_recorded_not_orphaned() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    case.config("resource \"ack_cluster\" \"main\" {\n  name = \"interrupted\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n}\n");
+    case.config(&hcl::cluster("main", "interrupted").to_string());
     emu.faults(&serde_json::json!({"response_delay_ms": 3000, "actions": ["CreateCluster"]}));
     let mut child = case
         .dir
@@ -143,19 +138,12 @@ fn an_interrupted_create_is_recorded_not_orphaned() {
         .spawn()
         .unwrap();
     // Wait until the create was carried out (its answer is being held).
-    let started = std::time::Instant::now();
-    while emu.stats()["clusters"].as_u64() != Some(1) {
-        assert!(
-            started.elapsed().as_secs() < 60,
-            "CreateCluster never arrived"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    wait_until(
+        "CreateCluster arrived",
+        std::time::Duration::from_secs(60),
+        || emu.stats()["clusters"].as_u64() == Some(1),
+    );
+    interrupt(&child);
     let _ = child.wait().unwrap();
     let state = case.dir.state();
     let recorded = tfplugin_testing::state_resource(&state, "ack_cluster.main")

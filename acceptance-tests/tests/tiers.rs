@@ -3,36 +3,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use acceptance_tests::{values, Case, Emulator};
+use acceptance_tests::{hcl, values, Case, Emulator};
 use tfplugin_testing::actions_for;
 
 fn cluster(edition: &str) -> String {
-    format!("resource \"ack_cluster\" \"main\" {{\n  name    = \"tiers\"\n  vpc_id      = \"vpc-ack00000000000000001\"\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  pod_cidr    = \"172.20.0.0/16\"\n  edition = \"{edition}\"\n}}\n")
+    hcl::cluster("main", "tiers").str("edition", edition).into()
 }
 
-const ENCRYPTION: &str = r#"
-resource "ack_encryption" "secrets" {
-  cluster_name = ack_cluster.main.name
-  kms_key_id   = "key-ack00000000000000001"
+/// `ack_encryption.secrets` of the cluster.
+fn encryption() -> String {
+    hcl::encryption("main").into()
 }
-"#;
 
-const BACKUP: &str = r#"
-resource "ack_backup_policy" "etcd" {
-  cluster_name = ack_cluster.main.name
-  cold_backup = {
-    interval_hours = 6
-    retention_days = 7
-  }
-  hot_backup = {
-    interval_minutes = 15
-    retention_hours  = 24
-  }
-  geo_replication = {
-    region = "cn-shanghai"
-  }
+/// `ack_backup_policy.etcd` as the resource's documentation shows it.
+fn backup() -> String {
+    hcl::example("resources/ack_backup_policy/resource.tf")
 }
-"#;
 
 fn scheduler(body: &str) -> String {
     format!("resource \"ack_scheduler_profile\" \"sched\" {{\n  cluster_name = ack_cluster.main.name\n{body}\n}}\n")
@@ -42,7 +28,7 @@ fn scheduler(body: &str) -> String {
 fn encryption_full_cycle_with_rotation() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let body = format!("{}{ENCRYPTION}", cluster("pro"));
+    let body = format!("{}{}", cluster("pro"), encryption());
     case.step(&body);
     let v = values(&case.dir, "ack_encryption.secrets");
     assert_eq!(v["kms_key_id"], "key-ack00000000000000001");
@@ -71,7 +57,7 @@ fn encryption_full_cycle_with_rotation() {
 fn backup_policy_full_cycle() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let body = format!("{}{BACKUP}", cluster("pro"));
+    let body = format!("{}{}", cluster("pro"), backup());
     case.step(&body);
     let id = values(&case.dir, "ack_backup_policy.etcd")["id"]
         .as_str()
@@ -164,11 +150,11 @@ fn new_standard_cluster_with_pro_features_fails_at_plan_time() {
             "score_plugins",
         ),
         (
-            ENCRYPTION.to_owned(),
+            encryption(),
             "KMS encryption of Kubernetes Secrets needs ACK Pro",
             "kms_key_id",
         ),
-        (BACKUP.to_owned(), "needs ACK Pro", "cluster_name"),
+        (backup(), "needs ACK Pro", "cluster_name"),
     ];
     for (extra, message, attribute_line) in &cases {
         case.config(&format!("{}{extra}", cluster("standard")));
@@ -216,8 +202,10 @@ fn upgrade_and_pro_features_in_one_apply() {
     case.step(&cluster("standard"));
     let id = values(&case.dir, "ack_cluster.main")["id"].clone();
     let body = format!(
-        "{}{ENCRYPTION}{BACKUP}{}",
+        "{}{}{}{}",
         cluster("pro"),
+        encryption(),
+        backup(),
         scheduler("  gang_scheduling = true")
     );
     let plan = case.step(&body);
@@ -273,13 +261,15 @@ fn unknown_values_skip_checks_and_the_api_still_enforces_them() {
 fn renaming_the_cluster_keeps_its_dependents() {
     let emu = Emulator::start();
     let Some(case) = Case::new(&emu) else { return };
-    let pool = "resource \"ack_node_pool\" \"p\" {\n  cluster_name   = ack_cluster.main.name\n  name           = \"p\"\n  instance_types = [\"ecs.g7.xlarge\"]\n  vswitch_ids = [\"vsw-ack00000000000000001\"]\n  instance_charge_type = \"PostPaid\"\n  key_pair = \"ack-keypair\"\n  desired_size   = 1\n  accelerator    = \"gpu\"\n}\n";
-    let body = format!("{}{ENCRYPTION}{pool}", cluster("pro"));
+    let pool = hcl::pool("p", "main", "p")
+        .set("desired_size", 1)
+        .str("accelerator", "gpu");
+    let body = format!("{}{}{pool}", cluster("pro"), encryption());
     case.step(&body);
     let pool_id = values(&case.dir, "ack_node_pool.p")["id"].clone();
     assert_eq!(values(&case.dir, "ack_node_pool.p")["accelerator"], "gpu");
     let kms_calls = emu.requests("UpdateKMSEncryption");
-    let renamed = body.replace("name    = \"tiers\"", "name    = \"tiers-renamed\"");
+    let renamed = body.replace("name = \"tiers\"", "name = \"tiers-renamed\"");
     let plan = case.step(&renamed);
     for addr in [
         "ack_cluster.main",
@@ -303,7 +293,7 @@ fn renaming_the_cluster_keeps_its_dependents() {
         "no new key change"
     );
     // Bad names are refused at plan time, on the attribute.
-    case.config(&renamed.replace("name           = \"p\"", "name           = \"bad name!\""));
+    case.config(&renamed.replace("name = \"p\"", "name = \"bad name!\""));
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("may only hold letters, digits"), "{out}");
     case.config(&renamed);

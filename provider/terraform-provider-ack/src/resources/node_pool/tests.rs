@@ -23,6 +23,27 @@ fn planned(json: serde_json::Value) -> Value {
     tfplugin::value::serde::to_value(&json, model::ty()).unwrap()
 }
 
+/// What the API reports for pool `p` (`np1`) made from `req`: its scaling
+/// group and Kubernetes settings, active with `nodes` nodes.
+fn reported(req: &ack_api::model::NodePoolRequest, nodes: u64) -> NodePoolDetail {
+    NodePoolDetail {
+        nodepool_info: NodePoolInfo {
+            nodepool_id: "np1".into(),
+            name: "p".into(),
+            pool_type: "ess".into(),
+            ..Default::default()
+        },
+        scaling_group: req.scaling_group.clone(),
+        kubernetes_config: req.kubernetes_config.clone(),
+        status: NodePoolStatus {
+            state: "active".into(),
+            total_nodes: nodes,
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
 #[test]
 fn request_and_state_round_trip() {
     let plan = planned(serde_json::json!({
@@ -55,22 +76,9 @@ fn request_and_state_round_trip() {
     assert_eq!(req.auto_scaling.as_ref().map(|a| a.enable), Some(false));
     assert_eq!(req.management.as_ref().map(|m| m.enable), Some(true));
     let detail = NodePoolDetail {
-        nodepool_info: NodePoolInfo {
-            nodepool_id: "np1".into(),
-            name: "p".into(),
-            pool_type: "ess".into(),
-            ..Default::default()
-        },
-        scaling_group: req.scaling_group.clone(),
-        kubernetes_config: req.kubernetes_config.clone(),
         auto_scaling: req.auto_scaling.clone().unwrap_or_default(),
         management: req.management.clone().unwrap_or_default(),
-        status: NodePoolStatus {
-            state: "active".into(),
-            total_nodes: 3,
-            ..Default::default()
-        },
-        ..Default::default()
+        ..reported(&req, 3)
     };
     let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
     assert!(ack_api::rules::scaling_group(&req.scaling_group, true).is_empty());
@@ -202,22 +210,7 @@ fn empty_and_null_taint_values_read_back_as_written() {
         let m = NodePool::read(&plan).unwrap();
         let req = m.request(None).unwrap();
         assert_eq!(req.kubernetes_config.taints[0].value, "");
-        let detail = NodePoolDetail {
-            nodepool_info: NodePoolInfo {
-                nodepool_id: "np1".into(),
-                name: "p".into(),
-                pool_type: "ess".into(),
-                ..Default::default()
-            },
-            scaling_group: req.scaling_group.clone(),
-            kubernetes_config: req.kubernetes_config.clone(),
-            status: NodePoolStatus {
-                state: "active".into(),
-                total_nodes: 1,
-                ..Default::default()
-            },
-            ..Default::default()
-        };
+        let detail = reported(&req, 1);
         let s = NodePool::from_api("c1", "c", &detail, &m).value().unwrap();
         assert_eq!(s.get("taints"), plan.get("taints"), "value {value}");
     }
