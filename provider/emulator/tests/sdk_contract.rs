@@ -8,48 +8,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+
+use support::process::start;
 
 const EMULATOR: &str = env!("CARGO_BIN_EXE_ack-emulator");
 const STS_TOKEN: &str = "sdk-contract-sts-token";
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(extra: &[&str]) -> (Running, String) {
-    let mut child = Command::new(EMULATOR)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            ":memory:",
-            "--speed",
-            "100000",
-        ])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start ack-emulator");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("ack-emulator listening on http://")
-        .unwrap_or_else(|| panic!("unexpected readiness line {line:?}"))
-        .to_owned();
-    (Running(child), addr)
-}
 
 fn sdk_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk")
@@ -115,12 +82,12 @@ fn the_official_python_sdk_agrees_with_the_emulator() {
         return;
     }
     let python = python();
-    let (_plain, endpoint) = start(&[]);
-    let (_sts, sts_endpoint) = start(&["--security-token", STS_TOKEN]);
+    let plain = start(":memory:", "100000", &[]);
+    let sts = start(":memory:", "100000", &["--security-token", STS_TOKEN]);
     let out = Command::new(python)
         .arg(sdk_dir().join("contract.py"))
-        .env("ACK_EMULATOR_ENDPOINT", &endpoint)
-        .env("ACK_EMULATOR_STS_ENDPOINT", &sts_endpoint)
+        .env("ACK_EMULATOR_ENDPOINT", &plain.addr)
+        .env("ACK_EMULATOR_STS_ENDPOINT", &sts.addr)
         .env("ACK_EMULATOR_STS_TOKEN", STS_TOKEN)
         .output()
         .expect("run contract.py");

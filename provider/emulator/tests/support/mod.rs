@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+pub mod served;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use ack_api::request::{ApiRequest, Credentials};
