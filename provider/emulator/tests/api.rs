@@ -196,29 +196,12 @@ async fn names_are_unique_per_region_and_quota_holds() {
         ":memory:",
     );
     emu.cluster("a", "ack.standard").await;
-    let dup = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: "a".into(),
-        region_id: "cn-hangzhou".into(),
-        ..Default::default()
-    });
-    emu.call(&ApiRequest::create_cluster(&dup))
+    emu.create_cluster("a", "cn-hangzhou")
         .await
         .err(400, "ErrorClusterNameAlreadyExist");
-    let other_region = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: "a".into(),
-        region_id: "cn-beijing".into(),
-        ..Default::default()
-    });
-    emu.call(&ApiRequest::create_cluster(&other_region))
-        .await
-        .ok();
+    emu.create_cluster("a", "cn-beijing").await.ok();
     emu.cluster("b", "ack.standard").await;
-    let c = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: "c".into(),
-        region_id: "cn-hangzhou".into(),
-        ..Default::default()
-    });
-    emu.call(&ApiRequest::create_cluster(&c))
+    emu.create_cluster("c", "cn-hangzhou")
         .await
         .err(400, "QuotaExceeded.Cluster");
 }

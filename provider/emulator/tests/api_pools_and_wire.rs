@@ -25,16 +25,10 @@ async fn node_pool_lifecycle() {
     }];
     let created = emu.call(&ApiRequest::create_node_pool(&id, &p)).await.ok();
     let np = created["nodepool_id"].as_str().unwrap().to_owned();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np).await;
     assert_eq!(d["status"]["state"], "scaling");
     emu.tick();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np).await;
     assert_eq!(
         (
             d["status"]["state"].as_str(),
@@ -54,10 +48,7 @@ async fn node_pool_lifecycle() {
     emu.call(&ApiRequest::modify_node_pool(&id, &np, &pool("workers", 5)))
         .await
         .ok();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np).await;
     assert_eq!(d["status"]["state"], "scaling");
     emu.call(&ApiRequest::modify_node_pool(&id, &np, &pool("workers", 6)))
         .await
@@ -74,12 +65,7 @@ async fn node_pool_lifecycle() {
     emu.call(&ApiRequest::modify_node_pool(&id, &np, &auto))
         .await
         .ok();
-    assert_eq!(
-        emu.call(&ApiRequest::describe_node_pool(&id, &np))
-            .await
-            .ok()["status"]["state"],
-        "removing"
-    );
+    assert_eq!(emu.node_pool(&id, &np).await["status"]["state"], "removing");
     emu.tick();
     let l = emu.call(&ApiRequest::list_node_pools(&id)).await.ok();
     assert_eq!(l["nodepools"][0]["status"]["total_nodes"], 2);
@@ -88,12 +74,7 @@ async fn node_pool_lifecycle() {
     emu.call(&ApiRequest::delete_node_pool(&id, &np, true))
         .await
         .ok();
-    assert_eq!(
-        emu.call(&ApiRequest::describe_node_pool(&id, &np))
-            .await
-            .ok()["status"]["state"],
-        "deleting"
-    );
+    assert_eq!(emu.node_pool(&id, &np).await["status"]["state"], "deleting");
     emu.tick();
     emu.call(&ApiRequest::describe_node_pool(&id, &np))
         .await
@@ -359,14 +340,7 @@ async fn signatures_are_verified() {
 #[tokio::test]
 async fn faults_look_like_the_real_service() {
     let emu = Emu::new();
-    emu.raw(
-        "POST",
-        "/_emulator/faults",
-        &[],
-        json!({"throttle": 1}).to_string().into_bytes(),
-    )
-    .await
-    .ok();
+    emu.faults(json!({"throttle": 1})).await;
     let r = emu
         .call(&ApiRequest::list_clusters())
         .await
@@ -381,36 +355,16 @@ async fn faults_look_like_the_real_service() {
         hint.starts_with("Limit:") && hint.contains("TimeLeft:"),
         "{hint}"
     );
-    emu.raw(
-        "POST",
-        "/_emulator/faults",
-        &[],
-        json!({"server_error": 1}).to_string().into_bytes(),
-    )
-    .await
-    .ok();
+    emu.faults(json!({"server_error": 1})).await;
     emu.call(&ApiRequest::list_clusters())
         .await
         .err(503, "ServiceUnavailable");
     emu.call(&ApiRequest::list_clusters()).await.ok();
 
     // Commit, then lose the response: the cluster exists although the caller saw a 503.
-    emu.raw(
-        "POST",
-        "/_emulator/faults",
-        &[],
-        json!({"drop_response": 1, "actions": ["CreateCluster"]})
-            .to_string()
-            .into_bytes(),
-    )
-    .await
-    .ok();
-    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: "lost".into(),
-        region_id: "cn-hangzhou".into(),
-        ..Default::default()
-    });
-    emu.call(&ApiRequest::create_cluster(&req))
+    emu.faults(json!({"drop_response": 1, "actions": ["CreateCluster"]}))
+        .await;
+    emu.create_cluster("lost", "cn-hangzhou")
         .await
         .err(503, "ServiceUnavailable");
     let l = emu
@@ -460,12 +414,7 @@ async fn restart_on_the_same_file_resumes_tasks() {
     };
     let id = {
         let emu = Emu::with(slow.clone(), db);
-        let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-            name: "durable".into(),
-            region_id: "cn-hangzhou".into(),
-            ..Default::default()
-        });
-        emu.call(&ApiRequest::create_cluster(&req)).await.ok()["cluster_id"]
+        emu.create_cluster("durable", "cn-hangzhou").await.ok()["cluster_id"]
             .as_str()
             .unwrap()
             .to_owned()
