@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod process;
+pub mod python;
 pub mod served;
 
 use std::sync::atomic::{AtomicU64, Ordering};
