@@ -303,16 +303,10 @@ async fn tier_rules_hold_server_side() {
     emu.call(&ApiRequest::modify_addon(&pro_id, "kube-scheduler", &cfg(json!({"gangScheduling": true, "scorePluginWeights": [{"plugin": "NodeAffinity", "weight": 5}]}))))
         .await
         .ok();
-    let inst = emu
-        .call(&ApiRequest::addon_instance(&pro_id, "kube-scheduler"))
-        .await
-        .ok();
-    assert_eq!(inst["state"], "updating");
-    emu.tick();
-    let inst = emu
-        .call(&ApiRequest::addon_instance(&pro_id, "kube-scheduler"))
-        .await
-        .ok();
+    let (during, inst) = emu
+        .across_tick(&ApiRequest::addon_instance(&pro_id, "kube-scheduler"))
+        .await;
+    assert_eq!(during["state"], "updating");
     assert_eq!(inst["state"], "active");
     assert!(inst["config"]
         .as_str()

@@ -25,10 +25,10 @@ async fn node_pool_lifecycle() {
     }];
     let created = emu.call(&ApiRequest::create_node_pool(&id, &p)).await.ok();
     let np = created["nodepool_id"].as_str().unwrap().to_owned();
-    let d = emu.node_pool(&id, &np).await;
-    assert_eq!(d["status"]["state"], "scaling");
-    emu.tick();
-    let d = emu.node_pool(&id, &np).await;
+    let (during, d) = emu
+        .across_tick(&ApiRequest::describe_node_pool(&id, &np))
+        .await;
+    assert_eq!(during["status"]["state"], "scaling");
     assert_eq!(
         (
             d["status"]["state"].as_str(),

@@ -248,10 +248,10 @@ async fn kubelet_settings_are_checked_stored_and_replaced_by_modify_node_pool_no
     emu.call(&ApiRequest::modify_node_pool_node_config(&id, &np, &req))
         .await
         .ok();
-    let d = emu.node_pool(&id, &np).await;
-    assert_eq!(d["status"]["state"], "updating");
-    emu.tick();
-    let d = emu.node_pool(&id, &np).await;
+    let (during, d) = emu
+        .across_tick(&ApiRequest::describe_node_pool(&id, &np))
+        .await;
+    assert_eq!(during["status"]["state"], "updating");
     let k = &d["node_config"]["kubelet_configuration"];
     assert_eq!(
         (k["maxPods"].as_u64(), k["evictionHard"].is_null()),

@@ -144,6 +144,14 @@ impl Emu {
         ack_emulator::tasks::tick(&self.state).unwrap();
     }
 
+    /// The answers to `req` before and after a tick: what an operation in
+    /// progress shows, then what it shows once done.
+    pub async fn across_tick(&self, req: &ApiRequest) -> (Value, Value) {
+        let during = self.call(req).await.ok();
+        self.tick();
+        (during, self.call(req).await.ok())
+    }
+
     /// Sends a create of a bare cluster `name` in `region`'s default network.
     pub async fn create_cluster(&self, name: &str, region: &str) -> Reply {
         let req =
