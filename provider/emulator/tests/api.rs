@@ -154,25 +154,23 @@ async fn cluster_lifecycle_through_real_states() {
         .err(400, "ErrorClusterSpecNotSupported");
 
     // Deletion protection, then delete.
-    let protect = ModifyClusterRequest {
-        deletion_protection: Some(true),
-        ..Default::default()
+    let protect = |on: bool| {
+        let req = ModifyClusterRequest {
+            deletion_protection: Some(on),
+            ..Default::default()
+        };
+        let emu = &emu;
+        let id = &id;
+        async move {
+            emu.call(&ApiRequest::modify_cluster(id, &req)).await.ok();
+            emu.tick();
+        }
     };
-    emu.call(&ApiRequest::modify_cluster(&id, &protect))
-        .await
-        .ok();
-    emu.tick();
+    protect(true).await;
     emu.call(&ApiRequest::delete_cluster(&id))
         .await
         .err(400, "ErrorDeletionProtection");
-    let unprotect = ModifyClusterRequest {
-        deletion_protection: Some(false),
-        ..Default::default()
-    };
-    emu.call(&ApiRequest::modify_cluster(&id, &unprotect))
-        .await
-        .ok();
-    emu.tick();
+    protect(false).await;
     emu.call(&ApiRequest::delete_cluster(&id)).await.ok();
     assert_eq!(
         emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["state"],

@@ -246,65 +246,45 @@ async fn bad_input_gets_real_errors_and_writes_nothing() {
 async fn signatures_are_verified() {
     let emu = Emu::new();
     let req = ApiRequest::list_clusters();
-    let good = req.signed_headers(
-        support::HOST,
-        &emu.creds(),
-        &support::now_date(),
-        &support::nonce(),
-    );
-    emu.raw("GET", &req.path_and_query(), &[], vec![])
-        .await
-        .err(400, "IncompleteSignature");
-    // Tampered signature.
-    let mut bad = good.clone();
-    for h in &mut bad {
+    let now = support::now_date();
+    let sign = |creds: &ack_api::request::Credentials<'_>, date: &str| {
+        req.signed_headers(support::HOST, creds, date, &support::nonce())
+    };
+    let good = sign(&emu.creds(), &now);
+    let mut tampered = good.clone();
+    for h in &mut tampered {
         if h.0 == "authorization" {
             h.1 = h.1.replace("Signature=", "Signature=0");
         }
     }
-    emu.raw("GET", &req.path_and_query(), &bad, vec![])
-        .await
-        .err(400, "SignatureDoesNotMatch");
-    // Wrong secret.
-    let wrong = ack_api::request::Credentials {
+    let wrong_secret = ack_api::request::Credentials {
         access_key_id: "emulator",
         access_key_secret: "nope",
         security_token: None,
     };
-    let h = req.signed_headers(
-        support::HOST,
-        &wrong,
-        &support::now_date(),
-        &support::nonce(),
-    );
-    emu.raw("GET", &req.path_and_query(), &h, vec![])
-        .await
-        .err(400, "SignatureDoesNotMatch");
-    // Unknown key.
-    let other = ack_api::request::Credentials {
+    let unknown_key = ack_api::request::Credentials {
         access_key_id: "someone",
         access_key_secret: "x",
         security_token: None,
     };
-    let h = req.signed_headers(
-        support::HOST,
-        &other,
-        &support::now_date(),
-        &support::nonce(),
-    );
-    emu.raw("GET", &req.path_and_query(), &h, vec![])
-        .await
-        .err(404, "InvalidAccessKeyId.NotFound");
-    // Stale date.
-    let h = req.signed_headers(
-        support::HOST,
-        &emu.creds(),
-        "2020-01-01T00:00:00Z",
-        &support::nonce(),
-    );
-    emu.raw("GET", &req.path_and_query(), &h, vec![])
-        .await
-        .err(400, "InvalidTimeStamp.Expired");
+    // Refused: no signature, a tampered one, a wrong secret, an unknown key
+    // and a stale date.
+    let refused = [
+        (vec![], 400, "IncompleteSignature"),
+        (tampered, 400, "SignatureDoesNotMatch"),
+        (sign(&wrong_secret, &now), 400, "SignatureDoesNotMatch"),
+        (sign(&unknown_key, &now), 404, "InvalidAccessKeyId.NotFound"),
+        (
+            sign(&emu.creds(), "2020-01-01T00:00:00Z"),
+            400,
+            "InvalidTimeStamp.Expired",
+        ),
+    ];
+    for (headers, status, code) in refused {
+        emu.raw("GET", &req.path_and_query(), &headers, vec![])
+            .await
+            .err(status, code);
+    }
     // Good once, then replayed.
     emu.raw("GET", &req.path_and_query(), &good, vec![])
         .await

@@ -10,7 +10,7 @@ use std::time::Duration;
 use ack_client::Until;
 use ack_emulator::Config;
 use serde_json::json;
-use support::served::{new_cluster, serve, serve_at, WAIT};
+use support::served::{serve, serve_at, WAIT};
 use tokio_util::sync::CancellationToken;
 
 fn pool(name: &str) -> ack_api::model::NodePoolRequest {
@@ -21,11 +21,7 @@ fn pool(name: &str) -> ack_api::model::NodePoolRequest {
 async fn create_wait_and_delete() {
     let s = serve_at(6000.0).await;
     let cancel = CancellationToken::new();
-    let (id, task) = s
-        .client
-        .create_cluster(&new_cluster("one"), "tok-1", &cancel)
-        .await
-        .unwrap();
+    let (id, task) = s.create_cluster("one", &cancel).await;
     assert!(task.is_some());
     let c = s.client.wait_running(&id, WAIT, &cancel).await.unwrap();
     assert_eq!(c.name, "one");
@@ -43,11 +39,7 @@ async fn lost_create_responses_never_duplicate() {
     let cancel = CancellationToken::new();
     s.faults(json!({"drop_response": 1, "actions": ["CreateCluster", "CreateClusterNodePool"]}))
         .await;
-    let (id, task) = s
-        .client
-        .create_cluster(&new_cluster("once"), "tok-once", &cancel)
-        .await
-        .unwrap();
+    let (id, task) = s.create_cluster("once", &cancel).await;
     assert!(task.is_none(), "found by its token after the lost response");
     s.client.wait_running(&id, WAIT, &cancel).await.unwrap();
     s.faults(json!({"drop_response": 1})).await;
@@ -130,11 +122,7 @@ async fn concurrent_pool_reads_share_one_list_call() {
 async fn cancellation_stops_waiting() {
     let s = serve_at(1.0).await;
     let cancel = CancellationToken::new();
-    let (id, _) = s
-        .client
-        .create_cluster(&new_cluster("slow"), "tok-slow", &cancel)
-        .await
-        .unwrap();
+    let (id, _) = s.create_cluster("slow", &cancel).await;
     let c2 = cancel.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -11,7 +11,7 @@ mod support;
 use ack_api::model::ModifyClusterRequest;
 use ack_client::{Client, Error, Until};
 use ack_emulator::Config;
-use support::served::{client_config, new_cluster, serve, serve_at};
+use support::served::{client_config, new_cluster, serve, serve_at, Served};
 use tokio_util::sync::CancellationToken;
 
 /// A mutation refused because the cluster is busy keeps waiting — but only
@@ -19,15 +19,10 @@ use tokio_util::sync::CancellationToken;
 /// reports the service's own answer.
 #[tokio::test]
 async fn a_busy_wait_ends_at_the_deadline_with_the_services_answer() {
-    let s = serve_at(200.0).await;
-    let client = &s.client;
     let cancel = CancellationToken::new();
-    let id = s.running_cluster("busy", &cancel).await;
-    // An upgrade keeps the cluster busy (3 s here) for three times the deadline.
-    client
-        .upgrade_cluster(&id, next_version(), &cancel)
-        .await
-        .unwrap();
+    // Busy (3 s here) for three times the deadline.
+    let (s, id) = upgrading("busy", &cancel).await;
+    let client = &s.client;
     // The deadline also bounds each exchange: it must leave room for the
     // service's first answer even on a loaded machine (with 300 ms, a first
     // exchange slower than that ended as a transport timeout, and the error
@@ -91,14 +86,9 @@ async fn a_node_pool_wait_reports_the_state_it_saw() {
 /// Cancellation (Terraform's StopProvider) ends a wait at once.
 #[tokio::test]
 async fn cancellation_ends_a_deadline_wait_at_once() {
-    let s = serve_at(200.0).await;
-    let client = &s.client;
     let cancel = CancellationToken::new();
-    let id = s.running_cluster("cancel", &cancel).await;
-    client
-        .upgrade_cluster(&id, next_version(), &cancel)
-        .await
-        .unwrap();
+    let (s, id) = upgrading("cancel", &cancel).await;
+    let client = &s.client;
     let c2 = cancel.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -113,8 +103,14 @@ async fn cancellation_ends_a_deadline_wait_at_once() {
     assert_eq!(err.unwrap_err(), Error::Cancelled);
 }
 
-fn next_version() -> &'static str {
-    ack_api::versions::next_versions(ack_api::versions::DEFAULT)[0]
+/// An emulator at 200 times the real speed, with the running cluster `name`
+/// that an upgrade keeps busy (3 s here); returns both and the cluster's ID.
+async fn upgrading(name: &str, cancel: &CancellationToken) -> (Served, String) {
+    let s = serve_at(200.0).await;
+    let id = s.running_cluster(name, cancel).await;
+    let next = ack_api::versions::next_versions(ack_api::versions::DEFAULT)[0];
+    s.client.upgrade_cluster(&id, next, cancel).await.unwrap();
+    (s, id)
 }
 
 /// Regression (#23, 3): a create whose every answer is a server error used

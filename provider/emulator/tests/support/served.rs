@@ -85,15 +85,24 @@ impl Served {
             .await
     }
 
+    /// Creates the cluster `name` with the token `tok-<name>`; returns its
+    /// ID and the create's task, if the answer named one.
+    pub async fn create_cluster(
+        &self,
+        name: &str,
+        cancel: &CancellationToken,
+    ) -> (String, Option<String>) {
+        let token = format!("tok-{name}");
+        self.client
+            .create_cluster(&new_cluster(name), &token, cancel)
+            .await
+            .unwrap()
+    }
+
     /// Creates the cluster `name` (token `tok-<name>`) and waits until it
     /// runs; returns its ID.
     pub async fn running_cluster(&self, name: &str, cancel: &CancellationToken) -> String {
-        let token = format!("tok-{name}");
-        let (id, _) = self
-            .client
-            .create_cluster(&new_cluster(name), &token, cancel)
-            .await
-            .unwrap();
+        let (id, _) = self.create_cluster(name, cancel).await;
         self.client.wait_running(&id, WAIT, cancel).await.unwrap();
         id
     }
