@@ -55,6 +55,14 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// `o` is a run refused as unusable input (exit 2) that says `says`.
+#[track_caller]
+fn refused(o: &Output, says: &str) {
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = text(&o.stderr);
+    assert!(stderr.contains(says), "{stderr}");
+}
+
 #[test]
 fn one_run_writes_several_formats() {
     let dir = workdir();
@@ -100,12 +108,7 @@ fn one_run_writes_several_formats() {
         .unwrap()
         .contains("| `ACK-POL-002` |"));
     let bad = check(dir.path(), &["plan.json", "--output", "sarif"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        text(&bad.stderr).contains("is not FORMAT=PATH"),
-        "{}",
-        text(&bad.stderr)
-    );
+    refused(&bad, "is not FORMAT=PATH");
 }
 
 #[test]
@@ -178,12 +181,7 @@ fn a_binary_plan_is_shown_with_terraform() {
         dir.path(),
         &["tfplan", "--terraform", "/nonexistent/terraform"],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("is a binary plan file"),
-        "{}",
-        text(&o.stderr)
-    );
+    refused(&o, "is a binary plan file");
 }
 
 #[test]
@@ -234,8 +232,7 @@ fn policy_waivers_and_validate_policy() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert_eq!(v.status.code(), Some(2));
-    assert!(text(&v.stderr).contains("main.tf"), "{}", text(&v.stderr));
+    refused(&v, "main.tf");
 }
 
 const REQUIREMENTS: &str = "pre-commit==4.3.0\njsonschema==4.25.1\ncheck-jsonschema==0.33.3\n";

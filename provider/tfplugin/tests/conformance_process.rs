@@ -99,9 +99,7 @@ fn reattach_to_a_provider_in_debug_mode() {
     dir.apply();
     dir.assert_empty_plan(true);
     // The same process serves every command.
-    dir.run(&["destroy", "-auto-approve", "-no-color"])
-        .success();
-    assert_eq!(store_files(&dir), 0);
+    destroy_all(&dir);
 
     // Ctrl-C ends debug mode and removes the socket's directory.
     #[cfg(unix)]

@@ -96,3 +96,11 @@ pub fn store_files(dir: &WorkDir) -> usize {
         })
         .unwrap_or(0)
 }
+
+/// Destroys everything the configuration in `dir` manages and checks that
+/// the store is empty after it.
+pub fn destroy_all(dir: &WorkDir) {
+    dir.run(&["destroy", "-auto-approve", "-no-color"])
+        .success();
+    assert_eq!(store_files(dir), 0, "destroy removed every object");
+}
