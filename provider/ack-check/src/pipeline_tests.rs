@@ -47,16 +47,26 @@ fn base(dir: &std::path::Path) -> String {
     }
 }
 
+/// The report on `plan` under `policy` (no Rego policies) and `opts`.
+fn run(plan: &str, policy: &policy::Policy, opts: &Options) -> Report {
+    check_full(plan, policy, &rego::RegoPolicies::default(), opts).unwrap()
+}
+
+/// The report on `PLAN` with source locations from the configuration in
+/// `dir`.
+fn located(dir: &std::path::Path) -> Report {
+    run(PLAN, &policy::Policy::default(), &options(dir))
+}
+
+/// The first finding of `rule`.
+fn finding<'a>(r: &'a Report, rule: &str) -> &'a Finding {
+    r.findings.iter().find(|f| f.rule_id == rule).unwrap()
+}
+
 #[test]
 fn findings_point_at_the_block_or_attribute_through_module_calls() {
     let dir = config();
-    let r = check_full(
-        PLAN,
-        &policy::Policy::default(),
-        &rego::RegoPolicies::default(),
-        &options(dir.path()),
-    )
-    .unwrap();
+    let r = located(dir.path());
     let b = base(dir.path());
     let at = |rule: &str| {
         r.findings
@@ -89,37 +99,19 @@ fn findings_point_at_the_block_or_attribute_through_module_calls() {
 #[test]
 fn inline_waivers_suppress_and_expired_ones_are_findings() {
     let dir = config();
-    let r = check_full(
-        PLAN,
-        &policy::Policy::default(),
-        &rego::RegoPolicies::default(),
-        &options(dir.path()),
-    )
-    .unwrap();
-    let pol3 = r
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "ACK-POL-003")
-        .unwrap();
+    let r = located(dir.path());
+    let pol3 = finding(&r, "ACK-POL-003");
     let s = pol3.suppression.as_ref().unwrap();
     assert_eq!(
         (s.kind, s.reason.as_str()),
         (SuppressionKind::Inline, "legacy cluster")
     );
-    let pol4 = r
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "ACK-POL-004")
-        .unwrap();
+    let pol4 = finding(&r, "ACK-POL-004");
     assert!(
         pol4.suppression.is_none(),
         "an expired waiver suppresses nothing"
     );
-    let expired = r
-        .findings
-        .iter()
-        .find(|f| f.rule_id == waiver::EXPIRED_RULE)
-        .unwrap();
+    let expired = finding(&r, waiver::EXPIRED_RULE);
     assert!(
         expired.message.contains("expired on 2000-01-01"),
         "{}",
@@ -141,27 +133,13 @@ fn policy_waivers_match_patterns_until_they_expire() {
         today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
         ..Options::default()
     };
-    let r = check_full(
-        PLAN,
-        &waivers("2026-06-01"),
-        &rego::RegoPolicies::default(),
-        &opts,
-    )
-    .unwrap();
-    let tier = r
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "ACK-TIER-001")
-        .unwrap();
+    let r = run(PLAN, &waivers("2026-06-01"), &opts);
+    let tier = finding(&r, "ACK-TIER-001");
     // rule patterns are exact IDs or `*`: ACK-TIER-* is not a pattern of rules.
     assert!(tier.suppression.is_none());
     let p = policy::Policy::parse("w.toml", "[[waivers]]\nrule = \"ACK-TIER-001\"\naddress = \"module.pools*\"\nreason = \"moving to pro\"\nexpires = \"2026-06-01\"\n").unwrap();
-    let r = check_full(PLAN, &p, &rego::RegoPolicies::default(), &opts).unwrap();
-    let tier = r
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "ACK-TIER-001")
-        .unwrap();
+    let r = run(PLAN, &p, &opts);
+    let tier = finding(&r, "ACK-TIER-001");
     assert_eq!(
         tier.suppression.as_ref().unwrap().kind,
         SuppressionKind::Waiver
@@ -170,15 +148,9 @@ fn policy_waivers_match_patterns_until_they_expire() {
         today: chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
         ..Options::default()
     };
-    let r = check_full(PLAN, &p, &rego::RegoPolicies::default(), &later).unwrap();
+    let r = run(PLAN, &p, &later);
     assert!(r.findings.iter().any(|f| f.rule_id == waiver::EXPIRED_RULE));
-    assert!(r
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "ACK-TIER-001")
-        .unwrap()
-        .suppression
-        .is_none());
+    assert!(finding(&r, "ACK-TIER-001").suppression.is_none());
     for bad in ["expires = \"next year\"", "reason = \"\""] {
         let text = format!(
             "[[waivers]]\nrule = \"X\"\naddress = \"*\"\n{}\n",
@@ -208,25 +180,13 @@ fn a_baseline_accepts_known_findings_only() {
         baseline: Some(loaded),
         ..Options::default()
     };
-    let r2 = check_full(
-        PLAN,
-        &policy::Policy::default(),
-        &rego::RegoPolicies::default(),
-        &opts,
-    )
-    .unwrap();
+    let r2 = run(PLAN, &policy::Policy::default(), &opts);
     assert_eq!(r2.worst(), None, "every finding is in the baseline");
     let more = PLAN.replace(
         "\"edition\":\"pro\",\"deletion_protection\":false",
         "\"edition\":\"standard\",\"tags\":{\"environment\":\"production\"}",
     );
-    let r3 = check_full(
-        &more,
-        &policy::Policy::default(),
-        &rego::RegoPolicies::default(),
-        &opts,
-    )
-    .unwrap();
+    let r3 = run(&more, &policy::Policy::default(), &opts);
     let new: Vec<_> = r3
         .active()
         .map(|f| (f.rule_id.as_str(), f.address.as_str()))
@@ -300,11 +260,7 @@ fn conftest_exceptions_and_data_files_work() {
         .collect();
     assert_eq!(edition.len(), 1);
     assert!(edition[0].suppression.is_none());
-    let x = r
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "main.warn_x")
-        .unwrap();
+    let x = finding(&r, "main.warn_x");
     assert_eq!(
         x.suppression.as_ref().unwrap().kind,
         SuppressionKind::Exception
@@ -316,13 +272,7 @@ fn conftest_exceptions_and_data_files_work() {
 #[test]
 fn sarif_has_what_code_scanning_needs() {
     let dir = config();
-    let mut r = check_full(
-        PLAN,
-        &policy::Policy::default(),
-        &rego::RegoPolicies::default(),
-        &options(dir.path()),
-    )
-    .unwrap();
+    let mut r = located(dir.path());
     r.context.plan_file = Some("plan.json".into());
     r.context.category = Some("infra/prod".into());
     let s = report::sarif(&r);
@@ -352,27 +302,14 @@ fn sarif_has_what_code_scanning_needs() {
     assert_eq!(suppressed["suppressions"][0]["kind"], "inSource");
     // Fingerprints do not depend on the line or the message.
     let r2 = check(PLAN, &policy::Policy::default()).unwrap();
-    let fp = |r: &Report| {
-        r.findings
-            .iter()
-            .find(|f| f.rule_id == "ACK-POL-002")
-            .unwrap()
-            .fingerprint
-            .clone()
-    };
+    let fp = |r: &Report| finding(r, "ACK-POL-002").fingerprint.clone();
     assert_eq!(fp(&r), fp(&r2));
 }
 
 #[test]
 fn markdown_and_github_annotations() {
     let dir = config();
-    let r = check_full(
-        PLAN,
-        &policy::Policy::default(),
-        &rego::RegoPolicies::default(),
-        &options(dir.path()),
-    )
-    .unwrap();
+    let r = located(dir.path());
     let md = report::markdown(&r);
     assert!(
         md.contains("| severity | rule | resource | where | message |"),

@@ -28,6 +28,32 @@ fn plan(changes: Vec<Json>, refs: &[(&str, &str)]) -> String {
     .to_string()
 }
 
+fn create(address: &str, after: Json) -> Json {
+    change(address, &["create"], Json::Null, after)
+}
+
+/// A plan that creates `ack_cluster.main` of `edition` and `dependents` that
+/// name it.
+fn on_new_cluster(edition: &str, dependents: &[(&str, Json)]) -> String {
+    let mut changes = vec![create("ack_cluster.main", cluster(edition))];
+    changes.extend(dependents.iter().map(|(a, after)| create(a, after.clone())));
+    let refs: Vec<(&str, &str)> = dependents
+        .iter()
+        .map(|(a, _)| (*a, "ack_cluster.main"))
+        .collect();
+    plan(changes, &refs)
+}
+
+/// `ack_cluster.main`, a standard cluster the plan leaves as it is.
+fn existing_standard_cluster() -> Json {
+    change(
+        "ack_cluster.main",
+        &["no-op"],
+        cluster("standard"),
+        cluster("standard"),
+    )
+}
+
 fn cluster(edition: &str) -> Json {
     json!({ "name": "c", "edition": edition, "deletion_protection": true, "tags": null })
 }
@@ -41,22 +67,12 @@ fn ids(r: &Report) -> Vec<(&str, &str)> {
 
 #[test]
 fn pro_feature_on_a_new_standard_cluster() {
-    let p = plan(
-        vec![
-            change(
-                "ack_cluster.main",
-                &["create"],
-                Json::Null,
-                cluster("standard"),
-            ),
-            change(
-                "ack_scheduler_profile.s",
-                &["create"],
-                Json::Null,
-                json!({"cluster_name": "c", "gang_scheduling": true, "cgpu_edition": "basic"}),
-            ),
-        ],
-        &[("ack_scheduler_profile.s", "ack_cluster.main")],
+    let p = on_new_cluster(
+        "standard",
+        &[(
+            "ack_scheduler_profile.s",
+            json!({"cluster_name": "c", "gang_scheduling": true, "cgpu_edition": "basic"}),
+        )],
     );
     let r = check(&p, &Policy::default()).unwrap();
     assert_eq!(ids(&r), [(rules::PRO_FEATURE, "ack_scheduler_profile.s")]);
@@ -71,37 +87,21 @@ fn pro_feature_on_a_new_standard_cluster() {
 
 #[test]
 fn pro_only_addons_and_inspection_on_a_standard_cluster() {
-    let p = plan(
-        vec![
-            change(
-                "ack_cluster.main",
-                &["create"],
-                Json::Null,
-                cluster("standard"),
-            ),
-            change(
+    let p = on_new_cluster(
+        "standard",
+        &[
+            (
                 "ack_addon.inspector",
-                &["create"],
-                Json::Null,
                 json!({"cluster_name": "c", "name": "security-inspector"}),
             ),
-            change(
+            (
                 "ack_addon.csi",
-                &["create"],
-                Json::Null,
                 json!({"cluster_name": "c", "name": "csi-plugin"}),
             ),
-            change(
+            (
                 "ack_cluster_inspection.i",
-                &["create"],
-                Json::Null,
                 json!({"cluster_name": "c", "enabled": true, "schedule": "FREQ=WEEKLY;BYHOUR=1;BYMINUTE=0"}),
             ),
-        ],
-        &[
-            ("ack_addon.inspector", "ack_cluster.main"),
-            ("ack_addon.csi", "ack_cluster.main"),
-            ("ack_cluster_inspection.i", "ack_cluster.main"),
         ],
     );
     let r = check(&p, &Policy::default()).unwrap();
@@ -127,25 +127,17 @@ fn pro_only_addons_and_inspection_on_a_standard_cluster() {
 
 #[test]
 fn the_same_on_pro_with_encryption_is_clean() {
-    let p = plan(
-        vec![
-            change("ack_cluster.main", &["create"], Json::Null, cluster("pro")),
-            change(
+    let p = on_new_cluster(
+        "pro",
+        &[
+            (
                 "ack_scheduler_profile.s",
-                &["create"],
-                Json::Null,
                 json!({"cluster_name": "c", "gang_scheduling": true}),
             ),
-            change(
+            (
                 "ack_encryption.e",
-                &["create"],
-                Json::Null,
                 json!({"cluster_name": "c", "kms_key_id": "key-abc12345"}),
             ),
-        ],
-        &[
-            ("ack_scheduler_profile.s", "ack_cluster.main"),
-            ("ack_encryption.e", "ack_cluster.main"),
         ],
     );
     let r = check(&p, &Policy::default()).unwrap();
@@ -209,16 +201,9 @@ fn replacement_in_sarif_and_junit() {
 fn node_limits_count_pools_outside_the_configuration() {
     let mut root: Json = serde_json::from_str(&plan(
         vec![
-            change(
-                "ack_cluster.main",
-                &["no-op"],
-                cluster("standard"),
-                cluster("standard"),
-            ),
-            change(
+            existing_standard_cluster(),
+            create(
                 "ack_node_pool.a",
-                &["create"],
-                Json::Null,
                 json!({"cluster_name": "c", "desired_size": 60, "autoscaling": null}),
             ),
         ],
@@ -243,15 +228,10 @@ fn node_limits_subtract_destroyed_pools_and_count_updates_once() {
     let pool = |n: u64| json!({"cluster_name": "c", "desired_size": n, "autoscaling": null});
     let mut root: Json = serde_json::from_str(&plan(
         vec![
-            change(
-                "ack_cluster.main",
-                &["no-op"],
-                cluster("standard"),
-                cluster("standard"),
-            ),
+            existing_standard_cluster(),
             change("ack_node_pool.old", &["delete"], pool(60), Json::Null),
             change("ack_node_pool.grown", &["update"], pool(10), pool(40)),
-            change("ack_node_pool.new", &["create"], Json::Null, pool(60)),
+            create("ack_node_pool.new", pool(60)),
         ],
         &[
             ("ack_node_pool.grown", "ack_cluster.main"),
@@ -270,23 +250,13 @@ fn node_limits_subtract_destroyed_pools_and_count_updates_once() {
 
 #[test]
 fn unknown_editions_skip_and_policies_apply() {
-    let mut c = change(
+    let mut c = create(
         "ack_cluster.main",
-        &["create"],
-        Json::Null,
         json!({"name": "c", "deletion_protection": false, "tags": {"env": "production"}}),
     );
     c["change"]["after_unknown"] = json!({"edition": true});
     let p = plan(
-        vec![
-            c,
-            change(
-                "ack_encryption.e",
-                &["create"],
-                Json::Null,
-                json!({"cluster_name": "c"}),
-            ),
-        ],
+        vec![c, create("ack_encryption.e", json!({"cluster_name": "c"}))],
         &[("ack_encryption.e", "ack_cluster.main")],
     );
     assert!(
@@ -295,10 +265,8 @@ fn unknown_editions_skip_and_policies_apply() {
     );
 
     let p = plan(
-        vec![change(
+        vec![create(
             "ack_cluster.main",
-            &["create"],
-            Json::Null,
             json!({"name": "c", "edition": "pro", "deletion_protection": false, "kubernetes_version": "1.28.15-aliyun.1"}),
         )],
         &[],
@@ -341,10 +309,8 @@ must_not_be_one_of = ["1.28.15-aliyun.1"]
     assert!(yaml.disabled("ACK-POL-004"));
 
     let p = plan(
-        vec![change(
+        vec![create(
             "ack_cluster.main",
-            &["create"],
-            Json::Null,
             json!({"name": "c", "edition": "standard", "tags": {"env": "production"}}),
         )],
         &[],
@@ -368,15 +334,7 @@ fn unusable_input_is_an_error_not_a_panic() {
         check(r#"{"format_version":"1.0","values":{}}"#, &p),
         Err(CheckError::NotAPlan(_))
     ));
-    let good = plan(
-        vec![change(
-            "ack_cluster.main",
-            &["create"],
-            Json::Null,
-            cluster("standard"),
-        )],
-        &[],
-    );
+    let good = plan(vec![create("ack_cluster.main", cluster("standard"))], &[]);
     for cut in [1, good.len() / 2, good.len() - 1] {
         assert!(check(&good[..cut], &p).is_err());
     }

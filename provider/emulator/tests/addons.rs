@@ -34,16 +34,10 @@ async fn addon_lifecycle_runs_as_tasks() {
         .await
         .ok();
     assert!(installed["task_id"].as_str().is_some_and(|t| !t.is_empty()));
-    let now = emu
-        .call(&ApiRequest::describe_addon_instance(&id, "csi-plugin"))
-        .await
-        .ok();
-    assert_eq!(now["state"], "updating");
-    emu.tick();
-    let now = emu
-        .call(&ApiRequest::describe_addon_instance(&id, "csi-plugin"))
-        .await
-        .ok();
+    let (during, now) = emu
+        .across_tick(&ApiRequest::describe_addon_instance(&id, "csi-plugin"))
+        .await;
+    assert_eq!(during["state"], "updating");
     assert_eq!(now["state"], "active");
     assert_eq!(now["config"], r#"{"FuseType":"ossfs"}"#);
     // Installed twice: refused.
@@ -131,36 +125,44 @@ async fn catalog_rules_refuse_with_the_services_codes() {
     let emu = Emu::new();
     let std = emu.cluster("s", "ack.standard").await;
     let pro = emu.cluster("p", "ack.pro.small").await;
-    emu.call(&ApiRequest::install_addons(
-        &std,
-        &[install("security-inspector", "", "")],
-    ))
-    .await
-    .err(400, "ErrorClusterSpecNotSupported");
-    emu.call(&ApiRequest::install_addons(
-        &pro,
-        &[install("security-inspector", "", "")],
-    ))
-    .await
-    .ok();
-    emu.call(&ApiRequest::install_addons(
-        &std,
-        &[install("nope", "", "")],
-    ))
-    .await
-    .err(400, "InvalidParameter.AddonName");
-    emu.call(&ApiRequest::install_addons(
-        &std,
-        &[install("logtail-ds", "v0.1", "")],
-    ))
-    .await
-    .err(400, "InvalidParameter.AddonVersion");
-    emu.call(&ApiRequest::install_addons(
-        &std,
-        &[install("logtail-ds", "", r#"{"x":1}"#)],
-    ))
-    .await
-    .err(400, "InvalidParameter.AddonConfig");
+    // Each install in turn: the cluster, the addon, and the refusal's code
+    // (none: installed).
+    let cases = [
+        (
+            &std,
+            install("security-inspector", "", ""),
+            Some("ErrorClusterSpecNotSupported"),
+        ),
+        (&pro, install("security-inspector", "", ""), None),
+        (
+            &std,
+            install("nope", "", ""),
+            Some("InvalidParameter.AddonName"),
+        ),
+        (
+            &std,
+            install("logtail-ds", "v0.1", ""),
+            Some("InvalidParameter.AddonVersion"),
+        ),
+        (
+            &std,
+            install("logtail-ds", "", r#"{"x":1}"#),
+            Some("InvalidParameter.AddonConfig"),
+        ),
+    ];
+    for (cluster, addon, refused) in cases {
+        let reply = emu
+            .call(&ApiRequest::install_addons(cluster, &[addon]))
+            .await;
+        match refused {
+            Some(code) => {
+                reply.err(400, code);
+            }
+            None => {
+                reply.ok();
+            }
+        }
+    }
     // ListAddons offers a standard cluster no Pro-only addon.
     let offered = emu
         .call(&ApiRequest::list_addons().with_query("cluster_id", &std))

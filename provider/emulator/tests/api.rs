@@ -154,25 +154,23 @@ async fn cluster_lifecycle_through_real_states() {
         .err(400, "ErrorClusterSpecNotSupported");
 
     // Deletion protection, then delete.
-    let protect = ModifyClusterRequest {
-        deletion_protection: Some(true),
-        ..Default::default()
+    let protect = |on: bool| {
+        let req = ModifyClusterRequest {
+            deletion_protection: Some(on),
+            ..Default::default()
+        };
+        let emu = &emu;
+        let id = &id;
+        async move {
+            emu.call(&ApiRequest::modify_cluster(id, &req)).await.ok();
+            emu.tick();
+        }
     };
-    emu.call(&ApiRequest::modify_cluster(&id, &protect))
-        .await
-        .ok();
-    emu.tick();
+    protect(true).await;
     emu.call(&ApiRequest::delete_cluster(&id))
         .await
         .err(400, "ErrorDeletionProtection");
-    let unprotect = ModifyClusterRequest {
-        deletion_protection: Some(false),
-        ..Default::default()
-    };
-    emu.call(&ApiRequest::modify_cluster(&id, &unprotect))
-        .await
-        .ok();
-    emu.tick();
+    protect(false).await;
     emu.call(&ApiRequest::delete_cluster(&id)).await.ok();
     assert_eq!(
         emu.call(&ApiRequest::describe_cluster(&id)).await.ok()["state"],
@@ -196,29 +194,12 @@ async fn names_are_unique_per_region_and_quota_holds() {
         ":memory:",
     );
     emu.cluster("a", "ack.standard").await;
-    let dup = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: "a".into(),
-        region_id: "cn-hangzhou".into(),
-        ..Default::default()
-    });
-    emu.call(&ApiRequest::create_cluster(&dup))
+    emu.create_cluster("a", "cn-hangzhou")
         .await
         .err(400, "ErrorClusterNameAlreadyExist");
-    let other_region = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: "a".into(),
-        region_id: "cn-beijing".into(),
-        ..Default::default()
-    });
-    emu.call(&ApiRequest::create_cluster(&other_region))
-        .await
-        .ok();
+    emu.create_cluster("a", "cn-beijing").await.ok();
     emu.cluster("b", "ack.standard").await;
-    let c = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: "c".into(),
-        region_id: "cn-hangzhou".into(),
-        ..Default::default()
-    });
-    emu.call(&ApiRequest::create_cluster(&c))
+    emu.create_cluster("c", "cn-hangzhou")
         .await
         .err(400, "QuotaExceeded.Cluster");
 }
@@ -320,16 +301,10 @@ async fn tier_rules_hold_server_side() {
     emu.call(&ApiRequest::modify_addon(&pro_id, "kube-scheduler", &cfg(json!({"gangScheduling": true, "scorePluginWeights": [{"plugin": "NodeAffinity", "weight": 5}]}))))
         .await
         .ok();
-    let inst = emu
-        .call(&ApiRequest::addon_instance(&pro_id, "kube-scheduler"))
-        .await
-        .ok();
-    assert_eq!(inst["state"], "updating");
-    emu.tick();
-    let inst = emu
-        .call(&ApiRequest::addon_instance(&pro_id, "kube-scheduler"))
-        .await
-        .ok();
+    let (during, inst) = emu
+        .across_tick(&ApiRequest::addon_instance(&pro_id, "kube-scheduler"))
+        .await;
+    assert_eq!(during["state"], "updating");
     assert_eq!(inst["state"], "active");
     assert!(inst["config"]
         .as_str()

@@ -25,16 +25,10 @@ async fn node_pool_lifecycle() {
     }];
     let created = emu.call(&ApiRequest::create_node_pool(&id, &p)).await.ok();
     let np = created["nodepool_id"].as_str().unwrap().to_owned();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
-    assert_eq!(d["status"]["state"], "scaling");
-    emu.tick();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let (during, d) = emu
+        .across_tick(&ApiRequest::describe_node_pool(&id, &np))
+        .await;
+    assert_eq!(during["status"]["state"], "scaling");
     assert_eq!(
         (
             d["status"]["state"].as_str(),
@@ -54,10 +48,7 @@ async fn node_pool_lifecycle() {
     emu.call(&ApiRequest::modify_node_pool(&id, &np, &pool("workers", 5)))
         .await
         .ok();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np).await;
     assert_eq!(d["status"]["state"], "scaling");
     emu.call(&ApiRequest::modify_node_pool(&id, &np, &pool("workers", 6)))
         .await
@@ -74,12 +65,7 @@ async fn node_pool_lifecycle() {
     emu.call(&ApiRequest::modify_node_pool(&id, &np, &auto))
         .await
         .ok();
-    assert_eq!(
-        emu.call(&ApiRequest::describe_node_pool(&id, &np))
-            .await
-            .ok()["status"]["state"],
-        "removing"
-    );
+    assert_eq!(emu.node_pool(&id, &np).await["status"]["state"], "removing");
     emu.tick();
     let l = emu.call(&ApiRequest::list_node_pools(&id)).await.ok();
     assert_eq!(l["nodepools"][0]["status"]["total_nodes"], 2);
@@ -88,12 +74,7 @@ async fn node_pool_lifecycle() {
     emu.call(&ApiRequest::delete_node_pool(&id, &np, true))
         .await
         .ok();
-    assert_eq!(
-        emu.call(&ApiRequest::describe_node_pool(&id, &np))
-            .await
-            .ok()["status"]["state"],
-        "deleting"
-    );
+    assert_eq!(emu.node_pool(&id, &np).await["status"]["state"], "deleting");
     emu.tick();
     emu.call(&ApiRequest::describe_node_pool(&id, &np))
         .await
@@ -265,65 +246,45 @@ async fn bad_input_gets_real_errors_and_writes_nothing() {
 async fn signatures_are_verified() {
     let emu = Emu::new();
     let req = ApiRequest::list_clusters();
-    let good = req.signed_headers(
-        support::HOST,
-        &emu.creds(),
-        &support::now_date(),
-        &support::nonce(),
-    );
-    emu.raw("GET", &req.path_and_query(), &[], vec![])
-        .await
-        .err(400, "IncompleteSignature");
-    // Tampered signature.
-    let mut bad = good.clone();
-    for h in &mut bad {
+    let now = support::now_date();
+    let sign = |creds: &ack_api::request::Credentials<'_>, date: &str| {
+        req.signed_headers(support::HOST, creds, date, &support::nonce())
+    };
+    let good = sign(&emu.creds(), &now);
+    let mut tampered = good.clone();
+    for h in &mut tampered {
         if h.0 == "authorization" {
             h.1 = h.1.replace("Signature=", "Signature=0");
         }
     }
-    emu.raw("GET", &req.path_and_query(), &bad, vec![])
-        .await
-        .err(400, "SignatureDoesNotMatch");
-    // Wrong secret.
-    let wrong = ack_api::request::Credentials {
+    let wrong_secret = ack_api::request::Credentials {
         access_key_id: "emulator",
         access_key_secret: "nope",
         security_token: None,
     };
-    let h = req.signed_headers(
-        support::HOST,
-        &wrong,
-        &support::now_date(),
-        &support::nonce(),
-    );
-    emu.raw("GET", &req.path_and_query(), &h, vec![])
-        .await
-        .err(400, "SignatureDoesNotMatch");
-    // Unknown key.
-    let other = ack_api::request::Credentials {
+    let unknown_key = ack_api::request::Credentials {
         access_key_id: "someone",
         access_key_secret: "x",
         security_token: None,
     };
-    let h = req.signed_headers(
-        support::HOST,
-        &other,
-        &support::now_date(),
-        &support::nonce(),
-    );
-    emu.raw("GET", &req.path_and_query(), &h, vec![])
-        .await
-        .err(404, "InvalidAccessKeyId.NotFound");
-    // Stale date.
-    let h = req.signed_headers(
-        support::HOST,
-        &emu.creds(),
-        "2020-01-01T00:00:00Z",
-        &support::nonce(),
-    );
-    emu.raw("GET", &req.path_and_query(), &h, vec![])
-        .await
-        .err(400, "InvalidTimeStamp.Expired");
+    // Refused: no signature, a tampered one, a wrong secret, an unknown key
+    // and a stale date.
+    let refused = [
+        (vec![], 400, "IncompleteSignature"),
+        (tampered, 400, "SignatureDoesNotMatch"),
+        (sign(&wrong_secret, &now), 400, "SignatureDoesNotMatch"),
+        (sign(&unknown_key, &now), 404, "InvalidAccessKeyId.NotFound"),
+        (
+            sign(&emu.creds(), "2020-01-01T00:00:00Z"),
+            400,
+            "InvalidTimeStamp.Expired",
+        ),
+    ];
+    for (headers, status, code) in refused {
+        emu.raw("GET", &req.path_and_query(), &headers, vec![])
+            .await
+            .err(status, code);
+    }
     // Good once, then replayed.
     emu.raw("GET", &req.path_and_query(), &good, vec![])
         .await
@@ -359,14 +320,7 @@ async fn signatures_are_verified() {
 #[tokio::test]
 async fn faults_look_like_the_real_service() {
     let emu = Emu::new();
-    emu.raw(
-        "POST",
-        "/_emulator/faults",
-        &[],
-        json!({"throttle": 1}).to_string().into_bytes(),
-    )
-    .await
-    .ok();
+    emu.faults(json!({"throttle": 1})).await;
     let r = emu
         .call(&ApiRequest::list_clusters())
         .await
@@ -381,36 +335,16 @@ async fn faults_look_like_the_real_service() {
         hint.starts_with("Limit:") && hint.contains("TimeLeft:"),
         "{hint}"
     );
-    emu.raw(
-        "POST",
-        "/_emulator/faults",
-        &[],
-        json!({"server_error": 1}).to_string().into_bytes(),
-    )
-    .await
-    .ok();
+    emu.faults(json!({"server_error": 1})).await;
     emu.call(&ApiRequest::list_clusters())
         .await
         .err(503, "ServiceUnavailable");
     emu.call(&ApiRequest::list_clusters()).await.ok();
 
     // Commit, then lose the response: the cluster exists although the caller saw a 503.
-    emu.raw(
-        "POST",
-        "/_emulator/faults",
-        &[],
-        json!({"drop_response": 1, "actions": ["CreateCluster"]})
-            .to_string()
-            .into_bytes(),
-    )
-    .await
-    .ok();
-    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: "lost".into(),
-        region_id: "cn-hangzhou".into(),
-        ..Default::default()
-    });
-    emu.call(&ApiRequest::create_cluster(&req))
+    emu.faults(json!({"drop_response": 1, "actions": ["CreateCluster"]}))
+        .await;
+    emu.create_cluster("lost", "cn-hangzhou")
         .await
         .err(503, "ServiceUnavailable");
     let l = emu
@@ -460,12 +394,7 @@ async fn restart_on_the_same_file_resumes_tasks() {
     };
     let id = {
         let emu = Emu::with(slow.clone(), db);
-        let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-            name: "durable".into(),
-            region_id: "cn-hangzhou".into(),
-            ..Default::default()
-        });
-        emu.call(&ApiRequest::create_cluster(&req)).await.ok()["cluster_id"]
+        emu.create_cluster("durable", "cn-hangzhou").await.ok()["cluster_id"]
             .as_str()
             .unwrap()
             .to_owned()

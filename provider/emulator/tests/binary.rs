@@ -3,49 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use ack_api::model::CreateClusterRequest;
 use ack_api::request::{ApiRequest, Credentials};
-
-struct Running {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(db: &str, speed: &str) -> Running {
-    start_with(db, speed, &[])
-}
-
-fn start_with(db: &str, speed: &str, extra: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ack-emulator"))
-        .args(["--listen", "127.0.0.1:0", "--db", db, "--speed", speed])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("ack-emulator listening on http://")
-        .unwrap_or_else(|| panic!("unexpected readiness line {line:?}"))
-        .to_owned();
-    Running { child, addr }
-}
+use support::process::start;
 
 /// One HTTP/1.1 exchange; returns status and body.
 fn http(
@@ -109,7 +76,7 @@ fn serves_over_loopback_and_survives_kill_9() {
     let db = db.to_str().unwrap();
 
     // At speed 600 a cluster takes 1 s to create.
-    let emu = start(db, "600");
+    let emu = start(db, "600", &[]);
     let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
         name: "survivor".into(),
         region_id: "cn-hangzhou".into(),
@@ -125,7 +92,7 @@ fn serves_over_loopback_and_survives_kill_9() {
     );
     drop(emu); // SIGKILL while the create task is running
 
-    let emu = start(db, "600");
+    let emu = start(db, "600", &[]);
     let (status, body) = call(&emu.addr, &ApiRequest::describe_cluster(&id));
     assert_eq!(status, 200, "the acknowledged create survived: {body}");
     let mut state = body["state"].as_str().unwrap_or_default().to_owned();
@@ -178,7 +145,7 @@ fn bad_flags_are_refused() {
 fn quota_and_durability_flags() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("emu.db");
-    let emu = start_with(
+    let emu = start(
         db.to_str().unwrap(),
         "60",
         &[

@@ -6,66 +6,23 @@
 
 use std::time::{Duration, Instant};
 
-use ack_api::model::{
-    CreateClusterRequest, ModifyClusterRequest, NodePoolInfo, NodePoolRequest, ScalingGroup,
-};
-use ack_client::{Client, ClientConfig, Error, Until};
-use ack_emulator::{Config, State};
+mod support;
+
+use ack_api::model::ModifyClusterRequest;
+use ack_client::{Client, Error, Until};
+use ack_emulator::Config;
+use support::served::{client_config, new_cluster, serve, serve_at, Served};
 use tokio_util::sync::CancellationToken;
-
-async fn serve(speed: f64) -> (Client, tokio::sync::oneshot::Sender<()>) {
-    let state = State::open(
-        Config {
-            speed,
-            ..Config::default()
-        },
-        ":memory:",
-    )
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(ack_emulator::run(state, listener, async {
-        let _ = rx.await;
-    }));
-    let mut cfg = ClientConfig::new(
-        &format!("http://{addr}"),
-        "cn-hangzhou",
-        "emulator",
-        "emulator-secret",
-    );
-    cfg.base_backoff = Duration::from_millis(5);
-    cfg.max_backoff = Duration::from_millis(50);
-    (Client::new(cfg).unwrap(), tx)
-}
-
-async fn running_cluster(client: &Client, name: &str, cancel: &CancellationToken) -> String {
-    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: name.into(),
-        cluster_type: "ManagedKubernetes".into(),
-        ..Default::default()
-    });
-    let (id, _) = client.create_cluster(&req, name, cancel).await.unwrap();
-    client
-        .wait_running(&id, Duration::from_secs(30), cancel)
-        .await
-        .unwrap();
-    id
-}
 
 /// A mutation refused because the cluster is busy keeps waiting — but only
 /// until the operation's deadline, not 30 minutes per retry — and then
 /// reports the service's own answer.
 #[tokio::test]
 async fn a_busy_wait_ends_at_the_deadline_with_the_services_answer() {
-    let (client, _stop) = serve(200.0).await;
     let cancel = CancellationToken::new();
-    let id = running_cluster(&client, "busy", &cancel).await;
-    // An upgrade keeps the cluster busy (3 s here) for three times the deadline.
-    client
-        .upgrade_cluster(&id, next_version(), &cancel)
-        .await
-        .unwrap();
+    // Busy (3 s here) for three times the deadline.
+    let (s, id) = upgrading("busy", &cancel).await;
+    let client = &s.client;
     // The deadline also bounds each exchange: it must leave room for the
     // service's first answer even on a loaded machine (with 300 ms, a first
     // exchange slower than that ended as a transport timeout, and the error
@@ -99,21 +56,11 @@ async fn a_busy_wait_ends_at_the_deadline_with_the_services_answer() {
 /// and the state it was in.
 #[tokio::test]
 async fn a_node_pool_wait_reports_the_state_it_saw() {
-    let (client, _stop) = serve(200.0).await;
+    let s = serve_at(200.0).await;
+    let client = &s.client;
     let cancel = CancellationToken::new();
-    let id = running_cluster(&client, "slow-pool", &cancel).await;
-    let req = ack_emulator::inventory::in_default_pool(NodePoolRequest {
-        nodepool_info: NodePoolInfo {
-            name: "big".into(),
-            ..Default::default()
-        },
-        scaling_group: ScalingGroup {
-            instance_types: vec!["ecs.g7.xlarge".into()],
-            desired_size: Some(50),
-            ..Default::default()
-        },
-        ..Default::default()
-    });
+    let id = s.running_cluster("slow-pool", &cancel).await;
+    let req = support::pool("big", 50);
     let (np, task) = client
         .create_node_pool(&id, &req, "tok", &cancel)
         .await
@@ -139,13 +86,9 @@ async fn a_node_pool_wait_reports_the_state_it_saw() {
 /// Cancellation (Terraform's StopProvider) ends a wait at once.
 #[tokio::test]
 async fn cancellation_ends_a_deadline_wait_at_once() {
-    let (client, _stop) = serve(200.0).await;
     let cancel = CancellationToken::new();
-    let id = running_cluster(&client, "cancel", &cancel).await;
-    client
-        .upgrade_cluster(&id, next_version(), &cancel)
-        .await
-        .unwrap();
+    let (s, id) = upgrading("cancel", &cancel).await;
+    let client = &s.client;
     let c2 = cancel.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -160,8 +103,14 @@ async fn cancellation_ends_a_deadline_wait_at_once() {
     assert_eq!(err.unwrap_err(), Error::Cancelled);
 }
 
-fn next_version() -> &'static str {
-    ack_api::versions::next_versions(ack_api::versions::DEFAULT)[0]
+/// An emulator at 200 times the real speed, with the running cluster `name`
+/// that an upgrade keeps busy (3 s here); returns both and the cluster's ID.
+async fn upgrading(name: &str, cancel: &CancellationToken) -> (Served, String) {
+    let s = serve_at(200.0).await;
+    let id = s.running_cluster(name, cancel).await;
+    let next = ack_api::versions::next_versions(ack_api::versions::DEFAULT)[0];
+    s.client.upgrade_cluster(&id, next, cancel).await.unwrap();
+    (s, id)
 }
 
 /// Regression (#23, 3): a create whose every answer is a server error used
@@ -171,32 +120,18 @@ fn next_version() -> &'static str {
 /// service's answer in the error.
 #[tokio::test]
 async fn the_orphan_look_up_ends_within_the_create_deadline() {
-    let state = State::open(
-        Config {
-            speed: 3000.0,
-            fail_rate: 1.0,
-            ..Config::default()
-        },
-        ":memory:",
-    )
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(ack_emulator::run(state, listener, std::future::pending()));
+    let s = serve(Config {
+        speed: 3000.0,
+        fail_rate: 1.0,
+        ..Config::default()
+    })
+    .await;
     // The client's default backoff (up to 10 s between attempts), with
     // which the old fixed look-up ran its full 30 s.
-    let cfg = ClientConfig::new(
-        &format!("http://{addr}"),
-        "cn-hangzhou",
-        "emulator",
-        "emulator-secret",
-    );
-    let client = Client::new(cfg).unwrap().until(Duration::from_secs(3));
-    let req = ack_emulator::inventory::in_default_network(CreateClusterRequest {
-        name: "orphan".into(),
-        cluster_type: "ManagedKubernetes".into(),
-        ..Default::default()
-    });
+    let client = Client::new(client_config(s.addr))
+        .unwrap()
+        .until(Duration::from_secs(3));
+    let req = new_cluster("orphan");
     let started = Instant::now();
     let err = client
         .create_cluster(&req, "token-1", &CancellationToken::new())

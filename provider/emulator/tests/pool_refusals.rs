@@ -9,12 +9,7 @@ mod support;
 
 use ack_api::request::ApiRequest;
 use serde_json::{json, Value};
-use support::{pool, Emu};
-
-fn with_body(mut r: ApiRequest, body: &Value) -> ApiRequest {
-    r.body = Some(body.to_string().into_bytes());
-    r
-}
+use support::{pool, with_body, Emu};
 
 fn base() -> Value {
     json!({
@@ -197,19 +192,10 @@ async fn the_password_is_masked_and_a_modify_keeps_what_it_does_not_send() {
             json!("key-ack00000000000000001"),
         );
     });
-    let r = emu
-        .call(&with_body(
-            ApiRequest::create_node_pool(&id, &pool("x", 1)),
-            &body,
-        ))
-        .await
-        .ok();
+    let r = emu.create_pool_with(&id, &body).await.ok();
     let np = r["nodepool_id"].as_str().unwrap().to_owned();
     emu.tick();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np).await;
     assert_eq!(d["scaling_group"]["login_password"], "******");
     assert!(!d.to_string().contains("Abcdef12!"));
     let l = emu.call(&ApiRequest::list_node_pools(&id)).await.ok();
@@ -217,17 +203,9 @@ async fn the_password_is_masked_and_a_modify_keeps_what_it_does_not_send() {
     // A partial modify keeps the security groups and the disk key; a key
     // pair given replaces the password.
     let m = json!({"scaling_group": {"desired_size": 2, "key_pair": "ack-keypair"}});
-    emu.call(&with_body(
-        ApiRequest::modify_node_pool(&id, &np, &pool("x", 1)),
-        &m,
-    ))
-    .await
-    .ok();
+    emu.modify_pool_with(&id, &np, &m).await.ok();
     emu.tick();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np).await;
     let sg = &d["scaling_group"];
     assert_eq!(sg["key_pair"], "ack-keypair");
     assert!(sg["login_password"].is_null(), "{sg}");
@@ -235,12 +213,9 @@ async fn the_password_is_masked_and_a_modify_keeps_what_it_does_not_send() {
     assert_eq!(sg["system_disk_kms_key_id"], "key-ack00000000000000001");
     // A modify that breaks a rule is refused as a create would be.
     let bad = json!({"scaling_group": {"vswitch_ids": ["vsw-ack00000000000000021"]}});
-    emu.call(&with_body(
-        ApiRequest::modify_node_pool(&id, &np, &pool("x", 1)),
-        &bad,
-    ))
-    .await
-    .err(400, "InvalidParameter.VSwitchIds");
+    emu.modify_pool_with(&id, &np, &bad)
+        .await
+        .err(400, "InvalidParameter.VSwitchIds");
 }
 
 #[tokio::test]
@@ -252,29 +227,15 @@ async fn kubelet_settings_are_checked_stored_and_replaced_by_modify_node_pool_no
     body["node_config"] = json!({"kubelet_configuration": {"maxPods": 110, "evictionHard": {"memory.available": "200Mi"}}});
     body["kubernetes_config"] =
         json!({"runtime": "containerd", "cpu_policy": "static", "user_data": "ZWNobyBoaQ=="});
-    let r = emu
-        .call(&with_body(
-            ApiRequest::create_node_pool(&id, &pool("x", 1)),
-            &body,
-        ))
-        .await
-        .ok();
+    let r = emu.create_pool_with(&id, &body).await.ok();
     let np = r["nodepool_id"].as_str().unwrap().to_owned();
     emu.tick();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np).await;
     assert_eq!(d["node_config"]["kubelet_configuration"]["maxPods"], 110);
     assert_eq!(d["kubernetes_config"]["cpu_policy"], "static");
     // A ModifyClusterNodePool keeps the kubelet configuration.
     let m = json!({"scaling_group": {"desired_size": 2}});
-    emu.call(&with_body(
-        ApiRequest::modify_node_pool(&id, &np, &pool("x", 1)),
-        &m,
-    ))
-    .await
-    .ok();
+    emu.modify_pool_with(&id, &np, &m).await.ok();
     emu.tick();
     let kubelet = KubeletConfig {
         max_pods: Some(64),
@@ -287,16 +248,10 @@ async fn kubelet_settings_are_checked_stored_and_replaced_by_modify_node_pool_no
     emu.call(&ApiRequest::modify_node_pool_node_config(&id, &np, &req))
         .await
         .ok();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
-    assert_eq!(d["status"]["state"], "updating");
-    emu.tick();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let (during, d) = emu
+        .across_tick(&ApiRequest::describe_node_pool(&id, &np))
+        .await;
+    assert_eq!(during["status"]["state"], "updating");
     let k = &d["node_config"]["kubelet_configuration"];
     assert_eq!(
         (k["maxPods"].as_u64(), k["evictionHard"].is_null()),
@@ -318,12 +273,9 @@ async fn kubelet_settings_are_checked_stored_and_replaced_by_modify_node_pool_no
     let mut b = base();
     b["nodepool_info"]["name"] = json!("p2");
     b["kubernetes_config"] = json!({"user_data": "not base64!"});
-    emu.call(&with_body(
-        ApiRequest::create_node_pool(&id, &pool("x", 1)),
-        &b,
-    ))
-    .await
-    .err(400, "InvalidParameter");
+    emu.create_pool_with(&id, &b)
+        .await
+        .err(400, "InvalidParameter");
 }
 
 /// Node creation fails as ECS fails it: the task fails with ECS's code,
@@ -349,19 +301,10 @@ async fn stock_outs_and_spot_prices_fail_the_scaling_activity_and_stuck_deletion
         );
     });
     body["scaling_group"]["desired_size"] = json!(2);
-    let r = emu
-        .call(&with_body(
-            ApiRequest::create_node_pool(&id, &pool("x", 1)),
-            &body,
-        ))
-        .await
-        .ok();
+    let r = emu.create_pool_with(&id, &body).await.ok();
     let np = r["nodepool_id"].as_str().unwrap().to_owned();
     emu.tick();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np).await;
     assert_eq!(
         (
             d["status"]["total_nodes"].as_u64(),
@@ -380,22 +323,13 @@ async fn stock_outs_and_spot_prices_fail_the_scaling_activity_and_stuck_deletion
         );
     });
     spot["nodepool_info"]["name"] = json!("spot");
-    let r = emu
-        .call(&with_body(
-            ApiRequest::create_node_pool(&id, &pool("x", 1)),
-            &spot,
-        ))
-        .await
-        .ok();
+    let r = emu.create_pool_with(&id, &spot).await.ok();
     let (np2, task) = (
         r["nodepool_id"].as_str().unwrap().to_owned(),
         r["task_id"].as_str().unwrap().to_owned(),
     );
     emu.tick();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np2))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np2).await;
     assert_eq!(d["status"]["state"], "active");
     assert_eq!(
         (
@@ -421,10 +355,7 @@ async fn stock_outs_and_spot_prices_fail_the_scaling_activity_and_stuck_deletion
         .await
         .ok();
     emu.tick();
-    let d = emu
-        .call(&ApiRequest::describe_node_pool(&id, &np))
-        .await
-        .ok();
+    let d = emu.node_pool(&id, &np).await;
     assert_eq!(d["status"]["conditions"][0]["type"], "Draining");
     emu.call(&ApiRequest::delete_node_pool(&id, &np, false))
         .await

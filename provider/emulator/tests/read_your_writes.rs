@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ack_api::model::{CreateClusterRequest, NodePoolInfo, NodePoolRequest, ScalingGroup};
-use ack_client::{Client, ClientConfig, Until};
+mod support;
+
+use ack_client::Until;
 use ack_emulator::{Config, State};
 use axum::extract::Request;
 use axum::middleware::{self, Next};
@@ -61,38 +62,10 @@ async fn a_wait_after_a_create_never_joins_an_older_listing() {
     let router = ack_emulator::app(state.clone()).layer(middleware::from_fn(move |req, next| {
         hold_first_listing(layer_gate.clone(), req, next)
     }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (_stop, stop_rx) = oneshot::channel::<()>();
-    tokio::spawn(ack_emulator::run_router(state, router, listener, async {
-        let _ = stop_rx.await;
-    }));
-    let mut cfg = ClientConfig::new(
-        &format!("http://{addr}"),
-        "cn-hangzhou",
-        "emulator",
-        "emulator-secret",
-    );
-    cfg.base_backoff = Duration::from_millis(5);
-    let client = Client::new(cfg).unwrap();
+    let served = support::served::serve_router(state, router).await;
+    let client = served.client.clone();
     let cancel = CancellationToken::new();
-
-    let (cid, _) = client
-        .create_cluster(
-            &ack_emulator::inventory::in_default_network(CreateClusterRequest {
-                name: "ryw".into(),
-                cluster_type: "ManagedKubernetes".into(),
-                ..Default::default()
-            }),
-            "token-1",
-            &cancel,
-        )
-        .await
-        .unwrap();
-    client
-        .wait_running(&cid, Duration::from_secs(30), &cancel)
-        .await
-        .unwrap();
+    let cid = served.running_cluster("ryw", &cancel).await;
 
     // A refresh lists the pools; the server answers (no pool yet) and the
     // answer is held on its way back.
@@ -104,18 +77,7 @@ async fn a_wait_after_a_create_never_joins_an_older_listing() {
     computed_rx.await.unwrap();
 
     // Meanwhile a pool is created, and its create waits for it.
-    let req = ack_emulator::inventory::in_default_pool(NodePoolRequest {
-        nodepool_info: NodePoolInfo {
-            name: "p1".into(),
-            ..Default::default()
-        },
-        scaling_group: ScalingGroup {
-            instance_types: vec!["ecs.g7.xlarge".into()],
-            desired_size: Some(1),
-            ..Default::default()
-        },
-        ..Default::default()
-    });
+    let req = support::pool("p1", 1);
     let (np, task) = client
         .create_node_pool(&cid, &req, "token-2", &cancel)
         .await

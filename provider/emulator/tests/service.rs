@@ -9,14 +9,9 @@ mod support;
 use ack_api::request::{ApiRequest, Credentials};
 use ack_emulator::Config;
 use serde_json::json;
-use support::{nonce, now_date, pool, Emu, HOST};
+use support::{nonce, now_date, pool, with_body, Emu, HOST};
 
 /// A request with a raw JSON body (as an SDK would serialise it).
-fn with_body(mut r: ApiRequest, body: serde_json::Value) -> ApiRequest {
-    r.body = Some(body.to_string().into_bytes());
-    r
-}
-
 #[tokio::test]
 async fn query_sent_as_the_sdks_send_it_verifies() {
     let emu = Emu::new();
@@ -47,7 +42,7 @@ async fn sdk_shaped_bodies_are_accepted() {
     // The Python SDK sends every unset list of a nested model as `[]`.
     let create = with_body(
         ApiRequest::create_node_pool(&pro, &pool("x", 1)),
-        json!({
+        &json!({
             "management": {"auto_repair": true, "enable": true},
             "nodepool_info": {"name": "p1"},
             "scaling_group": {"data_disks": [], "desired_size": 2, "disk_init": [],
@@ -65,7 +60,7 @@ async fn sdk_shaped_bodies_are_accepted() {
     emu.tick();
     let window = with_body(
         ApiRequest::modify_cluster(&pro, &Default::default()),
-        json!({"maintenance_window": {"duration": "3h", "enable": true, "exclusions": [],
+        &json!({"maintenance_window": {"duration": "3h", "enable": true, "exclusions": [],
             "maintenance_time": "03:00:00Z", "weekly_period": "Monday"},
             "instance_deletion_protection": true, "operation_policy":
             {"cluster_auto_upgrade": {"enabled": true, "channel": "stable"}}}),
@@ -77,7 +72,7 @@ async fn sdk_shaped_bodies_are_accepted() {
     // A partial window keeps the rest.
     let later = with_body(
         ApiRequest::modify_cluster(&pro, &Default::default()),
-        json!({"maintenance_window": {"maintenance_time": "05:00:00Z"}}),
+        &json!({"maintenance_window": {"maintenance_time": "05:00:00Z"}}),
     );
     emu.call(&later).await.ok();
     emu.tick();
@@ -96,14 +91,11 @@ async fn sdk_shaped_bodies_are_accepted() {
     // A partial ModifyClusterNodePool: only the size.
     let size = with_body(
         ApiRequest::modify_node_pool(&pro, &np, &pool("x", 1)),
-        json!({"scaling_group": {"desired_size": 4, "instance_types": [], "data_disks": []}}),
+        &json!({"scaling_group": {"desired_size": 4, "instance_types": [], "data_disks": []}}),
     );
     emu.call(&size).await.ok();
     emu.tick();
-    let p = emu
-        .call(&ApiRequest::describe_node_pool(&pro, &np))
-        .await
-        .ok();
+    let p = emu.node_pool(&pro, &np).await;
     assert_eq!(p["nodepool_info"]["name"], "p1");
     assert_eq!(p["scaling_group"]["instance_types"][0], "ecs.g7.xlarge");
     assert_eq!(p["status"]["total_nodes"], 4);
@@ -111,25 +103,12 @@ async fn sdk_shaped_bodies_are_accepted() {
 
     // Labels set, then cleared by an explicit empty list.
     let labels = json!({"kubernetes_config": {"labels": [{"key": "team", "value": "a"}]}});
-    emu.call(&with_body(
-        ApiRequest::modify_node_pool(&pro, &np, &pool("x", 1)),
-        labels,
-    ))
-    .await
-    .ok();
+    emu.modify_pool_with(&pro, &np, &labels).await.ok();
     emu.tick();
     let clear = json!({"kubernetes_config": {"labels": []}});
-    emu.call(&with_body(
-        ApiRequest::modify_node_pool(&pro, &np, &pool("x", 1)),
-        clear,
-    ))
-    .await
-    .ok();
+    emu.modify_pool_with(&pro, &np, &clear).await.ok();
     emu.tick();
-    let p = emu
-        .call(&ApiRequest::describe_node_pool(&pro, &np))
-        .await
-        .ok();
+    let p = emu.node_pool(&pro, &np).await;
     assert_eq!(p["kubernetes_config"]["labels"], json!([]));
 
     // Autoscaling and management are turned off explicitly (a partial
@@ -141,17 +120,14 @@ async fn sdk_shaped_bodies_are_accepted() {
         .await
         .ok();
     emu.tick();
-    let p = emu
-        .call(&ApiRequest::describe_node_pool(&pro, &np))
-        .await
-        .ok();
+    let p = emu.node_pool(&pro, &np).await;
     assert_eq!(p["management"]["enable"], false);
     assert_eq!(p["status"]["total_nodes"], 2);
 
     // Wrong types are still refused.
     let bad = with_body(
         ApiRequest::modify_node_pool(&pro, &np, &pool("x", 1)),
-        json!({"scaling_group": {"desired_size": "four"}}),
+        &json!({"scaling_group": {"desired_size": "four"}}),
     );
     emu.call(&bad).await.err(400, "InvalidParameter");
 }
@@ -166,7 +142,7 @@ async fn documented_fields_of_migrate_upgrade_and_specs() {
     let std = emu.cluster("std", "ack.standard").await;
     let migrate = with_body(
         ApiRequest::migrate_cluster(&std, &Default::default()),
-        json!({"oss_bucket_name": "b", "oss_bucket_endpoint": "oss-cn-hangzhou.aliyuncs.com"}),
+        &json!({"oss_bucket_name": "b", "oss_bucket_endpoint": "oss-cn-hangzhou.aliyuncs.com"}),
     );
     emu.call(&migrate).await.ok();
     emu.tick();
@@ -175,7 +151,7 @@ async fn documented_fields_of_migrate_upgrade_and_specs() {
 
     let upgrade = with_body(
         ApiRequest::upgrade_cluster(&std, &Default::default()),
-        json!({"component_name": "k8s", "version": "1.31.1-aliyun.1",
+        &json!({"component_name": "k8s", "version": "1.31.1-aliyun.1",
             "next_version": "1.32.1-aliyun.1", "rolling_policy": {"max_parallelism": 2}}),
     );
     emu.call(&upgrade).await.ok();
@@ -184,7 +160,7 @@ async fn documented_fields_of_migrate_upgrade_and_specs() {
     assert_eq!(d["current_version"], "1.32.1-aliyun.1");
     let missing = with_body(
         ApiRequest::upgrade_cluster(&std, &Default::default()),
-        json!({"master_only": true}),
+        &json!({"master_only": true}),
     );
     emu.call(&missing).await.err(400, "MissingParameter");
 
@@ -238,12 +214,7 @@ async fn quotas_are_reported_and_enforced() {
         .await
         .err(400, "QuotaExceeded.NodePool");
     emu.cluster("second", "ack.standard").await;
-    let third = ack_emulator::inventory::in_default_network(ack_api::model::CreateClusterRequest {
-        name: "third".into(),
-        region_id: "cn-hangzhou".into(),
-        ..Default::default()
-    });
-    emu.call(&ApiRequest::create_cluster(&third))
+    emu.create_cluster("third", "cn-hangzhou")
         .await
         .err(400, "QuotaExceeded.Cluster");
 }

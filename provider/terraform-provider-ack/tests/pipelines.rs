@@ -12,6 +12,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// The emulator's tests' Python support (std only), shared rather than copied.
+#[path = "../../emulator/tests/support/python.rs"]
+mod python;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -49,6 +53,14 @@ fn check(dir: &Path, args: &[&str]) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
+}
+
+/// `o` is a run refused as unusable input (exit 2) that says `says`.
+#[track_caller]
+fn refused(o: &Output, says: &str) {
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = text(&o.stderr);
+    assert!(stderr.contains(says), "{stderr}");
 }
 
 #[test]
@@ -96,12 +108,7 @@ fn one_run_writes_several_formats() {
         .unwrap()
         .contains("| `ACK-POL-002` |"));
     let bad = check(dir.path(), &["plan.json", "--output", "sarif"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        text(&bad.stderr).contains("is not FORMAT=PATH"),
-        "{}",
-        text(&bad.stderr)
-    );
+    refused(&bad, "is not FORMAT=PATH");
 }
 
 #[test]
@@ -174,12 +181,7 @@ fn a_binary_plan_is_shown_with_terraform() {
         dir.path(),
         &["tfplan", "--terraform", "/nonexistent/terraform"],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("is a binary plan file"),
-        "{}",
-        text(&o.stderr)
-    );
+    refused(&o, "is a binary plan file");
 }
 
 #[test]
@@ -230,40 +232,25 @@ fn policy_waivers_and_validate_policy() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert_eq!(v.status.code(), Some(2));
-    assert!(text(&v.stderr).contains("main.tf"), "{}", text(&v.stderr));
-}
-
-/// `target/pipeline-tools`, next to `target/debug`.
-fn tools_dir() -> PathBuf {
-    let bin = Path::new(BIN);
-    let profile = bin.parent().unwrap();
-    profile.parent().unwrap_or(profile).join("pipeline-tools")
+    refused(&v, "main.tf");
 }
 
 const REQUIREMENTS: &str = "pre-commit==4.3.0\njsonschema==4.25.1\ncheck-jsonschema==0.33.3\n";
+/// Set to 1, skips the tests that need Python and npm tools.
+const SKIP: &str = "ACK_SKIP_PIPELINE_TOOLS";
 const SARIF_PACKAGE: &str = "@microsoft/jest-sarif@1.0.0-beta.0";
 
 fn must(cmd: &mut Command, what: &str) -> Output {
-    let o = cmd.output().unwrap_or_else(|e| {
-        panic!("could not {what}: {e}. Set ACK_SKIP_PIPELINE_TOOLS=1 to skip.")
-    });
-    assert!(
-        o.status.success(),
-        "could not {what}:\n{}\n{}\nSet ACK_SKIP_PIPELINE_TOOLS=1 to skip.",
-        text(&o.stdout),
-        text(&o.stderr)
-    );
-    o
+    python::step(cmd, what, SKIP)
 }
 
 /// The tools' venv (bin directory) and the SARIF schema, installed once.
 fn tools() -> Option<(PathBuf, PathBuf)> {
-    if std::env::var("ACK_SKIP_PIPELINE_TOOLS").as_deref() == Ok("1") {
-        eprintln!("ACK_SKIP_PIPELINE_TOOLS=1: skipped");
+    if std::env::var(SKIP).as_deref() == Ok("1") {
+        eprintln!("{SKIP}=1: skipped");
         return None;
     }
-    let dir = tools_dir();
+    let dir = python::target_dir(BIN, "pipeline-tools");
     let venv = dir.join("venv");
     let stamp = dir.join("installed.txt");
     let wanted = format!("{REQUIREMENTS}{SARIF_PACKAGE}\n");
@@ -271,23 +258,13 @@ fn tools() -> Option<(PathBuf, PathBuf)> {
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(&*wanted) || !schema.exists() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        must(
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            "create a Python virtualenv",
-        );
         std::fs::write(dir.join("requirements.txt"), REQUIREMENTS).unwrap();
-        must(
-            Command::new(venv.join("bin/python"))
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--disable-pip-version-check",
-                    "-q",
-                    "-r",
-                ])
-                .arg(dir.join("requirements.txt")),
-            "install pre-commit and jsonschema from PyPI",
+        python::install(
+            "python3",
+            &venv,
+            &dir.join("requirements.txt"),
+            "pre-commit and jsonschema",
+            SKIP,
         );
         let packed = must(
             Command::new("npm")

@@ -129,9 +129,7 @@ fn full_cycle_through_dev_overrides() {
     let ia = state_resource(&imported, "conformance_thing.a").unwrap();
     assert_eq!(ia, a, "imported state equals the applied state");
 
-    dir.run(&["destroy", "-auto-approve", "-no-color"])
-        .success();
-    assert_eq!(store_files(&dir), 0, "destroy removed every object");
+    destroy_all(&dir);
 }
 
 #[test]
@@ -201,9 +199,7 @@ fn in_place_update_replacement_and_private_state() {
         state_resource(&dir.state(), "conformance_thing.t").unwrap()["id"],
         id1
     );
-    dir.run(&["destroy", "-auto-approve", "-no-color"])
-        .success();
-    assert_eq!(store_files(&dir), 0);
+    destroy_all(&dir);
 }
 
 #[test]
@@ -228,9 +224,7 @@ fn destroy_is_planned_by_the_provider() {
         "resource \"conformance_thing\" \"p\" {\n  name = \"keep\"\n  protected = false\n}\n",
     );
     dir.apply();
-    dir.run(&["destroy", "-auto-approve", "-no-color"])
-        .success();
-    assert_eq!(store_files(&dir), 0);
+    destroy_all(&dir);
 }
 
 #[test]
@@ -323,7 +317,5 @@ fn moved_block_across_resource_types() {
     );
     dir.apply_saved();
     dir.assert_empty_plan(true);
-    dir.run(&["destroy", "-auto-approve", "-no-color"])
-        .success();
-    assert_eq!(store_files(&dir), 0);
+    destroy_all(&dir);
 }

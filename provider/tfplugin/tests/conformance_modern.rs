@@ -88,13 +88,7 @@ ephemeral "conformance_secret" "db" {{
   log_dir        = "{log}"
   renew_after_ms = 200
 }}
-
-provider "conformance" {{
-  alias     = "second"
-  store_dir = "{second}"
-  token     = ephemeral.conformance_secret.db.value
-}}
-
+{second}
 data "conformance_echo" "slow" {{
   provider = conformance.second
   input    = "x"
@@ -108,7 +102,22 @@ resource "conformance_thing" "t" {{
 "#,
         header(dir),
         log = dir.path().display(),
-        second = dir.path().join("second").display(),
+        second = second_provider(dir, "db"),
+    )
+}
+
+/// A second configuration of the provider, with its own store, configured
+/// with the value of the ephemeral `conformance_secret.<secret>`.
+fn second_provider(dir: &WorkDir, secret: &str) -> String {
+    format!(
+        r#"
+provider "conformance" {{
+  alias     = "second"
+  store_dir = "{}"
+  token     = ephemeral.conformance_secret.{secret}.value
+}}
+"#,
+        dir.path().join("second").display()
     )
 }
 
@@ -216,13 +225,7 @@ ephemeral "conformance_secret" "late" {{
   name    = conformance_thing.a.id
   log_dir = "{log}"
 }}
-
-provider "conformance" {{
-  alias     = "second"
-  store_dir = "{second}"
-  token     = ephemeral.conformance_secret.late.value
-}}
-
+{second}
 resource "conformance_thing" "b" {{
   provider = conformance.second
   name     = "b"
@@ -230,7 +233,7 @@ resource "conformance_thing" "b" {{
 "#,
         header(&dir),
         log = dir.path().display(),
-        second = dir.path().join("second").display(),
+        second = second_provider(&dir, "late"),
     );
     dir.write_config(&config);
     dir.plan(&[]);

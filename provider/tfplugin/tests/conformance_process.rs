@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value as Json;
 use tfplugin_testing::{ProviderSource, WorkDir};
@@ -63,15 +63,6 @@ fn schema_and_logs_reach_terraform() {
     );
 }
 
-struct Debugged(Child);
-
-impl Drop for Debugged {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn reattach_to_a_provider_in_debug_mode() {
     if skip_requested() {
@@ -84,7 +75,7 @@ fn reattach_to_a_provider_in_debug_mode() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let guard = Debugged(child);
+    let guard = Plugin(child);
     let mut json = None;
     for line in BufReader::new(stdout).lines() {
         let line = line.unwrap();
@@ -108,28 +99,14 @@ fn reattach_to_a_provider_in_debug_mode() {
     dir.apply();
     dir.assert_empty_plan(true);
     // The same process serves every command.
-    dir.run(&["destroy", "-auto-approve", "-no-color"])
-        .success();
-    assert_eq!(store_files(&dir), 0);
+    destroy_all(&dir);
 
     // Ctrl-C ends debug mode and removes the socket's directory.
     #[cfg(unix)]
     {
         let mut guard = guard;
-        let pid = guard.0.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success());
-        let start = std::time::Instant::now();
-        while guard.0.try_wait().unwrap().is_none() {
-            assert!(
-                start.elapsed() < std::time::Duration::from_secs(10),
-                "debug mode stops on Ctrl-C"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        guard.interrupt();
+        assert!(guard.wait_exit().is_some(), "debug mode stops on Ctrl-C");
         assert!(!socket.parent().unwrap().exists(), "{}", socket.display());
     }
     #[cfg(not(unix))]
@@ -165,14 +142,7 @@ fn plaintext_when_terraform_disables_plugin_tls() {
 
 #[test]
 fn protocol_version_five_only_is_refused() {
-    let out = Command::new(binary())
-        .env(
-            "TF_PLUGIN_MAGIC_COOKIE",
-            tfplugin::server::MAGIC_COOKIE_VALUE,
-        )
-        .env("PLUGIN_PROTOCOL_VERSIONS", "5")
-        .output()
-        .unwrap();
+    let out = as_terraform("5").output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("only version 6"));
 }

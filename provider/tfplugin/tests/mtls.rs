@@ -104,11 +104,13 @@ async fn the_pinned_client_is_served() {
     assert_eq!(s.calls.load(Ordering::SeqCst), 1);
 }
 
-#[tokio::test]
-async fn a_client_without_a_certificate_is_refused_before_any_rpc() {
+/// Serves with Terraform's certificate pinned and connects as `client`
+/// presents itself (given Terraform's identity): refused, with no RPC
+/// reaching the provider.
+async fn refused(client: impl FnOnce(&Identity) -> Option<ClientAuth>) {
     let terraform = Identity::generate();
     let s = serve_pinned(&terraform.pem()).await;
-    let err = configure_as(&s, None).await.unwrap_err();
+    let err = configure_as(&s, client(&terraform)).await.unwrap_err();
     assert_eq!(
         s.calls.load(Ordering::SeqCst),
         0,
@@ -117,35 +119,20 @@ async fn a_client_without_a_certificate_is_refused_before_any_rpc() {
 }
 
 #[tokio::test]
+async fn a_client_without_a_certificate_is_refused_before_any_rpc() {
+    refused(|_| None).await;
+}
+
+#[tokio::test]
 async fn a_client_with_another_certificate_is_refused_before_any_rpc() {
-    let terraform = Identity::generate();
-    let intruder = Identity::generate();
-    let s = serve_pinned(&terraform.pem()).await;
-    let err = configure_as(&s, Some(intruder.presenting()))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        s.calls.load(Ordering::SeqCst),
-        0,
-        "no RPC reached the provider: {err}"
-    );
+    refused(|_| Some(Identity::generate().presenting())).await;
 }
 
 #[tokio::test]
 async fn the_pinned_certificate_without_its_key_is_refused() {
     // A process that read PLUGIN_CLIENT_CERT (it is not secret) but does not
     // hold Terraform's key cannot sign the handshake.
-    let terraform = Identity::generate();
-    let intruder = Identity::generate();
-    let s = serve_pinned(&terraform.pem()).await;
-    let err = configure_as(&s, Some(terraform.presenting_with(&intruder.key)))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        s.calls.load(Ordering::SeqCst),
-        0,
-        "no RPC reached the provider: {err}"
-    );
+    refused(|terraform| Some(terraform.presenting_with(&Identity::generate().key))).await;
 }
 
 #[tokio::test]

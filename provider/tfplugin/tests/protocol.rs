@@ -119,6 +119,13 @@ async fn client(
         .max_encoding_message_size(usize::MAX)
 }
 
+/// The answer to a call that must succeed.
+async fn answer<T>(
+    call: impl std::future::Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+) -> T {
+    call.await.unwrap().into_inner()
+}
+
 fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
     Some(pb::DynamicValue {
         msgpack: msgpack::encode(v, ty).unwrap(),
@@ -130,11 +137,7 @@ fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
 async fn schema_is_well_formed() {
     let s = start().await;
     let mut c = client(s.addr).await;
-    let r = c
-        .get_provider_schema(pb::get_provider_schema::Request {})
-        .await
-        .unwrap()
-        .into_inner();
+    let r = answer(c.get_provider_schema(pb::get_provider_schema::Request {})).await;
     let provider = r.provider.unwrap();
     assert!(
         provider.block.is_some(),
@@ -158,71 +161,52 @@ async fn schema_is_well_formed() {
 async fn unknown_types_get_diagnostics_not_errors() {
     let s = start().await;
     let mut c = client(s.addr).await;
-    let r = c
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "slow_nope".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let r = answer(c.plan_resource_change(pb::plan_resource_change::Request {
+        type_name: "slow_nope".into(),
+        ..Default::default()
+    }))
+    .await;
     assert_eq!(
         r.diagnostics[0].severity,
         pb::diagnostic::Severity::Error as i32
     );
     assert!(r.diagnostics[0].detail.contains("slow_nope"));
-    let r = c
-        .read_data_source(pb::read_data_source::Request {
-            type_name: "slow_nope".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let r = answer(c.read_data_source(pb::read_data_source::Request {
+        type_name: "slow_nope".into(),
+        ..Default::default()
+    }))
+    .await;
     assert_eq!(r.diagnostics.len(), 1);
-    let r = c
-        .open_ephemeral_resource(pb::open_ephemeral_resource::Request {
+    let r = answer(
+        c.open_ephemeral_resource(pb::open_ephemeral_resource::Request {
             type_name: "slow_e".into(),
             ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+        }),
+    )
+    .await;
     assert_eq!(r.diagnostics.len(), 1);
-    let r = c
-        .call_function(pb::call_function::Request {
-            name: "f".into(),
-            arguments: vec![],
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let r = answer(c.call_function(pb::call_function::Request {
+        name: "f".into(),
+        arguments: vec![],
+    }))
+    .await;
     assert!(r.error.is_some());
-    let r = c
-        .get_functions(pb::get_functions::Request {})
-        .await
-        .unwrap()
-        .into_inner();
+    let r = answer(c.get_functions(pb::get_functions::Request {})).await;
     assert!(r.functions.is_empty());
-    let r = c
-        .get_metadata(pb::get_metadata::Request {})
-        .await
-        .unwrap()
-        .into_inner();
+    let r = answer(c.get_metadata(pb::get_metadata::Request {})).await;
     assert_eq!(r.resources[0].type_name, "slow_thing");
     // Garbage msgpack: a diagnostic, never a panic.
-    let r = c
-        .validate_resource_config(pb::validate_resource_config::Request {
+    let r = answer(
+        c.validate_resource_config(pb::validate_resource_config::Request {
             type_name: "slow_thing".into(),
             config: Some(pb::DynamicValue {
                 msgpack: vec![0xc1, 0xff],
                 json: vec![],
             }),
             client_capabilities: None,
-        })
-        .await
-        .unwrap()
-        .into_inner();
+        }),
+    )
+    .await;
     assert!(r.diagnostics[0].summary.contains("Could not read"));
 }
 
@@ -233,17 +217,14 @@ async fn messages_over_four_mebibytes_are_accepted() {
     let ty = thing_schema().ty();
     let big = "x".repeat(6 << 20);
     let config = Value::object([("id", Value::Null), ("blob", Value::from(big.clone()))]);
-    let r = c
-        .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "slow_thing".into(),
-            prior_state: dv(&Value::Null, &ty),
-            proposed_new_state: dv(&config, &ty),
-            config: dv(&config, &ty),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let r = answer(c.plan_resource_change(pb::plan_resource_change::Request {
+        type_name: "slow_thing".into(),
+        prior_state: dv(&Value::Null, &ty),
+        proposed_new_state: dv(&config, &ty),
+        config: dv(&config, &ty),
+        ..Default::default()
+    }))
+    .await;
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     let planned = msgpack::decode(&r.planned_state.unwrap().msgpack, &ty).unwrap();
     assert!(
@@ -307,11 +288,7 @@ async fn stop_provider_cancels_in_flight_work() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(!read.is_finished(), "the read hangs until stopped");
     let started = Instant::now();
-    let r = c
-        .stop_provider(pb::stop_provider::Request {})
-        .await
-        .unwrap()
-        .into_inner();
+    let r = answer(c.stop_provider(pb::stop_provider::Request {})).await;
     assert!(r.error.is_empty());
     let resp = tokio::time::timeout(Duration::from_secs(5), read)
         .await

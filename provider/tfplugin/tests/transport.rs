@@ -8,25 +8,14 @@
 #[path = "support/mtls.rs"]
 mod support;
 
+#[path = "support/conformance.rs"]
+mod harness;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 
 use base64::Engine as _;
-use tfplugin_testing::cargo_artifact;
-
-fn binary() -> std::path::PathBuf {
-    cargo_artifact("terraform-provider-conformance")
-}
-
-/// Kills the plugin when the test ends, however it ends.
-struct Plugin(Child);
-
-impl Drop for Plugin {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use harness::{as_terraform, Plugin};
 
 /// Starts the plugin as Terraform does, with `client_cert` for AutoMTLS, its
 /// socket under `socket_dir` and debug logs in `stderr`; returns it and the
@@ -36,17 +25,12 @@ fn start_as_terraform(
     socket_dir: &std::path::Path,
     stderr: std::fs::File,
 ) -> (Plugin, Vec<String>) {
-    let mut cmd = Command::new(binary());
-    cmd.env(
-        "TF_PLUGIN_MAGIC_COOKIE",
-        tfplugin::server::MAGIC_COOKIE_VALUE,
-    )
-    .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
-    .env("PLUGIN_CLIENT_CERT", client_cert)
-    .env("TF_LOG", "DEBUG")
-    .env("PLUGIN_UNIX_SOCKET_DIR", socket_dir)
-    .stdout(Stdio::piped())
-    .stderr(stderr);
+    let mut cmd = as_terraform("5,6");
+    cmd.env("PLUGIN_CLIENT_CERT", client_cert)
+        .env("TF_LOG", "DEBUG")
+        .env("PLUGIN_UNIX_SOCKET_DIR", socket_dir)
+        .stdout(Stdio::piped())
+        .stderr(stderr);
     let mut child = cmd.spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
@@ -54,18 +38,6 @@ fn start_as_terraform(
         .unwrap();
     let parts = line.trim_end().split('|').map(str::to_owned).collect();
     (Plugin(child), parts)
-}
-
-/// Waits up to ten seconds for the child to exit.
-fn wait_exit(child: &mut Child) -> Option<std::process::ExitStatus> {
-    let start = std::time::Instant::now();
-    while start.elapsed() < std::time::Duration::from_secs(10) {
-        if let Some(status) = child.try_wait().unwrap() {
-            return Some(status);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    None
 }
 
 #[test]
@@ -93,12 +65,7 @@ fn handshake_and_interrupts_as_terraform_expects() {
         .unwrap();
 
     // Ctrl-C reaches the whole process group; the plugin must survive it.
-    let pid = guard.0.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap()
-        .success());
+    guard.interrupt();
     std::thread::sleep(std::time::Duration::from_millis(300));
     let mut guard = guard;
     assert!(guard.0.try_wait().unwrap().is_none(), "SIGINT is ignored");
@@ -150,7 +117,7 @@ fn only_terraform_gets_past_the_tls_handshake() {
             .unwrap();
     });
     assert!(
-        wait_exit(&mut guard.0).is_some_and(|s| s.success()),
+        guard.wait_exit().is_some_and(|s| s.success()),
         "exits after Shutdown"
     );
     assert!(!dir.exists(), "the socket directory is removed on exit");
@@ -174,12 +141,7 @@ fn only_terraform_gets_past_the_tls_handshake() {
 
 #[test]
 fn an_unusable_client_certificate_is_a_startup_error() {
-    let child = Command::new(binary())
-        .env(
-            "TF_PLUGIN_MAGIC_COOKIE",
-            tfplugin::server::MAGIC_COOKIE_VALUE,
-        )
-        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+    let child = as_terraform("6")
         .env(
             "PLUGIN_CLIENT_CERT",
             "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
@@ -189,7 +151,9 @@ fn an_unusable_client_certificate_is_a_startup_error() {
         .spawn()
         .unwrap();
     let mut guard = Plugin(child);
-    let status = wait_exit(&mut guard.0).expect("the plugin exits instead of serving");
+    let status = guard
+        .wait_exit()
+        .expect("the plugin exits instead of serving");
     assert!(!status.success());
     let mut out = (String::new(), String::new());
     std::io::Read::read_to_string(&mut guard.0.stdout.take().unwrap(), &mut out.0).unwrap();

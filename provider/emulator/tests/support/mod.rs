@@ -2,6 +2,10 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+pub mod python;
+pub mod served;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use ack_api::request::{ApiRequest, Credentials};
@@ -140,6 +144,52 @@ impl Emu {
         ack_emulator::tasks::tick(&self.state).unwrap();
     }
 
+    /// The answers to `req` before and after a tick: what an operation in
+    /// progress shows, then what it shows once done.
+    pub async fn across_tick(&self, req: &ApiRequest) -> (Value, Value) {
+        let during = self.call(req).await.ok();
+        self.tick();
+        (during, self.call(req).await.ok())
+    }
+
+    /// Sends a create of a bare cluster `name` in `region`'s default network.
+    pub async fn create_cluster(&self, name: &str, region: &str) -> Reply {
+        let req =
+            ack_emulator::inventory::in_default_network(ack_api::model::CreateClusterRequest {
+                name: name.into(),
+                region_id: region.into(),
+                ..Default::default()
+            });
+        self.call(&ApiRequest::create_cluster(&req)).await
+    }
+
+    /// Describes the node pool `np` of the cluster `id`.
+    pub async fn node_pool(&self, id: &str, np: &str) -> Value {
+        self.call(&ApiRequest::describe_node_pool(id, np))
+            .await
+            .ok()
+    }
+
+    /// Creates a node pool of the cluster `id` with `body` as the request's
+    /// JSON body.
+    pub async fn create_pool_with(&self, id: &str, body: &Value) -> Reply {
+        let req = ApiRequest::create_node_pool(id, &pool("x", 1));
+        self.call(&with_body(req, body)).await
+    }
+
+    /// Modifies the node pool `np` of the cluster `id` with `body` as the
+    /// request's JSON body.
+    pub async fn modify_pool_with(&self, id: &str, np: &str, body: &Value) -> Reply {
+        let req = ApiRequest::modify_node_pool(id, np, &pool("x", 1));
+        self.call(&with_body(req, body)).await
+    }
+
+    /// Sets the emulator's faults through its admin endpoint.
+    pub async fn faults(&self, faults: Value) {
+        let body = faults.to_string().into_bytes();
+        self.raw("POST", "/_emulator/faults", &[], body).await.ok();
+    }
+
     pub async fn stats(&self) -> Value {
         self.raw("GET", "/_emulator/stats", &[], vec![]).await.ok()
     }
@@ -159,6 +209,12 @@ impl Emu {
         self.tick();
         body["cluster_id"].as_str().unwrap().to_owned()
     }
+}
+
+/// `r` with `body` as its JSON body instead of the one it was built with.
+pub fn with_body(mut r: ApiRequest, body: &Value) -> ApiRequest {
+    r.body = Some(body.to_string().into_bytes());
+    r
 }
 
 pub fn pool(name: &str, size: u64) -> ack_api::model::NodePoolRequest {

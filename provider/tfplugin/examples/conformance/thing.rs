@@ -36,11 +36,7 @@ fn set(v: &mut Value, name: &str, x: Value) {
 impl Thing {
     fn save(&self, st: &Store, state: &Value) -> Result<(), Diagnostic> {
         let ty = self.schema().ty();
-        let id = state
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        let id = id_of(state).to_owned();
         let j = to_json(state, &ty, &AttributePath::root())
             .map_err(|e| Diagnostic::error("encode", e.to_string()))?;
         st.put(&id, &json!({"kind": "thing", "state": j}))
@@ -69,6 +65,22 @@ impl Thing {
     }
 }
 
+/// The `id` of a state, empty when it has none.
+fn id_of(state: &Value) -> &str {
+    state.get("id").and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The schema of `block` with, first, the computed `id` every resource here
+/// has, kept across plans.
+fn with_id(mut block: Block) -> Schema {
+    let id = Attribute::string("id")
+        .computed()
+        .description("ID.")
+        .plan_modifier(UseStateForUnknown);
+    block.attributes.insert(0, id);
+    Schema::new(block)
+}
+
 #[async_trait]
 impl Resource for Thing {
     fn type_name(&self) -> String {
@@ -76,14 +88,8 @@ impl Resource for Thing {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
+        with_id(
             Block::new()
-                .attribute(
-                    Attribute::string("id")
-                        .computed()
-                        .description("ID.")
-                        .plan_modifier(UseStateForUnknown),
-                )
                 .attribute(
                     Attribute::string("name")
                         .required()
@@ -227,11 +233,7 @@ impl Resource for Thing {
                 }
             }
         };
-        let id = req
-            .state
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let id = id_of(&req.state);
         let Some(obj) = st.get(id) else {
             return ReadResponse {
                 state: Value::Null,
@@ -315,12 +317,7 @@ impl Resource for Thing {
     async fn delete(&self, req: DeleteRequest) -> Diagnostics {
         match store(&self.store) {
             Ok(st) => {
-                st.delete(
-                    req.state
-                        .get("id")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
-                );
+                st.delete(id_of(&req.state));
                 Diagnostics::new()
             }
             Err(d) => d.into(),
@@ -402,21 +399,11 @@ impl Resource for Legacy {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            Block::new()
-                .attribute(
-                    Attribute::string("id")
-                        .computed()
-                        .description("ID.")
-                        .plan_modifier(UseStateForUnknown),
-                )
-                .attribute(
-                    Attribute::string("label")
-                        .required()
-                        .description("Label.")
-                        .plan_modifier(RequiresReplace),
-                ),
-        )
+        let label = Attribute::string("label")
+            .required()
+            .description("Label.")
+            .plan_modifier(RequiresReplace);
+        with_id(Block::new().attribute(label))
     }
 
     async fn create(&self, req: CreateRequest) -> ApplyResponse {
@@ -447,11 +434,7 @@ impl Resource for Legacy {
                 ..Default::default()
             };
         };
-        let id = req
-            .state
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let id = id_of(&req.state);
         match st.get(id) {
             Some(_) => ReadResponse {
                 state: req.state,
@@ -468,12 +451,7 @@ impl Resource for Legacy {
 
     async fn delete(&self, req: DeleteRequest) -> Diagnostics {
         if let Ok(st) = store(&self.store) {
-            st.delete(
-                req.state
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-            );
+            st.delete(id_of(&req.state));
         }
         Diagnostics::new()
     }

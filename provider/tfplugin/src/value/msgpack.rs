@@ -53,6 +53,6 @@ fn kind_name(v: &Value) -> &'static str {
 }
 
 #[cfg(test)]
-mod reference;
+mod expected;
 #[cfg(test)]
 mod tests;

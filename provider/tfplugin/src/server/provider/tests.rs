@@ -242,19 +242,23 @@ fn lease_ty() -> Type {
     Type::object([("name", Type::String), ("token", Type::String)])
 }
 
+/// Opens a `p_lease` of `config`.
+async fn open_lease(s: &ProviderService, config: &Value) -> pb::open_ephemeral_resource::Response {
+    s.open_ephemeral_resource(Request::new(pb::open_ephemeral_resource::Request {
+        type_name: "p_lease".into(),
+        config: Some(dv(config, &lease_ty())),
+        client_capabilities: None,
+    }))
+    .await
+    .unwrap()
+    .into_inner()
+}
+
 #[tokio::test]
 async fn ephemeral_private_data_flows_from_open_to_renew_and_close() {
     let (s, opens) = service();
     let config = Value::object([("name", Value::from("x")), ("token", Value::Null)]);
-    let open = s
-        .open_ephemeral_resource(Request::new(pb::open_ephemeral_resource::Request {
-            type_name: "p_lease".into(),
-            config: Some(dv(&config, &lease_ty())),
-            client_capabilities: None,
-        }))
-        .await
-        .unwrap()
-        .into_inner();
+    let open = open_lease(&s, &config).await;
     assert!(open.diagnostics.is_empty(), "{:?}", open.diagnostics);
     assert_eq!(open.renew_at.unwrap().seconds, 2_000_000_000);
     let result = msgpack::decode(&open.result.unwrap().msgpack, &lease_ty()).unwrap();
@@ -292,15 +296,7 @@ async fn ephemeral_private_data_flows_from_open_to_renew_and_close() {
 async fn ephemeral_with_unknown_arguments_is_not_opened() {
     let (s, opens) = service();
     let config = Value::object([("name", Value::unknown()), ("token", Value::Null)]);
-    let open = s
-        .open_ephemeral_resource(Request::new(pb::open_ephemeral_resource::Request {
-            type_name: "p_lease".into(),
-            config: Some(dv(&config, &lease_ty())),
-            client_capabilities: None,
-        }))
-        .await
-        .unwrap()
-        .into_inner();
+    let open = open_lease(&s, &config).await;
     assert!(open.diagnostics.is_empty());
     assert!(open.private.is_none() && open.renew_at.is_none());
     let result = msgpack::decode(&open.result.unwrap().msgpack, &lease_ty()).unwrap();
