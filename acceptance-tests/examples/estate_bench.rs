@@ -2,7 +2,9 @@
 //! production-sized estate (25 ACK Pro clusters × 20 node pools) with this
 //! provider against the emulator, side by side with the same graph of
 //! built-in `terraform_data` resources, which costs Terraform's own time
-//! and nothing else. Prints medians, the ratios and the API calls per plan.
+//! and nothing else: narrow, as wide as our resources (flat strings), and
+//! holding the very values our resources plan. Prints medians, the ratios
+//! and the API calls per plan.
 //!
 //! ```sh
 //! cargo build --release -p terraform-provider-ack -p ack-emulator -p acceptance-tests --example estate-bench
@@ -69,6 +71,41 @@ fn wide_data_estate() -> String {
     hcl
 }
 
+/// The same graph once more, each `terraform_data` holding exactly the
+/// values our resource plans (every attribute of its schema, nested
+/// objects, lists and maps as they are; unknown values as null), each pool
+/// still referencing its cluster: Terraform core's cost for values of the
+/// same shape and size, without a provider.
+fn shaped_data_estate(ack_plan: &Json) -> String {
+    let after = |address: &str| -> Json {
+        let rc = ack_plan["resource_changes"]
+            .as_array()
+            .expect("resource changes");
+        let c = rc
+            .iter()
+            .find(|c| c["address"] == address)
+            .unwrap_or_else(|| panic!("{address} is not in the plan"));
+        c["change"]["after"].clone()
+    };
+    let mut hcl = String::new();
+    for c in 0..CLUSTERS {
+        let cluster = after(&format!("ack_cluster.c{c}"));
+        hcl += &format!("resource \"terraform_data\" \"c{c}\" {{\n  input = {cluster}\n}}\n");
+        // Pools differ by name only: one shape, the name from count.index.
+        let mut pool = after(&format!("ack_node_pool.c{c}[0]"));
+        pool["name"] = Json::from("@NAME@");
+        pool["cluster_name"] = Json::from("@CLUSTER@");
+        let pool = pool
+            .to_string()
+            .replace("\"@NAME@\"", "\"pool-${count.index}\"")
+            .replace("\"@CLUSTER@\"", &format!("terraform_data.c{c}.output.name"));
+        hcl += &format!(
+            "resource \"terraform_data\" \"p{c}\" {{\n  count = {POOLS}\n  input = {pool}\n}}\n"
+        );
+    }
+    hcl
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -117,20 +154,28 @@ fn main() {
         dir
     };
     let (data, wide) = (baseline(data_estate()), baseline(wide_data_estate()));
+    case.dir
+        .run(&["plan", "-no-color", "-lock=false", "-out=shape.tfplan"])
+        .success();
+    let shown = case.dir.run(&["show", "-json", "shape.tfplan"]).success();
+    let ack_plan: Json = serde_json::from_slice(&shown.output.stdout).expect("plan JSON");
+    let shaped = baseline(shaped_data_estate(&ack_plan));
 
     // Warm each once (first runs read plugins from disk).
     time_plans(&data, 1);
     time_plans(&wide, 1);
+    time_plans(&shaped, 1);
     let before = emu.stats();
     time_plans(&case.dir, 1);
     let create_calls = calls(&before, &emu.stats());
 
     let interleaved = |runs: usize| {
-        let mut t = [Vec::new(), Vec::new(), Vec::new()];
+        let mut t = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
         for _ in 0..runs {
             t[0].push(time_plans(&case.dir, 1));
             t[1].push(time_plans(&data, 1));
             t[2].push(time_plans(&wide, 1));
+            t[3].push(time_plans(&shaped, 1));
         }
         t
     };
@@ -140,24 +185,28 @@ fn main() {
         .success();
     data.run(&["apply", "-no-color", "-auto-approve"]).success();
     wide.run(&["apply", "-no-color", "-auto-approve"]).success();
+    shaped
+        .run(&["apply", "-no-color", "-auto-approve"])
+        .success();
     let before = emu.stats();
     time_plans(&case.dir, 1);
     let refresh_calls = calls(&before, &emu.stats());
     let refresh = interleaved(runs);
     case.destroy();
 
-    let row = |what: &str, [ack, data, wide]: [Vec<Duration>; 3], calls: u64| {
-        let [a, d, w] = [median(ack), median(data), median(wide)].map(|t| t.as_secs_f64());
+    let row = |what: &str, times: [Vec<Duration>; 4], calls: u64| {
+        let [a, d, w, s] = times.map(|t| median(t).as_secs_f64());
         println!(
-            "| {what} | {a:.2} s | {d:.2} s | {:.2}× | {w:.2} s | {:.2}× | {calls} ({:.2} per cluster) |",
+            "| {what} | {a:.2} s | {d:.2} s | {:.2}× | {w:.2} s | {:.2}× | {s:.2} s | {:.2}× | {calls} ({:.2} per cluster) |",
             a / d,
             a / w,
+            a / s,
             calls as f64 / CLUSTERS as f64
         );
     };
     println!("{CLUSTERS} pro clusters × {POOLS} node pools, median of {runs} interleaved runs, -parallelism=10");
-    println!("| plan | ack + emulator | terraform_data | ratio | terraform_data, as wide | ratio | API calls per plan |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| plan | ack + emulator | terraform_data | ratio | terraform_data, as wide | ratio | terraform_data, same values | ratio | API calls per plan |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     row("create (nothing exists)", create, create_calls);
     row("refresh (all exist, no change)", refresh, refresh_calls);
 }
