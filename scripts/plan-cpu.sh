@@ -17,15 +17,9 @@ gnu_time=/usr/bin/time
 if ! [ -x "$gnu_time" ]; then echo "error: $gnu_time not found (apt-get install time)" >&2; exit 1; fi
 
 cargo build -q --release --locked -p terraform-provider-ack -p ack-emulator
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release"
+target="$(target_dir release)"
 
-work="$(mktemp -d)"
-emulator_pid=""
-cleanup() {
-  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work
 
 start_emulator "$target" "$work" --quota-managed-clusters 50
 
@@ -35,14 +29,7 @@ cat >"$work/bin/terraform-provider-ack" <<WRAP
 exec $gnu_time -a -o "$work/provider.cpu" -f "%U %S" "$target/terraform-provider-ack" "\$@"
 WRAP
 chmod +x "$work/bin/terraform-provider-ack"
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "acklabs/ack" = "$work/bin"
-  }
-  direct {}
-}
-RC
+use_dev_provider "$work/bin"
 python3 - "$work" <<'PY'
 import sys
 work = sys.argv[1]
@@ -79,9 +66,6 @@ for name, text in (("ack", ack), ("narrow", narrow), ("wide", wide)):
     open(f"{work}/{name}/main.tf", "w").write(text)
 PY
 
-export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-export ACK_ENDPOINT="$endpoint" ALIBABA_CLOUD_REGION_ID=cn-hangzhou
-export ALIBABA_CLOUD_ACCESS_KEY_ID=emulator ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-secret
 terraform -chdir="$work/narrow" init -no-color >/dev/null
 terraform -chdir="$work/wide" init -no-color >/dev/null
 

@@ -11,15 +11,9 @@ source scripts/emulator.sh
 
 echo "==> building terraform-provider-ack and ack-emulator (the tests' build: scripts/build.sh)"
 bash scripts/build.sh
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug"
+target="$(target_dir debug)"
 
-work="$(mktemp -d)"
-emulator_pid=""
-cleanup() {
-  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work
 
 echo "==> starting ack-emulator (60x the real service's speed would take minutes; this runs at 600x)"
 start_emulator "$target" "$work"
@@ -27,18 +21,8 @@ echo "    $endpoint"
 
 mkdir -p "$work/bin" "$work/quickstart"
 ln -s "$target/terraform-provider-ack" "$work/bin/terraform-provider-ack"
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "acklabs/ack" = "$work/bin"
-  }
-  direct {}
-}
-RC
+use_dev_provider "$work/bin"
 cp examples/quickstart/main.tf "$work/quickstart/"
-export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-export ACK_ENDPOINT="$endpoint" ALIBABA_CLOUD_REGION_ID=cn-hangzhou
-export ALIBABA_CLOUD_ACCESS_KEY_ID=emulator ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-secret
 tf() { terraform -chdir="$work/quickstart" "$@" -no-color 2>&1 | grep -v -e "Provider development overrides" -e "development overrides are set" -e "acklabs/ack in" -e "may therefore not match" -e "become incompatible with published" -e "^releases\.$" -e "^configuration:$" -e "^Warning:" ; return "${PIPESTATUS[0]}"; }
 
 echo

@@ -73,6 +73,18 @@ pub fn visible(s: &str) -> String {
     out
 }
 
+/// How a suppressed finding was accepted, `waiver: REASON until DATE`,
+/// with the reason as `show` writes it.
+fn accepted(s: &crate::waiver::Suppression, show: fn(&str) -> String) -> String {
+    let until = s
+        .expires
+        .as_deref()
+        .map(|e| format!(" until {e}"))
+        .unwrap_or_default();
+    let kind = format!("{:?}", s.kind).to_lowercase();
+    format!("{kind}: {}{until}", show(&s.reason))
+}
+
 fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fffe}' | '\u{ffff}')
@@ -134,13 +146,7 @@ fn text(r: &Report) -> String {
         if let Some(s) = &f.suppression {
             suppressed += 1;
             header(&mut out, f, "ACCEPTED");
-            let until = s
-                .expires
-                .as_deref()
-                .map(|e| format!(" until {e}"))
-                .unwrap_or_default();
-            let kind = format!("{:?}", s.kind).to_lowercase();
-            let _ = writeln!(out, "    {kind}: {}{until}", visible(&s.reason));
+            let _ = writeln!(out, "    {}", accepted(s, visible));
         }
     }
     let count = |s: Severity| r.active().filter(|f| f.severity == s).count();

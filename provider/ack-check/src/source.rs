@@ -56,6 +56,23 @@ pub struct SourceMap {
     pub warnings: Vec<String>,
 }
 
+/// A module being read.
+#[derive(Clone, Copy)]
+struct Module<'a> {
+    /// The source root.
+    root: &'a Path,
+    /// The module's directory.
+    dir: &'a Path,
+    /// What its resources' addresses start with (`module.net.`).
+    prefix: &'a str,
+    /// Its key in `modules.json` (`net`; `""` for the root module).
+    key: &'a str,
+    /// Modules `terraform init` installed, by key.
+    installed: &'a HashMap<String, PathBuf>,
+    /// Module calls followed to reach it.
+    depth: usize,
+}
+
 /// Most module levels followed.
 const MAX_DEPTH: usize = 32;
 /// Largest `.tf` file read.
@@ -69,7 +86,14 @@ impl SourceMap {
             ..SourceMap::default()
         };
         let installed = installed_modules(root);
-        map.module(root, root, "", "", &installed, 0);
+        map.module(&Module {
+            root,
+            dir: root,
+            prefix: "",
+            key: "",
+            installed: &installed,
+            depth: 0,
+        });
         map
     }
 
@@ -101,16 +125,11 @@ impl SourceMap {
         self.blocks.is_empty()
     }
 
-    fn module(
-        &mut self,
-        root: &Path,
-        dir: &Path,
-        prefix: &str,
-        key: &str,
-        installed: &HashMap<String, PathBuf>,
-        depth: usize,
-    ) {
-        if depth > MAX_DEPTH {
+    fn module(&mut self, m: &Module<'_>) {
+        let Module {
+            root, dir, prefix, ..
+        } = *m;
+        if m.depth > MAX_DEPTH {
             self.warnings.push(format!(
                 "{prefix}: modules nested more than {MAX_DEPTH} deep are not read"
             ));
@@ -157,26 +176,12 @@ impl SourceMap {
                 }
             };
             let lines = LineIndex::new(&text);
-            self.file(
-                root, dir, prefix, key, installed, depth, &shown, &text, &lines, &body,
-            );
+            self.file(m, &shown, &text, &lines, &body);
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn file(
-        &mut self,
-        root: &Path,
-        dir: &Path,
-        prefix: &str,
-        key: &str,
-        installed: &HashMap<String, PathBuf>,
-        depth: usize,
-        shown: &str,
-        text: &str,
-        lines: &LineIndex,
-        body: &Body,
-    ) {
+    fn file(&mut self, m: &Module<'_>, shown: &str, text: &str, lines: &LineIndex, body: &Body) {
+        let Module { prefix, key, .. } = *m;
         let all_lines: Vec<&str> = text.lines().collect();
         for block in body.blocks() {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
@@ -218,15 +223,14 @@ impl SourceMap {
                         format!("{key}.{name}")
                     };
                     let child_prefix = format!("{prefix}module.{name}.");
-                    match module_dir(dir, block, installed.get(&child_key)) {
-                        Some(child) => self.module(
-                            root,
-                            &child,
-                            &child_prefix,
-                            &child_key,
-                            installed,
-                            depth + 1,
-                        ),
+                    match module_dir(m.dir, block, m.installed.get(&child_key)) {
+                        Some(child) => self.module(&Module {
+                            dir: &child,
+                            prefix: &child_prefix,
+                            key: &child_key,
+                            depth: m.depth + 1,
+                            ..*m
+                        }),
                         None => self.warnings.push(format!(
                             "module {name:?} ({shown}): its source is not a local path and it is not in .terraform/modules/modules.json (run `terraform init`); its findings have no file and line"
                         )),

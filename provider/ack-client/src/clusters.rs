@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
-use super::create::CreateKind;
-use super::reads::After;
+use super::create::{tag_token, CreateKind};
+use super::reads::{After, Changes};
 use super::{Client, Error, Result, CREATE_TOKEN_TAG};
 use ack_api::lifecycle;
 use ack_api::model::{
@@ -16,7 +16,7 @@ use ack_api::model::{
 use ack_api::request::ApiRequest;
 
 /// Key of the region's cluster listing in the shared reads.
-const REGION: &str = "";
+pub(crate) const REGION: &str = "";
 
 /// Clusters per page of DescribeClustersV1 (the service's maximum).
 const PAGE_SIZE: u32 = 100;
@@ -35,11 +35,7 @@ impl Client {
     ) -> Result<(String, Option<String>)> {
         let mut req = req.clone();
         req.region_id.clone_from(&self.cfg.region);
-        req.tags.retain(|t| t.key != CREATE_TOKEN_TAG);
-        req.tags.push(Tag {
-            key: CREATE_TOKEN_TAG.into(),
-            value: token.into(),
-        });
+        tag_token(&mut req.tags, token);
         let api = ApiRequest::create_cluster(&req);
         let kind = CreateKind {
             action: "CreateCluster",
@@ -51,9 +47,7 @@ impl Client {
             &api,
             kind,
             cancel,
-            || {
-                self.clusters.wrote(REGION);
-            },
+            Changes::Clusters,
             |client, never| async move {
                 let found = client.find_cluster_by_token(name, token, &never).await?;
                 Ok(found.map(|c| c.cluster_id))
@@ -146,20 +140,22 @@ impl Client {
             .cloned())
     }
 
-    /// Runs a cluster mutation and records it, so that later listings show it.
-    async fn cluster_write<F, Fut>(
+    /// Runs a change to cluster `id`; after an ambiguous failure the change
+    /// took effect if the cluster is already `done`.
+    async fn cluster_change(
         &self,
+        id: &str,
         req: &ApiRequest,
         cancel: &CancellationToken,
-        settled: F,
-    ) -> Result<Option<String>>
-    where
-        F: Fn() -> Fut,
-        Fut: std::future::Future<Output = Result<bool>>,
-    {
-        let r = self.mutate(req, cancel, settled).await;
-        self.clusters.wrote(REGION);
-        r
+        done: impl Fn(&ClusterDetail) -> bool,
+    ) -> Result<Option<String>> {
+        self.mutate(req, Changes::Clusters, cancel, || async {
+            Ok(self
+                .describe_cluster(id, cancel)
+                .await?
+                .is_some_and(|c| done(&c)))
+        })
+        .await
     }
 
     pub async fn modify_cluster(
@@ -169,18 +165,16 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
         let want = req.clone();
-        self.cluster_write(&ApiRequest::modify_cluster(id, req), cancel, || async {
-            let c = self.describe_cluster(id, cancel).await?;
-            Ok(c.is_some_and(|c| {
-                want.cluster_name.as_ref().is_none_or(|n| *n == c.name)
-                    && want
-                        .deletion_protection
-                        .is_none_or(|p| p == c.deletion_protection)
-                    && want
-                        .maintenance_window
-                        .as_ref()
-                        .is_none_or(|w| *w == c.maintenance_window)
-            }))
+        let api = ApiRequest::modify_cluster(id, req);
+        self.cluster_change(id, &api, cancel, |c| {
+            want.cluster_name.as_ref().is_none_or(|n| *n == c.name)
+                && want
+                    .deletion_protection
+                    .is_none_or(|p| p == c.deletion_protection)
+                && want
+                    .maintenance_window
+                    .as_ref()
+                    .is_none_or(|w| *w == c.maintenance_window)
         })
         .await
     }
@@ -192,13 +186,9 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
         let want = tags.to_vec();
-        self.cluster_write(&ApiRequest::modify_tags(id, &want), cancel, || async {
-            Ok(self
-                .describe_cluster(id, cancel)
-                .await?
-                .is_some_and(|c| c.tags == want))
-        })
-        .await
+        let api = ApiRequest::modify_tags(id, &want);
+        self.cluster_change(id, &api, cancel, |c| c.tags == want)
+            .await
     }
 
     pub async fn migrate_to_pro(
@@ -210,11 +200,9 @@ impl Client {
             cluster_type: Some("ManagedKubernetes".into()),
             spec: Some("ack.pro.small".into()),
         };
-        self.cluster_write(&ApiRequest::migrate_cluster(id, &req), cancel, || async {
-            Ok(self
-                .describe_cluster(id, cancel)
-                .await?
-                .is_some_and(|c| c.state == "migrating" || c.cluster_spec.starts_with("ack.pro.")))
+        let api = ApiRequest::migrate_cluster(id, &req);
+        self.cluster_change(id, &api, cancel, |c| {
+            c.state == "migrating" || c.cluster_spec.starts_with("ack.pro.")
         })
         .await
     }
@@ -229,11 +217,9 @@ impl Client {
             next_version: version.into(),
             master_only: false,
         };
-        self.cluster_write(&ApiRequest::upgrade_cluster(id, &req), cancel, || async {
-            Ok(self
-                .describe_cluster(id, cancel)
-                .await?
-                .is_some_and(|c| c.next_version == version || c.current_version == version))
+        let api = ApiRequest::upgrade_cluster(id, &req);
+        self.cluster_change(id, &api, cancel, |c| {
+            c.next_version == version || c.current_version == version
         })
         .await
     }
@@ -255,7 +241,7 @@ impl Client {
     ) -> Result<Option<String>> {
         let req = ApiRequest::delete_cluster_with(id, options);
         let r = self
-            .cluster_write(&req, cancel, || async {
+            .mutate(&req, Changes::Clusters, cancel, || async {
                 Ok(self
                     .describe_cluster(id, cancel)
                     .await?

@@ -10,11 +10,21 @@
 
 use std::future::Future;
 
-use ack_api::model::TaskResponse;
+use ack_api::model::{Tag, TaskResponse};
 use ack_api::request::ApiRequest;
 use tokio_util::sync::CancellationToken;
 
-use super::{decode, Client, Error, Result};
+use super::reads::Changes;
+use super::{decode, Client, Error, Result, CREATE_TOKEN_TAG};
+
+/// Sets the idempotency tag to `token` in a create's tags.
+pub(crate) fn tag_token(tags: &mut Vec<Tag>, token: &str) {
+    tags.retain(|t| t.key != CREATE_TOKEN_TAG);
+    tags.push(Tag {
+        key: CREATE_TOKEN_TAG.into(),
+        value: token.into(),
+    });
+}
 
 /// What distinguishes one kind of create.
 pub(crate) struct CreateKind<'a> {
@@ -28,19 +38,19 @@ pub(crate) struct CreateKind<'a> {
 
 impl Client {
     /// Sends `api` until it is answered, then returns the new object's ID and
-    /// task. `wrote` records the write (for read-your-writes); `lookup` finds
+    /// task. Every attempt is recorded against the listing it `changes` (for
+    /// read-your-writes); `lookup` finds
     /// the object carrying our token, with the client and cancellation it is
     /// given (bounded cleanup, never Terraform's).
-    pub(crate) async fn create_once<W, L, Fut>(
+    pub(crate) async fn create_once<L, Fut>(
         &self,
         api: &ApiRequest,
         kind: CreateKind<'_>,
         cancel: &CancellationToken,
-        wrote: W,
+        changes: Changes<'_>,
         lookup: L,
     ) -> Result<(String, Option<String>)>
     where
-        W: Fn(),
         L: Fn(Client, CancellationToken) -> Fut,
         Fut: Future<Output = Result<Option<String>>>,
     {
@@ -48,7 +58,7 @@ impl Client {
         let mut delays = self.delays();
         loop {
             let result = self.send_create(api, cancel).await;
-            wrote();
+            self.wrote(changes);
             let err = match result {
                 Ok(bytes) => {
                     let r: TaskResponse = decode(api, &bytes)?;

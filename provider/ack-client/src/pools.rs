@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
-use super::create::CreateKind;
-use super::reads::After;
+use super::create::{tag_token, CreateKind};
+use super::reads::{After, Changes};
 use super::{human, Client, Error, Result, CREATE_TOKEN_TAG};
 use ack_api::lifecycle;
-use ack_api::model::{NodeConfigRequest, NodePoolDetail, NodePoolList, NodePoolRequest, Tag};
+use ack_api::model::{NodeConfigRequest, NodePoolDetail, NodePoolList, NodePoolRequest};
 use ack_api::request::ApiRequest;
 
 /// What [`Client::wait_node_pool`] waits for.
@@ -103,11 +103,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<(String, Option<String>)> {
         let mut req = req.clone();
-        req.scaling_group.tags.retain(|t| t.key != CREATE_TOKEN_TAG);
-        req.scaling_group.tags.push(Tag {
-            key: CREATE_TOKEN_TAG.into(),
-            value: token.into(),
-        });
+        tag_token(&mut req.scaling_group.tags, token);
         let api = ApiRequest::create_node_pool(cluster_id, &req);
         let kind = CreateKind {
             action: "CreateClusterNodePool",
@@ -119,9 +115,7 @@ impl Client {
             &api,
             kind,
             cancel,
-            || {
-                self.pools.wrote(cluster_id);
-            },
+            Changes::PoolsOf(cluster_id),
             |client, never| async move {
                 let (pools, _) = client
                     .node_pools_after(cluster_id, client.pools.now(), &never)
@@ -140,21 +134,23 @@ impl Client {
         .await
     }
 
-    /// Runs a node pool mutation and records it, so that later listings show it.
-    async fn pool_write<F, Fut>(
+    /// Runs a change to one pool. After an ambiguous failure the change
+    /// took effect if the pool is no longer `active` (the change is under
+    /// way) or is already `done`.
+    async fn pool_change(
         &self,
         cluster_id: &str,
+        pool_id: &str,
         req: &ApiRequest,
         cancel: &CancellationToken,
-        settled: F,
-    ) -> Result<Option<String>>
-    where
-        F: Fn() -> Fut,
-        Fut: std::future::Future<Output = Result<bool>>,
-    {
-        let r = self.mutate(req, cancel, settled).await;
-        self.pools.wrote(cluster_id);
-        r
+        done: impl Fn(&NodePoolDetail) -> bool,
+    ) -> Result<Option<String>> {
+        let changes = Changes::PoolsOf(cluster_id);
+        self.mutate(req, changes, cancel, || async {
+            let p = self.node_pool_now(cluster_id, pool_id, cancel).await?;
+            Ok(p.is_some_and(|p| p.status.state != "active" || done(&p)))
+        })
+        .await
     }
 
     /// A fresh view of one pool, for reconciling after an ambiguous failure.
@@ -177,20 +173,12 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
         let want = req.clone();
-        self.pool_write(
-            cluster_id,
-            &ApiRequest::modify_node_pool(cluster_id, pool_id, req),
-            cancel,
-            || async {
-                let p = self.node_pool_now(cluster_id, pool_id, cancel).await?;
-                Ok(p.is_some_and(|p| {
-                    p.status.state != "active"
-                        || (p.nodepool_info.name == want.nodepool_info.name
-                            && p.scaling_group.desired_size == want.scaling_group.desired_size
-                            && p.scaling_group.instance_types == want.scaling_group.instance_types)
-                }))
-            },
-        )
+        let api = ApiRequest::modify_node_pool(cluster_id, pool_id, req);
+        self.pool_change(cluster_id, pool_id, &api, cancel, |p| {
+            p.nodepool_info.name == want.nodepool_info.name
+                && p.scaling_group.desired_size == want.scaling_group.desired_size
+                && p.scaling_group.instance_types == want.scaling_group.instance_types
+        })
         .await
     }
 
@@ -203,17 +191,10 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
         let want = req.kubelet_config.clone().filter(|k| !k.is_empty());
-        self.pool_write(
-            cluster_id,
-            &ApiRequest::modify_node_pool_node_config(cluster_id, pool_id, req),
-            cancel,
-            || async {
-                let p = self.node_pool_now(cluster_id, pool_id, cancel).await?;
-                Ok(p.is_some_and(|p| {
-                    p.status.state != "active" || p.node_config.kubelet_configuration == want
-                }))
-            },
-        )
+        let api = ApiRequest::modify_node_pool_node_config(cluster_id, pool_id, req);
+        self.pool_change(cluster_id, pool_id, &api, cancel, |p| {
+            p.node_config.kubelet_configuration == want
+        })
         .await
     }
 
@@ -226,9 +207,9 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
         let r = self
-            .pool_write(
-                cluster_id,
+            .mutate(
                 &ApiRequest::delete_node_pool(cluster_id, pool_id, force),
+                Changes::PoolsOf(cluster_id),
                 cancel,
                 || async {
                     Ok(self
@@ -285,13 +266,7 @@ impl Client {
                 {
                     // A scaling activity that could not create every node:
                     // the pool is active with fewer nodes, and says why.
-                    let why: Vec<&str> = p
-                        .status
-                        .conditions
-                        .iter()
-                        .filter(|c| c.status == "False")
-                        .map(|c| c.message.as_str())
-                        .collect();
+                    let why = failing_conditions(&p);
                     return Err(Error::Failed(format!(
                         "node pool {pool_id} ({}) has {} of {} nodes: {}{}",
                         p.nodepool_info.name,
@@ -318,13 +293,7 @@ impl Client {
                     )));
                 }
                 (Some(p), _) => {
-                    let why: Vec<&str> = p
-                        .status
-                        .conditions
-                        .iter()
-                        .filter(|c| c.status == "False")
-                        .map(|c| c.message.as_str())
-                        .collect();
+                    let why = failing_conditions(&p);
                     format!(
                         "{} with {} of {} nodes healthy{}",
                         p.status.state,
@@ -364,4 +333,14 @@ impl Client {
             Err(e) => format!("; task {id} could not be read: {e}"),
         }
     }
+}
+
+/// The messages of a pool's conditions that do not hold.
+fn failing_conditions(p: &NodePoolDetail) -> Vec<&str> {
+    p.status
+        .conditions
+        .iter()
+        .filter(|c| c.status == "False")
+        .map(|c| c.message.as_str())
+        .collect()
 }

@@ -15,11 +15,31 @@ use std::time::{Duration, Instant};
 
 use futures::future::{BoxFuture, FutureExt, Shared};
 
-use super::Result;
+use super::{Client, Result};
 
 /// A point on the client's logical clock: "a listing sent after this".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct After(pub(crate) u64);
+
+/// The shared listing a write changes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Changes<'a> {
+    /// The region's clusters.
+    Clusters,
+    /// The node pools of the cluster with this ID.
+    PoolsOf(&'a str),
+}
+
+impl Client {
+    /// Records a write (answered, or ended without an answer), so that
+    /// later listings of what it changes are sent after it.
+    pub(crate) fn wrote(&self, changes: Changes<'_>) -> After {
+        match changes {
+            Changes::Clusters => self.clusters.wrote(super::clusters::REGION),
+            Changes::PoolsOf(cluster_id) => self.pools.wrote(cluster_id),
+        }
+    }
+}
 
 type Fut<T> = Shared<BoxFuture<'static, Result<Arc<T>>>>;
 

@@ -31,6 +31,7 @@ use tokio_util::sync::CancellationToken;
 use ack_api::model::TaskResponse;
 use ack_api::request::ApiRequest;
 
+use crate::reads::Changes;
 use crate::{Client, Error, Result};
 
 /// Busy waits grow to at most 64 × `base_backoff` (then stay there).
@@ -279,45 +280,47 @@ impl Client {
 
     /// Runs a mutation; after an ambiguous failure asks `settled` whether the
     /// change took effect, and retries only if it did not. Busy waits count
-    /// from the start of the whole operation.
-    pub(crate) async fn mutate<F, Fut>(
+    /// from the operation's start. The write is recorded however it ends.
+    pub(crate) async fn mutate<Fut: std::future::Future<Output = Result<bool>>>(
         &self,
         req: &ApiRequest,
+        changes: Changes<'_>,
         cancel: &CancellationToken,
-        settled: F,
-    ) -> Result<Option<String>>
-    where
-        F: Fn() -> Fut,
-        Fut: std::future::Future<Output = Result<bool>>,
-    {
+        settled: impl Fn() -> Fut,
+    ) -> Result<Option<String>> {
         let since = Instant::now();
         let what = format!("{} to succeed", req.action);
         let mut attempt = 0;
         let mut delays = self.delays();
-        loop {
-            match self.send_since(req, cancel, since, OnCancel::Abort).await {
-                Ok(bytes) => {
-                    let task: TaskResponse = serde_json::from_slice(&bytes).unwrap_or_default();
-                    return Ok(Some(task.task_id).filter(|t| !t.is_empty()));
-                }
-                Err(e) if e.is_ambiguous() => {
-                    attempt += 1;
-                    self.pause(cancel, delays.next_wait(), &what, Some(&e))
-                        .await?;
-                    if settled().await? {
-                        tracing::debug!(
-                            action = req.action,
-                            "change already applied after an ambiguous failure"
-                        );
-                        return Ok(None);
+        let outcome = async {
+            loop {
+                match self.send_since(req, cancel, since, OnCancel::Abort).await {
+                    Ok(bytes) => {
+                        let task: TaskResponse = serde_json::from_slice(&bytes).unwrap_or_default();
+                        return Ok(Some(task.task_id).filter(|t| !t.is_empty()));
                     }
-                    if !self.may_retry(attempt) {
-                        return Err(e);
+                    Err(e) if e.is_ambiguous() => {
+                        attempt += 1;
+                        self.pause(cancel, delays.next_wait(), &what, Some(&e))
+                            .await?;
+                        if settled().await? {
+                            tracing::debug!(
+                                action = req.action,
+                                "change already applied after an ambiguous failure"
+                            );
+                            return Ok(None);
+                        }
+                        if !self.may_retry(attempt) {
+                            return Err(e);
+                        }
                     }
+                    Err(e) => return Err(e),
                 }
-                Err(e) => return Err(e),
             }
         }
+        .await;
+        self.wrote(changes);
+        outcome
     }
 }
 

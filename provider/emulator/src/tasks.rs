@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use ack_api::model::{PoolCondition, TaskInfo};
+use ack_api::model::{NodePoolDetail, PoolCondition, TaskInfo};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
@@ -86,6 +86,52 @@ pub fn cluster_task(
     store::save_cluster(conn, row)?;
     let id = row.doc.cluster_id.clone();
     start(state, conn, &id, None, kind, secs, payload)
+}
+
+/// Saves a pool in the transitional state an update moved it to, and
+/// starts the update task (`secs` long) that completes it with `nodes`
+/// nodes.
+pub fn save_pool_update(
+    state: &State,
+    conn: &Connection,
+    cluster_id: &str,
+    pool: &NodePoolDetail,
+    secs: f64,
+    nodes: u64,
+) -> ApiResult<String> {
+    store::save_pool(conn, cluster_id, pool)?;
+    let pool_id = Some(pool.nodepool_info.nodepool_id.as_str());
+    let payload = json!({ "nodes": nodes });
+    start(
+        state,
+        conn,
+        cluster_id,
+        pool_id,
+        kinds::NODEPOOL_UPDATE,
+        secs,
+        payload,
+    )
+}
+
+/// Saves a cluster in the transitional state a mutation moved it to, and
+/// starts the cluster task of `kind` (no payload) that completes it.
+pub fn save_and_start(
+    state: &State,
+    conn: &Connection,
+    row: &store::ClusterRow,
+    kind: &str,
+    secs: f64,
+) -> ApiResult<String> {
+    store::save_cluster(conn, row)?;
+    start(
+        state,
+        conn,
+        &row.doc.cluster_id,
+        None,
+        kind,
+        secs,
+        json!({}),
+    )
 }
 
 /// Records a new running task, due `secs` (real-service seconds) from now.

@@ -152,6 +152,15 @@ pub fn list_value(items: &[String]) -> Value {
     Value::List(items.iter().map(|s| Value::from(s.as_str())).collect())
 }
 
+/// Values as a description lists them: `` `a`, `b` ``.
+pub fn listed(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn map_type() -> Type {
     Type::map(Type::String)
 }

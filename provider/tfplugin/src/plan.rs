@@ -6,9 +6,11 @@
 //! framework traits, one function per RPC, over decoded values.
 
 mod data_source;
+mod entry;
 mod resource;
 
 pub(crate) use data_source::DataSourceEntry;
+pub(crate) use entry::Entry;
 pub(crate) use resource::{until_stopped, PlanInputs, RawState, ResourceEntry};
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -67,7 +69,9 @@ fn attr_of<'a>(v: &'a Value, name: &str) -> &'a Value {
 
 /// Sets attributes with a default where the configuration leaves them null.
 pub fn apply_defaults(block: &Block, config: &Value, plan: &mut Value) {
-    apply_defaults_attrs(&block.attributes, config, plan);
+    set_attrs(&block.attributes, config, plan, &|a, cfg| {
+        a.default.clone().filter(|_| cfg.is_null())
+    });
     each_nested_block(block, config, plan, &mut apply_defaults);
 }
 
@@ -94,24 +98,31 @@ fn each_nested_block(
     }
 }
 
-fn apply_defaults_attrs(attrs: &[Attribute], config: &Value, plan: &mut Value) {
+/// Sets each attribute of `attrs` that `plan` has to what `set` returns for
+/// it (given its configuration); a nested attribute that `set` leaves alone
+/// (`None`) gets the same treatment in each of its elements.
+fn set_attrs(
+    attrs: &[Attribute],
+    config: &Value,
+    plan: &mut Value,
+    set: &dyn Fn(&Attribute, &Value) -> Option<Value>,
+) {
     for a in attrs {
         let cfg = attr_of(config, &a.name);
         let Some(p) = plan.get_mut(&a.name) else {
             continue;
         };
-        if let (Some(d), true) = (&a.default, cfg.is_null()) {
-            *p = d.clone();
+        if let Some(v) = set(a, cfg) {
+            *p = v;
         } else if let Some((nesting, nested)) = a.nested_attributes() {
+            // An unknown value has no elements to visit.
             each_nested(
                 nesting,
                 cfg,
                 &NULL,
                 p,
                 &AttributePath::root(),
-                &mut |c, _, p, _| {
-                    apply_defaults_attrs(nested, c, p);
-                },
+                &mut |c, _, p, _| set_attrs(nested, c, p, set),
             );
         }
     }
@@ -132,33 +143,10 @@ pub fn null_write_only(block: &Block, value: &mut Value) {
 /// Computed attributes the configuration leaves null become unknown: the
 /// provider will know them after apply. Attributes with a default keep it.
 pub fn mark_computed_unknown(block: &Block, config: &Value, plan: &mut Value) {
-    mark_attrs(&block.attributes, config, plan);
+    set_attrs(&block.attributes, config, plan, &|a, cfg| {
+        (a.computed && a.default.is_none() && cfg.is_null()).then(Value::unknown)
+    });
     each_nested_block(block, config, plan, &mut mark_computed_unknown);
-}
-
-fn mark_attrs(attrs: &[Attribute], config: &Value, plan: &mut Value) {
-    for a in attrs {
-        let cfg = attr_of(config, &a.name);
-        let Some(p) = plan.get_mut(&a.name) else {
-            continue;
-        };
-        if a.computed && a.default.is_none() && cfg.is_null() {
-            *p = Value::unknown();
-        } else if let Some((nesting, nested)) = a.nested_attributes() {
-            if !p.is_unknown() {
-                each_nested(
-                    nesting,
-                    cfg,
-                    &NULL,
-                    p,
-                    &AttributePath::root(),
-                    &mut |c, _, p, _| {
-                        mark_attrs(nested, c, p);
-                    },
-                );
-            }
-        }
-    }
 }
 
 /// Runs every attribute's plan modifiers; returns the paths that force
@@ -171,98 +159,88 @@ pub fn run_modifiers(
     creating: bool,
     diags: &mut Diagnostics,
 ) -> Vec<AttributePath> {
-    let mut replace = Vec::new();
-    modify_block(
-        block,
-        config,
-        prior,
-        plan,
-        &AttributePath::root(),
+    let mut walk = Modifying {
         creating,
-        &mut replace,
+        replace: Vec::new(),
         diags,
-    );
-    replace
+    };
+    walk.block(block, config, prior, plan, &AttributePath::root());
+    walk.replace
 }
 
-#[allow(clippy::too_many_arguments)]
-fn modify_block(
-    block: &Block,
-    config: &Value,
-    prior: &Value,
-    plan: &mut Value,
-    path: &AttributePath,
+/// A walk of the plan modifiers over a plan.
+struct Modifying<'a> {
     creating: bool,
-    replace: &mut Vec<AttributePath>,
-    diags: &mut Diagnostics,
-) {
-    modify_attrs(
-        &block.attributes,
-        config,
-        prior,
-        plan,
-        path,
-        creating,
-        replace,
-        diags,
-    );
-    for b in &block.blocks {
-        let cfg = attr_of(config, &b.type_name);
-        let pri = attr_of(prior, &b.type_name);
-        if let Some(p) = plan.get_mut(&b.type_name) {
-            let bpath = path.push_attr(&b.type_name);
-            each_nested(b.nesting, cfg, pri, p, &bpath, &mut |c, pr, p, np| {
-                modify_block(&b.block, c, pr, p, np, creating, replace, diags);
-            });
+    /// The paths that force replacement.
+    replace: Vec<AttributePath>,
+    diags: &'a mut Diagnostics,
+}
+
+impl Modifying<'_> {
+    fn block(
+        &mut self,
+        block: &Block,
+        config: &Value,
+        prior: &Value,
+        plan: &mut Value,
+        path: &AttributePath,
+    ) {
+        self.attrs(&block.attributes, config, prior, plan, path);
+        for b in &block.blocks {
+            let cfg = attr_of(config, &b.type_name);
+            let pri = attr_of(prior, &b.type_name);
+            if let Some(p) = plan.get_mut(&b.type_name) {
+                let bpath = path.push_attr(&b.type_name);
+                each_nested(b.nesting, cfg, pri, p, &bpath, &mut |c, pr, p, np| {
+                    self.block(&b.block, c, pr, p, np);
+                });
+            }
         }
     }
-}
 
-#[allow(clippy::too_many_arguments)]
-fn modify_attrs(
-    attrs: &[Attribute],
-    config: &Value,
-    prior: &Value,
-    plan: &mut Value,
-    path: &AttributePath,
-    creating: bool,
-    replace: &mut Vec<AttributePath>,
-    diags: &mut Diagnostics,
-) {
-    for a in attrs {
-        let cfg = attr_of(config, &a.name);
-        let pri = attr_of(prior, &a.name);
-        let apath = path.push_attr(&a.name);
-        let Some(p) = plan.get_mut(&a.name) else {
-            continue;
-        };
-        if let Some((nesting, nested)) = a.nested_attributes() {
-            each_nested(nesting, cfg, pri, p, &apath, &mut |c, pr, p, np| {
-                modify_attrs(nested, c, pr, p, np, creating, replace, diags);
-            });
+    fn attrs(
+        &mut self,
+        attrs: &[Attribute],
+        config: &Value,
+        prior: &Value,
+        plan: &mut Value,
+        path: &AttributePath,
+    ) {
+        for a in attrs {
+            let cfg = attr_of(config, &a.name);
+            let pri = attr_of(prior, &a.name);
+            let apath = path.push_attr(&a.name);
+            let Some(p) = plan.get_mut(&a.name) else {
+                continue;
+            };
+            if let Some((nesting, nested)) = a.nested_attributes() {
+                each_nested(nesting, cfg, pri, p, &apath, &mut |c, pr, p, np| {
+                    self.attrs(nested, c, pr, p, np);
+                });
+            }
+            if a.plan_modifiers.is_empty() {
+                continue;
+            }
+            let req = AttributePlanRequest {
+                path: &apath,
+                config: cfg,
+                state: pri,
+                creating: self.creating,
+            };
+            let mut resp = AttributePlanResponse {
+                plan: p.clone(),
+                requires_replace: false,
+                diagnostics: Diagnostics::new(),
+            };
+            for m in &a.plan_modifiers {
+                m.modify(&req, &mut resp);
+            }
+            *p = resp.plan;
+            if resp.requires_replace {
+                self.replace.push(apath);
+            }
+            self.diags.extend(resp.diagnostics);
         }
-        if a.plan_modifiers.is_empty() {
-            continue;
-        }
-        let req = AttributePlanRequest {
-            path: &apath,
-            config: cfg,
-            state: pri,
-            creating,
-        };
-        let mut resp = AttributePlanResponse {
-            plan: p.clone(),
-            requires_replace: false,
-            diagnostics: Diagnostics::new(),
-        };
-        for m in &a.plan_modifiers {
-            m.modify(&req, &mut resp);
-        }
-        *p = resp.plan;
-        if resp.requires_replace {
-            replace.push(apath);
-        }
-        diags.extend(resp.diagnostics);
     }
 }
 
@@ -402,6 +380,27 @@ fn findable(block: &Block, path: &AttributePath) -> usize {
         return i;
     }
     i
+}
+
+/// The object a read or import (`what`) returned, cleaned as
+/// [`finish_state`] does. Errors, or no object (`nothing`: the error it is),
+/// fail with the diagnostics gathered so far.
+pub(crate) fn returned_object(
+    schema: &crate::schema::Schema,
+    mut state: Value,
+    mut diagnostics: Diagnostics,
+    nothing: Diagnostic,
+    what: &str,
+) -> Result<(Value, Diagnostics), Diagnostics> {
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    if state.is_null() {
+        diagnostics.push(nothing);
+        return Err(diagnostics);
+    }
+    finish_state(schema, &mut state, &mut diagnostics, what);
+    Ok((state, diagnostics))
 }
 
 /// Cleans a state a provider returned: write-only attributes become null,

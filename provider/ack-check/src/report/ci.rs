@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::super::{Finding, Report, Severity};
-use super::visible;
+use super::{accepted, visible};
 
 fn cell(s: &str) -> String {
     visible(s)
@@ -70,13 +70,7 @@ pub fn markdown(r: &Report) -> String {
         );
         for f in r.findings.iter() {
             if let Some(s) = &f.suppression {
-                let until = s
-                    .expires
-                    .as_deref()
-                    .map(|e| format!(" until {e}"))
-                    .unwrap_or_default();
-                let kind = format!("{:?}", s.kind).to_lowercase();
-                let why = format!(" — *{kind}: {}{until}*", cell(&s.reason));
+                let why = format!(" — *{}*", accepted(s, cell));
                 row(&mut out, f, &why);
             }
         }

@@ -350,16 +350,7 @@ pub async fn delete(
             ));
         }
         row.doc.state = "deleting".into();
-        store::save_cluster(conn, &row)?;
-        tasks::start(
-            &state,
-            conn,
-            &id,
-            None,
-            kinds::CLUSTER_DELETE,
-            durations::DELETE_CLUSTER,
-            json!({}),
-        )
+        tasks::save_and_start(&state, conn, &row, kinds::CLUSTER_DELETE, durations::DELETE_CLUSTER)
     })?;
     Ok(task_response(&id, task_id))
 }

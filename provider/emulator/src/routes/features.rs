@@ -7,12 +7,11 @@ use ack_api::model::{AddonConfigRequest, KmsEncryptionRequest, SchedulerConfig};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::json;
 
 use super::clusters::{edition_of, require, running, set_meta_kms};
 use crate::error::{parse_body, ApiError, ApiResult};
 use crate::tasks::{self, durations, kinds};
-use crate::{now_ms, store, SharedState};
+use crate::{now_ms, SharedState};
 
 /// The scheduler addon (its configuration is the scheduler profile's).
 pub const SCHEDULER: &str = ack_api::addons::SCHEDULER;
@@ -128,15 +127,12 @@ pub async fn addon_config(
         }
         row.scheduler = Some(serde_json::to_string(&cfg)?);
         row.scheduler_state = Some("updating".into());
-        store::save_cluster(conn, &row)?;
-        tasks::start(
+        tasks::save_and_start(
             &state,
             conn,
-            &id,
-            None,
+            &row,
             kinds::ADDON_CONFIG,
             durations::ADDON_CONFIG,
-            json!({}),
         )
     })?;
     Ok(StatusCode::OK)

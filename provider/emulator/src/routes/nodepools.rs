@@ -195,7 +195,7 @@ fn body_value_raw(bytes: &[u8]) -> ApiResult<Value> {
 
 /// Node pool responses as the SDK models them: no `cluster_id`, and no
 /// `nodepool_id` either for DeleteClusterNodepool (`pool_id` None).
-fn pool_response(pool_id: Option<&str>, task_id: String) -> Json<TaskResponse> {
+pub(super) fn pool_response(pool_id: Option<&str>, task_id: String) -> Json<TaskResponse> {
     Json(TaskResponse {
         cluster_id: None,
         nodepool_id: pool_id.map(str::to_owned),
@@ -312,15 +312,7 @@ pub async fn modify(
         let old = store::get_pool(conn, &cluster_id, &pool_id)?;
         let req = patched(&old, &body)?;
         validate(&req)?;
-        if old.status.state != "active" {
-            return Err(ApiError::bad_request(
-                "ErrorNodePoolState",
-                format!(
-                    "The node pool is {}; the operation is allowed when it is active.",
-                    old.status.state
-                ),
-            ));
-        }
+        super::pool_checks::active(&old)?;
         check_limits(conn, &cluster_id, &pool_id, &req, node_quota)?;
         let target = target_nodes(&req);
         let (pool_state, secs) = if target == old.status.total_nodes {
@@ -331,16 +323,7 @@ pub async fn modify(
             ("removing", durations::SCALE_NODEPOOL)
         };
         let detail = detail_from(&req, &pool_id, pool_state, old.status.total_nodes);
-        store::save_pool(conn, &cluster_id, &detail)?;
-        tasks::start(
-            &state,
-            conn,
-            &cluster_id,
-            Some(&pool_id),
-            kinds::NODEPOOL_UPDATE,
-            secs,
-            json!({ "nodes": target }),
-        )
+        tasks::save_pool_update(&state, conn, &cluster_id, &detail, secs, target)
     })?;
     Ok(pool_response(Some(&pool_id), task_id))
 }

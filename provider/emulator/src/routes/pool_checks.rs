@@ -11,6 +11,20 @@ use rusqlite::Connection;
 use crate::error::{ApiError, ApiResult};
 use crate::inventory;
 
+/// A pool changes only while it is `active`.
+pub(super) fn active(pool: &NodePoolDetail) -> ApiResult<()> {
+    if pool.status.state == "active" {
+        return Ok(());
+    }
+    Err(ApiError::bad_request(
+        "ErrorNodePoolState",
+        format!(
+            "The node pool is {}; the operation is allowed when it is active.",
+            pool.status.state
+        ),
+    ))
+}
+
 /// How the service answers a stored password: masked.
 pub const MASKED_PASSWORD: &str = "******";
 

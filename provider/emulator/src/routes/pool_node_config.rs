@@ -6,12 +6,11 @@ use ack_api::model::{NodeConfigRequest, TaskResponse};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::Json;
-use serde_json::json;
 
 use super::clusters::running;
-use crate::error::{body_value, parse_value, request_id, ApiError, ApiResult};
+use crate::error::{body_value, parse_value, ApiError, ApiResult};
 use crate::store;
-use crate::tasks::{self, durations, kinds};
+use crate::tasks::{self, durations};
 use crate::SharedState;
 
 pub async fn modify(
@@ -35,15 +34,7 @@ pub async fn modify(
             super::pool_checks::node_os(os, &cluster.doc.current_version, "os_config")?;
         }
         let mut pool = store::get_pool(conn, &cluster_id, &pool_id)?;
-        if pool.status.state != "active" {
-            return Err(ApiError::bad_request(
-                "ErrorNodePoolState",
-                format!(
-                    "The node pool is {}; the operation is allowed when it is active.",
-                    pool.status.state
-                ),
-            ));
-        }
+        super::pool_checks::active(&pool)?;
         // What is sent replaces that part as a whole; what is not stays.
         if let Some(kubelet) = req.kubelet_config {
             pool.node_config.kubelet_configuration = (!kubelet.is_empty()).then_some(kubelet);
@@ -53,21 +44,8 @@ pub async fn modify(
         }
         pool.status.state = "updating".into();
         let nodes = pool.status.total_nodes;
-        store::save_pool(conn, &cluster_id, &pool)?;
-        tasks::start(
-            &state,
-            conn,
-            &cluster_id,
-            Some(&pool_id),
-            kinds::NODEPOOL_UPDATE,
-            durations::UPDATE_NODEPOOL,
-            json!({ "nodes": nodes }),
-        )
+        let secs = durations::UPDATE_NODEPOOL;
+        tasks::save_pool_update(&state, conn, &cluster_id, &pool, secs, nodes)
     })?;
-    Ok(Json(TaskResponse {
-        cluster_id: None,
-        nodepool_id: Some(pool_id),
-        request_id: request_id(),
-        task_id,
-    }))
+    Ok(super::nodepools::pool_response(Some(&pool_id), task_id))
 }

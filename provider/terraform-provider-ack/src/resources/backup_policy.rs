@@ -8,18 +8,17 @@
 use std::time::Duration;
 
 use ack_api::edition::Feature;
-use ack_api::model::{BackupPolicy, ClusterDetail, ColdBackup, GeoReplication, HotBackup};
+use ack_api::model::{BackupPolicy, ColdBackup, GeoReplication, HotBackup};
 use ack_api::request::ApiRequest;
-use ack_client::{Client, Error as ApiError};
+use ack_client::Error as ApiError;
 use async_trait::async_trait;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use tfplugin::validators::IntBetween;
 use tfplugin::value::serde::Planned;
 use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Nesting, Value};
-use tokio_util::sync::CancellationToken;
 
-use super::feature::{plan_view, ClusterFeature, PlanContext, ReadError};
+use super::feature::{plan_view, Call, ClusterFeature, PlanContext, ReadError};
 
 /// The policy as configured and stored (wholly known): the parts'
 /// attributes are required, so a part is complete or absent.
@@ -194,41 +193,28 @@ impl ClusterFeature for Backups {
         }
     }
 
-    async fn read(
-        client: &Client,
-        cluster: &ClusterDetail,
-        _: &Settings,
-        cancel: &CancellationToken,
-    ) -> Result<Option<Settings>, ReadError> {
-        Ok(client
-            .backup_policy(&cluster.cluster_id, cancel)
+    async fn read(call: &Call<'_>, _: &Settings) -> Result<Option<Settings>, ReadError> {
+        Ok(call
+            .client
+            .backup_policy(call.id(), call.cancel)
             .await?
             .map(Settings::from_api))
     }
 
     async fn apply(
-        client: &Client,
-        cluster: &ClusterDetail,
+        call: &Call<'_>,
         settings: &Settings,
         _prior: Option<&Settings>,
-        _: Duration,
-        cancel: &CancellationToken,
     ) -> Result<Settings, ApiError> {
         let policy = settings.policy();
-        let req = ApiRequest::put_backup_policy(&cluster.cluster_id, &policy);
-        client.send(&req, cancel).await?;
+        let req = ApiRequest::put_backup_policy(call.id(), &policy);
+        call.client.send(&req, call.cancel).await?;
         Ok(settings.clone())
     }
 
-    async fn reset(
-        client: &Client,
-        cluster_id: &str,
-        _settings: &Settings,
-        _: Duration,
-        cancel: &CancellationToken,
-    ) -> Result<(), ApiError> {
-        let req = ApiRequest::delete_backup_policy(cluster_id);
-        client.send(&req, cancel).await.map(|_| ())
+    async fn reset(call: &Call<'_, str>, _settings: &Settings) -> Result<(), ApiError> {
+        let req = ApiRequest::delete_backup_policy(call.id());
+        call.client.send(&req, call.cancel).await.map(|_| ())
     }
 }
 

@@ -6,14 +6,13 @@ use std::time::Duration;
 
 use ack_api::edition::Feature;
 use ack_api::model::{ClusterDetail, KmsEncryptionRequest};
-use ack_client::{Client, Error as ApiError};
+use ack_client::Error as ApiError;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::validators::Check;
 use tfplugin::{Attribute, AttributePath, Diagnostic, Value};
-use tokio_util::sync::CancellationToken;
 
-use super::feature::{ClusterFeature, ReadError};
+use super::feature::{Call, ClusterFeature, ReadError};
 
 /// KMS key IDs look like `key-hzz62f1cb66fa42qo9wsx` (the API contract's rule).
 pub fn valid_key_id(k: &str) -> bool {
@@ -57,56 +56,46 @@ impl ClusterFeature for Encryption {
         )])
     }
 
-    async fn read(
-        _: &Client,
-        cluster: &ClusterDetail,
-        _: &Settings,
-        _: &CancellationToken,
-    ) -> Result<Option<Settings>, ReadError> {
-        match key_of(cluster) {
+    async fn read(call: &Call<'_>, _: &Settings) -> Result<Option<Settings>, ReadError> {
+        match key_of(call.cluster) {
             Ok(key) => Ok(key.map(|k| Settings { kms_key_id: Some(k) })),
             // Unreadable metadata says nothing about the key: keep the state
             // (reading it as "encryption off" would drop the resource).
             Err(e) => Err(ReadError::Unreadable(Diagnostic::warning(
                 "Unreadable cluster metadata",
-                format!("Cluster {}'s meta_data is not the JSON this provider expects ({e}); the state keeps the key it had.", cluster.cluster_id),
+                format!("Cluster {}'s meta_data is not the JSON this provider expects ({e}); the state keeps the key it had.", call.id()),
             ))),
         }
     }
 
     async fn apply(
-        client: &Client,
-        cluster: &ClusterDetail,
+        call: &Call<'_>,
         settings: &Settings,
         _prior: Option<&Settings>,
-        timeout: Duration,
-        cancel: &CancellationToken,
     ) -> Result<Settings, ApiError> {
         let body = KmsEncryptionRequest {
             kms_key_id: settings.kms_key_id.clone(),
             disable_encryption: false,
         };
-        let id = &cluster.cluster_id;
-        client.set_kms(id, &body, timeout, cancel).await?;
-        let now = client.describe_cluster(id, cancel).await?;
+        let id = call.id();
+        call.client
+            .set_kms(id, &body, call.timeout, call.cancel)
+            .await?;
+        let now = call.client.describe_cluster(id, call.cancel).await?;
         let key = now.as_ref().and_then(|c| key_of(c).ok().flatten());
         Ok(Settings {
             kms_key_id: key.or_else(|| settings.kms_key_id.clone()),
         })
     }
 
-    async fn reset(
-        client: &Client,
-        cluster_id: &str,
-        _settings: &Settings,
-        timeout: Duration,
-        cancel: &CancellationToken,
-    ) -> Result<(), ApiError> {
+    async fn reset(call: &Call<'_, str>, _settings: &Settings) -> Result<(), ApiError> {
         let body = KmsEncryptionRequest {
             kms_key_id: None,
             disable_encryption: true,
         };
-        client.set_kms(cluster_id, &body, timeout, cancel).await
+        call.client
+            .set_kms(call.id(), &body, call.timeout, call.cancel)
+            .await
     }
 }
 

@@ -10,15 +10,14 @@
 use std::time::Duration;
 
 use ack_api::edition::Feature;
-use ack_api::model::{ClusterDetail, CreateInspectConfig, InspectReport, UpdateInspectConfig};
-use ack_client::{Client, Error as ApiError};
+use ack_api::model::{CreateInspectConfig, InspectReport, UpdateInspectConfig};
+use ack_client::Error as ApiError;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::validators::{Check, LengthBetween};
 use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Nesting, Value};
-use tokio_util::sync::CancellationToken;
 
-use super::feature::{ClusterFeature, PlanContext, ReadError};
+use super::feature::{Call, ClusterFeature, PlanContext, ReadError};
 
 /// The configuration as configured and stored.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -196,40 +195,35 @@ impl ClusterFeature for Inspection {
         }
     }
 
-    async fn read(
-        client: &Client,
-        cluster: &ClusterDetail,
-        prior: &Settings,
-        cancel: &CancellationToken,
-    ) -> Result<Option<Settings>, ReadError> {
-        let Some(config) = client.inspect_config(&cluster.cluster_id, cancel).await? else {
+    async fn read(call: &Call<'_>, prior: &Settings) -> Result<Option<Settings>, ReadError> {
+        let Some(config) = call.client.inspect_config(call.id(), call.cancel).await? else {
             return Ok(None);
         };
-        let report = client
-            .latest_inspect_report(&cluster.cluster_id, cancel)
+        let report = call
+            .client
+            .latest_inspect_report(call.id(), call.cancel)
             .await?;
         Ok(Some(Settings::from_api(config, prior, report)))
     }
 
     async fn apply(
-        client: &Client,
-        cluster: &ClusterDetail,
+        call: &Call<'_>,
         settings: &Settings,
         _prior: Option<&Settings>,
-        _timeout: Duration,
-        cancel: &CancellationToken,
     ) -> Result<Settings, ApiError> {
-        let id = &cluster.cluster_id;
+        let id = call.id();
         let schedule = settings.schedule.clone().unwrap_or_default();
         // A configuration already there (a create whose answer was lost) is updated.
-        match client.inspect_config(id, cancel).await? {
+        match call.client.inspect_config(id, call.cancel).await? {
             None => {
                 let req = CreateInspectConfig {
                     enabled: settings.enabled(),
                     recurrence: schedule,
                     disabled_check_items: settings.items(),
                 };
-                client.create_inspect_config(id, &req, cancel).await?;
+                call.client
+                    .create_inspect_config(id, &req, call.cancel)
+                    .await?;
             }
             Some(_) => {
                 let req = UpdateInspectConfig {
@@ -237,22 +231,24 @@ impl ClusterFeature for Inspection {
                     schedule_time: Some(schedule),
                     disabled_check_items: Some(settings.items()),
                 };
-                client.update_inspect_config(id, &req, cancel).await?;
+                call.client
+                    .update_inspect_config(id, &req, call.cancel)
+                    .await?;
             }
         }
-        let now = client.inspect_config(id, cancel).await?.unwrap_or_default();
-        let report = client.latest_inspect_report(id, cancel).await?;
+        let now = call
+            .client
+            .inspect_config(id, call.cancel)
+            .await?
+            .unwrap_or_default();
+        let report = call.client.latest_inspect_report(id, call.cancel).await?;
         Ok(Settings::from_api(now, settings, report))
     }
 
-    async fn reset(
-        client: &Client,
-        cluster_id: &str,
-        _settings: &Settings,
-        _timeout: Duration,
-        cancel: &CancellationToken,
-    ) -> Result<(), ApiError> {
-        client.delete_inspect_config(cluster_id, cancel).await
+    async fn reset(call: &Call<'_, str>, _settings: &Settings) -> Result<(), ApiError> {
+        call.client
+            .delete_inspect_config(call.id(), call.cancel)
+            .await
     }
 }
 

@@ -7,16 +7,15 @@
 use std::time::Duration;
 
 use ack_api::edition::Feature;
-use ack_api::model::{ClusterDetail, SchedulerConfig, ScorePlugin};
-use ack_client::{Client, Error as ApiError};
+use ack_api::model::{SchedulerConfig, ScorePlugin};
+use ack_client::Error as ApiError;
 use async_trait::async_trait;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use tfplugin::validators::{IntBetween, LengthBetween, OneOf};
 use tfplugin::{Attribute, AttributePath, Diagnostic, Nesting, Value};
-use tokio_util::sync::CancellationToken;
 
-use super::feature::{plan_view, ClusterFeature, ReadError};
+use super::feature::{plan_view, Call, ClusterFeature, ReadError};
 
 /// What each boolean switch does, for its description; the feature each
 /// needs is the catalog's ([`ack_api::scheduler::SWITCHES`]), in this order.
@@ -206,13 +205,8 @@ impl ClusterFeature for Scheduler {
         Ok(wanted(&plan.switches, plan.score_plugins.as_ref()))
     }
 
-    async fn read(
-        client: &Client,
-        cluster: &ClusterDetail,
-        prior: &Settings,
-        cancel: &CancellationToken,
-    ) -> Result<Option<Settings>, ReadError> {
-        let addon = client.scheduler(&cluster.cluster_id, cancel).await?;
+    async fn read(call: &Call<'_>, prior: &Settings) -> Result<Option<Settings>, ReadError> {
+        let addon = call.client.scheduler(call.id(), call.cancel).await?;
         match scheduler_config(&addon.config) {
             Ok(cfg) => Ok(Some(Settings::from_api(&cfg, prior))),
             Err(e) => Err(ReadError::Unreadable(unreadable_config(&e))),
@@ -220,36 +214,27 @@ impl ClusterFeature for Scheduler {
     }
 
     async fn apply(
-        client: &Client,
-        cluster: &ClusterDetail,
+        call: &Call<'_>,
         settings: &Settings,
         _prior: Option<&Settings>,
-        timeout: Duration,
-        cancel: &CancellationToken,
     ) -> Result<Settings, ApiError> {
         let cfg = settings.config();
         let json = serde_json::to_string(&cfg).map_err(|e| ApiError::Failed(e.to_string()))?;
-        client
-            .configure_scheduler(&cluster.cluster_id, &json, timeout, cancel)
+        call.client
+            .configure_scheduler(call.id(), &json, call.timeout, call.cancel)
             .await?;
         Ok(Settings::from_api(&cfg, settings))
     }
 
     /// Destroy: the service's defaults.
-    async fn reset(
-        client: &Client,
-        cluster_id: &str,
-        _settings: &Settings,
-        timeout: Duration,
-        cancel: &CancellationToken,
-    ) -> Result<(), ApiError> {
+    async fn reset(call: &Call<'_, str>, _settings: &Settings) -> Result<(), ApiError> {
         let defaults = SchedulerConfig {
             cgpu_edition: "none".into(),
             ..Default::default()
         };
         let json = serde_json::to_string(&defaults).map_err(|e| ApiError::Failed(e.to_string()))?;
-        client
-            .configure_scheduler(cluster_id, &json, timeout, cancel)
+        call.client
+            .configure_scheduler(call.id(), &json, call.timeout, call.cancel)
             .await
     }
 }

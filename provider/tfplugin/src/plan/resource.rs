@@ -8,14 +8,13 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::{finish_state, run_modifiers};
+use super::entry::Entry;
+use super::{finish_state, returned_object, run_modifiers};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::framework::{
     CreateRequest, Ctx, DeleteRequest, ImportRequest, ModifyPlanRequest, ModifyPlanResponse,
     MoveStateRequest, Private, ReadRequest, Resource, UpdateRequest, UpgradeStateRequest,
 };
-use crate::schema::Schema;
-use crate::types::Type;
 use crate::value::{json, Value};
 
 /// Runs `fut` unless `stop` is cancelled first (Terraform's StopProvider).
@@ -33,11 +32,7 @@ pub(crate) async fn until_stopped<T>(
 }
 
 /// A resource type with its schema and the schema's value type.
-pub(crate) struct ResourceEntry {
-    pub(crate) resource: Arc<dyn Resource>,
-    pub(crate) schema: Schema,
-    pub(crate) ty: Type,
-}
+pub(crate) type ResourceEntry = Entry<dyn Resource>;
 
 /// The stored state handed to UpgradeResourceState.
 pub(crate) struct RawState {
@@ -72,25 +67,7 @@ pub(crate) struct PlanInputs {
 
 impl ResourceEntry {
     pub(crate) fn new(resource: Arc<dyn Resource>) -> (String, ResourceEntry) {
-        let schema = resource.schema();
-        let ty = schema.ty();
-        let name = resource.type_name();
-        (
-            name,
-            ResourceEntry {
-                resource,
-                schema,
-                ty,
-            },
-        )
-    }
-
-    /// The schema's validators, then the resource's own checks.
-    pub(crate) async fn validate(&self, config: Value) -> Diagnostics {
-        super::validate_config(&self.schema.block, config, |req| async move {
-            self.resource.validate(&req).await
-        })
-        .await
+        Entry::named(resource.type_name(), resource.schema(), resource)
     }
 
     /// Brings a stored state to the current schema version.
@@ -125,7 +102,7 @@ impl ResourceEntry {
             Some(v) => (v, Diagnostics::new()),
             None => {
                 let r = self
-                    .resource
+                    .inner
                     .upgrade_state(UpgradeStateRequest {
                         version,
                         raw_json: raw.json,
@@ -146,7 +123,7 @@ impl ResourceEntry {
         state: Value,
         private: Private,
     ) -> Result<ReadOutcome, Diagnostic> {
-        let call = self.resource.read(ReadRequest {
+        let call = self.inner.read(ReadRequest {
             ctx,
             state,
             private,
@@ -197,7 +174,7 @@ impl ResourceEntry {
             private: prior_private,
             diagnostics: d,
         };
-        until_stopped(stop, self.resource.modify_plan(&mreq, &mut mresp)).await?;
+        until_stopped(stop, self.inner.modify_plan(&mreq, &mut mresp)).await?;
         super::locate(&self.schema.block, &mut mresp.diagnostics);
         if creating {
             mresp.requires_replace.clear();
@@ -239,7 +216,7 @@ impl ResourceEntry {
     ) -> Outcome {
         let (mut state, private, mut d, what) = if planned.is_null() {
             let d = self
-                .resource
+                .inner
                 .delete(DeleteRequest {
                     ctx,
                     state: prior.clone(),
@@ -256,7 +233,7 @@ impl ResourceEntry {
                     plan: planned,
                     private: private.clone(),
                 };
-                (self.resource.create(req).await, "creating")
+                (self.inner.create(req).await, "creating")
             } else {
                 let req = UpdateRequest {
                     ctx,
@@ -265,7 +242,7 @@ impl ResourceEntry {
                     prior_state: prior,
                     private: private.clone(),
                 };
-                (self.resource.update(req).await, "updating")
+                (self.inner.update(req).await, "updating")
             };
             let kept = if r.private.is_empty() {
                 private
@@ -291,24 +268,17 @@ impl ResourceEntry {
         stop: &CancellationToken,
         id: &str,
     ) -> Result<Outcome, Diagnostics> {
-        let call = self.resource.import(ImportRequest {
+        let call = self.inner.import(ImportRequest {
             ctx,
             id: id.to_owned(),
         });
         let r = until_stopped(stop, call).await?;
-        let mut d = r.diagnostics;
-        if d.has_errors() {
-            return Err(d);
-        }
-        let mut state = r.state;
-        if state.is_null() {
-            d.error(
-                "Import returned no object",
-                format!("Nothing was found for import ID {id:?}."),
-            );
-            return Err(d);
-        }
-        finish_state(&self.schema, &mut state, &mut d, "importing");
+        let nothing = Diagnostic::error(
+            "Import returned no object",
+            format!("Nothing was found for import ID {id:?}."),
+        );
+        let (state, d) =
+            returned_object(&self.schema, r.state, r.diagnostics, nothing, "importing")?;
         Ok(Outcome {
             state,
             private: r.private,
@@ -330,7 +300,7 @@ impl ResourceEntry {
                 target_type_name, req.source_type_name, req.source_provider_address
             ),
         );
-        let Some(r) = self.resource.move_state(req).await else {
+        let Some(r) = self.inner.move_state(req).await else {
             return Err(refused);
         };
         let mut d = r.diagnostics;

@@ -11,14 +11,8 @@ use crate::ephemeral::{CloseRequest, EphemeralResource, OpenRequest, RenewReques
 use crate::framework::{Ctx, Private};
 use crate::plan;
 use crate::proto::tfplugin6 as pb;
-use crate::schema::Schema;
-use crate::types::Type;
 
-struct Entry {
-    resource: Arc<dyn EphemeralResource>,
-    schema: Schema,
-    ty: Type,
-}
+type Entry = plan::Entry<dyn EphemeralResource>;
 
 /// The provider's ephemeral resource types, by name.
 pub(super) struct Ephemerals {
@@ -37,18 +31,7 @@ impl Ephemerals {
     pub(super) fn new(list: Vec<Arc<dyn EphemeralResource>>) -> Ephemerals {
         let map = list
             .into_iter()
-            .map(|r| {
-                let schema = r.schema();
-                let ty = schema.ty();
-                (
-                    r.type_name(),
-                    Entry {
-                        resource: r,
-                        schema,
-                        ty,
-                    },
-                )
-            })
+            .map(|r| plan::Entry::named(r.type_name(), r.schema(), r))
             .collect();
         Ephemerals { map }
     }
@@ -83,10 +66,7 @@ impl Ephemerals {
                 Ok(c) => c,
                 Err(err) => return err.into(),
             };
-            plan::validate_config(&e.schema.block, config, |req| async move {
-                e.resource.validate(&req).await
-            })
-            .await
+            e.validate(config).await
         }
         .await;
         pb::validate_ephemeral_resource_config::Response {
@@ -124,7 +104,7 @@ impl Ephemerals {
                 Err(err) => fail(err.into()),
             };
         }
-        let r = e.resource.open(OpenRequest { ctx, config }).await;
+        let r = e.inner.open(OpenRequest { ctx, config }).await;
         if r.diagnostics.has_errors() {
             return fail(r.diagnostics);
         }
@@ -164,7 +144,7 @@ impl Ephemerals {
             }
         };
         let private = Private::from_bytes(req.private.as_deref().unwrap_or_default());
-        let r = e.resource.renew(RenewRequest { ctx, private }).await;
+        let r = e.inner.renew(RenewRequest { ctx, private }).await;
         pb::renew_ephemeral_resource::Response {
             diagnostics: diags(r.diagnostics),
             renew_at: timestamp(r.renew_at),
@@ -180,7 +160,7 @@ impl Ephemerals {
         let d = match self.get(&req.type_name) {
             Ok(e) => {
                 let private = Private::from_bytes(req.private.as_deref().unwrap_or_default());
-                e.resource.close(CloseRequest { ctx, private }).await
+                e.inner.close(CloseRequest { ctx, private }).await
             }
             Err(err) => err.into(),
         };

@@ -13,16 +13,15 @@ use std::time::Duration;
 
 use ack_api::addons;
 use ack_api::edition::Feature;
-use ack_api::model::{ClusterDetail, InstallAddon, UninstallAddon, UpgradeAddon};
-use ack_client::{Client, Error as ApiError};
+use ack_api::model::{InstallAddon, UninstallAddon, UpgradeAddon};
+use ack_client::Error as ApiError;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::modifiers::{RequiresReplace, UseStateForUnknown};
 use tfplugin::validators::{Check, LengthBetween};
 use tfplugin::{Attribute, AttributePath, Diagnostic, Diagnostics, Value};
-use tokio_util::sync::CancellationToken;
 
-use super::feature::{plan_view, ClusterFeature, PlanContext, ReadError};
+use super::feature::{plan_view, Call, ClusterFeature, PlanContext, ReadError};
 
 /// The addon as configured and stored.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -138,14 +137,10 @@ impl ClusterFeature for Addon {
         plan::check_destroy(prior)
     }
 
-    async fn read(
-        client: &Client,
-        cluster: &ClusterDetail,
-        prior: &Settings,
-        cancel: &CancellationToken,
-    ) -> Result<Option<Settings>, ReadError> {
-        let Some(now) = client
-            .addon(&cluster.cluster_id, prior.name(), cancel)
+    async fn read(call: &Call<'_>, prior: &Settings) -> Result<Option<Settings>, ReadError> {
+        let Some(now) = call
+            .client
+            .addon(call.id(), prior.name(), call.cancel)
             .await?
         else {
             return Ok(None);
@@ -161,21 +156,18 @@ impl ClusterFeature for Addon {
     }
 
     async fn apply(
-        client: &Client,
-        cluster: &ClusterDetail,
+        call: &Call<'_>,
         settings: &Settings,
         prior: Option<&Settings>,
-        timeout: Duration,
-        cancel: &CancellationToken,
     ) -> Result<Settings, ApiError> {
-        let id = &cluster.cluster_id;
+        let id = call.id();
         let name = settings.name();
         let config = settings.normal_config()?;
         // On create, an addon already there (installed by the platform, or
         // by a create whose answer was lost) is adopted, then changed.
         let installed = match prior {
             Some(p) => Some((p.version.clone().unwrap_or_default(), p.normal_config()?)),
-            None => client.addon(id, name, cancel).await?.map(|a| {
+            None => call.client.addon(id, name, call.cancel).await?.map(|a| {
                 (
                     a.version,
                     addons::normalise_config(&a.config).unwrap_or_default(),
@@ -193,7 +185,9 @@ impl ClusterFeature for Addon {
                         String::new()
                     },
                 };
-                client.install_addon(id, &req, timeout, cancel).await?
+                call.client
+                    .install_addon(id, &req, call.timeout, call.cancel)
+                    .await?
             }
             Some((version, was)) => {
                 let wanted = settings
@@ -213,13 +207,15 @@ impl ClusterFeature for Addon {
                         },
                         policy: "overwrite".into(),
                     };
-                    client.upgrade_addon(id, &req, timeout, cancel).await?
+                    call.client
+                        .upgrade_addon(id, &req, call.timeout, call.cancel)
+                        .await?
                 } else if reconfigure {
-                    client
-                        .configure_addon(id, name, &config, timeout, cancel)
+                    call.client
+                        .configure_addon(id, name, &config, call.timeout, call.cancel)
                         .await?
                 } else {
-                    match client.addon(id, name, cancel).await? {
+                    match call.client.addon(id, name, call.cancel).await? {
                         Some(a) => a,
                         None => {
                             return Err(ApiError::Failed(format!(
@@ -242,13 +238,7 @@ impl ClusterFeature for Addon {
         })
     }
 
-    async fn reset(
-        client: &Client,
-        cluster_id: &str,
-        settings: &Settings,
-        timeout: Duration,
-        cancel: &CancellationToken,
-    ) -> Result<(), ApiError> {
+    async fn reset(call: &Call<'_, str>, settings: &Settings) -> Result<(), ApiError> {
         // The platform's own addons stay (the plan warned).
         if addons::get(settings.name()).is_some_and(|a| a.platform_owned) {
             return Ok(());
@@ -257,8 +247,8 @@ impl ClusterFeature for Addon {
             name: settings.name().to_owned(),
             cleanup_cloud_resources: settings.cleanup_cloud_resources.unwrap_or(false),
         };
-        client
-            .uninstall_addon(cluster_id, &req, timeout, cancel)
+        call.client
+            .uninstall_addon(call.id(), &req, call.timeout, call.cancel)
             .await
     }
 }

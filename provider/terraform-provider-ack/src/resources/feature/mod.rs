@@ -58,6 +58,33 @@ impl From<ApiError> for ReadError {
     }
 }
 
+/// What a feature's calls to the API are given. `cluster` is the cluster as
+/// described on read and apply; a reset has its ID only (`C` = `str`), as
+/// the cluster may be gone.
+pub struct Call<'a, C: ?Sized = ClusterDetail> {
+    /// The client; on apply and reset its deadline is the resource's timeout.
+    pub client: &'a Client,
+    pub cluster: &'a C,
+    /// The operation's timeout (apply, reset); on read, which has no
+    /// deadline, the feature's default.
+    pub timeout: Duration,
+    pub cancel: &'a CancellationToken,
+}
+
+impl Call<'_> {
+    /// The cluster's ID.
+    pub fn id(&self) -> &str {
+        &self.cluster.cluster_id
+    }
+}
+
+impl Call<'_, str> {
+    /// The cluster's ID.
+    pub fn id(&self) -> &str {
+        self.cluster
+    }
+}
+
 /// What plan-time checks of a feature may look at besides the plan.
 pub struct PlanContext<'a> {
     pub shared: &'a Shared,
@@ -127,31 +154,20 @@ pub trait ClusterFeature: Send + Sync + 'static {
     /// The settings the cluster has; `Ok(None)` when the feature is off.
     /// `prior` tells how absent values were written.
     async fn read(
-        client: &Client,
-        cluster: &ClusterDetail,
+        call: &Call<'_>,
         prior: &Self::Settings,
-        cancel: &CancellationToken,
     ) -> Result<Option<Self::Settings>, ReadError>;
     /// Applies `settings` (over `prior`, `None` on create) and waits until
-    /// the cluster has them, within `timeout`; returns them as the service
-    /// now has them.
+    /// the cluster has them, within `call.timeout`; returns them as the
+    /// service now has them.
     async fn apply(
-        client: &Client,
-        cluster: &ClusterDetail,
+        call: &Call<'_>,
         settings: &Self::Settings,
         prior: Option<&Self::Settings>,
-        timeout: Duration,
-        cancel: &CancellationToken,
     ) -> Result<Self::Settings, ApiError>;
-    /// Turns the feature off (destroy), within `timeout`; `settings` are
-    /// the stored ones.
-    async fn reset(
-        client: &Client,
-        cluster_id: &str,
-        settings: &Self::Settings,
-        timeout: Duration,
-        cancel: &CancellationToken,
-    ) -> Result<(), ApiError>;
+    /// Turns the feature off (destroy), within `call.timeout`; `settings`
+    /// are the stored ones.
+    async fn reset(call: &Call<'_, str>, settings: &Self::Settings) -> Result<(), ApiError>;
 }
 
 mod resource;

@@ -16,7 +16,7 @@ use tfplugin::modifiers::UseStateForUnknown;
 use tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Type, Value};
 use tokio_util::sync::CancellationToken;
 
-use super::{ClusterFeature, PlanContext, ReadError};
+use super::{Call, ClusterFeature, PlanContext, ReadError};
 
 /// A feature resource as configured, planned and stored.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -268,16 +268,13 @@ impl<F: ClusterFeature> FeatureResource<F> {
             Some(p) => Some(Self::model(p)?.settings),
             None => None,
         };
-        match F::apply(
-            &client,
-            &cluster,
-            &plan.settings,
-            prior.as_ref(),
+        let call = Call {
+            client: &client,
+            cluster: &cluster,
             timeout,
             cancel,
-        )
-        .await
-        {
+        };
+        match F::apply(&call, &plan.settings, prior.as_ref()).await {
             Ok(now) => {
                 let state = Self::stored(&cluster, now, &plan);
                 Ok(ApplyResponse::ok(self.value(&state)?, private))
@@ -314,7 +311,13 @@ impl<F: ClusterFeature> FeatureResource<F> {
         let Some(cluster) = cluster else {
             return Ok(ReadResponse::gone(req.private.clone()));
         };
-        match F::read(client, &cluster, &state.settings, cancel).await {
+        let call = Call {
+            client,
+            cluster: &cluster,
+            timeout: F::TIMEOUT,
+            cancel,
+        };
+        match F::read(&call, &state.settings).await {
             Ok(Some(now)) => {
                 let now = Self::stored(&cluster, now, &state);
                 Ok(ReadResponse::found(self.value(&now)?, req.private.clone()))
@@ -336,15 +339,13 @@ impl<F: ClusterFeature> FeatureResource<F> {
         let state = Self::model(&req.state)?;
         let timeout = common::timeout(&state.timeouts, Op::Delete, F::TIMEOUT);
         let client = client.until(timeout);
-        match F::reset(
-            &client,
-            state.cluster_id(),
-            &state.settings,
+        let call = Call {
+            client: &client,
+            cluster: state.cluster_id(),
             timeout,
-            &req.ctx.cancel,
-        )
-        .await
-        {
+            cancel: &req.ctx.cancel,
+        };
+        match F::reset(&call, &state.settings).await {
             Ok(()) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(api_diag(&format!("turn off {}", F::WHAT), &e).into()),

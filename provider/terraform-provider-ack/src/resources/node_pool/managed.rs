@@ -38,6 +38,40 @@ pub struct VulFixPolicy {
     pub vul_level: Option<String>,
 }
 
+/// `From` in both directions between a policy as configured and the API's
+/// policy of the same fields.
+macro_rules! same_fields {
+    ($model:ident, $api:ident { $($field:ident),+ }) => {
+        impl From<&$api> for $model {
+            fn from(p: &$api) -> $model {
+                $model { $($field: p.$field.clone()),+ }
+            }
+        }
+        impl From<&$model> for $api {
+            fn from(p: &$model) -> $api {
+                $api { $($field: p.$field.clone()),+ }
+            }
+        }
+    };
+}
+
+same_fields!(RepairPolicy, AutoRepairPolicy { restart_node });
+same_fields!(
+    UpgradePolicy,
+    AutoUpgradePolicy {
+        auto_upgrade_kubelet,
+        auto_upgrade_os,
+        auto_upgrade_runtime
+    }
+);
+same_fields!(
+    VulFixPolicy,
+    AutoVulFixPolicy {
+        restart_node,
+        vul_level
+    }
+);
+
 fn count(n: Option<i64>) -> Option<u64> {
     n.and_then(|n| u64::try_from(n).ok())
 }
@@ -63,18 +97,9 @@ impl Managed {
                 surge: count(m.surge),
                 surge_percentage: count(m.surge_percentage),
             },
-            auto_repair_policy: m.auto_repair_policy.as_ref().map(|p| AutoRepairPolicy {
-                restart_node: p.restart_node,
-            }),
-            auto_upgrade_policy: m.auto_upgrade_policy.as_ref().map(|p| AutoUpgradePolicy {
-                auto_upgrade_kubelet: p.auto_upgrade_kubelet,
-                auto_upgrade_os: p.auto_upgrade_os,
-                auto_upgrade_runtime: p.auto_upgrade_runtime,
-            }),
-            auto_vul_fix_policy: m.auto_vul_fix_policy.as_ref().map(|p| AutoVulFixPolicy {
-                restart_node: p.restart_node,
-                vul_level: p.vul_level.clone(),
-            }),
+            auto_repair_policy: m.auto_repair_policy.as_ref().map(Into::into),
+            auto_upgrade_policy: m.auto_upgrade_policy.as_ref().map(Into::into),
+            auto_vul_fix_policy: m.auto_vul_fix_policy.as_ref().map(Into::into),
         }
     }
 
@@ -87,18 +112,9 @@ impl Managed {
             max_unavailable: Some(whole(u.max_unavailable.max(1))),
             surge: u.surge.map(whole),
             surge_percentage: u.surge_percentage.map(whole),
-            auto_repair_policy: m.auto_repair_policy.as_ref().map(|p| RepairPolicy {
-                restart_node: p.restart_node,
-            }),
-            auto_upgrade_policy: m.auto_upgrade_policy.as_ref().map(|p| UpgradePolicy {
-                auto_upgrade_kubelet: p.auto_upgrade_kubelet,
-                auto_upgrade_os: p.auto_upgrade_os,
-                auto_upgrade_runtime: p.auto_upgrade_runtime,
-            }),
-            auto_vul_fix_policy: m.auto_vul_fix_policy.as_ref().map(|p| VulFixPolicy {
-                restart_node: p.restart_node,
-                vul_level: p.vul_level.clone(),
-            }),
+            auto_repair_policy: m.auto_repair_policy.as_ref().map(Into::into),
+            auto_upgrade_policy: m.auto_upgrade_policy.as_ref().map(Into::into),
+            auto_vul_fix_policy: m.auto_vul_fix_policy.as_ref().map(Into::into),
         })
     }
 }

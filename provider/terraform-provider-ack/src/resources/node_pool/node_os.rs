@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tfplugin::validators::{IntBetween, OneOf};
 use tfplugin::{Attribute, Nesting, Type};
 
-use super::schema_k8s::listed;
+use crate::common::listed;
 
 /// A string attribute taking one of `values`.
 fn choice(name: &str, what: &str, values: &'static [&'static str]) -> Attribute {

@@ -7,15 +7,7 @@ use tfplugin::validators::{Check, IntBetween, OneOf};
 use tfplugin::{Attribute, Nesting, Type, Value};
 
 use super::kube::SameScript;
-use crate::common;
-
-pub(super) fn listed(values: &[&str]) -> String {
-    values
-        .iter()
-        .map(|v| format!("`{v}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+use crate::common::{self, listed};
 
 fn script(name: &str, when: &str) -> Attribute {
     Attribute::string(name)

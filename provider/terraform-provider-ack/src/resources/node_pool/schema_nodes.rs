@@ -7,7 +7,7 @@ use tfplugin::modifiers::{RequiresReplace, RequiresReplaceIf};
 use tfplugin::validators::{Check, IntBetween, OneOf};
 use tfplugin::{Attribute, Nesting, Type, Value};
 
-use crate::common;
+use crate::common::{self, listed};
 
 fn rule(
     description: &'static str,
@@ -69,14 +69,6 @@ fn boolean(name: &str, description: &str) -> Attribute {
         .optional()
         .description(description)
         .plan_modifier(unset_replaces())
-}
-
-fn listed(values: &[&str]) -> String {
-    values
-        .iter()
-        .map(|v| format!("`{v}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn data_disk_attributes() -> Vec<Attribute> {
