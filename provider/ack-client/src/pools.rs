@@ -141,7 +141,7 @@ impl Client {
     }
 
     /// Runs a node pool mutation and records it, so that later listings show it.
-    async fn pool_write<F, Fut>(
+    pub(crate) async fn pool_write<F, Fut>(
         &self,
         cluster_id: &str,
         req: &ApiRequest,
@@ -158,7 +158,7 @@ impl Client {
     }
 
     /// A fresh view of one pool, for reconciling after an ambiguous failure.
-    async fn node_pool_now(
+    pub(crate) async fn node_pool_now(
         &self,
         cluster_id: &str,
         pool_id: &str,

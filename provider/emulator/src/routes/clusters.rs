@@ -461,6 +461,15 @@ pub async fn upgrade(
                 e.to_string(),
             )
         })?;
+        // The control plane may not leave a pool too far behind.
+        let pools = store::list_pools(conn, &id)?;
+        let control_plane = row.doc.current_version.clone();
+        let nodes: Vec<String> = pools
+            .iter()
+            .map(|p| super::pool_upgrade::nodes_version(p, &control_plane))
+            .collect();
+        versions::check_control_plane_upgrade(&next_version, nodes.iter().map(String::as_str))
+            .map_err(|e| super::pool_upgrade::skew_error(&e))?;
         if row.doc.current_version == next_version {
             return Err(ApiError::invalid(format!(
                 "The cluster already runs Kubernetes {next_version}."
