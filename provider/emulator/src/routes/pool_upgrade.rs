@@ -3,7 +3,7 @@
 //! out to its nodes (`upgrading` → `active`). The nodes' version follows
 //! the control plane under `ack_api::versions::check_pool_upgrade`.
 
-use ack_api::model::{NodePoolDetail, TaskResponse, UpgradeNodePoolRequest};
+use ack_api::model::{NodePoolDetail, UpgradeNodePoolRequest};
 use ack_api::versions::{self, SkewError};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -77,7 +77,7 @@ pub async fn upgrade(
     State(state): State<SharedState>,
     Path((cluster_id, pool_id)): Path<(String, String)>,
     body: Bytes,
-) -> ApiResult<Json<TaskResponse>> {
+) -> ApiResult<Json<serde_json::Value>> {
     let req: UpgradeNodePoolRequest = parse_value(body_value(&body)?)?;
     check_request(&req)?;
     let task_id = state.tx(|conn| {
@@ -124,10 +124,8 @@ pub async fn upgrade(
             json!({ "nodes": nodes, "kubernetes_version": to }),
         )
     })?;
-    Ok(Json(TaskResponse {
-        cluster_id: None,
-        nodepool_id: Some(pool_id),
-        request_id: request_id(),
-        task_id,
-    }))
+    // The SDK's UpgradeClusterNodepoolResponseBody: `RequestId` and `task_id`.
+    Ok(Json(
+        json!({ "RequestId": request_id(), "task_id": task_id }),
+    ))
 }
