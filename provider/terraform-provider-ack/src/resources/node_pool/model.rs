@@ -74,6 +74,7 @@ pub struct NodePool {
     pub unschedulable: Option<bool>,
     pub node_name_mode: Option<String>,
     pub kubelet_configuration: Option<super::kube::Kubelet>,
+    pub kubernetes_version: Option<String>,
     pub force_delete: Option<bool>,
     pub cluster_id: Option<String>,
     pub node_pool_id: Option<String>,
@@ -93,6 +94,7 @@ pub struct NodePoolPlan {
     pub desired_size: Planned<i64>,
     pub autoscaling: Planned<Autoscaling>,
     pub managed: Option<IgnoredAny>,
+    pub kubernetes_version: Planned<String>,
 }
 
 impl NodePoolPlan {
@@ -329,6 +331,7 @@ impl NodePool {
             state: Some(p.status.state.clone()),
             timeouts: prior.timeouts.clone(),
             force_delete: prior.force_delete.or(Some(false)),
+            kubernetes_version: p.kubelet_version().map(str::to_owned),
             ..NodePool::kubernetes_from_api(p, prior)
         }
     }
