@@ -128,3 +128,41 @@ fn a_new_pool_cannot_be_given_another_version_than_its_cluster() {
     );
     assert_eq!(emu.mutations(), 0);
 }
+
+#[test]
+fn a_control_plane_upgrade_may_not_leave_a_pool_too_far_behind() {
+    const V128: &str = "1.28.15-aliyun.1";
+    let emu = Emulator::start();
+    let Some(case) = Case::new(&emu) else { return };
+    case.step(&config(V128, ""));
+    case.step(&config(V130, ""));
+    case.step(&config(V131, ""));
+    // 1.28 nodes under a 1.32 control plane are four minors behind.
+    case.config(&config(V132, ""));
+    let out = case.dir.run(&["plan", "-no-color"]).failure();
+    assert!(
+        out.contains("Node pool too far behind its control plane"),
+        "{out}"
+    );
+    assert!(out.contains("at most 3"), "{out}");
+    // Both to 1.32 in one apply: the control plane goes first, so the 1.28
+    // nodes would still fall behind; refused at the pool's attribute.
+    let both = config(V132, &format!("  kubernetes_version = \"{V132}\""));
+    case.config(&both);
+    let out = case.dir.run(&["plan", "-no-color"]).failure();
+    assert!(out.contains("in an apply of its own"), "{out}");
+    assert!(
+        out.contains(&format!("kubernetes_version = \"{V132}\"")),
+        "{out}"
+    );
+    // The pool first (skipping minors, straight to the control plane's),
+    // then both.
+    case.step(&config(V131, &format!("  kubernetes_version = \"{V131}\"")));
+    case.step(&both);
+    assert_eq!(
+        values(&case.dir, "ack_node_pool.workers")["kubernetes_version"],
+        V132
+    );
+    assert_eq!(emu.requests("UpgradeClusterNodepool"), 2);
+    case.destroy();
+}

@@ -30,6 +30,12 @@ pub enum SkewError {
         control_plane: String,
         lag: u32,
     },
+    #[error("upgrading the control plane to {control_plane} would leave nodes at Kubernetes {nodes} {lag} minor versions behind; at most {max} are supported, and the control plane is upgraded before the nodes: first upgrade the nodes, to a version the control plane runs now, in an apply of its own", max = MAX_NODE_MINOR_LAG)]
+    LeftBehind {
+        nodes: String,
+        control_plane: String,
+        lag: u32,
+    },
     #[error("the nodes' Kubernetes cannot be downgraded from {from} to {to}")]
     Downgrade { from: String, to: String },
 }
@@ -71,10 +77,11 @@ pub fn check_node_skew(nodes: &str, control_plane: &str) -> Result<(), SkewError
 /// Checks a node pool's version change from `from` to `to` with the
 /// control plane at `control_plane`: an offered version, never down, and
 /// within [`check_node_skew`]. Minor versions may be skipped (the nodes go
-/// straight to the version asked for). No change is always fine.
+/// straight to the version asked for). A pool that keeps its version is
+/// checked against the control plane too (one upgraded past it).
 pub fn check_pool_upgrade(from: &str, to: &str, control_plane: &str) -> Result<(), SkewError> {
     if from == to {
-        return Ok(());
+        return check_node_skew(to, control_plane);
     }
     if !is_supported(to) {
         return Err(SkewError::Unsupported(to.to_owned()));
@@ -91,7 +98,7 @@ pub fn check_pool_upgrade(from: &str, to: &str, control_plane: &str) -> Result<(
 }
 
 /// Checks a control plane upgrade to `next` against the versions its node
-/// pools run: the first pool left too far behind, as `(pool version, error)`.
+/// pools run now: the first pool it would leave too far behind.
 pub fn check_control_plane_upgrade<'a>(
     next: &str,
     pools: impl IntoIterator<Item = &'a str>,
@@ -99,11 +106,34 @@ pub fn check_control_plane_upgrade<'a>(
     pools
         .into_iter()
         .try_for_each(|nodes| match check_node_skew(nodes, next) {
+            Err(SkewError::TooFarBehind {
+                nodes,
+                control_plane,
+                lag,
+            }) => Err(SkewError::LeftBehind {
+                nodes,
+                control_plane,
+                lag,
+            }),
             // A pool newer than the current control plane is not this
             // upgrade's business (it cannot happen through the API).
-            Err(e @ SkewError::TooFarBehind { .. }) => Err(e),
             _ => Ok(()),
         })
+}
+
+/// Checks a planned pool version `to` (the pool now at `from`, `None` for a
+/// new pool) against the control plane's planned version: as
+/// [`check_pool_upgrade`], and, since the control plane is upgraded before
+/// the nodes, the nodes as they are now must not fall too far behind the
+/// control plane's new version in between.
+pub fn check_pool_plan(from: Option<&str>, to: &str, control_plane: &str) -> Result<(), SkewError> {
+    match from {
+        None => check_node_skew(to, control_plane),
+        Some(from) => {
+            check_control_plane_upgrade(control_plane, [from])?;
+            check_pool_upgrade(from, to, control_plane)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -144,7 +174,14 @@ mod tests {
         assert!(check_pool_upgrade(V130, V131, V131).is_ok());
         // Minors may be skipped: the nodes go straight to the control plane's.
         assert!(check_pool_upgrade(V128, V132, V132).is_ok());
-        assert!(check_pool_upgrade(V131, V131, V130).is_ok(), "no change");
+        assert!(check_pool_upgrade(V130, V130, V131).is_ok(), "no change");
+        assert!(
+            matches!(
+                check_pool_upgrade(V128, V128, V132),
+                Err(SkewError::TooFarBehind { .. })
+            ),
+            "a pool the control plane left too far behind"
+        );
         assert!(matches!(
             check_pool_upgrade(V130, V132, V131),
             Err(SkewError::NewerThanControlPlane { .. })
@@ -164,8 +201,24 @@ mod tests {
         assert!(check_control_plane_upgrade(V131, [V128, V130]).is_ok());
         assert!(matches!(
             check_control_plane_upgrade(V132, [V131, V128]),
-            Err(SkewError::TooFarBehind { lag: 4, .. })
+            Err(SkewError::LeftBehind { lag: 4, .. })
         ));
         assert!(check_control_plane_upgrade(V132, []).is_ok());
+    }
+
+    #[test]
+    fn a_plan_upgrades_the_control_plane_before_the_nodes() {
+        // 1.28 → 1.32 for both in one apply: the control plane moves first,
+        // leaving 1.28 nodes four minors behind.
+        let e = check_pool_plan(Some(V128), V132, V132).unwrap_err();
+        assert!(matches!(e, SkewError::LeftBehind { lag: 4, .. }), "{e}");
+        assert!(e.to_string().contains("in an apply of its own"), "{e}");
+        assert!(check_pool_plan(Some(V130), V132, V132).is_ok());
+        assert!(check_pool_plan(Some(V131), V131, V132).is_ok());
+        assert!(check_pool_plan(None, V131, V131).is_ok());
+        assert!(matches!(
+            check_pool_plan(None, V132, V131),
+            Err(SkewError::NewerThanControlPlane { .. })
+        ));
     }
 }

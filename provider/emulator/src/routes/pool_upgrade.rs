@@ -25,9 +25,9 @@ pub(super) fn skew_error(e: &SkewError) -> ApiError {
         SkewError::Unsupported(_) | SkewError::Downgrade { .. } => {
             ApiError::bad_request("InvalidParameter.KubernetesVersion", e.to_string())
         }
-        SkewError::NewerThanControlPlane { .. } | SkewError::TooFarBehind { .. } => {
-            ApiError::bad_request(SKEW_CODE, e.to_string())
-        }
+        SkewError::NewerThanControlPlane { .. }
+        | SkewError::TooFarBehind { .. }
+        | SkewError::LeftBehind { .. } => ApiError::bad_request(SKEW_CODE, e.to_string()),
     }
 }
 

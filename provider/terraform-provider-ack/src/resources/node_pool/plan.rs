@@ -86,8 +86,13 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
             .map(|c| c.current_version.clone())
             .filter(|v| !v.is_empty()),
     };
+    let configured = req
+        .config
+        .get("kubernetes_version")
+        .is_some_and(|v| !v.is_null());
     super::upgrade::plan_version(
         &plan.kubernetes_version,
+        configured,
         prior.as_ref(),
         control_plane.as_deref(),
         &cluster_name,

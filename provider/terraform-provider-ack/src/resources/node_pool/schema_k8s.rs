@@ -2,7 +2,7 @@
 //! CPU policy, user data, scheduling, node names and the kubelet.
 
 use ack_api::rules;
-use tfplugin::modifiers::{RequiresReplace, UseStateForUnknown};
+use tfplugin::modifiers::RequiresReplace;
 use tfplugin::validators::{Check, IntBetween, OneOf};
 use tfplugin::{Attribute, Nesting, Type, Value};
 
@@ -55,7 +55,7 @@ fn kubelet() -> Vec<Attribute> {
 
 pub fn attributes() -> Vec<Attribute> {
     vec![
-        Attribute::string("kubernetes_version").optional().computed().description(format!("Kubernetes version of the nodes (the kubelet's), one of {}. Defaults to the cluster's version when the pool is created (a new pool cannot be given another). A change upgrades the nodes in place through UpgradeClusterNodepool, after the cluster's control plane when both change in one apply; a `runtime_version` or `image_id` changed in the same plan is upgraded with it. Refused at plan time when newer than the cluster's `kubernetes_version`, older than the pool's current version, or more than {} minor versions behind the cluster's (Kubernetes' version skew policy).", listed(&ack_api::versions::SUPPORTED), ack_api::versions::MAX_NODE_MINOR_LAG)).plan_modifier(UseStateForUnknown),
+        Attribute::string("kubernetes_version").optional().computed().description(format!("Kubernetes version of the nodes (the kubelet's), one of {}. Defaults to the cluster's version when the pool is created (a new pool cannot be given another). A change upgrades the nodes in place through UpgradeClusterNodepool, after the cluster's control plane when both change in one apply; a `runtime_version` or `image_id` changed in the same plan is upgraded with it. Refused at plan time when newer than the cluster's `kubernetes_version`, older than the pool's current version, or more than {} minor versions behind the cluster's (Kubernetes' version skew policy).", listed(&ack_api::versions::SUPPORTED), ack_api::versions::MAX_NODE_MINOR_LAG)),
         Attribute::string("runtime").optional().description(format!("Container runtime: {}; the service's default is `containerd`. Changes in place for new nodes.", listed(&rules::RUNTIMES))).validator(OneOf::new(rules::RUNTIMES)),
         Attribute::string("runtime_version").optional().description("Runtime version, e.g. `1.6.28`; the service picks one when left out. Changes in place for new nodes."),
         Attribute::string("cpu_policy").optional().description(format!("CPU management policy of the nodes: {}; the service's default is `none`. Changes in place.", listed(&rules::CPU_MANAGER_POLICIES))).validator(OneOf::new(rules::CPU_MANAGER_POLICIES)),

@@ -16,20 +16,22 @@ use crate::common::{at, set};
 const ATTR: &str = "kubernetes_version";
 
 /// Plans `kubernetes_version`. `planned` is the plan's value (the
-/// configuration's, else the prior state's; unknown on create when left
-/// out), `prior` the state's, `control_plane` the version the cluster runs
-/// after this apply (`None` when not known at plan time).
+/// configuration's, else the prior state's or unknown), `configured`
+/// whether the configuration sets it, `prior` the state's, `control_plane`
+/// the version the cluster runs after this apply (`None` when not known at
+/// plan time).
 pub fn plan_version(
     planned: &Planned<String>,
+    configured: bool,
     prior: Option<&NodePool>,
     control_plane: Option<&str>,
     cluster_name: &str,
     resp: &mut ModifyPlanResponse,
 ) {
-    let Some(cp) = control_plane else {
-        return;
-    };
     let Some(prior) = prior else {
+        let Some(cp) = control_plane else {
+            return;
+        };
         // A new pool: its nodes run the control plane's version.
         match planned {
             Planned::Known(v) if v != cp => resp.diagnostics.push(at(
@@ -47,13 +49,21 @@ pub fn plan_version(
         }
         return;
     };
-    let Planned::Known(to) = planned else {
+    let to = match planned {
+        Planned::Known(to) => to,
+        // Left out of the configuration: the nodes keep their version.
+        Planned::Unknown if !configured => {
+            if let Some(v) = &prior.kubernetes_version {
+                set(&mut resp.plan, ATTR, Value::from(v.as_str()));
+            }
+            return;
+        }
+        Planned::Unknown | Planned::Null => return,
+    };
+    let Some(cp) = control_plane else {
         return;
     };
-    let checked = match prior.kubernetes_version.as_deref() {
-        Some(from) => versions::check_pool_upgrade(from, to, cp),
-        None => versions::check_node_skew(to, cp),
-    };
+    let checked = versions::check_pool_plan(prior.kubernetes_version.as_deref(), to, cp);
     if let Err(e) = checked {
         resp.diagnostics
             .push(at(diagnostic(&e, cluster_name), ATTR));
@@ -64,7 +74,9 @@ pub fn plan_version(
 fn diagnostic(e: &SkewError, cluster_name: &str) -> Diagnostic {
     let summary = match e {
         SkewError::NewerThanControlPlane { .. } => "Node pool newer than its control plane",
-        SkewError::TooFarBehind { .. } => "Node pool too far behind its control plane",
+        SkewError::TooFarBehind { .. } | SkewError::LeftBehind { .. } => {
+            "Node pool too far behind its control plane"
+        }
         SkewError::Unsupported(_) | SkewError::Downgrade { .. } => {
             "Node pool Kubernetes version change not possible"
         }
