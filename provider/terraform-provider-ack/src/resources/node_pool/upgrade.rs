@@ -162,6 +162,72 @@ mod tests {
         }
     }
 
+    const V130: &str = "1.30.7-aliyun.1";
+    const V131: &str = "1.31.1-aliyun.1";
+    const V132: &str = "1.32.1-aliyun.1";
+
+    /// Plans with `planned` and returns the planned value and the
+    /// diagnostics' summaries with their attribute.
+    fn planned(
+        planned: Planned<String>,
+        configured: bool,
+        prior: Option<&str>,
+        control_plane: Option<&str>,
+    ) -> (Value, Vec<(String, String)>) {
+        let mut resp = ModifyPlanResponse {
+            plan: Value::object([("kubernetes_version", Value::unknown())]),
+            requires_replace: Vec::new(),
+            private: Default::default(),
+            diagnostics: Default::default(),
+        };
+        let prior = prior.map(pool);
+        plan_version(
+            &planned,
+            configured,
+            prior.as_ref(),
+            control_plane,
+            "c",
+            &mut resp,
+        );
+        let v = resp.plan.get(ATTR).cloned().unwrap_or(Value::Null);
+        let d = resp
+            .diagnostics
+            .iter()
+            .map(|d| (d.summary.clone(), format!("{:?}", d.attribute)))
+            .collect();
+        (v, d)
+    }
+
+    #[test]
+    fn a_new_pool_gets_the_control_planes_version() {
+        let (v, d) = planned(Planned::Unknown, false, None, Some(V131));
+        assert_eq!((v, d.len()), (Value::from(V131), 0));
+        let (v, d) = planned(Planned::Unknown, false, None, None);
+        assert!(v.is_unknown() && d.is_empty(), "unknown cluster version");
+        let (_, d) = planned(Planned::Known(V130.into()), true, None, Some(V131));
+        assert_eq!(d[0].0, "Node pool version differs from its cluster's");
+        assert!(d[0].1.contains(ATTR), "{d:?}");
+    }
+
+    #[test]
+    fn an_existing_pool_is_checked_against_the_planned_control_plane() {
+        let (_, d) = planned(Planned::Known(V132.into()), true, Some(V131), Some(V131));
+        assert_eq!(d[0].0, "Node pool newer than its control plane");
+        assert!(d[0].1.contains(ATTR), "{d:?}");
+        let (_, d) = planned(Planned::Known(V131.into()), true, Some(V130), Some(V131));
+        assert!(d.is_empty(), "{d:?}");
+        // Left out: the nodes keep their version.
+        let (v, d) = planned(Planned::Unknown, false, Some(V130), Some(V131));
+        assert_eq!((v, d.len()), (Value::from(V130), 0));
+        let (_, d) = planned(
+            Planned::Known("1.28.15-aliyun.1".into()),
+            false,
+            Some("1.28.15-aliyun.1"),
+            Some(V132),
+        );
+        assert_eq!(d[0].0, "Node pool too far behind its control plane");
+    }
+
     #[test]
     fn a_version_change_carries_the_image_and_runtime_changed_with_it() {
         let prior = pool("1.30.7-aliyun.1");
