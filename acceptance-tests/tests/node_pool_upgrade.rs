@@ -57,7 +57,7 @@ fn a_pool_upgrades_its_nodes_after_the_control_plane() {
     // the runtime changed with the version goes with the upgrade.
     let both = config(
         V131,
-        &format!("  kubernetes_version = \"{V131}\"\n  runtime_version    = \"1.6.38\""),
+        &format!("  kubernetes_version = \"{V131}\"\n  runtime_version    = \"1.6.38\"\n  rolling_policy     = {{ max_parallelism = 2, pause_policy = \"NotPause\", batch_interval = 0 }}"),
     );
     let plan = case.step(&both);
     assert_eq!(actions_for(&plan, "ack_cluster.main"), ["update"]);
@@ -105,6 +105,10 @@ fn a_pool_upgrades_its_nodes_after_the_control_plane() {
     ));
     let out = case.dir.run(&["plan", "-no-color"]).failure();
     assert!(out.contains("cannot be downgraded"), "{out}");
+    // A rolling policy the service refuses is refused by `terraform validate`.
+    case.config(&both.replace("max_parallelism = 2", "max_parallelism = 11"));
+    let out = case.dir.run(&["plan", "-no-color"]).failure();
+    assert!(out.contains("max_parallelism"), "{out}");
     assert_eq!(emu.requests("UpgradeClusterNodepool"), 1, "nothing sent");
 
     case.config(&both);

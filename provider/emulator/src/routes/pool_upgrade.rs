@@ -50,25 +50,9 @@ fn check_request(req: &UpgradeNodePoolRequest) -> ApiResult<()> {
             .map_err(|e| ApiError::invalid(format!("runtime_type: {e}")))?;
     }
     if let Some(p) = &req.rolling_policy {
-        if p.max_parallelism.is_some_and(|m| !(1..=10).contains(&m)) {
-            return Err(ApiError::invalid(
-                "The parameter rolling_policy.max_parallelism must be 1 to 10.",
-            ));
-        }
-        if p.batch_interval
-            .is_some_and(|b| b != 0 && !(5..=120).contains(&b))
-        {
-            return Err(ApiError::invalid(
-                "The parameter rolling_policy.batch_interval must be 0 or 5 to 120 (minutes).",
-            ));
-        }
-        if let Some(pp) = p.pause_policy.as_deref() {
-            if !["FirstBatch", "EveryBatch", "NotPause"].contains(&pp) {
-                return Err(ApiError::invalid(format!(
-                    "The parameter rolling_policy.pause_policy {pp:?} is not one of FirstBatch, EveryBatch, NotPause."
-                )));
-            }
-        }
+        ack_api::rules::rolling_policy(p).map_err(|e| {
+            ApiError::invalid(format!("The parameter rolling_policy is invalid: {e}."))
+        })?;
     }
     Ok(())
 }

@@ -75,6 +75,7 @@ pub struct NodePool {
     pub node_name_mode: Option<String>,
     pub kubelet_configuration: Option<super::kube::Kubelet>,
     pub kubernetes_version: Option<String>,
+    pub rolling_policy: Option<super::upgrade::RollingPolicy>,
     pub force_delete: Option<bool>,
     pub cluster_id: Option<String>,
     pub node_pool_id: Option<String>,
@@ -332,6 +333,8 @@ impl NodePool {
             timeouts: prior.timeouts.clone(),
             force_delete: prior.force_delete.or(Some(false)),
             kubernetes_version: p.kubelet_version().map(str::to_owned),
+            // How upgrades roll out: the configuration's (never reported).
+            rolling_policy: prior.rolling_policy.clone(),
             ..NodePool::kubernetes_from_api(p, prior)
         }
     }

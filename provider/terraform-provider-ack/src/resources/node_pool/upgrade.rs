@@ -4,8 +4,9 @@
 //! through UpgradeClusterNodepool (with the image and runtime when they
 //! change in the same plan).
 
-use ack_api::model::UpgradeNodePoolRequest;
+use ack_api::model::{UpgradeNodePoolRequest, UpgradeRollingPolicy};
 use ack_api::versions::{self, SkewError};
+use serde::{Deserialize, Serialize};
 use tfplugin::framework::ModifyPlanResponse;
 use tfplugin::value::serde::Planned;
 use tfplugin::{Diagnostic, Value};
@@ -14,6 +15,27 @@ use super::model::NodePool;
 use crate::common::{at, set};
 
 const ATTR: &str = "kubernetes_version";
+
+/// `rolling_policy`: how an upgrade of the nodes rolls out.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RollingPolicy {
+    pub max_parallelism: Option<i64>,
+    pub batch_interval: Option<i64>,
+    pub pause_policy: Option<String>,
+    pub max_failed_nodes: Option<i64>,
+}
+
+impl RollingPolicy {
+    fn to_api(&self) -> UpgradeRollingPolicy {
+        let n = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok());
+        UpgradeRollingPolicy {
+            max_parallelism: n(self.max_parallelism),
+            batch_interval: n(self.batch_interval),
+            pause_policy: self.pause_policy.clone(),
+            max_failed_nodes: n(self.max_failed_nodes),
+        }
+    }
+}
 
 /// Plans `kubernetes_version`. `planned` is the plan's value (the
 /// configuration's, else the prior state's or unknown), `configured`
@@ -99,6 +121,7 @@ pub fn request(plan: &NodePool, prior: &NodePool) -> Option<(UpgradeNodePoolRequ
     let mut rest = plan.clone();
     let mut req = UpgradeNodePoolRequest {
         kubernetes_version: Some(to.clone()),
+        rolling_policy: plan.rolling_policy.as_ref().map(RollingPolicy::to_api),
         ..Default::default()
     };
     if plan.image_id != prior.image_id && plan.image_id.is_some() {
@@ -235,7 +258,16 @@ mod tests {
         let mut plan = pool("1.31.1-aliyun.1");
         plan.image_id = Some("img-2".into());
         plan.runtime_version = Some("1.6.38".into());
+        plan.rolling_policy = Some(RollingPolicy {
+            max_parallelism: Some(2),
+            ..Default::default()
+        });
         let (req, rest) = request(&plan, &prior).unwrap();
+        assert_eq!(
+            req.rolling_policy.and_then(|p| p.max_parallelism),
+            Some(2),
+            "the rolling policy goes with the upgrade"
+        );
         assert_eq!(req.kubernetes_version.as_deref(), Some("1.31.1-aliyun.1"));
         assert_eq!(req.image_id.as_deref(), Some("img-2"));
         assert_eq!(
