@@ -225,9 +225,11 @@ impl Client {
         version: &str,
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
+        // The control plane only: node pools follow through
+        // UpgradeClusterNodepool (their own `kubernetes_version`).
         let req = UpgradeClusterRequest {
             next_version: version.into(),
-            master_only: false,
+            master_only: true,
         };
         self.cluster_write(&ApiRequest::upgrade_cluster(id, &req), cancel, || async {
             Ok(self

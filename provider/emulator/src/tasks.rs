@@ -207,6 +207,13 @@ fn complete(conn: &Connection, t: &TaskRow, capacity: &Capacity) -> ApiResult<()
                 row.doc.state = "running".into();
                 if let Some(v) = t.payload.get("next_version").and_then(Value::as_str) {
                     row.doc.current_version = v.to_owned();
+                    // Without `master_only`, the workers follow.
+                    if t.payload.get("master_only") == Some(&Value::Bool(false)) {
+                        for mut pool in store::list_pools(conn, cid)? {
+                            pool.set_kubelet_version(v);
+                            store::save_pool(conn, cid, &pool)?;
+                        }
+                    }
                 }
                 row.doc.next_version.clear();
             }

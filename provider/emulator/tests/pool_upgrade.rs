@@ -200,3 +200,22 @@ async fn the_control_plane_may_not_leave_a_pool_too_far_behind() {
     upgrade_cluster(&emu, &cid, V132).await.ok();
     emu.tick();
 }
+
+#[tokio::test]
+async fn an_upgrade_not_master_only_takes_the_workers_along() {
+    let emu = Emu::new();
+    let cid = cluster_at(&emu, V130).await;
+    let np = new_pool(&emu, &cid, "workers").await;
+    let req = UpgradeClusterRequest {
+        next_version: V131.into(),
+        master_only: false,
+    };
+    emu.call(&ApiRequest::upgrade_cluster(&cid, &req))
+        .await
+        .ok();
+    emu.tick();
+    assert_eq!(
+        kubelet(&emu, &cid, &np).await,
+        (V131.into(), "active".into())
+    );
+}

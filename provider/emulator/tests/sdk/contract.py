@@ -540,7 +540,7 @@ def pool_upgrades():
     expect_error(
         lambda: c.upgrade_cluster_nodepool(d.cluster_id, r.nodepool_id, up), "ErrorNodePoolVersionSkew", 400
     )
-    t = c.upgrade_cluster(d.cluster_id, m.UpgradeClusterRequest(next_version="1.31.1-aliyun.1")).body
+    t = c.upgrade_cluster(d.cluster_id, m.UpgradeClusterRequest(next_version="1.31.1-aliyun.1", master_only=True)).body
     wait_task(c, t.task_id)
     wait_cluster(c, d.cluster_id)
     u = c.upgrade_cluster_nodepool(d.cluster_id, r.nodepool_id, up).body
