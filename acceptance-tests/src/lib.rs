@@ -242,8 +242,9 @@ impl Emulator {
 pub const CLUSTER_NOT_READ_BACK: &[&str] = &["zone_ids", "addons", "delete_options"];
 
 /// `ack_node_pool`'s arguments the API does not report: the write-only
-/// password's version (the password itself is never in any state).
-pub const POOL_NOT_READ_BACK: &[&str] = &["login_password_wo_version"];
+/// password's version (the password itself is never in any state) and how
+/// upgrades roll out.
+pub const POOL_NOT_READ_BACK: &[&str] = &["login_password_wo_version", "rolling_policy"];
 
 /// A working directory wired to `emu` through the provider's environment
 /// fallbacks, with an empty `provider "ack" {}` block in every config.

@@ -210,6 +210,20 @@ impl ApiRequest {
             )
         }
     }
+    pub fn upgrade_node_pool(
+        cluster: &str,
+        pool: &str,
+        req: &crate::model::UpgradeNodePoolRequest,
+    ) -> ApiRequest {
+        ApiRequest {
+            body: json(req),
+            ..ApiRequest::new(
+                "UpgradeClusterNodepool",
+                "POST",
+                format!("/clusters/{}/nodepools/{}/upgrade", seg(cluster), seg(pool)),
+            )
+        }
+    }
     pub fn list_node_pools(cluster: &str) -> ApiRequest {
         ApiRequest::new(
             "DescribeClusterNodePools",

@@ -3,6 +3,9 @@
 
 use std::cmp::Ordering;
 
+mod skew;
+pub use skew::*;
+
 /// Versions offered, oldest first (ACK's `-aliyun.N` suffix included).
 pub const SUPPORTED: [&str; 4] = [
     "1.28.15-aliyun.1",

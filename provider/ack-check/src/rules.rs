@@ -10,6 +10,9 @@ use serde_json::Value as Json;
 use super::plan::{pool_nodes, Change, Plan};
 use super::{Finding, Rule, Severity};
 
+mod skew;
+pub use skew::NODE_VERSION_SKEW;
+
 pub const PRO_FEATURE: &str = "ACK-TIER-001";
 pub const NODE_LIMIT: &str = "ACK-TIER-002";
 pub const DOWNGRADE: &str = "ACK-TIER-003";
@@ -34,6 +37,7 @@ pub fn catalog() -> Vec<Rule> {
         r(PRODUCTION_NOT_PRO, "production-cluster-not-pro", "A cluster tagged as production is not ACK Pro.", Severity::Error),
         r(PRO_UNPROTECTED, "pro-cluster-without-deletion-protection", "A pro cluster has deletion protection off.", Severity::Warning),
         r(PRO_UNENCRYPTED, "pro-cluster-without-secrets-encryption", "A pro cluster has no ack_encryption (KMS encryption of Secrets) in the plan.", Severity::Warning),
+        r(NODE_VERSION_SKEW, "node-version-skew", "A node pool's planned Kubernetes version is newer than its cluster's, lower than the pool's current one, or more than 3 minor versions behind the cluster's.", Severity::Error),
     ]
 }
 
@@ -145,6 +149,7 @@ pub fn evaluate(plan: &Plan) -> Vec<Finding> {
     tier_rules(plan, &mut out);
     node_limits(plan, &mut out);
     cluster_rules(plan, &mut out);
+    skew::node_versions(plan, &mut out);
     out
 }
 

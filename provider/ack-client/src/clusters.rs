@@ -213,9 +213,11 @@ impl Client {
         version: &str,
         cancel: &CancellationToken,
     ) -> Result<Option<String>> {
+        // The control plane only: node pools follow through
+        // UpgradeClusterNodepool (their own `kubernetes_version`).
         let req = UpgradeClusterRequest {
             next_version: version.into(),
-            master_only: false,
+            master_only: true,
         };
         let api = ApiRequest::upgrade_cluster(id, &req);
         self.cluster_change(id, &api, cancel, |c| {

@@ -25,6 +25,7 @@ mod clusters;
 mod create;
 mod error;
 mod features;
+mod pool_upgrade;
 mod pools;
 pub mod reads;
 mod retry;

@@ -137,7 +137,7 @@ impl Client {
     /// Runs a change to one pool. After an ambiguous failure the change
     /// took effect if the pool is no longer `active` (the change is under
     /// way) or is already `done`.
-    async fn pool_change(
+    pub(crate) async fn pool_change(
         &self,
         cluster_id: &str,
         pool_id: &str,
@@ -154,7 +154,7 @@ impl Client {
     }
 
     /// A fresh view of one pool, for reconciling after an ambiguous failure.
-    async fn node_pool_now(
+    pub(crate) async fn node_pool_now(
         &self,
         cluster_id: &str,
         pool_id: &str,

@@ -29,6 +29,7 @@ pub mod durations {
     pub const CREATE_NODEPOOL: f64 = 180.0;
     pub const SCALE_NODEPOOL: f64 = 120.0;
     pub const UPDATE_NODEPOOL: f64 = 60.0;
+    pub const UPGRADE_NODEPOOL: f64 = 300.0;
     pub const DELETE_NODEPOOL: f64 = 120.0;
     pub const ADDON_CONFIG: f64 = 30.0;
     pub const ADDON_INSTALL: f64 = 60.0;
@@ -45,6 +46,7 @@ pub mod kinds {
     pub const CLUSTER_DELETE: &str = "cluster_delete";
     pub const NODEPOOL_CREATE: &str = "nodepool_create";
     pub const NODEPOOL_UPDATE: &str = "nodepool_update";
+    pub const NODEPOOL_UPGRADE: &str = "nodepool_upgrade";
     pub const NODEPOOL_DELETE: &str = "nodepool_delete";
     pub const ADDON_CONFIG: &str = "addon_config";
     pub const ADDON_INSTALL: &str = "addon_install";
@@ -189,9 +191,12 @@ fn complete(conn: &Connection, t: &TaskRow, capacity: &Capacity) -> ApiResult<()
                 store::delete_pool(conn, np)?;
             }
         }
-        kinds::NODEPOOL_CREATE | kinds::NODEPOOL_UPDATE => {
+        kinds::NODEPOOL_CREATE | kinds::NODEPOOL_UPDATE | kinds::NODEPOOL_UPGRADE => {
             if let Some(np) = &t.nodepool_id {
                 if let Ok(mut pool) = store::get_pool(conn, cid, np) {
+                    if let Some(v) = t.payload.get("kubernetes_version").and_then(Value::as_str) {
+                        pool.set_kubelet_version(v);
+                    }
                     let target = t
                         .payload
                         .get("nodes")
@@ -248,6 +253,13 @@ fn complete(conn: &Connection, t: &TaskRow, capacity: &Capacity) -> ApiResult<()
                 row.doc.state = "running".into();
                 if let Some(v) = t.payload.get("next_version").and_then(Value::as_str) {
                     row.doc.current_version = v.to_owned();
+                    // Without `master_only`, the workers follow.
+                    if t.payload.get("master_only") == Some(&Value::Bool(false)) {
+                        for mut pool in store::list_pools(conn, cid)? {
+                            pool.set_kubelet_version(v);
+                            store::save_pool(conn, cid, &pool)?;
+                        }
+                    }
                 }
                 row.doc.next_version.clear();
             }

@@ -69,4 +69,8 @@ fn the_official_python_sdk_agrees_with_the_emulator() {
         "the official SDK disagrees with the emulator:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(
+        stdout.contains("ok   node pool upgrades"),
+        "UpgradeClusterNodepool is part of the contract:\n{stdout}"
+    );
 }

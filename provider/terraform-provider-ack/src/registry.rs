@@ -52,6 +52,9 @@ struct Inner {
     /// The addons each cluster planned here is created with (its network
     /// plugin included), by cluster name.
     cluster_addons: HashMap<String, Vec<String>>,
+    /// The Kubernetes version each cluster planned here will run after this
+    /// apply (`None`: not known at plan time), for its pools' skew check.
+    cluster_versions: HashMap<String, Option<String>>,
     /// Cluster names claimed in the region by this plan.
     cluster_names: NameClaims,
     /// Node pool names claimed in each cluster (by cluster name).
@@ -147,6 +150,20 @@ impl Registry {
             .get(name)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Records the Kubernetes version the cluster planned as `name` will run.
+    pub fn plan_cluster_version(&self, name: &str, version: Option<String>) {
+        self.lock()
+            .cluster_versions
+            .insert(name.to_owned(), version);
+    }
+
+    /// The Kubernetes version the cluster planned as `name` will run:
+    /// `None` for a cluster not planned in this run, `Some(None)` when its
+    /// version is not known at plan time.
+    pub fn cluster_version(&self, name: &str) -> Option<Option<String>> {
+        self.lock().cluster_versions.get(name).cloned()
     }
 
     /// A node pool of Terraform's state was read (refreshed) as `id`.

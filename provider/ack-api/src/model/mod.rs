@@ -11,6 +11,7 @@ mod cluster;
 mod features;
 mod kubelet;
 mod node_pool;
+mod pool_upgrade;
 
 pub use addons::*;
 pub use catalog::*;
@@ -18,6 +19,7 @@ pub use cluster::*;
 pub use features::*;
 pub use kubelet::*;
 pub use node_pool::*;
+pub use pool_upgrade::*;
 
 /// Error body of every failed call (ROA style).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -301,6 +301,10 @@ pub struct NodePoolDetail {
     #[serde(default)]
     pub node_config: NodeConfig,
     pub status: NodePoolStatus,
+    /// The nodes' components and their versions (`kubelet`: the nodes'
+    /// Kubernetes version; see `kubelet_version`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub node_components: Vec<super::NodeComponent>,
 }
 
 impl NodePoolDetail {

@@ -22,6 +22,7 @@ mod node_os;
 mod node_pool;
 mod recurrence;
 mod tags;
+mod upgrade;
 mod window;
 
 pub use cluster_network::{
@@ -59,6 +60,9 @@ pub use node_pool::{
 };
 pub use recurrence::{recurrence, DailyRecurrence};
 pub use tags::{tag_key, tag_value, tags, user_tag_key, user_tags};
+pub use upgrade::{
+    batch_interval, rolling_policy, BATCH_INTERVAL, MAX_PARALLELISM, PAUSE_POLICIES,
+};
 pub use window::{maintenance_duration, maintenance_time, maintenance_window, weekly_period};
 
 /// Most nodes a node pool may be asked to run at a fixed size

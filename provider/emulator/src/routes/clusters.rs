@@ -453,6 +453,20 @@ pub async fn upgrade(
                 e.to_string(),
             )
         })?;
+        // `master_only: false` (the default) upgrades the pools' nodes too,
+        // after the control plane; an upgrade of the control plane alone may
+        // not leave a pool too far behind.
+        let master_only = req.master_only.unwrap_or(false);
+        if master_only {
+            let pools = store::list_pools(conn, &id)?;
+            let control_plane = row.doc.current_version.clone();
+            let nodes: Vec<String> = pools
+                .iter()
+                .map(|p| super::pool_upgrade::nodes_version(p, &control_plane))
+                .collect();
+            versions::check_control_plane_upgrade(&next_version, nodes.iter().map(String::as_str))
+                .map_err(|e| super::pool_upgrade::skew_error(&e))?;
+        }
         if row.doc.current_version == next_version {
             return Err(ApiError::invalid(format!(
                 "The cluster already runs Kubernetes {next_version}."
@@ -466,7 +480,7 @@ pub async fn upgrade(
             "upgrading",
             kinds::CLUSTER_UPGRADE,
             durations::UPGRADE_CLUSTER,
-            json!({ "next_version": next_version }),
+            json!({ "next_version": next_version, "master_only": master_only }),
         )
     })?;
     Ok(task_response(&id, task_id))

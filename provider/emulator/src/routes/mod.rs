@@ -15,6 +15,7 @@ mod network;
 mod nodepools;
 mod pool_checks;
 mod pool_node_config;
+mod pool_upgrade;
 mod rules;
 
 use std::collections::HashMap;
@@ -85,6 +86,10 @@ pub fn router(state: SharedState) -> Router {
         .route(
             "/clusters/{cluster_id}/nodepools/{nodepool_id}/node_config",
             axum::routing::put(pool_node_config::modify),
+        )
+        .route(
+            "/clusters/{cluster_id}/nodepools/{nodepool_id}/upgrade",
+            post(pool_upgrade::upgrade),
         )
         .route(
             "/clusters/{cluster_id}/kms",

@@ -223,6 +223,7 @@ fn detail_from(req: &NodePoolRequest, id: &str, state: &str, nodes: u64) -> Node
             healthy_nodes: nodes,
             ..Default::default()
         },
+        node_components: Vec::new(),
     }
 }
 
@@ -250,6 +251,9 @@ pub async fn create(
         }
         check_limits(conn, &cluster_id, &id, &req, node_quota)?;
         let mut detail = detail_from(&req, &id, "scaling", 0);
+        // New nodes run the control plane's version.
+        let control_plane = store::get_cluster(conn, &cluster_id)?.doc.current_version;
+        detail.set_kubelet_version(&control_plane);
         detail.status.initial_nodes = target_nodes(&req);
         store::save_pool(conn, &cluster_id, &detail)?;
         tasks::start(
@@ -272,15 +276,15 @@ pub async fn list(
     q: ApiQuery,
 ) -> ApiResult<Json<NodePoolList>> {
     check_cluster_id(&cluster_id)?;
-    let pools = state.tx(|conn| {
-        store::get_cluster(conn, &cluster_id)?;
-        store::list_pools(conn, &cluster_id)
+    let (control_plane, pools) = state.tx(|conn| {
+        let c = store::get_cluster(conn, &cluster_id)?;
+        Ok((c.doc.current_version, store::list_pools(conn, &cluster_id)?))
     })?;
     let name = q.get("NodepoolName");
     let nodepools = pools
         .into_iter()
         .filter(|p| name.is_none_or(|n| p.nodepool_info.name == n))
-        .map(super::pool_checks::masked)
+        .map(|p| described(p, &control_plane))
         .collect();
     Ok(Json(NodePoolList { nodepools }))
 }
@@ -291,11 +295,24 @@ pub async fn describe(
     Path((cluster_id, pool_id)): Path<(String, String)>,
 ) -> ApiResult<Json<NodePoolDetail>> {
     check_cluster_id(&cluster_id)?;
-    let pool = state.tx(|conn| {
-        store::get_cluster(conn, &cluster_id)?;
-        store::get_pool(conn, &cluster_id, &pool_id)
+    let (control_plane, pool) = state.tx(|conn| {
+        let c = store::get_cluster(conn, &cluster_id)?;
+        Ok((
+            c.doc.current_version,
+            store::get_pool(conn, &cluster_id, &pool_id)?,
+        ))
     })?;
-    Ok(Json(super::pool_checks::masked(pool)))
+    Ok(Json(described(pool, &control_plane)))
+}
+
+/// A pool as the service describes it: the password masked, and the
+/// kubelet's version (the control plane's for a pool stored before the
+/// emulator recorded it).
+fn described(mut p: NodePoolDetail, control_plane: &str) -> NodePoolDetail {
+    if p.kubelet_version().is_none() {
+        p.set_kubelet_version(control_plane);
+    }
+    super::pool_checks::masked(p)
 }
 
 /// `PUT /clusters/{cluster_id}/nodepools/{nodepool_id}`: a partial update
@@ -322,7 +339,9 @@ pub async fn modify(
         } else {
             ("removing", durations::SCALE_NODEPOOL)
         };
-        let detail = detail_from(&req, &pool_id, pool_state, old.status.total_nodes);
+        let mut detail = detail_from(&req, &pool_id, pool_state, old.status.total_nodes);
+        // ModifyClusterNodePool leaves the nodes' versions alone.
+        detail.node_components = old.node_components;
         tasks::save_pool_update(&state, conn, &cluster_id, &detail, secs, target)
     })?;
     Ok(pool_response(Some(&pool_id), task_id))

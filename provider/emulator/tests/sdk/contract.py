@@ -540,6 +540,41 @@ def node_pools():
         wait_task(c, c.delete_cluster(cid, m.DeleteClusterRequest()).body.task_id)
 
 
+@check("node pool upgrades: kubelet in node_components, after the control plane, skew refusals")
+def pool_upgrades():
+    c = client()
+    d = create(c, "sdk-upgrades", "ack.pro.small", kubernetes_version="1.30.7-aliyun.1")
+    r = c.create_cluster_node_pool(d.cluster_id, pool_request("workers", 1)).body
+    wait_task(c, r.task_id)
+    p = wait_pool(c, d.cluster_id, r.nodepool_id)
+    kubelet = lambda p: [x.version for x in p.node_components if x.name == "kubelet"]
+    assert kubelet(p) == ["1.30.7-aliyun.1"], p.to_map()
+    up = m.UpgradeClusterNodepoolRequest(
+        kubernetes_version="1.31.1-aliyun.1",
+        runtime_type="containerd",
+        runtime_version="1.6.38",
+        rolling_policy=m.UpgradeClusterNodepoolRequestRollingPolicy(max_parallelism=2, pause_policy="NotPause"),
+    )
+    expect_error(
+        lambda: c.upgrade_cluster_nodepool(d.cluster_id, r.nodepool_id, up), "ErrorNodePoolVersionSkew", 400
+    )
+    t = c.upgrade_cluster(d.cluster_id, m.UpgradeClusterRequest(next_version="1.31.1-aliyun.1", master_only=True)).body
+    wait_task(c, t.task_id)
+    wait_cluster(c, d.cluster_id)
+    u = c.upgrade_cluster_nodepool(d.cluster_id, r.nodepool_id, up).body
+    assert u.task_id and u.request_id
+    wait_task(c, u.task_id)
+    p = wait_pool(c, d.cluster_id, r.nodepool_id)
+    assert kubelet(p) == ["1.31.1-aliyun.1"] and p.kubernetes_config.runtime_version == "1.6.38"
+    unknown = m.UpgradeClusterNodepoolRequest(kubernetes_version="9.9.9")
+    expect_error(
+        lambda: c.upgrade_cluster_nodepool(d.cluster_id, r.nodepool_id, unknown),
+        "InvalidParameter.KubernetesVersion",
+        400,
+    )
+    wait_task(c, c.delete_cluster(d.cluster_id, m.DeleteClusterRequest()).body.task_id)
+
+
 @check("errors: missing objects, bad bodies, credentials, STS, throttling")
 def errors():
     c = client()

@@ -29,7 +29,8 @@ fn cluster_name(src: &Source<'_>, clusters: &[String], out: &mut Out, notes: &mu
 /// The `ack_node_pool` block for `src`.
 /// alicloud's node pool arguments that `ack_node_pool` takes as they are
 /// (`key_name` → `key_pair`, `runtime_name` → `runtime`).
-const SAME_OR_RENAMED: [(&str, &str); 24] = [
+const SAME_OR_RENAMED: [(&str, &str); 25] = [
+    ("kubernetes_version", "kubernetes_version"),
     ("vswitch_ids", "vswitch_ids"),
     ("instance_charge_type", "instance_charge_type"),
     ("period", "period"),

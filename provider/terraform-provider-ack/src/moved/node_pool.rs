@@ -92,6 +92,9 @@ pub fn map(s: &Source) -> Result<Value, MoveError> {
         id: Some(format!("{cluster_id}:{pool_id}")),
         name: s.str("node_pool_name").or_else(|| s.str("name")),
         instance_types: s.strings("instance_types"),
+        // The nodes' version (alicloud's `kubernetes_version`); the refresh
+        // reads the kubelet's anyway.
+        kubernetes_version: s.str("kubernetes_version"),
         desired_size,
         autoscaling,
         labels: (!labels.is_empty()).then_some(labels),

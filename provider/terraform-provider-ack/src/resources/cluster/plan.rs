@@ -111,6 +111,12 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
         .unwrap_or(false);
     let configured = config.map(|c| c.kubernetes_version).unwrap_or_default();
     plan_version(&configured, prior.as_ref(), auto_upgrade, resp);
+    // The version the cluster runs after this apply, for its pools' plans.
+    if let Some(name) = &plan.name {
+        let planned = resp.plan.get("kubernetes_version");
+        let version = planned.and_then(Value::as_str).map(str::to_owned);
+        shared.registry.plan_cluster_version(name, version);
+    }
 }
 
 /// The checks of a configuration on its own (`terraform validate`): the

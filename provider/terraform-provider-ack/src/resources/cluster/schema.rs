@@ -73,8 +73,9 @@ pub fn schema() -> Schema {
                     .optional()
                     .computed()
                     .description(format!(
-                        "Kubernetes version, e.g. `{}`. Default: the service's default for new clusters. Upgrades happen in place, one minor version at a time; downgrades and skipped minor versions are refused at plan time. Offered: {}.",
+                        "Kubernetes version, e.g. `{}`. Default: the service's default for new clusters. Upgrades happen in place, one minor version at a time; downgrades and skipped minor versions are refused at plan time. An upgrade changes the control plane only: node pools follow through their own `kubernetes_version` (upgraded after the cluster in the same apply), and an upgrade that would leave a pool more than {} minor versions behind is refused. Offered: {}.",
                         versions::DEFAULT,
+                        versions::MAX_NODE_MINOR_LAG,
                         versions::SUPPORTED.map(|v| format!("`{v}`")).join(", ")
                     ))
                     .validator(Check::new("An offered Kubernetes version.", |v: &Value| {

@@ -16,6 +16,7 @@ mod schema_k8s;
 mod schema_nodes;
 #[cfg(test)]
 mod tests;
+mod upgrade;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -112,6 +113,7 @@ impl NodePoolResource {
         let cluster_name = plan.cluster_name();
         let cluster = dependent::find_cluster(&client, cluster_name, cancel).await?;
         dependent::require_at_apply(&cluster, &plan::wanted(plan.managed.as_ref()))?;
+        upgrade::check_new_pool(&plan, &cluster)?;
         let cid = cluster.cluster_id.as_str();
         let over = quota::at_apply(&self.shared, &client, Some((cid, cluster_name)), cancel).await;
         if over.has_errors() {
@@ -193,10 +195,16 @@ impl NodePoolResource {
             }
         }
         let mut task = None;
-        if plan.settings() != prior.settings() {
+        // A Kubernetes upgrade carries the image and runtime changed with it;
+        // ModifyClusterNodePool sends the rest.
+        let (upgrade, settings) = match upgrade::request(&plan, &prior) {
+            Some((u, rest)) => (Some(u), rest),
+            None => (None, plan.clone()),
+        };
+        if settings.settings() != prior.settings() {
             let password = req.config.get("login_password_wo").and_then(Value::as_str);
-            let password = NodePool::password_to_send(password, &plan, Some(&prior));
-            let mut body = plan.request(password)?;
+            let password = NodePool::password_to_send(password, &settings, Some(&prior));
+            let mut body = settings.request(password)?;
             // ModifyClusterNodePool has no node_config: the kubelet goes
             // through ModifyNodePoolNodeConfig below.
             body.node_config = None;
@@ -227,14 +235,25 @@ impl NodePoolResource {
                 .await
                 .map_err(|e| api_diag("update the nodes' kubelet and OS configuration", &e))?;
         }
-        let p = match task {
+        let p = match (upgrade, task) {
+            // The nodes' upgrade last, once the settings are in place.
+            (Some(u), task) => {
+                if task.is_some() {
+                    client
+                        .wait_node_pool(cid, np, Until::Active, task.as_deref(), timeout, cancel)
+                        .await
+                        .map_err(|e| api_diag("wait for the node pool update", &e))?;
+                }
+                let upgraded = client.upgrade_node_pool(cid, np, &u, timeout, cancel).await;
+                Some(upgraded.map_err(|e| upgrade::diag(&e))?)
+            }
             // Nothing sent to a pool whose deletion is stuck (only
             // `force_delete` or `timeouts` changed): the pool as it is.
-            None if prior.state.as_deref() == Some("deleting") => client
+            (None, None) if prior.state.as_deref() == Some("deleting") => client
                 .node_pool(cid, np, cancel)
                 .await
                 .map_err(|e| api_diag("read the node pool", &e))?,
-            _ => client
+            (None, task) => client
                 .wait_node_pool(cid, np, Until::Active, task.as_deref(), timeout, cancel)
                 .await
                 .map_err(|e| api_diag("wait for the node pool update", &e))?,

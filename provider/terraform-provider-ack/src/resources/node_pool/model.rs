@@ -75,6 +75,8 @@ pub struct NodePool {
     pub node_name_mode: Option<String>,
     pub kubelet_configuration: Option<super::kube::Kubelet>,
     pub node_os_config: Option<super::node_os::NodeOs>,
+    pub kubernetes_version: Option<String>,
+    pub rolling_policy: Option<super::upgrade::RollingPolicy>,
     pub force_delete: Option<bool>,
     pub cluster_id: Option<String>,
     pub node_pool_id: Option<String>,
@@ -94,6 +96,7 @@ pub struct NodePoolPlan {
     pub desired_size: Planned<i64>,
     pub autoscaling: Planned<Autoscaling>,
     pub managed: Option<IgnoredAny>,
+    pub kubernetes_version: Planned<String>,
 }
 
 impl NodePoolPlan {
@@ -329,6 +332,9 @@ impl NodePool {
             state: Some(p.status.state.clone()),
             timeouts: prior.timeouts.clone(),
             force_delete: prior.force_delete.or(Some(false)),
+            kubernetes_version: p.kubelet_version().map(str::to_owned),
+            // How upgrades roll out: the configuration's (never reported).
+            rolling_policy: prior.rolling_policy.clone(),
             ..NodePool::kubernetes_from_api(p, prior)
         }
     }

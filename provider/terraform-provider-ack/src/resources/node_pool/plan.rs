@@ -76,6 +76,28 @@ pub async fn modify_plan(shared: &Shared, req: &ModifyPlanRequest, resp: &mut Mo
     for (feature, attr) in wanted(plan.managed.as_ref()) {
         dependent::require(resp, &cluster, feature, attr);
     }
+    // The control plane's version after this apply: as planned in this
+    // run, else as the cluster runs now.
+    let control_plane = match registry.cluster_version(&cluster_name) {
+        Some(planned) => planned,
+        None => cluster
+            .existing
+            .as_ref()
+            .map(|c| c.current_version.clone())
+            .filter(|v| !v.is_empty()),
+    };
+    let configured = req
+        .config
+        .get("kubernetes_version")
+        .is_some_and(|v| !v.is_null());
+    super::upgrade::plan_version(
+        &plan.kubernetes_version,
+        configured,
+        prior.as_ref(),
+        control_plane.as_deref(),
+        &cluster_name,
+        resp,
+    );
     // Node limit: this pool's planned size, the cluster's other pools as
     // planned in this run, and those that exist and the plan leaves alone.
     // Keyed by pool ID where the pool exists, so renames and moves count once.

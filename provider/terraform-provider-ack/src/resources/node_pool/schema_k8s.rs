@@ -45,8 +45,21 @@ fn kubelet() -> Vec<Attribute> {
     ]
 }
 
+fn rolling_policy() -> Vec<Attribute> {
+    let (p_min, p_max) = rules::MAX_PARALLELISM;
+    let (b_min, b_max) = rules::BATCH_INTERVAL;
+    vec![
+        Attribute::number("max_parallelism").optional().description(format!("Nodes upgraded at once, {p_min}-{p_max}; the service's default is {p_max}.")).validator(IntBetween(p_min.into(), p_max.into())),
+        Attribute::number("batch_interval").optional().description(format!("Minutes between batches, {b_min}-{b_max}, or 0 for none; with `pause_policy = \"NotPause\"`.")).validator(Check::new(format!("0, or {b_min} to {b_max} minutes."), |v: &Value| match v.as_i64() { Some(n) => rules::batch_interval(n).map_err(|e| e.to_string()), None => Ok(()) })),
+        Attribute::string("pause_policy").optional().description(format!("When the upgrade pauses: {}; the service's default is `NotPause`.", listed(&rules::PAUSE_POLICIES))).validator(OneOf::new(rules::PAUSE_POLICIES)),
+        Attribute::number("max_failed_nodes").optional().description("Failed nodes tolerated before the upgrade stops; the service's default is 0 (the first failure stops it).").validator(IntBetween(0, 1000)),
+    ]
+}
+
 pub fn attributes() -> Vec<Attribute> {
     vec![
+        Attribute::string("kubernetes_version").optional().computed().description(format!("Kubernetes version of the nodes (the kubelet's), one of {}. Defaults to the cluster's version when the pool is created (a new pool cannot be given another). A change upgrades the nodes in place through UpgradeClusterNodepool, after the cluster's control plane when both change in one apply; a `runtime_version` or `image_id` changed in the same plan is upgraded with it. Refused at plan time when newer than the cluster's `kubernetes_version`, older than the pool's current version, or more than {} minor versions behind the cluster's (Kubernetes' version skew policy).", listed(&ack_api::versions::SUPPORTED), ack_api::versions::MAX_NODE_MINOR_LAG)),
+        Attribute::nested("rolling_policy", Nesting::Single, rolling_policy()).optional().description("How a `kubernetes_version` change rolls out to the nodes (UpgradeClusterNodepool's rolling policy); the service's defaults when left out. Sent with each upgrade and kept as configured (the service does not report it): changing it alone sends nothing."),
         Attribute::string("runtime").optional().description(format!("Container runtime: {}; the service's default is `containerd`. Changes in place for new nodes.", listed(&rules::RUNTIMES))).validator(OneOf::new(rules::RUNTIMES)),
         Attribute::string("runtime_version").optional().description("Runtime version, e.g. `1.6.28`; the service picks one when left out. Changes in place for new nodes."),
         Attribute::string("cpu_policy").optional().description(format!("CPU management policy of the nodes: {}; the service's default is `none`. Changes in place.", listed(&rules::CPU_MANAGER_POLICIES))).validator(OneOf::new(rules::CPU_MANAGER_POLICIES)),
