@@ -16,7 +16,7 @@ const MAX_DEPTH: usize = 64;
 /// Decodes msgpack `bytes` as type `ty`.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
     let mut r = Reader { buf: bytes, pos: 0 };
-    let v = r.value(ty, &AttributePath::root(), 0)?;
+    let v = r.value(ty, &Here::Root, 0)?;
     if r.pos != bytes.len() {
         return Err(ValueError::new(
             &AttributePath::root(),
@@ -24,6 +24,33 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, ValueError> {
         ));
     }
     Ok(v)
+}
+
+/// Where the reader is, as a chain of steps on the stack: the path of an
+/// error is built from it only when there is an error, so that reading a
+/// value allocates nothing for its place.
+#[derive(Clone, Copy)]
+enum Here<'p> {
+    Root,
+    Attr(&'p Here<'p>, &'p str),
+    Index(&'p Here<'p>, usize),
+    Key(&'p Here<'p>, &'p str),
+}
+
+impl Here<'_> {
+    fn to_path(self) -> AttributePath {
+        match self {
+            Here::Root => AttributePath::root(),
+            Here::Attr(p, name) => p.to_path().push_attr(name),
+            Here::Index(p, i) => p.to_path().push_index(i),
+            Here::Key(p, key) => p.to_path().push_key(key),
+        }
+    }
+}
+
+/// An error at `path`.
+fn fail(path: &Here<'_>, message: impl Into<String>) -> ValueError {
+    ValueError::new(&path.to_path(), message)
 }
 
 /// A msgpack item header.
@@ -46,38 +73,38 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, path: &AttributePath) -> Result<&'a [u8], ValueError> {
+    fn take(&mut self, n: usize, path: &Here<'_>) -> Result<&'a [u8], ValueError> {
         let end = self
             .pos
             .checked_add(n)
             .filter(|e| *e <= self.buf.len())
-            .ok_or_else(|| ValueError::new(path, "unexpected end of msgpack data"))?;
+            .ok_or_else(|| fail(path, "unexpected end of msgpack data"))?;
         let s = &self.buf[self.pos..end];
         self.pos = end;
         Ok(s)
     }
 
-    fn u8(&mut self, path: &AttributePath) -> Result<u8, ValueError> {
+    fn u8(&mut self, path: &Here<'_>) -> Result<u8, ValueError> {
         Ok(self.take(1, path)?[0])
     }
 
-    fn be<const N: usize>(&mut self, path: &AttributePath) -> Result<[u8; N], ValueError> {
+    fn be<const N: usize>(&mut self, path: &Here<'_>) -> Result<[u8; N], ValueError> {
         let s = self.take(N, path)?;
         let mut a = [0u8; N];
         a.copy_from_slice(s);
         Ok(a)
     }
 
-    fn len<const N: usize>(&mut self, path: &AttributePath) -> Result<usize, ValueError> {
+    fn len<const N: usize>(&mut self, path: &Here<'_>) -> Result<usize, ValueError> {
         let b = self.be::<N>(path)?;
         let mut v: u64 = 0;
         for x in b {
             v = (v << 8) | u64::from(x);
         }
-        usize::try_from(v).map_err(|_| ValueError::new(path, "length too large"))
+        usize::try_from(v).map_err(|_| fail(path, "length too large"))
     }
 
-    fn head(&mut self, path: &AttributePath) -> Result<Head, ValueError> {
+    fn head(&mut self, path: &Here<'_>) -> Result<Head, ValueError> {
         let m = self.u8(path)?;
         Ok(match m {
             0x00..=0x7f => Head::Uint(u64::from(m)),
@@ -125,19 +152,18 @@ impl<'a> Reader<'a> {
             0xde => Head::Map(self.len::<2>(path)?),
             0xdf => Head::Map(self.len::<4>(path)?),
             0xe0..=0xff => Head::Int(i64::from(m as i8)),
-            0xc1 => return Err(ValueError::new(path, "invalid msgpack marker 0xc1")),
+            0xc1 => return Err(fail(path, "invalid msgpack marker 0xc1")),
         })
     }
 
-    fn string(&mut self, n: usize, path: &AttributePath) -> Result<String, ValueError> {
+    fn string(&mut self, n: usize, path: &Here<'_>) -> Result<String, ValueError> {
         let b = self.take(n, path)?;
-        String::from_utf8(b.to_vec())
-            .map_err(|_| ValueError::new(path, "string is not valid UTF-8"))
+        String::from_utf8(b.to_vec()).map_err(|_| fail(path, "string is not valid UTF-8"))
     }
 
-    fn skip(&mut self, path: &AttributePath, depth: usize) -> Result<(), ValueError> {
+    fn skip(&mut self, path: &Here<'_>, depth: usize) -> Result<(), ValueError> {
         if depth > MAX_DEPTH {
-            return Err(ValueError::new(path, "value nested too deeply"));
+            return Err(fail(path, "value nested too deeply"));
         }
         match self.head(path)? {
             Head::Str(n) | Head::Bin(n) | Head::Ext(_, n) => {
@@ -158,14 +184,9 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn value(
-        &mut self,
-        ty: &Type,
-        path: &AttributePath,
-        depth: usize,
-    ) -> Result<Value, ValueError> {
+    fn value(&mut self, ty: &Type, path: &Here<'_>, depth: usize) -> Result<Value, ValueError> {
         if depth > MAX_DEPTH {
-            return Err(ValueError::new(path, "value nested too deeply"));
+            return Err(fail(path, "value nested too deeply"));
         }
         let head = self.head(path)?;
         match head {
@@ -180,33 +201,33 @@ impl<'a> Reader<'a> {
             Type::Dynamic => self.dynamic(head, path, depth),
             Type::String => match head {
                 Head::Str(n) => Ok(Value::String(self.string(n, path)?)),
-                _ => Err(ValueError::new(path, "a string is required")),
+                _ => Err(fail(path, "a string is required")),
             },
             Type::Bool => match head {
                 Head::Bool(b) => Ok(Value::Bool(b)),
-                _ => Err(ValueError::new(path, "a bool is required")),
+                _ => Err(fail(path, "a bool is required")),
             },
             Type::Number => match head {
                 Head::Int(i) => Ok(Value::Number(Number::from(i))),
                 Head::Uint(u) => Ok(Value::Number(Number::from(u))),
                 Head::Float(f) => Number::from_f64(f)
                     .map(Value::Number)
-                    .ok_or_else(|| ValueError::new(path, "NaN is not a valid number")),
+                    .ok_or_else(|| fail(path, "NaN is not a valid number")),
                 Head::Str(n) => {
                     let s = self.string(n, path)?;
                     Number::from_str(&s)
                         .map(Value::Number)
-                        .map_err(|e| ValueError::new(path, e.to_string()))
+                        .map_err(|e| fail(path, e.to_string()))
                 }
-                _ => Err(ValueError::new(path, "a number is required")),
+                _ => Err(fail(path, "a number is required")),
             },
             Type::List(et) | Type::Set(et) => {
                 let Head::Array(n) = head else {
-                    return Err(ValueError::new(path, format!("a {ty} is required")));
+                    return Err(fail(path, format!("a {ty} is required")));
                 };
                 let mut items = Vec::with_capacity(n.min(4096));
                 for i in 0..n {
-                    items.push(self.value(et, &path.push_index(i), depth + 1)?);
+                    items.push(self.value(et, &Here::Index(path, i), depth + 1)?);
                 }
                 Ok(if matches!(ty, Type::Set(_)) {
                     Value::Set(items)
@@ -221,24 +242,15 @@ impl<'a> Reader<'a> {
     }
 
     /// A `[type JSON, value]` pair under a `dynamic` constraint.
-    fn dynamic(
-        &mut self,
-        head: Head,
-        path: &AttributePath,
-        depth: usize,
-    ) -> Result<Value, ValueError> {
+    fn dynamic(&mut self, head: Head, path: &Here<'_>, depth: usize) -> Result<Value, ValueError> {
         let Head::Array(2) = head else {
-            return Err(ValueError::new(
-                path,
-                "dynamic value must be a [type, value] pair",
-            ));
+            return Err(fail(path, "dynamic value must be a [type, value] pair"));
         };
         let type_json = match self.head(path)? {
             Head::Bin(n) | Head::Str(n) => self.take(n, path)?,
-            _ => return Err(ValueError::new(path, "dynamic type must be JSON bytes")),
+            _ => return Err(fail(path, "dynamic type must be JSON bytes")),
         };
-        let concrete =
-            Type::from_json_bytes(type_json).map_err(|e| ValueError::new(path, e.to_string()))?;
+        let concrete = Type::from_json_bytes(type_json).map_err(|e| fail(path, e.to_string()))?;
         let inner = self.value(&concrete, path, depth + 1)?;
         Ok(Value::Dynamic(Box::new(concrete), Box::new(inner)))
     }
@@ -247,21 +259,21 @@ impl<'a> Reader<'a> {
         &mut self,
         types: &[Type],
         head: Head,
-        path: &AttributePath,
+        path: &Here<'_>,
         depth: usize,
     ) -> Result<Value, ValueError> {
         let Head::Array(n) = head else {
-            return Err(ValueError::new(path, "a tuple is required"));
+            return Err(fail(path, "a tuple is required"));
         };
         if n != types.len() {
-            return Err(ValueError::new(
+            return Err(fail(
                 path,
                 format!("tuple needs {} elements, got {n}", types.len()),
             ));
         }
         let mut items = Vec::with_capacity(n);
         for (i, t) in types.iter().enumerate() {
-            items.push(self.value(t, &path.push_index(i), depth + 1)?);
+            items.push(self.value(t, &Here::Index(path, i), depth + 1)?);
         }
         Ok(Value::Tuple(items))
     }
@@ -270,16 +282,16 @@ impl<'a> Reader<'a> {
         &mut self,
         et: &Type,
         head: Head,
-        path: &AttributePath,
+        path: &Here<'_>,
         depth: usize,
     ) -> Result<Value, ValueError> {
         let Head::Map(n) = head else {
-            return Err(ValueError::new(path, "a map is required"));
+            return Err(fail(path, "a map is required"));
         };
         let mut m = BTreeMap::new();
         for _ in 0..n {
             let k = self.key(path)?;
-            let v = self.value(et, &path.push_key(&k), depth + 1)?;
+            let v = self.value(et, &Here::Key(path, &k), depth + 1)?;
             m.insert(k, v);
         }
         Ok(Value::Map(m))
@@ -291,38 +303,42 @@ impl<'a> Reader<'a> {
         &mut self,
         attrs: &BTreeMap<String, Type>,
         head: Head,
-        path: &AttributePath,
+        path: &Here<'_>,
         depth: usize,
     ) -> Result<Value, ValueError> {
         let Head::Map(n) = head else {
-            return Err(ValueError::new(path, "an object is required"));
+            return Err(fail(path, "an object is required"));
         };
         let mut m = BTreeMap::new();
         for _ in 0..n {
             let k = self.key(path)?;
             let aty = attrs
                 .get(&k)
-                .ok_or_else(|| ValueError::new(path, format!("unsupported attribute {k:?}")))?;
-            let v = self.value(aty, &path.push_attr(&k), depth + 1)?;
+                .ok_or_else(|| fail(path, format!("unsupported attribute {k:?}")))?;
+            let v = self.value(aty, &Here::Attr(path, &k), depth + 1)?;
             m.insert(k, v);
         }
-        for name in attrs.keys() {
-            m.entry(name.clone()).or_insert(Value::Null);
+        if m.len() < attrs.len() {
+            for name in attrs.keys() {
+                if !m.contains_key(name) {
+                    m.insert(name.clone(), Value::Null);
+                }
+            }
         }
         Ok(Value::Object(m))
     }
 
-    fn key(&mut self, path: &AttributePath) -> Result<String, ValueError> {
+    fn key(&mut self, path: &Here<'_>) -> Result<String, ValueError> {
         match self.head(path)? {
             Head::Str(n) => self.string(n, path),
-            _ => Err(ValueError::new(path, "map keys must be strings")),
+            _ => Err(fail(path, "map keys must be strings")),
         }
     }
 }
 
 /// Reads the refinements of an unknown. Anything we do not understand is
 /// dropped: the value stays unknown, which is always safe.
-fn decode_refinements(code: i8, payload: &[u8], path: &AttributePath) -> Refinements {
+fn decode_refinements(code: i8, payload: &[u8], path: &Here<'_>) -> Refinements {
     let mut out = Refinements::default();
     if code != EXT_REFINED || payload.is_empty() {
         return out;
@@ -387,7 +403,7 @@ fn decode_refinements(code: i8, payload: &[u8], path: &AttributePath) -> Refinem
 }
 
 impl Reader<'_> {
-    fn bound(&mut self, path: &AttributePath) -> Option<(Number, bool)> {
+    fn bound(&mut self, path: &Here<'_>) -> Option<(Number, bool)> {
         let Ok(Head::Array(2)) = self.head(path) else {
             return None;
         };

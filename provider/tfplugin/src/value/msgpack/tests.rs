@@ -150,3 +150,36 @@ fn hostile_input_is_an_error_not_a_panic() {
     }
     assert!(decode(&deep, &t).is_err());
 }
+
+/// A decoding error names the place of the bad value, built only when
+/// there is an error.
+#[test]
+fn errors_name_the_place_of_the_bad_value() {
+    let ty = Type::object([(
+        "pools",
+        Type::list(Type::object([("labels", Type::map(Type::String))])),
+    )]);
+    let good = Value::object([(
+        "pools",
+        Value::List(vec![
+            Value::object([("labels", Value::Null)]),
+            Value::object([(
+                "labels",
+                Value::Map([("role".to_owned(), Value::from("x"))].into()),
+            )]),
+        ]),
+    )]);
+    let mut bytes = encode(&good, &ty).unwrap();
+    // The last string ("x", fixstr a1 78) becomes a bool: a string is required.
+    let at = bytes.len() - 2;
+    assert_eq!(bytes[at..], [0xa1, b'x']);
+    bytes.truncate(at);
+    bytes.push(0xc3);
+    let e = decode(&bytes, &ty).unwrap_err();
+    assert_eq!(e.path.to_string(), "pools[1].labels[\"role\"]");
+    assert_eq!(e.message, "a string is required");
+    // An attribute the type does not have is named at its object.
+    let other = Type::object([("pools", Type::list(Type::object([("x", Type::String)])))]);
+    let e = decode(&encode(&good, &ty).unwrap(), &other).unwrap_err();
+    assert_eq!(e.path.to_string(), "pools[0]");
+}
