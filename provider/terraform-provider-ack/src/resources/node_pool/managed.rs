@@ -38,23 +38,6 @@ pub struct VulFixPolicy {
     pub vul_level: Option<String>,
 }
 
-/// `From` in both directions between a policy as configured and the API's
-/// policy of the same fields.
-macro_rules! same_fields {
-    ($model:ident, $api:ident { $($field:ident),+ }) => {
-        impl From<&$api> for $model {
-            fn from(p: &$api) -> $model {
-                $model { $($field: p.$field.clone()),+ }
-            }
-        }
-        impl From<&$model> for $api {
-            fn from(p: &$model) -> $api {
-                $api { $($field: p.$field.clone()),+ }
-            }
-        }
-    };
-}
-
 same_fields!(RepairPolicy, AutoRepairPolicy { restart_node });
 same_fields!(
     UpgradePolicy,

@@ -4,6 +4,23 @@
 //! (validate, modify_plan); here the life cycle in the order create, read,
 //! update, delete, import, then helpers.
 
+/// `From` in both directions between a setting as configured and the API's
+/// struct of the same fields (the managed policies, huge pages).
+macro_rules! same_fields {
+    ($model:ident, $api:ident { $($field:ident),+ }) => {
+        impl From<&$api> for $model {
+            fn from(p: &$api) -> $model {
+                $model { $($field: p.$field.clone()),+ }
+            }
+        }
+        impl From<&$model> for $api {
+            fn from(p: &$model) -> $api {
+                $api { $($field: p.$field.clone()),+ }
+            }
+        }
+    };
+}
+
 mod kube;
 mod managed;
 pub mod model;

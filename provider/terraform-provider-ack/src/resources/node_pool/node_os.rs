@@ -39,25 +39,22 @@ pub struct HugepageSettings {
     pub khugepaged_scan_sleep_millisecs: Option<i64>,
 }
 
-/// The huge pages settings with the same fields in the resource's model and
-/// the API's: one copied into the other.
-macro_rules! same_fields {
-    ($h:expr, $to:ident) => {
-        $to {
-            transparent_enabled: $h.transparent_enabled.clone(),
-            transparent_defrag: $h.transparent_defrag.clone(),
-            khugepaged_defrag: $h.khugepaged_defrag,
-            khugepaged_alloc_sleep_millisecs: $h.khugepaged_alloc_sleep_millisecs,
-            khugepaged_pages_to_scan: $h.khugepaged_pages_to_scan,
-            khugepaged_scan_sleep_millisecs: $h.khugepaged_scan_sleep_millisecs,
-        }
-    };
-}
+same_fields!(
+    HugepageSettings,
+    Hugepage {
+        transparent_enabled,
+        transparent_defrag,
+        khugepaged_defrag,
+        khugepaged_alloc_sleep_millisecs,
+        khugepaged_pages_to_scan,
+        khugepaged_scan_sleep_millisecs
+    }
+);
 
 impl NodeOs {
     pub fn to_api(&self) -> NodeOsConfig {
         NodeOsConfig {
-            hugepage: self.hugepage.as_ref().map(|h| same_fields!(h, Hugepage)),
+            hugepage: self.hugepage.as_ref().map(Hugepage::from),
             sysctl: self.sysctl.clone().unwrap_or_default(),
         }
     }
@@ -66,10 +63,7 @@ impl NodeOs {
     pub fn from_api(os: &NodeOsConfig, prior: Option<&NodeOs>) -> NodeOs {
         let prior_sysctl = prior.and_then(|p| p.sysctl.as_ref());
         NodeOs {
-            hugepage: os
-                .hugepage
-                .as_ref()
-                .map(|h| same_fields!(h, HugepageSettings)),
+            hugepage: os.hugepage.as_ref().map(HugepageSettings::from),
             sysctl: (!os.sysctl.is_empty() || prior_sysctl.is_some()).then(|| os.sysctl.clone()),
         }
     }
